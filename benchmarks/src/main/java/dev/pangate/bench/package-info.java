@@ -1,0 +1,2 @@
+/** JMH benchmarks of pangate's hot paths. */
+package dev.pangate.bench;

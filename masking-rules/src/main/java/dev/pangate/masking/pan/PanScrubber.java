@@ -1,0 +1,96 @@
+package dev.pangate.masking.pan;
+
+/**
+ * Finds PAN-like strings in free text (SQL, plans, parameters, error messages) and replaces each
+ * with its truncated form (first six and last four digits, the rest {@code *}).
+ *
+ * <p>A candidate is a run of 13 to 19 digits, optionally separated by single spaces or dashes,
+ * that is not part of a longer digit run and passes the Luhn check. Separators are kept in place.
+ * A longer digit run is scanned for embedded candidates too, so a PAN glued to other digits
+ * ({@code 00004111111111111111}) is still caught: that errs toward scrubbing.
+ */
+public final class PanScrubber {
+
+  private static final int MIN = 13;
+  private static final int MAX = 19;
+
+  private PanScrubber() {}
+
+  /** The text with every PAN-like substring truncated; the same instance when there is none. */
+  public static String scrub(String text) {
+    if (text == null) {
+      return null;
+    }
+    StringBuilder out = null;
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      if (!isDigit(text.charAt(i))) {
+        i++;
+        continue;
+      }
+      // A maximal run of digits with single separators between digits.
+      int end = i;
+      int digits = 0;
+      while (end < n) {
+        char c = text.charAt(end);
+        if (isDigit(c)) {
+          digits++;
+          end++;
+        } else if ((c == ' ' || c == '-') && end + 1 < n && isDigit(text.charAt(end + 1))) {
+          end++;
+        } else {
+          break;
+        }
+      }
+      if (digits >= MIN) {
+        if (out == null) {
+          out = new StringBuilder(text);
+        }
+        scrubRun(text, i, end, out);
+      }
+      i = end;
+    }
+    return out == null ? text : out.toString();
+  }
+
+  /** Whether the text holds any PAN-like substring. */
+  public static boolean containsPan(String text) {
+    return text != null && !scrub(text).equals(text);
+  }
+
+  private static void scrubRun(String text, int start, int end, StringBuilder out) {
+    // Digit positions in the run, so that windows of 13..19 digits can be tested.
+    int[] positions = new int[end - start];
+    int count = 0;
+    for (int p = start; p < end; p++) {
+      if (isDigit(text.charAt(p))) {
+        positions[count++] = p;
+      }
+    }
+    boolean[] masked = new boolean[count];
+    char[] window = new char[MAX];
+    for (int first = 0; first < count; first++) {
+      for (int len = Math.min(MAX, count - first); len >= MIN; len--) {
+        for (int k = 0; k < len; k++) {
+          window[k] = text.charAt(positions[first + k]);
+        }
+        if (Luhn.isValid(new String(window, 0, len))) {
+          for (int k = 6; k < len - 4; k++) {
+            masked[first + k] = true;
+          }
+          break;
+        }
+      }
+    }
+    for (int k = 0; k < count; k++) {
+      if (masked[k]) {
+        out.setCharAt(positions[k], '*');
+      }
+    }
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+}

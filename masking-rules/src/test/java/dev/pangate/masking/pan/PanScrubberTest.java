@@ -1,0 +1,53 @@
+package dev.pangate.masking.pan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class PanScrubberTest {
+
+  @Test
+  void luhnAcceptsKnownTestPansAndRejectsAlteredOnes() {
+    assertTrue(Luhn.isValid("4111111111111111"));
+    assertTrue(Luhn.isValid("378282246310005"));
+    assertTrue(Luhn.isValid("5555555555554444"));
+    assertFalse(Luhn.isValid("4111111111111112"));
+    assertEquals('1', Luhn.checkDigit("411111111111111"));
+    assertEquals('5', Luhn.checkDigit("37828224631000"));
+  }
+
+  @Test
+  void truncatesPansInFreeTextKeepingSeparators() {
+    assertEquals("select * from cards where pan = '411111******1111'",
+        PanScrubber.scrub("select * from cards where pan = '4111111111111111'"));
+    assertEquals("4111 11** **** 1111", PanScrubber.scrub("4111 1111 1111 1111"));
+    assertEquals("3782-82****-*0005", PanScrubber.scrub("3782-822463-10005"));
+    assertEquals("[555555******4444, 378282*****0005]",
+        PanScrubber.scrub("[5555555555554444, 378282246310005]"));
+  }
+
+  @Test
+  void leavesNonPansAlone() {
+    String text = "amount > 411111111111 and id = 123456789012 and txn_id = 42 and d = '2024-01-01'";
+    assertSame(text, PanScrubber.scrub(text));
+    assertFalse(PanScrubber.containsPan(text));
+    assertFalse(PanScrubber.containsPan("2024-01-01 12:00:00"));
+  }
+
+  @Test
+  void errsTowardScrubbingLongDigitRunsThatHideALuhnValidWindow() {
+    // 4111111111111112 fails Luhn as a whole, but its 13-digit tail 1111111111112... is tested too.
+    String scrubbed = PanScrubber.scrub("4111111111111112");
+    assertEquals(16, scrubbed.length());
+    assertTrue(scrubbed.startsWith("411111"), scrubbed);
+  }
+
+  @Test
+  void catchesAPanGluedToOtherDigits() {
+    String scrubbed = PanScrubber.scrub("x00004111111111111111y");
+    assertFalse(scrubbed.contains("4111111111111111"), scrubbed);
+  }
+}
