@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresExtension.class)
 class GatewayRoleTest {
 
-  private static final String PASSWORD = "gateway-demo-Pa55word";
+  private static final String PASSWORD = TestRoles.PASSWORD;
 
   private static TestDatabase database;
   private static TestRoles roles;
@@ -32,11 +32,7 @@ class GatewayRoleTest {
   static void setUp(TestDatabase testDatabase) throws SQLException {
     database = testDatabase;
     roles = new TestRoles(database);
-    gateway = roles.newName("pgt_gateway");
-    try (Connection admin = database.connect()) {
-      DemoDatabase.create(admin, DemoSize.SMALL, 42);
-      DemoDatabase.createGatewayRole(admin, gateway, PASSWORD);
-    }
+    gateway = roles.loadDemoWithGatewayRole();
   }
 
   @AfterAll

@@ -42,6 +42,19 @@ public final class TestRoles implements AutoCloseable {
     return name;
   }
 
+  /**
+   * Loads the SMALL demo database (seed 42) and creates its gateway role with {@link #PASSWORD};
+   * the role's name.
+   */
+  public String loadDemoWithGatewayRole() throws SQLException {
+    String gateway = newName("pgt_gateway");
+    try (Connection admin = database.connect()) {
+      DemoDatabase.create(admin, DemoSize.SMALL, 42);
+      DemoDatabase.createGatewayRole(admin, gateway, PASSWORD);
+    }
+    return gateway;
+  }
+
   /** A connection to the test database as that role. */
   public Connection connect(String role) throws SQLException {
     return DriverManager.getConnection(database.url(), role, PASSWORD);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pangate.engine.demo.DemoDatabase;
-import dev.pangate.engine.demo.DemoSize;
 import dev.pangate.engine.demo.TestRoles;
 import dev.pangate.engine.privilege.PrivilegeFinding.Kind;
 import dev.pangate.testing.PostgresExtension;
@@ -43,11 +42,7 @@ class PrivilegeReportTest {
   static void setUp(TestDatabase testDatabase) throws SQLException {
     database = testDatabase;
     roles = new TestRoles(database);
-    gateway = roles.newName("pgt_gateway");
-    try (Connection admin = database.connect()) {
-      DemoDatabase.create(admin, DemoSize.SMALL, 42);
-      DemoDatabase.createGatewayRole(admin, gateway, TestRoles.PASSWORD);
-    }
+    gateway = roles.loadDemoWithGatewayRole();
   }
 
   @AfterAll
