@@ -66,8 +66,9 @@ public final class DemoDatabase {
   /**
    * Loads the demo database.
    *
-   * @param admin a PostgreSQL connection allowed to create schemas; it will own the tables. Its
-   *     auto-commit setting is restored before returning.
+   * @param admin a PostgreSQL connection allowed to create schemas; it will own the tables. The
+   *     load is one transaction on it (a transaction already open on it is committed or rolled
+   *     back with the load); its auto-commit setting is restored before returning.
    * @param size how many rows
    * @param seed the same seed loads the same data
    * @param recreate drop an existing demo schema first; without it an existing one is an error
