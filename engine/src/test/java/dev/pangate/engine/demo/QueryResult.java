@@ -48,6 +48,10 @@ public record QueryResult(List<String> columns, List<List<String>> rows) {
     return new QueryResult(columns, rows);
   }
 
+  public static String normalizeValue(Object value) {
+    return normalize(value);
+  }
+
   static String normalize(Object value) {
     if (value == null) {
       return null;

@@ -1,0 +1,30 @@
+package dev.pangate.engine;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A failure a user can meet, with a stable code (for the JSON API and the audit log) and a
+ * message that says what was wrong and what to do. Messages never carry a raw value of a
+ * masked column.
+ */
+public class EngineException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String code;
+
+  public EngineException(String code, String message) {
+    super(message);
+    this.code = requireNonNull(code, "code is null");
+  }
+
+  public EngineException(String code, String message, Throwable cause) {
+    super(message, cause);
+    this.code = requireNonNull(code, "code is null");
+  }
+
+  /** A stable upper-case code such as {@code SQL_PARSE_ERROR} or {@code OBJECT_NOT_FOUND}. */
+  public String code() {
+    return code;
+  }
+}

@@ -1,0 +1,32 @@
+package dev.pangate.engine.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A PostgreSQL table or view of a mirrored schema, reflected once at start-up.
+ *
+ * @param schema PostgreSQL schema name
+ * @param name table name
+ * @param view whether it is a view (or materialized view) rather than a table
+ * @param columns the columns in PostgreSQL's order
+ */
+public record ReflectedTable(String schema, String name, boolean view, List<ReflectedColumn> columns) {
+
+  public ReflectedTable {
+    requireNonNull(schema, "schema is null");
+    requireNonNull(name, "name is null");
+    columns = List.copyOf(requireNonNull(columns, "columns is null"));
+  }
+
+  public Optional<ReflectedColumn> column(String columnName) {
+    return columns.stream().filter(c -> c.name().equals(columnName)).findFirst();
+  }
+
+  /** {@code schema.name} as written in policies and messages. */
+  public String qualifiedName() {
+    return schema + "." + name;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.pangate.engine.exec;
+
+import dev.pangate.engine.EngineException;
+import dev.pangate.masking.pan.PanScrubber;
+import java.sql.SQLException;
+import java.util.regex.Pattern;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * Turns PostgreSQL errors into messages safe to show a caller. PostgreSQL quotes data in some
+ * messages ({@code invalid input syntax for type integer: "..."}) and in DETAIL lines
+ * ({@code Key (pan)=(...) already exists}); a caller must never learn a value that way. Only the
+ * primary message is kept, quoted values are withheld, PAN-like digit runs are truncated, and
+ * the SQLSTATE is kept so clients can react.
+ */
+public final class ErrorTranslator {
+
+  private static final Pattern QUOTED = Pattern.compile("\"[^\"]*\"|'[^']*'");
+
+  public EngineException translate(SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    String primary = e.getMessage();
+    if (e instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+      ServerErrorMessage server = psql.getServerErrorMessage();
+      primary = server.getMessage();
+    }
+    String code = codeFor(state);
+    String message = "PostgreSQL refused the statement" + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")")
+        + ": " + sanitize(primary);
+    // The cause is kept for the gateway's own diagnostics only; it is never shown to callers.
+    return new EngineException(code, message, e);
+  }
+
+  static String sanitize(String message) {
+    if (message == null) {
+      return "no message";
+    }
+    String firstLine = message.lines().findFirst().orElse("");
+    return PanScrubber.scrub(QUOTED.matcher(firstLine).replaceAll("(value withheld)"));
+  }
+
+  private static String codeFor(String state) {
+    if (state.startsWith("08")) {
+      return "POSTGRES_UNREACHABLE";
+    }
+    if (state.startsWith("22")) {
+      return "DATA_EXCEPTION";
+    }
+    if (state.startsWith("23")) {
+      return "CONSTRAINT_VIOLATION";
+    }
+    if (state.startsWith("42")) {
+      return "SQL_VALIDATION_ERROR";
+    }
+    if (state.equals("57014")) {
+      return "STATEMENT_TIMEOUT";
+    }
+    return "POSTGRES_ERROR";
+  }
+}

@@ -1,0 +1,123 @@
+package dev.pangate.engine.exec;
+
+import dev.pangate.engine.plan.GatewayOutput;
+import dev.pangate.engine.plan.OutputColumn;
+import dev.pangate.engine.plan.ValueTransform;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/** A cursor over a pushed query's PostgreSQL result, with the gateway's transforms applied. */
+final class PostgresCursor implements ResultCursor {
+
+  private final List<OutputColumn> columns;
+  private final ValueReader[] readers;
+  private final int[] sources;
+  private final ValueTransform[] transforms;
+  private final Object[] pushedRow;
+  private final ErrorTranslator errors;
+  private Connection connection;
+  private PreparedStatement statement;
+  private ResultSet resultSet;
+  private Object[] current;
+  private long rows;
+
+  PostgresCursor(List<OutputColumn> columns, List<GatewayOutput> outputs, int pushedColumns,
+      Connection connection, PreparedStatement statement, ResultSet resultSet,
+      ErrorTranslator errors) {
+    this.columns = columns;
+    this.connection = connection;
+    this.statement = statement;
+    this.resultSet = resultSet;
+    this.errors = errors;
+    this.readers = new ValueReader[pushedColumns];
+    this.sources = new int[outputs.size()];
+    this.transforms = new ValueTransform[outputs.size()];
+    this.pushedRow = new Object[pushedColumns];
+    for (int i = 0; i < outputs.size(); i++) {
+      GatewayOutput output = outputs.get(i);
+      sources[i] = output.source();
+      transforms[i] = output.transform();
+      readers[output.source()] = ValueReader.of(output.sourceType());
+    }
+  }
+
+  @Override
+  public List<OutputColumn> columns() {
+    return columns;
+  }
+
+  @Override
+  public boolean next() {
+    if (resultSet == null) {
+      return false;
+    }
+    try {
+      if (!resultSet.next()) {
+        close();
+        return false;
+      }
+      for (int i = 0; i < readers.length; i++) {
+        if (readers[i] != null) {
+          pushedRow[i] = readers[i].read(resultSet, i + 1);
+        }
+      }
+      Object[] row = new Object[sources.length];
+      for (int i = 0; i < sources.length; i++) {
+        Object value = pushedRow[sources[i]];
+        row[i] = transforms[i] == null ? value : transforms[i].apply(value);
+      }
+      current = row;
+      rows++;
+      return true;
+    } catch (SQLException e) {
+      close();
+      throw errors.translate(e);
+    }
+  }
+
+  @Override
+  public Object[] row() {
+    if (current == null) {
+      throw new IllegalStateException("no current row: call next() first");
+    }
+    return current;
+  }
+
+  @Override
+  public long rowCount() {
+    return rows;
+  }
+
+  @Override
+  public void close() {
+    ResultSet rs = resultSet;
+    PreparedStatement ps = statement;
+    Connection c = connection;
+    resultSet = null;
+    statement = null;
+    connection = null;
+    if (c == null) {
+      return;
+    }
+    try {
+      if (rs != null) {
+        rs.close();
+      }
+      if (ps != null) {
+        ps.close();
+      }
+      c.rollback(); // read-only work: end the transaction that held the cursor
+    } catch (SQLException e) {
+      // The connection is going back to the pool either way; HikariCP resets a broken one.
+    } finally {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // nothing more to release
+      }
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package dev.pangate.engine.exec;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pangate.engine.EngineException;
+import dev.pangate.engine.plan.PlannedStatement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Runs planned statements on PostgreSQL: binds parameters in the pushed SQL's order, streams the
+ * result in fetch-size frames and applies the gateway's transforms per row.
+ */
+public final class QueryExecutor {
+
+  private final DataSource pool;
+  private final int fetchSize;
+  private final ErrorTranslator errors = new ErrorTranslator();
+
+  public QueryExecutor(DataSource pool, int fetchSize) {
+    this.pool = requireNonNull(pool, "pool is null");
+    this.fetchSize = fetchSize;
+  }
+
+  /**
+   * Starts a query; the cursor holds a PostgreSQL connection until it is exhausted or closed.
+   *
+   * @param parameters the statement's parameter values, by index
+   */
+  public ResultCursor query(PlannedStatement plan, List<?> parameters) {
+    checkParameters(plan, parameters);
+    Connection connection = null;
+    PreparedStatement statement = null;
+    try {
+      connection = pool.getConnection();
+      statement = connection.prepareStatement(plan.pushed().sql(), ResultSet.TYPE_FORWARD_ONLY,
+          ResultSet.CONCUR_READ_ONLY);
+      statement.setFetchSize(fetchSize);
+      bind(statement, plan, parameters);
+      ResultSet resultSet = statement.executeQuery();
+      return new PostgresCursor(plan.columns(), plan.outputs(), plan.pushedColumns(), connection,
+          statement, resultSet, errors);
+    } catch (SQLException e) {
+      release(connection, statement);
+      throw errors.translate(e);
+    } catch (RuntimeException e) {
+      release(connection, statement);
+      throw e;
+    }
+  }
+
+  private static void checkParameters(PlannedStatement plan, List<?> parameters) {
+    int expected = plan.parameterTypes().size();
+    if (parameters.size() != expected) {
+      throw new EngineException("PARAMETER_COUNT",
+          "The statement has " + expected + " parameter(s) (?) but " + parameters.size()
+              + " value(s) were given.");
+    }
+  }
+
+  private static void bind(PreparedStatement statement, PlannedStatement plan, List<?> parameters)
+      throws SQLException {
+    List<Integer> order = plan.pushed().parameterOrder();
+    int own = parameters.size();
+    for (int i = 0; i < order.size(); i++) {
+      int index = order.get(i);
+      Object value = index < own
+          ? parameters.get(index)
+          : plan.derivedParameters().get(index - own).compute(parameters.get(
+              plan.derivedParameters().get(index - own).source()));
+      statement.setObject(i + 1, value);
+    }
+  }
+
+  private static void release(Connection connection, PreparedStatement statement) {
+    try {
+      if (statement != null) {
+        statement.close();
+      }
+    } catch (SQLException ignored) {
+      // closing the connection below releases it too
+    }
+    if (connection != null) {
+      try {
+        connection.rollback();
+        connection.close();
+      } catch (SQLException ignored) {
+        // HikariCP evicts a connection that fails here
+      }
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dev.pangate.engine.exec;
+
+import dev.pangate.engine.plan.OutputColumn;
+import java.util.List;
+
+/**
+ * A statement's result, read forward one row at a time and streamed from PostgreSQL in
+ * fetch-size frames (never buffered whole). Holds a PostgreSQL connection until closed or
+ * exhausted; not thread-safe.
+ */
+public interface ResultCursor extends AutoCloseable {
+
+  List<OutputColumn> columns();
+
+  /** Advances to the next row; false (and the connection released) when there is none. */
+  boolean next();
+
+  /** The current row's values, masks applied, in column order. A fresh array per row. */
+  Object[] row();
+
+  /** Rows returned so far (for DML: rows affected). */
+  long rowCount();
+
+  /** Releases the PostgreSQL connection; idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,53 @@
+package dev.pangate.engine.exec;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.apache.calcite.rel.type.RelDataType;
+
+/**
+ * Reads one column of a PostgreSQL result as the Java value of the column's declared SQL type
+ * ({@code BIGINT} → {@link Long}, {@code DECIMAL} → {@link BigDecimal}, ...), whatever the
+ * driver's own choice, so that clients see values that match the result's metadata.
+ */
+@FunctionalInterface
+interface ValueReader {
+
+  Object read(ResultSet rs, int index) throws SQLException;
+
+  static ValueReader of(RelDataType type) {
+    return switch (type.getSqlTypeName()) {
+      case BOOLEAN -> (rs, i) -> {
+        boolean v = rs.getBoolean(i);
+        return rs.wasNull() ? null : v;
+      };
+      case TINYINT, SMALLINT -> (rs, i) -> {
+        short v = rs.getShort(i);
+        return rs.wasNull() ? null : v;
+      };
+      case INTEGER -> (rs, i) -> {
+        int v = rs.getInt(i);
+        return rs.wasNull() ? null : v;
+      };
+      case BIGINT -> (rs, i) -> {
+        long v = rs.getLong(i);
+        return rs.wasNull() ? null : v;
+      };
+      case REAL -> (rs, i) -> {
+        float v = rs.getFloat(i);
+        return rs.wasNull() ? null : v;
+      };
+      case DOUBLE, FLOAT -> (rs, i) -> {
+        double v = rs.getDouble(i);
+        return rs.wasNull() ? null : v;
+      };
+      case DECIMAL -> ResultSet::getBigDecimal;
+      case CHAR, VARCHAR -> ResultSet::getString;
+      case DATE -> ResultSet::getDate;
+      case TIME -> ResultSet::getTime;
+      case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> ResultSet::getTimestamp;
+      case BINARY, VARBINARY -> ResultSet::getBytes;
+      default -> ResultSet::getObject;
+    };
+  }
+}

@@ -1,0 +1,41 @@
+package dev.pangate.engine.plan;
+
+import dev.pangate.engine.EngineException;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParserPos;
+
+/** Parse failures as messages a person can act on: where, what was found, what was expected. */
+final class ParseErrors {
+
+  private ParseErrors() {}
+
+  static EngineException toEngineException(SqlParseException e) {
+    SqlParserPos pos = e.getPos();
+    String where = pos == null ? "" : "line " + pos.getLineNum() + ", column " + pos.getColumnNum() + ": ";
+    String message = firstLine(e.getMessage());
+    // Calcite appends a long list of expected tokens; keep the first few, they are what helps.
+    int expecting = message.indexOf("Was expecting");
+    String found = expecting < 0 ? message : message.substring(0, expecting).trim();
+    String expected = "";
+    if (e.getExpectedTokenNames() != null && !e.getExpectedTokenNames().isEmpty()) {
+      expected = " Expected one of: " + String.join(", ",
+          e.getExpectedTokenNames().stream().sorted().limit(8).toList())
+          + (e.getExpectedTokenNames().size() > 8 ? ", ..." : "") + ".";
+    }
+    return new EngineException("SQL_PARSE_ERROR",
+        "SQL does not parse at " + where + stripPosition(found) + expected, e);
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "syntax error";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  private static String stripPosition(String message) {
+    // "Encountered "x" at line 1, column 8." -> "encountered "x"."
+    return message.replaceAll(" at line \\d+, column \\d+", "");
+  }
+}

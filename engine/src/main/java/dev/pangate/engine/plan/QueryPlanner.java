@@ -1,0 +1,217 @@
+package dev.pangate.engine.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pangate.engine.EngineException;
+import dev.pangate.engine.sql.AgentSql;
+import dev.pangate.engine.sql.PostgresSyntax;
+import dev.pangate.engine.sql.PostgresTypeSystem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.calcite.config.CalciteConnectionConfig;
+import org.apache.calcite.config.CalciteConnectionConfigImpl;
+import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.plan.Contexts;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.TableModify;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.sql.SqlExplain;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql.validate.SqlValidatorException;
+import org.apache.calcite.sql.validate.SqlValidatorUtil;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.sql2rel.StandardConvertletTable;
+
+/**
+ * Turns a statement into a plan for one view of the database: parse (PostgreSQL-flavoured SQL),
+ * validate against the view, convert to relational algebra (every table reference expanded by
+ * its {@link GatewayTable}), rewrite, and generate the SQL pushed to PostgreSQL.
+ *
+ * <p>No Volcano planner and no code generation: the plan is rewritten with a small fixed rule
+ * program and rendered back to PostgreSQL SQL, which PostgreSQL's own optimizer then plans.
+ * Thread-safe; every call uses its own validator and cluster.
+ */
+public final class QueryPlanner {
+
+  /** Shared by every plan, so types from different statements compare by identity. */
+  public static final JavaTypeFactoryImpl TYPE_FACTORY =
+      new JavaTypeFactoryImpl(PostgresTypeSystem.INSTANCE);
+
+  private static final CalciteConnectionConfig CONNECTION_CONFIG = connectionConfig();
+
+  private static final SqlToRelConverter.Config TO_REL = SqlToRelConverter.config()
+      .withExpand(false) // keep sub-queries as sub-queries: PostgreSQL runs them
+      .withDecorrelationEnabled(false)
+      .withTrimUnusedFields(false)
+      .withInSubQueryThreshold(Integer.MAX_VALUE)
+      .withCreateValuesRel(true);
+
+  private final PlanRewriter rewriter;
+
+  public QueryPlanner(PlanRewriter rewriter) {
+    this.rewriter = requireNonNull(rewriter, "rewriter is null");
+  }
+
+  private static CalciteConnectionConfig connectionConfig() {
+    Properties properties = new Properties();
+    properties.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "true");
+    properties.setProperty(CalciteConnectionProperty.UNQUOTED_CASING.camelName(), "TO_LOWER");
+    properties.setProperty(CalciteConnectionProperty.QUOTED_CASING.camelName(), "UNCHANGED");
+    return new CalciteConnectionConfigImpl(properties);
+  }
+
+  /** Parses one statement; errors name line and column. */
+  public static SqlNode parse(String sql) {
+    requireNonNull(sql, "sql is null");
+    if (sql.isBlank()) {
+      throw new EngineException("SQL_PARSE_ERROR", "The statement is empty.");
+    }
+    try {
+      String text = PostgresSyntax.beforeParsing(stripTrailingSemicolon(sql));
+      return SqlParser.create(text, AgentSql.PARSER).parseStmt();
+    } catch (SqlParseException e) {
+      throw ParseErrors.toEngineException(e);
+    }
+  }
+
+  private static String stripTrailingSemicolon(String sql) {
+    int end = sql.length();
+    while (end > 0 && (Character.isWhitespace(sql.charAt(end - 1)) || sql.charAt(end - 1) == ';')) {
+      end--;
+    }
+    return sql.substring(0, end);
+  }
+
+  /** Plans a statement for the view. */
+  public PlannedStatement plan(String sql, CatalogView view) {
+    SqlNode parsed = parse(sql);
+    boolean explain = parsed.getKind() == SqlKind.EXPLAIN;
+    SqlNode statement = explain ? ((SqlExplain) parsed).getExplicandum() : parsed;
+    if (!isPlannable(statement)) {
+      throw new EngineException("STATEMENT_NOT_ALLOWED",
+          "Only queries (SELECT, WITH, VALUES, set operations) and INSERT, UPDATE, DELETE and"
+              + " MERGE go through pangate; " + describe(statement) + " is not allowed.");
+    }
+
+    CalciteCatalogReader catalogReader = new CalciteCatalogReader(view.root(),
+        view.defaultSchema(), TYPE_FACTORY, CONNECTION_CONFIG);
+    SqlValidator validator = SqlValidatorUtil.newValidator(AgentSql.OPERATORS, catalogReader,
+        TYPE_FACTORY, AgentSql.VALIDATOR);
+    SqlNode validated;
+    try {
+      validated = validator.validate(statement);
+    } catch (CalciteContextException e) {
+      throw ValidationErrors.toEngineException(e);
+    } catch (RuntimeException e) {
+      if (e.getCause() instanceof SqlValidatorException) {
+        throw new EngineException("SQL_VALIDATION_ERROR", e.getCause().getMessage(), e);
+      }
+      throw e;
+    }
+
+    HepPlanner planner = new HepPlanner(HepProgram.builder().build(), Contexts.empty());
+    RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(TYPE_FACTORY));
+    SqlToRelConverter converter = new SqlToRelConverter(
+        (rowType, queryString, schemaPath, viewPath) -> {
+          throw new EngineException("STATEMENT_NOT_ALLOWED", "Views are not expanded by pangate.");
+        },
+        validator, catalogReader, cluster, StandardConvertletTable.INSTANCE, TO_REL);
+    RelRoot root = converter.convertQuery(validated, false, true);
+    RelNode logical = root.project();
+    StatementKind kind = kindOf(logical);
+
+    List<RelDataType> parameterTypes = validator.getParameterRowType(validated).getFieldList()
+        .stream().map(RelDataTypeField::getType).toList();
+    GatewaySplit split = rewriter.rewrite(logical, parameterTypes.size());
+    List<OutputColumn> columns = outputColumns(root.validatedRowType, kind, split.plan());
+    return new PlannedStatement(kind, explain, sql, split.plan(), PushdownSql.render(split.pushed()),
+        split.pushed().getRowType().getFieldCount(), columns, split.outputs(), parameterTypes,
+        split.derivedParameters());
+  }
+
+  private static List<OutputColumn> outputColumns(RelDataType validated, StatementKind kind,
+      RelNode plan) {
+    List<OutputColumn> columns = new ArrayList<>();
+    if (kind.isWrite()) {
+      columns.add(new OutputColumn("rowcount", plan.getRowType().getFieldList().get(0).getType()));
+      return columns;
+    }
+    List<RelDataTypeField> planFields = plan.getRowType().getFieldList();
+    List<RelDataTypeField> names = validated.getFieldList();
+    for (int i = 0; i < planFields.size(); i++) {
+      String name = i < names.size() ? names.get(i).getName() : planFields.get(i).getName();
+      columns.add(new OutputColumn(name, planFields.get(i).getType()));
+    }
+    return columns;
+  }
+
+  private static StatementKind kindOf(RelNode rel) {
+    if (rel instanceof TableModify modify) {
+      return switch (modify.getOperation()) {
+        case INSERT -> StatementKind.INSERT;
+        case UPDATE -> StatementKind.UPDATE;
+        case DELETE -> StatementKind.DELETE;
+        case MERGE -> StatementKind.MERGE;
+      };
+    }
+    return StatementKind.SELECT;
+  }
+
+  private static boolean isPlannable(SqlNode node) {
+    return node.getKind().belongsTo(SqlKind.QUERY) || node.getKind().belongsTo(SqlKind.DML);
+  }
+
+  private static String describe(SqlNode node) {
+    SqlKind kind = node.getKind();
+    if (kind.belongsTo(SqlKind.DDL)) {
+      return "data definition (" + kind.sql + ")";
+    }
+    return "a " + kind.sql + " statement";
+  }
+
+  /**
+   * Compiles a row filter (a predicate over one table's raw columns, bound values already in the
+   * text) to a condition over the raw scan of that table, planned against the unrestricted view.
+   * Sub-queries over other raw tables are allowed; correlated ones are not.
+   */
+  public RexNode compileRowFilter(CatalogView rawView, String schema, String table, String predicate) {
+    String sql = "SELECT * FROM \"" + schema + "\".\"" + table + "\" WHERE (" + predicate + ")";
+    PlannedStatement planned = new QueryPlanner(PlanRewriter.NONE).plan(sql, rawView);
+    RelNode rel = planned.plan();
+    while (!(rel instanceof Filter) && rel.getInputs().size() == 1) {
+      rel = rel.getInput(0);
+    }
+    if (!(rel instanceof Filter filter) || !(filter.getInput() instanceof TableScan)) {
+      throw new EngineException("SQL_VALIDATION_ERROR", "a row filter must be a predicate over the"
+          + " table's own columns");
+    }
+    if (!filter.getVariablesSet().isEmpty()) {
+      throw new EngineException("SQL_VALIDATION_ERROR", "row filters may use sub-queries that do"
+          + " not refer to the filtered row (IN or EXISTS over other tables), not correlated ones");
+    }
+    return filter.getCondition();
+  }
+
+  /** The plan as text, for EXPLAIN and the audit log. */
+  public static String explain(RelNode rel) {
+    return RelOptUtil.toString(rel);
+  }
+}

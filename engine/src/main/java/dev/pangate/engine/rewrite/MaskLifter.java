@@ -1,0 +1,742 @@
+package dev.pangate.engine.rewrite;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
+import dev.pangate.engine.rewrite.Lifted.Column;
+import dev.pangate.engine.rewrite.Lifted.Masked;
+import dev.pangate.engine.rewrite.Lifted.Raw;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.calcite.rel.RelCollation;
+import org.apache.calcite.rel.RelCollations;
+import org.apache.calcite.rel.RelFieldCollation;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.core.Correlate;
+import org.apache.calcite.rel.core.CorrelationId;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Intersect;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.Minus;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.SetOp;
+import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Union;
+import org.apache.calcite.rel.core.Values;
+import org.apache.calcite.rel.logical.LogicalAggregate;
+import org.apache.calcite.rel.logical.LogicalCorrelate;
+import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalIntersect;
+import org.apache.calcite.rel.logical.LogicalJoin;
+import org.apache.calcite.rel.logical.LogicalMinus;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.logical.LogicalSort;
+import org.apache.calcite.rel.logical.LogicalUnion;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexCorrelVariable;
+import org.apache.calcite.rex.RexDynamicParam;
+import org.apache.calcite.rex.RexFieldAccess;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.rex.RexSubQuery;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.util.ImmutableBitSet;
+import org.apache.calcite.util.Sarg;
+
+/**
+ * Moves masks up, out of everything PostgreSQL can run.
+ *
+ * <p>Each table reference arrives as {@code Project(masks) <- PolicyFilter <- Scan}. Bottom-up,
+ * every operator is rebuilt over raw columns when it does not need a masked value, and the masks
+ * ride above it as {@link Masked} columns. Where an operator does need a masked value, the
+ * rewrite uses only proven equivalences of injective masks:
+ *
+ * <ul>
+ *   <li>{@code mask(x) = 'm'} becomes {@code x = unmask('m')} for invertible masks (FF1 tokens),
+ *       and {@code IN} lists likewise;
+ *   <li>{@code mask(x) = mask'(y)} becomes {@code x = y} when both masks are of one equivalence
+ *       class (same token family and key), in joins, filters and {@code IN} sub-queries;
+ *   <li>{@code GROUP BY}, {@code DISTINCT}, {@code COUNT(DISTINCT)} and set operations on such a
+ *       column run on the raw column, the mask applied to the result;
+ *   <li>{@code IS [NOT] NULL} and {@code COUNT(x)} of a null-preserving mask run on the raw column.
+ * </ul>
+ *
+ * Anything else that reads a masked value throws {@link CannotPushDown}: the caller then
+ * evaluates that part in the gateway, on masked values. No rule ever lets PostgreSQL compute on a
+ * raw value what the caller's SQL computes on a masked one.
+ */
+final class MaskLifter {
+
+  private final RexBuilder rexBuilder;
+  private final DerivedParameters parameters;
+  /** Correlation variables in scope: id → the columns of the row they stand for. */
+  private final Map<CorrelationId, Scope> correlations = new HashMap<>();
+
+  MaskLifter(RexBuilder rexBuilder, DerivedParameters parameters) {
+    this.rexBuilder = requireNonNull(rexBuilder, "rexBuilder is null");
+    this.parameters = requireNonNull(parameters, "parameters is null");
+  }
+
+  Lifted lift(RelNode rel) throws CannotPushDown {
+    if (rel instanceof PolicyFilter filter) {
+      Lifted input = lift(filter.getInput());
+      if (!input.isIdentity()) {
+        throw new IllegalStateException("a policy filter sits directly on a raw scan");
+      }
+      return Lifted.identity(filter.copy(filter.getTraitSet(), input.pushed(), filter.getCondition()));
+    }
+    if (rel instanceof TableScan || rel instanceof Values) {
+      if (!rel.getInputs().isEmpty()) {
+        throw new CannotPushDown("an unsupported scan");
+      }
+      return Lifted.identity(rel);
+    }
+    if (rel instanceof Project project) {
+      return liftProject(project);
+    }
+    if (rel instanceof Filter filter) {
+      return liftFilter(filter);
+    }
+    if (rel instanceof Join join) {
+      return liftJoin(join);
+    }
+    if (rel instanceof Correlate correlate) {
+      return liftCorrelate(correlate);
+    }
+    if (rel instanceof Aggregate aggregate) {
+      return liftAggregate(aggregate);
+    }
+    if (rel instanceof Sort sort) {
+      return liftSort(sort);
+    }
+    if (rel instanceof SetOp setOp) {
+      return liftSetOp(setOp);
+    }
+    throw new CannotPushDown(rel.getRelTypeName());
+  }
+
+  // ---------------------------------------------------------------- operators
+
+  private Lifted liftProject(Project project) throws CannotPushDown {
+    Lifted input = lift(project.getInput());
+    Scope scope = new Scope(input.columns(), input.pushed().getRowType());
+    List<Column> columns = new ArrayList<>();
+    List<RexNode> pushedExprs = new ArrayList<>();
+    List<String> pushedNames = new ArrayList<>();
+    Map<RexNode, Integer> positions = new LinkedHashMap<>();
+    boolean trivial = true;
+    List<RexNode> projects = project.getProjects();
+    List<String> names = project.getRowType().getFieldNames();
+    withCorrelations(project.getVariablesSet(), scope);
+    try {
+      for (int i = 0; i < projects.size(); i++) {
+        RexNode expr = projects.get(i);
+        if (expr instanceof RexInputRef ref) {
+          columns.add(scope.column(ref.getIndex()));
+          continue;
+        }
+        if (expr instanceof RexCall call && call.getOperator() instanceof MaskOperator mask
+            && call.getOperands().get(0) instanceof RexInputRef ref
+            && scope.column(ref.getIndex()) instanceof Raw raw) {
+          columns.add(new Masked(raw.index(), mask));
+          continue;
+        }
+        trivial = false;
+        RexNode rewritten = rewrite(expr, scope);
+        Integer at = positions.get(rewritten);
+        if (at == null) {
+          at = pushedExprs.size();
+          positions.put(rewritten, at);
+          pushedExprs.add(rewritten);
+          pushedNames.add(names.get(i));
+        }
+        columns.add(new Raw(-1 - at)); // placeholder: computed column 'at'
+      }
+    } finally {
+      dropCorrelations(project.getVariablesSet());
+    }
+    if (trivial) {
+      return new Lifted(input.pushed(), columns);
+    }
+    // The pushed project: every input column still referenced, then the computed expressions.
+    List<RexNode> exprs = new ArrayList<>();
+    List<String> fieldNames = new ArrayList<>();
+    Map<Integer, Integer> kept = new LinkedHashMap<>();
+    List<RelDataTypeField> inputFields = input.pushed().getRowType().getFieldList();
+    for (Column column : columns) {
+      if (column.index() >= 0 && !kept.containsKey(column.index())) {
+        kept.put(column.index(), exprs.size());
+        exprs.add(rexBuilder.makeInputRef(input.pushed(), column.index()));
+        fieldNames.add(inputFields.get(column.index()).getName());
+      }
+    }
+    int computedStart = exprs.size();
+    exprs.addAll(pushedExprs);
+    fieldNames.addAll(pushedNames);
+    List<Column> remapped = new ArrayList<>();
+    for (Column column : columns) {
+      if (column.index() < 0) {
+        remapped.add(new Raw(computedStart + (-1 - column.index())));
+      } else if (column instanceof Masked masked) {
+        remapped.add(new Masked(kept.get(masked.index()), masked.mask()));
+      } else {
+        remapped.add(new Raw(kept.get(column.index())));
+      }
+    }
+    RelNode pushed = LogicalProject.create(input.pushed(), ImmutableList.of(), exprs,
+        uniquify(fieldNames), project.getVariablesSet());
+    return new Lifted(pushed, remapped);
+  }
+
+  private Lifted liftFilter(Filter filter) throws CannotPushDown {
+    Lifted input = lift(filter.getInput());
+    Scope scope = new Scope(input.columns(), input.pushed().getRowType());
+    withCorrelations(filter.getVariablesSet(), scope);
+    RexNode condition;
+    try {
+      condition = rewrite(filter.getCondition(), scope);
+    } finally {
+      dropCorrelations(filter.getVariablesSet());
+    }
+    RelNode pushed = input.pushed();
+    // Safe conjuncts may join the row filter (below any fence); the rest stay above it.
+    if (pushed instanceof PolicyFilter policy && filter.getVariablesSet().isEmpty()) {
+      List<RexNode> safe = new ArrayList<>();
+      List<RexNode> unsafe = new ArrayList<>();
+      for (RexNode conjunct : org.apache.calcite.plan.RelOptUtil.conjunctions(condition)) {
+        (SafeExpressions.isSafe(conjunct) ? safe : unsafe).add(conjunct);
+      }
+      if (!safe.isEmpty()) {
+        List<RexNode> merged = new ArrayList<>();
+        merged.add(policy.getCondition());
+        merged.addAll(safe);
+        pushed = policy.copy(policy.getTraitSet(), policy.getInput(),
+            RexUtil.composeConjunction(rexBuilder, merged));
+      }
+      if (unsafe.isEmpty()) {
+        return new Lifted(pushed, input.columns());
+      }
+      condition = RexUtil.composeConjunction(rexBuilder, unsafe);
+    }
+    return new Lifted(
+        LogicalFilter.create(pushed, condition, ImmutableSet.copyOf(filter.getVariablesSet())),
+        input.columns());
+  }
+
+  private Lifted liftJoin(Join join) throws CannotPushDown {
+    Lifted left = lift(join.getLeft());
+    Lifted right = lift(join.getRight());
+    int leftWidth = left.pushed().getRowType().getFieldCount();
+    List<Column> both = new ArrayList<>(left.columns());
+    for (Column column : right.columns()) {
+      both.add(column.shift(leftWidth));
+    }
+    RelDataType joinedType = rexBuilder.getTypeFactory().builder()
+        .addAll(left.pushed().getRowType().getFieldList())
+        .addAll(right.pushed().getRowType().getFieldList())
+        .uniquify()
+        .build();
+    Scope scope = new Scope(both, joinedType);
+    withCorrelations(join.getVariablesSet(), scope);
+    RexNode condition;
+    try {
+      condition = rewrite(join.getCondition(), scope);
+    } finally {
+      dropCorrelations(join.getVariablesSet());
+    }
+    RelNode pushed = LogicalJoin.create(left.pushed(), right.pushed(), ImmutableList.of(), condition,
+        join.getVariablesSet(), join.getJoinType());
+    List<Column> columns = join.getJoinType().projectsRight() ? both : left.columns();
+    return new Lifted(pushed, columns);
+  }
+
+  private Lifted liftCorrelate(Correlate correlate) throws CannotPushDown {
+    Lifted left = lift(correlate.getLeft());
+    Scope leftScope = new Scope(left.columns(), left.pushed().getRowType());
+    correlations.put(correlate.getCorrelationId(), leftScope);
+    Lifted right;
+    try {
+      right = lift(correlate.getRight());
+    } finally {
+      correlations.remove(correlate.getCorrelationId());
+    }
+    ImmutableBitSet.Builder required = ImmutableBitSet.builder();
+    for (int field : correlate.getRequiredColumns()) {
+      required.set(left.columns().get(field).index());
+    }
+    RelNode pushed = LogicalCorrelate.create(left.pushed(), right.pushed(), ImmutableList.of(),
+        correlate.getCorrelationId(), required.build(), correlate.getJoinType());
+    int leftWidth = left.pushed().getRowType().getFieldCount();
+    List<Column> columns = new ArrayList<>(left.columns());
+    if (correlate.getJoinType().projectsRight()) {
+      for (Column column : right.columns()) {
+        columns.add(column.shift(leftWidth));
+      }
+    }
+    return new Lifted(pushed, columns);
+  }
+
+  private Lifted liftAggregate(Aggregate aggregate) throws CannotPushDown {
+    Lifted input = lift(aggregate.getInput());
+    List<Column> in = input.columns();
+    List<Integer> groupKeys = aggregate.getGroupSet().asList();
+    Map<Integer, Integer> keyMap = new HashMap<>(); // original group field -> pushed field
+    for (int key : groupKeys) {
+      Column column = in.get(key);
+      if (column instanceof Masked masked && !masked.mask().masking().injective()) {
+        throw new CannotPushDown("GROUP BY on a column masked with " + masked.mask().masking().label());
+      }
+      if (keyMap.containsValue(column.index())) {
+        throw new CannotPushDown("GROUP BY the same column twice");
+      }
+      keyMap.put(key, column.index());
+    }
+    ImmutableBitSet pushedGroup = ImmutableBitSet.of(keyMap.values());
+    List<ImmutableBitSet> pushedGroupSets = new ArrayList<>();
+    for (ImmutableBitSet set : aggregate.getGroupSets()) {
+      pushedGroupSets.add(ImmutableBitSet.of(set.asList().stream().map(keyMap::get).toList()));
+    }
+    List<AggregateCall> calls = new ArrayList<>();
+    for (AggregateCall call : aggregate.getAggCallList()) {
+      calls.add(liftAggregateCall(call, in));
+    }
+    RelNode pushed = LogicalAggregate.create(input.pushed(), ImmutableList.of(), pushedGroup,
+        pushedGroupSets.size() == 1 && pushedGroupSets.get(0).equals(pushedGroup)
+            ? null : ImmutableList.copyOf(pushedGroupSets),
+        calls);
+    List<Column> columns = new ArrayList<>();
+    List<Integer> sortedPushedKeys = pushedGroup.asList();
+    for (int key : groupKeys) {
+      int position = sortedPushedKeys.indexOf(keyMap.get(key));
+      Column column = in.get(key);
+      columns.add(column instanceof Masked masked
+          ? new Masked(position, masked.mask()) : new Raw(position));
+    }
+    for (int i = 0; i < calls.size(); i++) {
+      columns.add(new Raw(groupKeys.size() + i));
+    }
+    return new Lifted(pushed, columns);
+  }
+
+  private static AggregateCall liftAggregateCall(AggregateCall call, List<Column> in)
+      throws CannotPushDown {
+    List<Integer> args = new ArrayList<>();
+    for (int arg : call.getArgList()) {
+      Column column = in.get(arg);
+      if (column instanceof Masked masked) {
+        ColumnMasking masking = masked.mask().masking();
+        boolean counting = call.getAggregation().getKind() == SqlKind.COUNT;
+        boolean equivalent = counting && (call.isDistinct() ? masking.injective() : true);
+        if (!equivalent || !MaskSemantics.preservesNull(masked.mask())) {
+          throw new CannotPushDown(call.getAggregation().getName() + " over a column masked with "
+              + masking.label());
+        }
+      }
+      args.add(column.index());
+    }
+    int filter = call.filterArg;
+    if (filter >= 0) {
+      if (in.get(filter) instanceof Masked) {
+        throw new CannotPushDown("an aggregate FILTER over a masked column");
+      }
+      filter = in.get(filter).index();
+    }
+    List<RelFieldCollation> collations = new ArrayList<>();
+    for (RelFieldCollation field : call.getCollation().getFieldCollations()) {
+      if (in.get(field.getFieldIndex()) instanceof Masked) {
+        throw new CannotPushDown("an aggregate ordered by a masked column");
+      }
+      collations.add(field.withFieldIndex(in.get(field.getFieldIndex()).index()));
+    }
+    if (call.distinctKeys != null) {
+      throw new CannotPushDown("an aggregate with WITHIN DISTINCT");
+    }
+    return call.withArgList(args).withFilter(filter).withCollation(RelCollations.of(collations));
+  }
+
+  private Lifted liftSort(Sort sort) throws CannotPushDown {
+    Lifted input = lift(sort.getInput());
+    List<RelFieldCollation> fields = new ArrayList<>();
+    for (RelFieldCollation field : sort.getCollation().getFieldCollations()) {
+      Column column = input.columns().get(field.getFieldIndex());
+      if (column instanceof Masked masked) {
+        throw new CannotPushDown("ORDER BY a column masked with " + masked.mask().masking().label());
+      }
+      fields.add(field.withFieldIndex(column.index()));
+    }
+    RelCollation collation = RelCollations.of(fields);
+    RelNode pushed = LogicalSort.create(input.pushed(), collation, sort.offset, sort.fetch);
+    return new Lifted(pushed, input.columns());
+  }
+
+  private Lifted liftSetOp(SetOp setOp) throws CannotPushDown {
+    List<Lifted> inputs = new ArrayList<>();
+    for (RelNode input : setOp.getInputs()) {
+      inputs.add(lift(input));
+    }
+    int width = setOp.getRowType().getFieldCount();
+    boolean distinct = !(setOp instanceof Union union && union.all);
+    List<Column> columns = new ArrayList<>();
+    for (int i = 0; i < width; i++) {
+      Column first = inputs.get(0).columns().get(i);
+      for (Lifted input : inputs) {
+        Column other = input.columns().get(i);
+        if (!sameMasking(first, other, distinct)) {
+          throw new CannotPushDown("a set operation combining differently masked columns");
+        }
+      }
+      columns.add(first instanceof Masked masked ? new Masked(i, masked.mask()) : new Raw(i));
+    }
+    List<RelNode> aligned = new ArrayList<>();
+    for (Lifted input : inputs) {
+      List<RexNode> exprs = new ArrayList<>();
+      for (Column column : input.columns()) {
+        exprs.add(rexBuilder.makeInputRef(input.pushed(), column.index()));
+      }
+      aligned.add(LogicalProject.create(input.pushed(), ImmutableList.of(), exprs,
+          setOp.getRowType().getFieldNames(), ImmutableSet.of()));
+    }
+    RelNode pushed;
+    if (setOp instanceof Union union) {
+      pushed = LogicalUnion.create(aligned, union.all);
+    } else if (setOp instanceof Intersect intersect) {
+      pushed = LogicalIntersect.create(aligned, intersect.all);
+    } else if (setOp instanceof Minus minus) {
+      pushed = LogicalMinus.create(aligned, minus.all);
+    } else {
+      throw new CannotPushDown(setOp.getRelTypeName());
+    }
+    return new Lifted(pushed, columns);
+  }
+
+  private static boolean sameMasking(Column a, Column b, boolean distinct) {
+    if (a instanceof Raw && b instanceof Raw) {
+      return true;
+    }
+    if (a instanceof Masked ma && b instanceof Masked mb) {
+      if (ma.mask() == mb.mask()) {
+        return !distinct || ma.mask().masking().injective();
+      }
+      return MaskSemantics.equivalent(ma.mask(), mb.mask())
+          && ma.mask().maskedType().equals(mb.mask().maskedType());
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  /** The columns an expression's input references resolve to, and the pushed row type. */
+  record Scope(List<Column> columns, RelDataType pushedType) {
+    Column column(int index) {
+      return columns.get(index);
+    }
+  }
+
+  private void withCorrelations(java.util.Set<CorrelationId> ids, Scope scope) {
+    for (CorrelationId id : ids) {
+      correlations.put(id, scope);
+    }
+  }
+
+  private void dropCorrelations(java.util.Set<CorrelationId> ids) {
+    for (CorrelationId id : ids) {
+      correlations.remove(id);
+    }
+  }
+
+  private RexNode rewrite(RexNode expr, Scope scope) throws CannotPushDown {
+    try {
+      return expr.accept(new Rewriter(scope));
+    } catch (Unliftable e) {
+      throw e.reason;
+    }
+  }
+
+  /** Carries a {@link CannotPushDown} out of a {@link RexShuttle}. */
+  private static final class Unliftable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final CannotPushDown reason;
+
+    Unliftable(CannotPushDown reason) {
+      super(null, null, false, false);
+      this.reason = reason;
+    }
+  }
+
+  /** A reference to a masked column (an input field, or a field of a correlated outer row). */
+  private record MaskedRef(MaskOperator mask, RexNode raw) {}
+
+  private final class Rewriter extends RexShuttle {
+    private final Scope scope;
+
+    Rewriter(Scope scope) {
+      this.scope = scope;
+    }
+
+    @Override
+    public RexNode visitInputRef(RexInputRef ref) {
+      Column column = scope.column(ref.getIndex());
+      if (column instanceof Masked masked) {
+        throw new Unliftable(new CannotPushDown(
+            "an expression over a column masked with " + masked.mask().masking().label()));
+      }
+      return rexBuilder.makeInputRef(scope.pushedType().getFieldList().get(column.index()).getType(),
+          column.index());
+    }
+
+    @Override
+    public RexNode visitFieldAccess(RexFieldAccess access) {
+      if (access.getReferenceExpr() instanceof RexCorrelVariable variable) {
+        Scope outer = correlations.get(variable.id);
+        if (outer != null) {
+          Column column = outer.column(access.getField().getIndex());
+          if (column instanceof Masked masked) {
+            throw new Unliftable(new CannotPushDown(
+                "a correlated reference to a column masked with " + masked.mask().masking().label()));
+          }
+          return rexBuilder.makeFieldAccess(
+              rexBuilder.makeCorrel(outer.pushedType(), variable.id), column.index());
+        }
+      }
+      return super.visitFieldAccess(access);
+    }
+
+    @Override
+    public RexNode visitCall(RexCall call) {
+      if (call.getOperator() instanceof MaskOperator) {
+        throw new Unliftable(new CannotPushDown("a mask inside an expression"));
+      }
+      try {
+        RexNode special = rewriteComparison(call);
+        if (special != null) {
+          return special;
+        }
+      } catch (CannotPushDown e) {
+        throw new Unliftable(e);
+      }
+      return super.visitCall(call);
+    }
+
+    @Override
+    public RexNode visitSubQuery(RexSubQuery subQuery) {
+      try {
+        return rewriteSubQuery(subQuery);
+      } catch (CannotPushDown e) {
+        throw new Unliftable(e);
+      }
+    }
+
+    /** Comparisons that read a masked column, rewritten through a proven equivalence. */
+    private RexNode rewriteComparison(RexCall call) throws CannotPushDown {
+      SqlKind kind = call.getKind();
+      switch (kind) {
+        case EQUALS, NOT_EQUALS, IS_NOT_DISTINCT_FROM, IS_DISTINCT_FROM -> {
+          MaskedRef left = maskedRef(call.getOperands().get(0));
+          MaskedRef right = maskedRef(call.getOperands().get(1));
+          if (left == null && right == null) {
+            return null;
+          }
+          if (left != null && right != null) {
+            if (!MaskSemantics.equivalent(left.mask(), right.mask())) {
+              throw new CannotPushDown("a comparison of columns masked differently");
+            }
+            return rexBuilder.makeCall(call.getOperator(), left.raw(), right.raw());
+          }
+          MaskedRef masked = left != null ? left : right;
+          RexNode other = left != null ? call.getOperands().get(1) : call.getOperands().get(0);
+          RexNode raw = unmaskOperand(masked.mask(), other);
+          return left != null
+              ? rexBuilder.makeCall(call.getOperator(), masked.raw(), raw)
+              : rexBuilder.makeCall(call.getOperator(), raw, masked.raw());
+        }
+        case SEARCH -> {
+          MaskedRef masked = maskedRef(call.getOperands().get(0));
+          if (masked == null) {
+            return null;
+          }
+          RexLiteral sargLiteral = (RexLiteral) call.getOperands().get(1);
+          Sarg<?> sarg = requireNonNull(sargLiteral.getValueAs(Sarg.class), "sarg");
+          if (!sarg.isPoints() && !sarg.isComplementedPoints()) {
+            throw new CannotPushDown("a range comparison on a masked column");
+          }
+          List<RexNode> raws = new ArrayList<>();
+          for (var range : (sarg.isPoints() ? sarg.rangeSet : sarg.rangeSet.complement()).asRanges()) {
+            Object point = range.lowerEndpoint();
+            raws.add(unmaskLiteral(masked.mask(), point));
+          }
+          RexNode in = rexBuilder.makeIn(masked.raw(), raws);
+          boolean nullAs = sarg.nullAs == org.apache.calcite.rex.RexUnknownAs.TRUE;
+          RexNode result = sarg.isPoints() ? in : rexBuilder.makeCall(
+              org.apache.calcite.sql.fun.SqlStdOperatorTable.NOT, in);
+          if (nullAs) {
+            result = rexBuilder.makeCall(org.apache.calcite.sql.fun.SqlStdOperatorTable.OR, result,
+                rexBuilder.makeCall(org.apache.calcite.sql.fun.SqlStdOperatorTable.IS_NULL, masked.raw()));
+          }
+          return result;
+        }
+        case IS_NULL, IS_NOT_NULL -> {
+          MaskedRef masked = maskedRef(call.getOperands().get(0));
+          if (masked == null) {
+            return null;
+          }
+          if (!MaskSemantics.preservesNull(masked.mask())) {
+            throw new CannotPushDown("IS NULL on a column masked with " + masked.mask().masking().label());
+          }
+          return rexBuilder.makeCall(call.getOperator(), masked.raw());
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+
+    /** The raw counterpart of a literal or parameter compared with an invertible masked column. */
+    private RexNode unmaskOperand(MaskOperator mask, RexNode other) throws CannotPushDown {
+      RexNode operand = stripCast(other);
+      if (operand instanceof RexLiteral literal) {
+        if (literal.isNull()) {
+          return rexBuilder.makeNullLiteral(mask.rawType());
+        }
+        Object value = literal.getValue2();
+        return unmaskLiteral(mask, value);
+      }
+      if (operand instanceof RexDynamicParam param) {
+        if (!MaskSemantics.invertible(mask)) {
+          throw new CannotPushDown("a parameter compared with a column masked with "
+              + mask.masking().label());
+        }
+        return parameters.derive(param, mask, rexBuilder);
+      }
+      throw new CannotPushDown("a comparison of a masked column with an expression");
+    }
+
+    private RexNode unmaskLiteral(MaskOperator mask, Object value) throws CannotPushDown {
+      if (!MaskSemantics.invertible(mask)) {
+        throw new CannotPushDown("a value compared with a column masked with " + mask.masking().label());
+      }
+      Object maskedValue = value instanceof org.apache.calcite.util.NlsString nls ? nls.getValue() : value;
+      Optional<Object> raw = mask.unmask(maskedValue);
+      if (raw.isEmpty()) {
+        // Not a value the mask produces for a PAN: only the gateway can tell what matches.
+        throw new CannotPushDown("a value that is not a token of " + mask.masking().label());
+      }
+      return rexBuilder.makeLiteral(raw.get(), mask.rawType(), true);
+    }
+
+    private MaskedRef maskedRef(RexNode node) {
+      RexNode operand = stripCast(node);
+      if (operand instanceof RexInputRef ref && scope.column(ref.getIndex()) instanceof Masked masked) {
+        return new MaskedRef(masked.mask(), rexBuilder.makeInputRef(
+            scope.pushedType().getFieldList().get(masked.index()).getType(), masked.index()));
+      }
+      if (operand instanceof RexFieldAccess access
+          && access.getReferenceExpr() instanceof RexCorrelVariable variable) {
+        Scope outer = correlations.get(variable.id);
+        if (outer != null && outer.column(access.getField().getIndex()) instanceof Masked masked) {
+          return new MaskedRef(masked.mask(), rexBuilder.makeFieldAccess(
+              rexBuilder.makeCorrel(outer.pushedType(), variable.id), masked.index()));
+        }
+      }
+      return null;
+    }
+
+    /** Casts between character types of the same or a wider length change no value. */
+    private RexNode stripCast(RexNode node) {
+      RexNode current = node;
+      while (current.getKind() == SqlKind.CAST) {
+        RexNode inner = ((RexCall) current).getOperands().get(0);
+        RelDataType from = inner.getType();
+        RelDataType to = current.getType();
+        boolean widening = SqlTypeFamily.CHARACTER.contains(from) && to.getSqlTypeName() == SqlTypeName.VARCHAR
+            && (to.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED
+                || to.getPrecision() >= from.getPrecision())
+            && from.getSqlTypeName() == SqlTypeName.VARCHAR;
+        boolean sameNumeric = SqlTypeName.NUMERIC_TYPES.contains(from.getSqlTypeName())
+            && from.getSqlTypeName() == to.getSqlTypeName() && from.getScale() == to.getScale();
+        if (!widening && !sameNumeric) {
+          break;
+        }
+        current = inner;
+      }
+      return current;
+    }
+
+    private RexNode rewriteSubQuery(RexSubQuery subQuery) throws CannotPushDown {
+      Lifted lifted = lift(subQuery.rel);
+      switch (subQuery.getKind()) {
+        case EXISTS, UNIQUE -> {
+          return subQuery.clone(lifted.pushed());
+        }
+        case SCALAR_QUERY -> {
+          Column column = lifted.columns().get(0);
+          if (column instanceof Masked masked) {
+            throw new CannotPushDown("a scalar sub-query returning a column masked with "
+                + masked.mask().masking().label());
+          }
+          return subQuery.clone(project(lifted, List.of(column.index())));
+        }
+        case IN, SOME, ALL -> {
+          boolean equality = subQuery.getKind() == SqlKind.IN
+              || subQuery.op.kind == SqlKind.EQUALS;
+          List<RexNode> operands = new ArrayList<>();
+          List<Integer> fields = new ArrayList<>();
+          for (int i = 0; i < subQuery.getOperands().size(); i++) {
+            RexNode operand = subQuery.getOperands().get(i);
+            Column column = lifted.columns().get(i);
+            MaskedRef masked = maskedRef(operand);
+            if (column instanceof Masked inner) {
+              if (masked == null || !equality || !MaskSemantics.equivalent(masked.mask(), inner.mask())) {
+                throw new CannotPushDown("IN over a sub-query returning a column masked with "
+                    + inner.mask().masking().label());
+              }
+              operands.add(masked.raw());
+            } else {
+              operands.add(operand.accept(this));
+            }
+            fields.add(column.index());
+          }
+          RexSubQuery rebuilt = subQuery.clone(project(lifted, fields));
+          return rebuilt.clone(subQuery.getType(), operands);
+        }
+        default -> throw new CannotPushDown("a " + subQuery.getKind() + " sub-query");
+      }
+    }
+  }
+
+  private RelNode project(Lifted lifted, List<Integer> fields) {
+    List<RexNode> exprs = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int field : fields) {
+      exprs.add(rexBuilder.makeInputRef(lifted.pushed(), field));
+      names.add(lifted.pushed().getRowType().getFieldNames().get(field));
+    }
+    return LogicalProject.create(lifted.pushed(), ImmutableList.of(), exprs, uniquify(names),
+        ImmutableSet.of());
+  }
+
+  private static List<String> uniquify(List<String> names) {
+    return org.apache.calcite.sql.validate.SqlValidatorUtil.uniquify(names,
+        org.apache.calcite.sql.validate.SqlValidatorUtil.EXPR_SUGGESTER, true);
+  }
+
+  static boolean projectsRight(JoinRelType type) {
+    return type.projectsRight();
+  }
+}

@@ -1,0 +1,75 @@
+package dev.pangate.engine.sql;
+
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.ReturnTypes;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeTransforms;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlSyntax;
+import org.apache.calcite.sql.validate.SqlNameMatcher;
+import java.util.List;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * PostgreSQL functions agents use that Calcite's libraries lack or spell differently. They are
+ * only type-checked here; PostgreSQL evaluates them (they are always pushed down).
+ */
+public final class PostgresFunctions {
+
+  /** {@code now()}: the transaction's start time. */
+  public static final SqlFunction NOW = new SqlFunction("now", SqlKind.OTHER_FUNCTION,
+      ReturnTypes.explicit(SqlTypeName.TIMESTAMP, 6), null, OperandTypes.NILADIC,
+      SqlFunctionCategory.TIMEDATE) {
+    @Override
+    public boolean isDynamicFunction() {
+      return true;
+    }
+
+    @Override
+    public boolean isDeterministic() {
+      return false;
+    }
+  };
+
+  /** {@code date_trunc('month', ts)}: PostgreSQL's argument order (unit first). */
+  public static final SqlFunction DATE_TRUNC = new SqlFunction("date_trunc", SqlKind.OTHER_FUNCTION,
+      ReturnTypes.explicit(SqlTypeName.TIMESTAMP, 6).andThen(SqlTypeTransforms.TO_NULLABLE), null,
+      OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME),
+      SqlFunctionCategory.TIMEDATE);
+
+  /** The table of these functions, consulted before Calcite's own. */
+  public static final SqlOperatorTable TABLE = new CaseInsensitiveTable(List.of(NOW, DATE_TRUNC));
+
+  private PostgresFunctions() {}
+
+  /**
+   * Finds these functions whatever the case the parser left their name in (Calcite's parser
+   * keeps some built-in names such as DATE_TRUNC upper case; unquoted names are folded lower).
+   */
+  private record CaseInsensitiveTable(List<SqlOperator> operators) implements SqlOperatorTable {
+
+    @Override
+    public void lookupOperatorOverloads(SqlIdentifier opName, @Nullable SqlFunctionCategory category,
+        SqlSyntax syntax, List<SqlOperator> operatorList, SqlNameMatcher nameMatcher) {
+      if (!opName.isSimple() || syntax != SqlSyntax.FUNCTION) {
+        return;
+      }
+      for (SqlOperator operator : operators) {
+        if (operator.getName().equalsIgnoreCase(opName.getSimple())) {
+          operatorList.add(operator);
+        }
+      }
+    }
+
+    @Override
+    public List<SqlOperator> getOperatorList() {
+      return operators;
+    }
+  }
+}
