@@ -343,7 +343,8 @@ public final class HashChainedAuditLog implements AuditLog {
       return;
     }
     try {
-      if (pendingSegment == null && (rotationSealed || sink.wantsNewSegment(now))) {
+      boolean newSegmentWanted = sink.wantsNewSegment(now);
+      if (pendingSegment == null && (rotationSealed || newSegmentWanted)) {
         if (!rotationSealed) {
           List<ChainRecord> rotate = List.of(
               records.seal(nextSequence, head, now, RecordFormat.STATE_ROTATE, checkpointMillis, signer));

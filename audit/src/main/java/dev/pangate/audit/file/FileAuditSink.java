@@ -204,7 +204,7 @@ public final class FileAuditSink implements AuditSink {
     channel = created;
     current = file;
     currentIndex = index;
-    currentDay = LocalDate.now(ZoneOffset.UTC);
+    currentDay = null; // taken from the log's clock at the first batch
     durableLength = 0;
     dirty = false;
   }
@@ -259,8 +259,11 @@ public final class FileAuditSink implements AuditSink {
 
   @Override
   public boolean wantsNewSegment(Instant now) {
-    return durableLength >= options.maxFileBytes()
-        || options.rotateDaily() && !LocalDate.ofInstant(now, ZoneOffset.UTC).equals(currentDay);
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    if (currentDay == null) {
+      currentDay = today;
+    }
+    return durableLength >= options.maxFileBytes() || options.rotateDaily() && !today.equals(currentDay);
   }
 
   @Override
