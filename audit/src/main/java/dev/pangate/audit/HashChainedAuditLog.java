@@ -304,7 +304,7 @@ public final class HashChainedAuditLog implements AuditLog {
     }
     try {
       sink.sync();
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) {
       fail(now, e);
     }
   }
@@ -382,10 +382,12 @@ public final class HashChainedAuditLog implements AuditLog {
           signer = pending.nextSigner;
         }
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) {
+      // Errors too: a driver may throw one (PgJDBC asserts on a killed connection), and a writer
+      // thread that died would leave every appender waiting instead of refusing.
       try {
         sink.discardFailedWrite();
-      } catch (IOException | RuntimeException discard) {
+      } catch (IOException | RuntimeException | Error discard) {
         e.addSuppressed(discard);
       }
       fail(now, e);
@@ -407,7 +409,7 @@ public final class HashChainedAuditLog implements AuditLog {
     }
   }
 
-  private void fail(Instant now, Exception e) {
+  private void fail(Instant now, Throwable e) {
     String what = "the audit sink " + sink.describe() + " failed: " + scrub(e)
         + ". Statements are refused until it takes writes again (retried every "
         + retryInterval.toMillis() + " ms); fix the disk space, permissions or database.";
