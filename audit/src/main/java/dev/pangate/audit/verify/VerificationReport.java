@@ -62,7 +62,7 @@ public record VerificationReport(
   public String toText() {
     StringBuilder out = new StringBuilder();
     out.append(ok() ? "OK" : "FAILED").append(": ").append(source).append('\n');
-    out.append("  records read:      ").append(records).append(" in ").append(segments)
+    out.append(ok() ? "  records read:      " : "  records before it: ").append(records).append(" in ").append(segments)
         .append(segments == 1 ? " segment" : " segments");
     if (firstSequence >= 0) {
       out.append(" (seq ").append(firstSequence).append("..").append(lastSequence).append(')');
@@ -86,8 +86,10 @@ public record VerificationReport(
       out.setLength(out.length() - 1);
       out.append('\n');
     }
-    out.append("  end of log:        ").append(closed ? "closed cleanly" : "open (no closing seal)")
-        .append('\n');
+    if (violation == null) {
+      out.append("  end of log:        ").append(closed ? "closed cleanly" : "open (no closing seal)")
+          .append('\n');
+    }
     if (unsealedRecords > 0) {
       out.append("  unsealed records:  ").append(unsealedRecords).append('\n');
     }
