@@ -187,6 +187,37 @@ class TamperTest {
   }
 
   @Test
+  void recordsAfterTheLastSealAreANoteOrWithStrictAFailure() throws Exception {
+    List<String> lines = lines();
+    lines.subList(24, lines.size()).clear(); // ends with the entry at seq 23, its seal and the close seal gone
+    write(lines);
+    VerificationReport lenient = verify(Instant.now());
+    assertTrue(lenient.ok(), lenient::toText);
+    assertEquals(1, lenient.unsealedRecords());
+    assertEquals(10, lenient.entriesVerified(), "the unsealed entry is not counted as verified");
+    try (FileRecordSource source = FileRecordSource.of(dir)) {
+      VerificationReport strict = AuditFixtures.verifierFor(keys).verify(source, Instant.now(), true);
+      assertEquals(ViolationKind.UNSEALED, strict.violation().kind());
+      assertEquals(23, strict.violation().sequence());
+    }
+  }
+
+  @Test
+  void anIncompleteLastLineIsACrashNotATamper() throws Exception {
+    Files.writeString(file, "{\"event\":{\"agent\":\"age", StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.APPEND);
+    VerificationReport report = verify(Instant.now());
+    assertTrue(report.ok(), report::toText);
+    assertTrue(report.notes().stream().anyMatch(n -> n.contains("incomplete")), report::toText);
+    // The same garbage anywhere but at the very end is a modification.
+    List<String> lines = lines();
+    String torn = lines.remove(lines.size() - 1);
+    lines.add(10, torn);
+    write(lines);
+    expect(ViolationKind.MODIFIED, 10);
+  }
+
+  @Test
   void aChangedSignatureIsABadSignature() throws Exception {
     List<String> lines = lines();
     String seal = lines.get(12);
