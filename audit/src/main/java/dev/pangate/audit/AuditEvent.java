@@ -1,0 +1,247 @@
+package dev.pangate.audit;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Something that happened and must be recorded: PCI DSS 10.2.2's who, what, where and outcome,
+ * plus the statement's SQL, rewritten plan and pushed SQL. Immutable; build one with {@link
+ * #builder(AuditEventType)}. Every field but {@code type} is optional (null or empty when it does
+ * not apply). The log adds the time, the time source, the sequence number and the hashes.
+ *
+ * @param type what happened
+ * @param statementId links a statement's START and END entries (required for those two types)
+ * @param agent the authenticated identity (an agent or analyst id)
+ * @param role the policy role the identity acted in
+ * @param clientAddress where the request came from (address and port)
+ * @param session the session id
+ * @param driver the client driver or protocol (e.g. "avatica-protobuf", "http-json")
+ * @param tables the tables the statement touched, as {@code schema.table}
+ * @param columns the columns it read, as {@code schema.table.column}
+ * @param masks the masks applied: column → mask name
+ * @param rowFilters the row filters applied: table → filter text with bound values elided
+ * @param sql the SQL text as received
+ * @param logicalPlan the logical plan after the policy rewrite and optimisation
+ * @param pushedSql the SQL statements sent to PostgreSQL
+ * @param policyDigest the digest of the policy in force
+ * @param parameters the statement's parameter values as text (null elements for SQL NULL)
+ * @param approvalId the approval this relates to, if any
+ * @param outcome success or failure; absent on a STATEMENT_START (it is not known yet)
+ * @param rows rows returned (STATEMENT_END)
+ * @param duration how long the statement ran (STATEMENT_END)
+ * @param details anything else, as text
+ */
+public record AuditEvent(
+    AuditEventType type,
+    String statementId,
+    String agent,
+    String role,
+    String clientAddress,
+    String session,
+    String driver,
+    List<String> tables,
+    List<String> columns,
+    Map<String, String> masks,
+    Map<String, String> rowFilters,
+    String sql,
+    String logicalPlan,
+    List<String> pushedSql,
+    String policyDigest,
+    List<String> parameters,
+    String approvalId,
+    Outcome outcome,
+    Long rows,
+    Duration duration,
+    Map<String, String> details) {
+
+  public AuditEvent {
+    requireNonNull(type, "type is null");
+    if (type.isStatement() && statementId == null) {
+      throw new IllegalArgumentException(type + " needs a statementId to link START and END");
+    }
+    if (type == AuditEventType.STATEMENT_END && outcome == null) {
+      throw new IllegalArgumentException("STATEMENT_END needs an outcome");
+    }
+    if (rows != null && rows < 0) {
+      throw new IllegalArgumentException("rows is negative: " + rows);
+    }
+    if (duration != null && duration.isNegative()) {
+      throw new IllegalArgumentException("duration is negative: " + duration);
+    }
+    tables = copyOf(tables, "tables");
+    columns = copyOf(columns, "columns");
+    pushedSql = copyOf(pushedSql, "pushedSql");
+    parameters = parameters == null
+        ? List.of()
+        : Collections.unmodifiableList(new ArrayList<>(parameters)); // SQL NULL parameters stay null
+    masks = copyOf(masks, "masks");
+    rowFilters = copyOf(rowFilters, "rowFilters");
+    details = copyOf(details, "details");
+  }
+
+  /** A builder for an event of the given type. */
+  public static Builder builder(AuditEventType type) {
+    return new Builder(type);
+  }
+
+  private static List<String> copyOf(List<String> list, String name) {
+    if (list == null) {
+      return List.of();
+    }
+    for (String s : list) {
+      requireNonNull(s, name + " has a null element");
+    }
+    return List.copyOf(list);
+  }
+
+  private static Map<String, String> copyOf(Map<String, String> map, String name) {
+    if (map == null) {
+      return Map.of();
+    }
+    TreeMap<String, String> copy = new TreeMap<>();
+    map.forEach((k, v) -> copy.put(
+        requireNonNull(k, name + " has a null key"), requireNonNull(v, name + " has a null value")));
+    return Collections.unmodifiableSortedMap(copy);
+  }
+
+  /** Collects the optional fields of an {@link AuditEvent}. Not thread-safe. */
+  public static final class Builder {
+    private final AuditEventType type;
+    private String statementId;
+    private String agent;
+    private String role;
+    private String clientAddress;
+    private String session;
+    private String driver;
+    private List<String> tables;
+    private List<String> columns;
+    private Map<String, String> masks;
+    private Map<String, String> rowFilters;
+    private String sql;
+    private String logicalPlan;
+    private List<String> pushedSql;
+    private String policyDigest;
+    private List<String> parameters;
+    private String approvalId;
+    private Outcome outcome;
+    private Long rows;
+    private Duration duration;
+    private Map<String, String> details;
+
+    private Builder(AuditEventType type) {
+      this.type = requireNonNull(type, "type is null");
+    }
+
+    public Builder statementId(String statementId) {
+      this.statementId = statementId;
+      return this;
+    }
+
+    public Builder agent(String agent) {
+      this.agent = agent;
+      return this;
+    }
+
+    public Builder role(String role) {
+      this.role = role;
+      return this;
+    }
+
+    public Builder clientAddress(String clientAddress) {
+      this.clientAddress = clientAddress;
+      return this;
+    }
+
+    public Builder session(String session) {
+      this.session = session;
+      return this;
+    }
+
+    public Builder driver(String driver) {
+      this.driver = driver;
+      return this;
+    }
+
+    public Builder tables(List<String> tables) {
+      this.tables = tables;
+      return this;
+    }
+
+    public Builder columns(List<String> columns) {
+      this.columns = columns;
+      return this;
+    }
+
+    public Builder masks(Map<String, String> masks) {
+      this.masks = masks;
+      return this;
+    }
+
+    public Builder rowFilters(Map<String, String> rowFilters) {
+      this.rowFilters = rowFilters;
+      return this;
+    }
+
+    public Builder sql(String sql) {
+      this.sql = sql;
+      return this;
+    }
+
+    public Builder logicalPlan(String logicalPlan) {
+      this.logicalPlan = logicalPlan;
+      return this;
+    }
+
+    public Builder pushedSql(List<String> pushedSql) {
+      this.pushedSql = pushedSql;
+      return this;
+    }
+
+    public Builder policyDigest(String policyDigest) {
+      this.policyDigest = policyDigest;
+      return this;
+    }
+
+    public Builder parameters(List<String> parameters) {
+      this.parameters = parameters;
+      return this;
+    }
+
+    public Builder approvalId(String approvalId) {
+      this.approvalId = approvalId;
+      return this;
+    }
+
+    public Builder outcome(Outcome outcome) {
+      this.outcome = outcome;
+      return this;
+    }
+
+    public Builder rows(long rows) {
+      this.rows = rows;
+      return this;
+    }
+
+    public Builder duration(Duration duration) {
+      this.duration = duration;
+      return this;
+    }
+
+    public Builder details(Map<String, String> details) {
+      this.details = details;
+      return this;
+    }
+
+    public AuditEvent build() {
+      return new AuditEvent(type, statementId, agent, role, clientAddress, session, driver, tables,
+          columns, masks, rowFilters, sql, logicalPlan, pushedSql, policyDigest, parameters,
+          approvalId, outcome, rows, duration, details);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.pangate.audit;
+
+/** What an audit entry records. */
+public enum AuditEventType {
+  /** A statement is about to run; durable before its first row is returned. */
+  STATEMENT_START,
+  /** A statement finished (rows, duration, outcome); linked to its start by the statement id. */
+  STATEMENT_END,
+  /** A statement or request was refused by policy before it ran. */
+  ACCESS_DENIED,
+  /** A login failed. */
+  AUTH_FAILURE,
+  SESSION_OPEN,
+  SESSION_CLOSE,
+  POLICY_LOAD,
+  POLICY_RELOAD,
+  /** A key changed: the audit signing key (written by the log itself) or a tokenization key. */
+  KEY_CHANGE,
+  APPROVAL_REQUEST,
+  APPROVAL_DECISION,
+  APPROVAL_EXECUTED,
+  APPROVAL_EXPIRED,
+  /** Written by the log when it opens: the time source, and what it repaired after a crash. */
+  LOG_OPEN;
+
+  /** Whether entries of this type belong to one statement and so need a statement id. */
+  public boolean isStatement() {
+    return this == STATEMENT_START || this == STATEMENT_END;
+  }
+}

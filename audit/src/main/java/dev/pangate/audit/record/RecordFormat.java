@@ -1,0 +1,94 @@
+package dev.pangate.audit.record;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+
+/**
+ * Names and fixed forms shared by every writer and reader of audit records: the record kinds, the
+ * field names, the seal states, the genesis hash and the timestamp form.
+ *
+ * <p>Every record carries {@code kind}, {@code node}, {@code seq}, {@code prev}, {@code time} and
+ * {@code hash}. {@code hash} is the lower-case hex SHA-256 of the canonical JSON of the record
+ * without its {@code hash} and {@code sig} fields; a seal's {@code sig} is a Tink signature over
+ * the same bytes.
+ */
+public final class RecordFormat {
+
+  /** The record that carries one audit event. */
+  public static final String KIND_ENTRY = "entry";
+  /** The first record of each file of the file sink, linking it to the previous file. */
+  public static final String KIND_SEGMENT = "segment";
+  /** A signed checkpoint over the chain head (the record before it). */
+  public static final String KIND_SEAL = "seal";
+
+  public static final String KIND = "kind";
+  public static final String NODE = "node";
+  public static final String SEQ = "seq";
+  public static final String PREV = "prev";
+  public static final String TIME = "time";
+  public static final String HASH = "hash";
+  public static final String EVENT = "event";
+  public static final String TIME_SOURCE = "timeSource";
+  public static final String SEGMENT = "segment";
+  public static final String PREVIOUS_SEGMENT = "previousSegment";
+  public static final String STATE = "state";
+  public static final String KEY_ID = "keyId";
+  public static final String CHECKPOINT_MILLIS = "checkpointMillis";
+  public static final String SIG = "sig";
+
+  /** A seal written while the log runs (after a batch, or as an idle heartbeat). */
+  public static final String STATE_OPEN = "open";
+  /** The last record of a file that the file sink rotated away from. */
+  public static final String STATE_ROTATE = "rotate";
+  /** The last record written by a log that was closed cleanly. */
+  public static final String STATE_CLOSE = "close";
+
+  /** The {@code prev} of the first record of a chain. */
+  public static final String GENESIS_HASH = "0".repeat(64);
+
+  private static final DateTimeFormatter TIME_FORM =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+  private static final HexFormat HEX = HexFormat.of();
+
+  private RecordFormat() {}
+
+  /** The fixed timestamp form: UTC, microseconds, e.g. {@code 2025-03-01T12:00:00.000123Z}. */
+  public static String formatTime(Instant time) {
+    return TIME_FORM.format(time);
+  }
+
+  /** Reads a timestamp written by {@link #formatTime}. */
+  public static Instant parseTime(String text) throws MalformedRecordException {
+    try {
+      Instant time = Instant.parse(text);
+      if (!formatTime(time).equals(text)) {
+        throw new MalformedRecordException("time " + text + " is not in the fixed form");
+      }
+      return time;
+    } catch (DateTimeParseException e) {
+      throw new MalformedRecordException("time " + text + " is not an ISO-8601 instant");
+    }
+  }
+
+  /** Lower-case hex. */
+  public static String hex(byte[] bytes) {
+    return HEX.formatHex(bytes);
+  }
+
+  /** Whether the text is a lower-case hex SHA-256. */
+  public static boolean isHash(String text) {
+    if (text == null || text.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      char c = text.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

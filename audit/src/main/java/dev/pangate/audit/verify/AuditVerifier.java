@@ -1,0 +1,445 @@
+package dev.pangate.audit.verify;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.crypto.tink.KeyStatus;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.PublicKeyVerify;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.signature.SignatureConfig;
+import dev.pangate.audit.record.MalformedRecordException;
+import dev.pangate.audit.record.ParsedRecord;
+import dev.pangate.audit.record.RecordFormat;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * Checks an audit log with nothing but the public keyset: every record's hash, the chain links
+ * (sequence numbers and previous hashes), the segment links between files, and every seal's
+ * signature; then whether the log ends where it should. It stops at the first break and names it
+ * ({@link ViolationKind}) with the first bad sequence number.
+ *
+ * <p>A log that does not end with a closing seal is "open": a running gateway's log, or one whose
+ * tail was cut. Seals carry the writer's checkpoint interval and a running writer seals at least
+ * that often, so an open log whose last seal is older than twice that interval at the verification
+ * time is reported {@link ViolationKind#TRUNCATED}.
+ */
+public final class AuditVerifier {
+
+  /** How far ahead the verifier looks to tell a reordering from a deletion or insertion. */
+  private static final int LOOKAHEAD = 4096;
+
+  static {
+    try {
+      SignatureConfig.register();
+    } catch (GeneralSecurityException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final PublicKeyVerify verifier;
+  private final Set<Long> keyIds;
+
+  private AuditVerifier(PublicKeyVerify verifier, Set<Long> keyIds) {
+    this.verifier = verifier;
+    this.keyIds = keyIds;
+  }
+
+  /** A verifier trusting the keys of a public signature keyset (several keys after rotations). */
+  public static AuditVerifier fromPublicKeyset(KeysetHandle publicKeyset) {
+    requireNonNull(publicKeyset, "publicKeyset is null");
+    Set<Long> ids = new TreeSet<>();
+    for (int i = 0; i < publicKeyset.size(); i++) {
+      KeysetHandle.Entry entry = publicKeyset.getAt(i);
+      if (entry.getStatus() == KeyStatus.ENABLED) {
+        ids.add(Integer.toUnsignedLong(entry.getId()));
+      }
+    }
+    try {
+      return new AuditVerifier(
+          publicKeyset.getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class), Set.copyOf(ids));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException(
+          "the keyset is not a Tink public signature keyset: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A verifier for the public keyset in a Tink JSON keyset file.
+   *
+   * @throws IOException when the file cannot be read
+   * @throws IllegalArgumentException when it is not a public signature keyset (a private keyset is
+   *     refused: an assessor never needs the private key)
+   */
+  public static AuditVerifier fromPublicKeysetFile(Path file) throws IOException {
+    String json = Files.readString(file, StandardCharsets.UTF_8);
+    try {
+      return fromPublicKeyset(TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(json));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException(file + " is not a Tink JSON public keyset (" + e.getMessage()
+          + "). Give the public keyset of the audit signing key, never the private one.", e);
+    }
+  }
+
+  /** The key ids this verifier trusts. */
+  public Set<Long> keyIds() {
+    return keyIds;
+  }
+
+  /**
+   * Verifies everything the source holds.
+   *
+   * @param at the time the log is judged at (normally now: when the copy was taken)
+   * @param strict whether records after the last seal are a failure rather than a note
+   */
+  public VerificationReport verify(RecordSource source, Instant at, boolean strict) throws IOException {
+    requireNonNull(source, "source is null");
+    requireNonNull(at, "at is null");
+    Run run = new Run(source, at, strict);
+    try {
+      run.go(new Reader(source.lines()));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return run.report();
+  }
+
+  /** A line with its parsed record, or why it did not parse. */
+  private record Item(SourceLine line, ParsedRecord record, String error) {
+
+    static Item of(SourceLine line) {
+      try {
+        return new Item(line, ParsedRecord.parse(line.text()), null);
+      } catch (MalformedRecordException e) {
+        return new Item(line, null, e.getMessage());
+      }
+    }
+  }
+
+  /** Lines in order, with a bounded look ahead. */
+  private static final class Reader {
+    private final Iterator<SourceLine> lines;
+    private final ArrayDeque<Item> ahead = new ArrayDeque<>();
+
+    Reader(Iterator<SourceLine> lines) {
+      this.lines = lines;
+    }
+
+    boolean hasNext() {
+      return !ahead.isEmpty() || lines.hasNext();
+    }
+
+    Item next() {
+      return ahead.isEmpty() ? Item.of(lines.next()) : ahead.poll();
+    }
+
+    /** The first parsed record among the next {@link #LOOKAHEAD} lines that matches, or null. */
+    Item find(Predicate<ParsedRecord> test) {
+      int seen = 0;
+      for (Item item : ahead) {
+        if (item.record() != null && test.test(item.record())) {
+          return item;
+        }
+        seen++;
+      }
+      while (seen < LOOKAHEAD && lines.hasNext()) {
+        Item item = Item.of(lines.next());
+        ahead.add(item);
+        seen++;
+        if (item.record() != null && test.test(item.record())) {
+          return item;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** The state of one verification. */
+  private final class Run {
+    private final RecordSource source;
+    private final Instant at;
+    private final boolean strict;
+    private final List<String> notes = new ArrayList<>();
+    private final TreeMap<Long, Long> sealsByKey = new TreeMap<>();
+
+    private long records;
+    private long entries;
+    private long entriesSinceSeal;
+    private long recordsSinceSeal;
+    private long firstUnsealed = -1;
+    private int segments;
+    private long checkpoints;
+    private VerificationReport.Checkpoint firstCheckpoint;
+    private VerificationReport.Checkpoint lastCheckpoint;
+    private ParsedRecord lastSeal;
+    private Instant firstEntryTime;
+    private Instant lastEntryTime;
+    private long firstSequence = -1;
+    private ParsedRecord previous;
+    private String previousLocation;
+    private long expected;
+    private String head;
+    private boolean closed;
+    private Violation violation;
+
+    Run(RecordSource source, Instant at, boolean strict) {
+      this.source = source;
+      this.at = at;
+      this.strict = strict;
+    }
+
+    void go(Reader reader) {
+      String segment = null;
+      String previousSegment = null;
+      while (reader.hasNext()) {
+        Item item = reader.next();
+        String location = item.line().location();
+        boolean newSegment = !item.line().segment().equals(segment);
+        if (newSegment) {
+          if (segment != null && source.segmented() && !isRotateSeal(previous)) {
+            fail(ViolationKind.TRUNCATED, expected, previousLocation, "file " + segment + " ends at seq "
+                + previous.sequence() + " without the rotation seal that ends every rotated file:"
+                + " its tail was cut off");
+            return;
+          }
+          previousSegment = segment;
+          segment = item.line().segment();
+          segments++;
+        }
+        ParsedRecord r = item.record();
+        if (r == null) {
+          if (item.line().unterminated() && !reader.hasNext()) {
+            notes.add("the last line (" + location + ", " + item.line().text().length()
+                + " characters) is incomplete: a write interrupted by a crash, never acknowledged;"
+                + " the writer removes it when it next opens the log");
+            break;
+          }
+          fail(ViolationKind.MODIFIED, expected, location, "not a valid audit record: " + item.error());
+          return;
+        }
+        if (!r.hashMatches()) {
+          fail(ViolationKind.MODIFIED, r.sequence(), location,
+              "its content does not match its hash: the record was changed after it was written");
+          return;
+        }
+        if (!newSegment && isRotateSeal(previous)) {
+          fail(ViolationKind.INSERTED, r.sequence(), location,
+              "a record after the rotation seal that ends file " + segment);
+          return;
+        }
+        if (previous == null ? !start(r, location) : !links(r, location, reader)) {
+          return;
+        }
+        if (newSegment && source.segmented()) {
+          if (!segmentHeader(r, location, segment, previousSegment)) {
+            return;
+          }
+        } else if (r.isSegment()) {
+          fail(ViolationKind.INSERTED, r.sequence(), location, "a segment record "
+              + (source.segmented() ? "in the middle of a file" : "in a store that has no files"));
+          return;
+        }
+        if (r.isSeal()) {
+          if (!seal(r, location)) {
+            return;
+          }
+        } else {
+          if (recordsSinceSeal++ == 0) {
+            firstUnsealed = r.sequence();
+          }
+          if (r.isEntry()) {
+            entries++;
+            entriesSinceSeal++;
+            if (firstEntryTime == null) {
+              firstEntryTime = r.time();
+            }
+            lastEntryTime = r.time();
+          }
+        }
+        records++;
+        if (firstSequence < 0) {
+          firstSequence = r.sequence();
+        }
+        previous = r;
+        previousLocation = location;
+        expected = r.sequence() + 1;
+        head = r.storedHash();
+      }
+      end();
+    }
+
+    private boolean start(ParsedRecord r, String location) {
+      if (r.sequence() == 0) {
+        if (!RecordFormat.GENESIS_HASH.equals(r.previousHash())) {
+          fail(ViolationKind.MODIFIED, 0, location, "the first record of a chain must link to the genesis hash");
+          return false;
+        }
+        return true;
+      }
+      if (source.segmented() && r.isSegment()) {
+        String before = r.string(RecordFormat.PREVIOUS_SEGMENT);
+        notes.add("the chain is verified from seq " + r.sequence() + " (" + location + ") on; the files"
+            + " before it" + (before == null ? "" : ", up to " + before + ",") + " were not given");
+        return true;
+      }
+      fail(ViolationKind.DELETED, r.sequence() - 1, location, "the first record has seq " + r.sequence()
+          + " but a chain starts at seq 0 or with a file's segment record: the records before it were removed");
+      return false;
+    }
+
+    private boolean links(ParsedRecord r, String location, Reader reader) {
+      if (r.sequence() == expected && r.previousHash().equals(head)) {
+        return true;
+      }
+      long seq = r.sequence();
+      if (seq > expected) {
+        Item missing = reader.find(x -> x.sequence() == expected);
+        Item predecessor = reader.find(x -> x.sequence() == seq - 1 && x.storedHash().equals(r.previousHash()));
+        if (missing != null && predecessor != null) {
+          fail(ViolationKind.REORDERED, expected, location, "seq " + seq + " is stored before seq " + expected
+              + " (which is at " + missing.line().location() + ")");
+        } else if (missing != null) {
+          fail(ViolationKind.INSERTED, seq, location, "this record (seq " + seq + ") does not belong to the"
+              + " chain: seq " + expected + " follows it and links to the record before it");
+        } else if (r.previousHash().equals(head)) {
+          fail(ViolationKind.MODIFIED, expected, location,
+              "its seq was changed from " + expected + " to " + seq + " and its hash recomputed");
+        } else {
+          fail(ViolationKind.DELETED, expected, location, (seq - expected == 1
+              ? "the record with seq " + expected + " is missing"
+              : "the records with seq " + expected + ".." + (seq - 1) + " are missing")
+              + " (seq " + seq + " follows seq " + (expected - 1) + " at " + previousLocation + ")");
+        }
+      } else if (seq < expected) {
+        fail(ViolationKind.INSERTED, seq, location, "seq " + seq + " appears again after seq " + (expected - 1)
+            + ": a record was inserted or copied");
+      } else {
+        Item twin = reader.find(x -> x.sequence() == expected);
+        if (twin != null) {
+          fail(ViolationKind.INSERTED, expected, location, "two records claim seq " + expected + " (here and at "
+              + twin.line().location() + ") and this one does not link to seq " + (expected - 1));
+        } else {
+          fail(ViolationKind.MODIFIED, expected - 1, previousLocation, "seq " + expected + " (at " + location
+              + ") no longer links to it: the record was changed and its hash recomputed");
+        }
+      }
+      return false;
+    }
+
+    private boolean segmentHeader(ParsedRecord r, String location, String file, String previousFile) {
+      if (!r.isSegment()) {
+        fail(ViolationKind.DELETED, r.sequence(), location, "file " + file
+            + " does not start with its segment record: the first records of the file were removed");
+        return false;
+      }
+      String name = r.string(RecordFormat.SEGMENT);
+      if (!file.equals(name)) {
+        notes.add("file " + file + " was written as " + name + " (renamed)");
+      }
+      String before = r.string(RecordFormat.PREVIOUS_SEGMENT);
+      if (previousFile != null && before != null && !before.equals(previousFile)) {
+        notes.add("file " + file + " names " + before + " as the file before it; it was given after "
+            + previousFile + " (renamed)");
+      }
+      return true;
+    }
+
+    private boolean seal(ParsedRecord r, String location) {
+      long keyId = r.number(RecordFormat.KEY_ID);
+      if (!keyIds.contains(keyId)) {
+        fail(ViolationKind.UNKNOWN_KEY, r.sequence(), location, "the seal is signed by key id " + keyId
+            + ", which the public keyset does not hold (it holds " + keyIds + ")");
+        return false;
+      }
+      try {
+        verifier.verify(r.signature(), r.signedBytes());
+      } catch (GeneralSecurityException e) {
+        fail(ViolationKind.BAD_SIGNATURE, r.sequence(), location, "the seal's signature does not verify with key id "
+            + keyId + ": the seal or its signature was changed");
+        return false;
+      }
+      VerificationReport.Checkpoint checkpoint = new VerificationReport.Checkpoint(
+          r.sequence(), r.time(), keyId, r.string(RecordFormat.STATE));
+      if (firstCheckpoint == null) {
+        firstCheckpoint = checkpoint;
+      }
+      lastCheckpoint = checkpoint;
+      checkpoints++;
+      sealsByKey.merge(keyId, 1L, Long::sum);
+      lastSeal = r;
+      entriesSinceSeal = 0;
+      recordsSinceSeal = 0;
+      firstUnsealed = -1;
+      return true;
+    }
+
+    private void end() {
+      if (violation != null) {
+        return;
+      }
+      if (records == 0) {
+        fail(ViolationKind.TRUNCATED, 0, source.describe(), "no complete audit record");
+        return;
+      }
+      if (lastSeal == null) {
+        fail(ViolationKind.UNSEALED, firstSequence, source.describe(), "no seal: nothing in this log is signed");
+        return;
+      }
+      if (recordsSinceSeal > 0) {
+        String what = recordsSinceSeal + " record(s) from seq " + firstUnsealed
+            + " on are after the last seal and not covered by a signature (never acknowledged to a"
+            + " client: a write in progress, or a crash before the seal)";
+        if (strict) {
+          fail(ViolationKind.UNSEALED, firstUnsealed, previousLocation, what);
+          return;
+        }
+        notes.add(what);
+      }
+      closed = RecordFormat.STATE_CLOSE.equals(lastSeal.string(RecordFormat.STATE)) && recordsSinceSeal == 0;
+      if (!closed) {
+        Duration interval = Duration.ofMillis(lastSeal.number(RecordFormat.CHECKPOINT_MILLIS));
+        Duration age = Duration.between(lastSeal.time(), at);
+        if (age.compareTo(interval.multipliedBy(2)) > 0) {
+          fail(ViolationKind.TRUNCATED, lastSeal.sequence() + 1, previousLocation, "the log ends without a"
+              + " closing seal and its last checkpoint (seq " + lastSeal.sequence() + " at " + lastSeal.time()
+              + ") is " + age.toSeconds() + " s old at " + at + ", more than twice the checkpoint interval ("
+              + interval.toMillis() + " ms): records after it were cut off, or the gateway stopped"
+              + " without closing its log");
+          return;
+        }
+        notes.add("the log is open (no closing seal): a running gateway's log, last checkpoint at "
+            + lastSeal.time());
+      }
+    }
+
+    private void fail(ViolationKind kind, long sequence, String location, String detail) {
+      violation = new Violation(kind, sequence, location == null ? source.describe() : location, detail);
+    }
+
+    VerificationReport report() {
+      return new VerificationReport(source.describe(), records, entries - entriesSinceSeal,
+          recordsSinceSeal, firstEntryTime, lastEntryTime, firstSequence,
+          previous == null ? -1 : previous.sequence(), segments, checkpoints, firstCheckpoint,
+          lastCheckpoint, sealsByKey, closed, notes, violation);
+    }
+  }
+
+  private static boolean isRotateSeal(ParsedRecord r) {
+    return r != null && r.isSeal() && RecordFormat.STATE_ROTATE.equals(r.string(RecordFormat.STATE));
+  }
+}
