@@ -340,7 +340,7 @@ final class PolicyReader {
         Integer keepLast = options.containsKey("keep_last")
             ? integer(options.get("keep_last").value(), path + ".keep_last", 0, ColumnMask.Truncate.MAX_KEEP, "")
             : Integer.valueOf(TokenFamily.DEFAULT_KEEP_LAST);
-        Character maskChar = options.containsKey("char") ? maskChar(options.get("char").value(), path + ".char") : '*';
+        Character maskChar = options.containsKey("char") ? maskChar(options.get("char").value(), path + ".char") : Character.valueOf('*');
         if (keepFirst == null || keepLast == null || maskChar == null) {
           return null;
         }
