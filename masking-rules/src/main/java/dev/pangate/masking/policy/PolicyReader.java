@@ -51,6 +51,8 @@ final class PolicyReader {
   private final List<PolicyProblem> problems = new ArrayList<>();
   private final List<PolicyWarning> warnings = new ArrayList<>();
   private final Map<String, TokenFamily> families = new LinkedHashMap<>();
+  /** Every well-formed family name declared, even one whose settings have problems (no cascades). */
+  private final Set<String> familyNames = new LinkedHashSet<>();
   /** Column families (schema.table.column) created by tokenize masks, by name. */
   private final Map<String, TokenFamily> columnFamilies = new LinkedHashMap<>();
   private final Set<String> usedFamilies = new HashSet<>();
@@ -130,6 +132,7 @@ final class PolicyReader {
             lowerCaseSuggestion(e.key(), Names.FAMILY));
         continue;
       }
+      familyNames.add(e.key());
       MapNode settings = optionalMap(e.value(), path, "a map with key, keep_first, keep_last and luhn");
       if (settings == null && !isNull(e.value())) {
         continue;
@@ -403,7 +406,7 @@ final class PolicyReader {
       return null;
     }
     String name = s.text();
-    if (families.containsKey(name)) {
+    if (familyNames.contains(name)) {
       usedFamilies.add(name);
       return name;
     }
@@ -412,10 +415,10 @@ final class PolicyReader {
       return name;
     }
     problem(node, path, "the token family '" + clip(name) + "', which token_families does not define",
-        families.isEmpty()
+        familyNames.isEmpty()
             ? "a family defined under token_families (there are none), or schema.table.column for a column's own family"
-            : "one of " + String.join(", ", families.keySet()) + ", or schema.table.column for a column's own family",
-        Suggestions.nearest(name, families.keySet()).orElse(null));
+            : "one of " + String.join(", ", familyNames) + ", or schema.table.column for a column's own family",
+        Suggestions.nearest(name, familyNames).orElse(null));
     return null;
   }
 
@@ -437,13 +440,13 @@ final class PolicyReader {
         continue; // already reported by stringList
       }
       String path = "roles." + role.key() + ".detokenize";
-      Set<String> known = new LinkedHashSet<>(families.keySet());
+      Set<String> known = new LinkedHashSet<>(familyNames);
       known.addAll(columnFamilies.keySet());
       for (int i = 0; i < list.items().size(); i++) {
         Node item = list.items().get(i);
         if (item instanceof ScalarNode s && s.type() == ScalarType.STRING && !known.contains(s.text())) {
-          problem(item, path + "[" + i + "]", "the token family '" + clip(s.text()) + "', which no column uses",
-              known.isEmpty() ? "none: the policy has no token families"
+          problem(item, path + "[" + i + "]", "the token family '" + clip(s.text()) + "', which the policy does not define",
+              known.isEmpty() ? "none: the policy has no token families (define one under token_families)"
                   : "one of " + String.join(", ", known),
               Suggestions.nearest(s.text(), known).orElse(null));
         }
