@@ -76,12 +76,8 @@ public final class Ff1PanTokenizer implements PanTokenizer {
       return null;
     }
     char[] chars = pan.toCharArray();
-    int length = digitCount(chars);
-    if (length < 0) {
-      return redact(pan);
-    }
-    char[] digits = digits(chars, length);
-    if (luhnFail && luhnSum(digits) != 0) {
+    char[] digits = digitsOf(chars);
+    if (digits == null || (luhnFail && luhnSum(digits) != 0)) {
       return redact(pan);
     }
     transform(digits, true);
@@ -94,12 +90,8 @@ public final class Ff1PanTokenizer implements PanTokenizer {
       return null;
     }
     char[] chars = token.toCharArray();
-    int length = digitCount(chars);
-    if (length < 0) {
-      throw notAToken();
-    }
-    char[] digits = digits(chars, length);
-    if (luhnFail && luhnSum(digits) != 1) {
+    char[] digits = digitsOf(chars);
+    if (digits == null || (luhnFail && luhnSum(digits) != 1)) {
       throw notAToken();
     }
     transform(digits, false);
@@ -111,9 +103,8 @@ public final class Ff1PanTokenizer implements PanTokenizer {
     if (token == null) {
       return false;
     }
-    char[] chars = token.toCharArray();
-    int length = digitCount(chars);
-    return length >= 0 && (!luhnFail || luhnSum(digits(chars, length)) == 1);
+    char[] digits = digitsOf(token.toCharArray());
+    return digits != null && (!luhnFail || luhnSum(digits) == 1);
   }
 
   private IllegalArgumentException notAToken() {
@@ -124,20 +115,22 @@ public final class Ff1PanTokenizer implements PanTokenizer {
         "the value is not a token of token family '" + family.name() + "': a token has " + shape);
   }
 
-  /** The number of digits when the value is PAN-shaped, else -1. */
-  private static int digitCount(char[] chars) {
-    int digits = 0;
+  /**
+   * The digits of a PAN-shaped value (digits, spaces and dashes; 13 to 19 digits), else null. The
+   * array is {@code chars} itself when there are no separators.
+   */
+  private static char[] digitsOf(char[] chars) {
+    int length = 0;
     for (char c : chars) {
       if (c >= '0' && c <= '9') {
-        digits++;
+        length++;
       } else if (c != ' ' && c != '-') {
-        return -1;
+        return null;
       }
     }
-    return digits >= MIN_DIGITS && digits <= MAX_DIGITS ? digits : -1;
-  }
-
-  private static char[] digits(char[] chars, int length) {
+    if (length < MIN_DIGITS || length > MAX_DIGITS) {
+      return null;
+    }
     if (length == chars.length) {
       return chars;
     }

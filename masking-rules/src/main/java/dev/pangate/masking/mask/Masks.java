@@ -3,6 +3,7 @@ package dev.pangate.masking.mask;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** The masks that need no key: clear, nullify and redact. */
 public final class Masks {
@@ -10,54 +11,9 @@ public final class Masks {
   /** What {@code redact} without a value gives for text; the engine picks defaults for other types. */
   public static final String DEFAULT_REDACTION = "REDACTED";
 
-  private static final MaskFunction CLEAR = new MaskFunction() {
-    @Override
-    public String apply(String raw) {
-      return raw;
-    }
-
-    @Override
-    public boolean injective() {
-      return true;
-    }
-
-    @Override
-    public Optional<String> equivalenceClass() {
-      return Optional.of("clear");
-    }
-
-    @Override
-    public Optional<String> invert(String masked) {
-      return Optional.ofNullable(masked);
-    }
-
-    @Override
-    public String describe() {
-      return "clear";
-    }
-  };
-
-  private static final MaskFunction NULLIFY = new MaskFunction() {
-    @Override
-    public String apply(String raw) {
-      return null;
-    }
-
-    @Override
-    public boolean injective() {
-      return false;
-    }
-
-    @Override
-    public Optional<String> equivalenceClass() {
-      return Optional.empty();
-    }
-
-    @Override
-    public String describe() {
-      return "nullify";
-    }
-  };
+  private static final MaskFunction CLEAR =
+      new Keyless(UnaryOperator.identity(), Optional.of("clear"), "clear");
+  private static final MaskFunction NULLIFY = new Keyless(raw -> null, Optional.empty(), "nullify");
 
   private Masks() {}
 
@@ -74,27 +30,26 @@ public final class Masks {
   /** Every non-NULL value becomes {@code value} ({@link #DEFAULT_REDACTION} when {@code value} is null). */
   public static MaskFunction redact(String value) {
     String replacement = value == null ? DEFAULT_REDACTION : value;
-    return new MaskFunction() {
-      @Override
-      public String apply(String raw) {
-        return raw == null ? null : replacement;
-      }
+    return new Keyless(raw -> raw == null ? null : replacement, Optional.empty(), "redact");
+  }
 
-      @Override
-      public boolean injective() {
-        return false;
-      }
+  /** A mask without a key; injective exactly when it has an equivalence class (only clear has one). */
+  private record Keyless(UnaryOperator<String> function, Optional<String> equivalenceClass, String describe)
+      implements MaskFunction {
+    @Override
+    public String apply(String raw) {
+      return function.apply(raw);
+    }
 
-      @Override
-      public Optional<String> equivalenceClass() {
-        return Optional.empty();
-      }
+    @Override
+    public boolean injective() {
+      return equivalenceClass.isPresent();
+    }
 
-      @Override
-      public String describe() {
-        return "redact";
-      }
-    };
+    @Override
+    public Optional<String> invert(String masked) {
+      return injective() ? Optional.ofNullable(masked) : Optional.empty();
+    }
   }
 
   /** FF1 tokens of the tokenizer's family; injective on PAN-shaped values and invertible. */

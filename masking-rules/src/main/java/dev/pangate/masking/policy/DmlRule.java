@@ -1,36 +1,29 @@
 package dev.pangate.masking.policy;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /** What a role may do with INSERT, UPDATE, DELETE, MERGE and DDL on a table. */
 public enum DmlRule {
   /** Refused. */
-  DENY("deny"),
+  DENY,
   /** Run as submitted. */
-  ALLOW("allow"),
+  ALLOW,
   /** Held until an approver decides. */
-  APPROVAL("approval");
-
-  private final String word;
-
-  DmlRule(String word) {
-    this.word = word;
-  }
+  APPROVAL;
 
   /** The word used in the policy file. */
   public String word() {
-    return word;
+    return PolicyWords.word(this);
   }
 
   /** The constant for a policy word, if it is one (deny, allow, approval). */
   public static Optional<DmlRule> fromWord(String word) {
-    return Arrays.stream(values()).filter(v -> v.word.equals(word)).findFirst();
+    return PolicyWords.fromWord(DmlRule.class, word);
   }
 
   /** Every policy word, in declaration order. */
   public static List<String> words() {
-    return Arrays.stream(values()).map(DmlRule::word).toList();
+    return PolicyWords.words(DmlRule.class);
   }
 }

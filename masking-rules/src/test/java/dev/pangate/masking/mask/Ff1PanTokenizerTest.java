@@ -240,4 +240,39 @@ class Ff1PanTokenizerTest {
     assertTrue(e.getMessage().contains("token family 'pan'"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> tokenizer("pan", 6, 4, LuhnRule.ANY).detokenize("abc"));
   }
+
+  @Test
+  void oneTokenizerServesManyThreadsAtOnce() throws Exception {
+    Ff1PanTokenizer tokenizer = tokenizer("pan", 6, 4, LuhnRule.FAIL);
+    SplittableRandom random = new SplittableRandom(8);
+    String[] pans = new String[2_000];
+    String[] expected = new String[pans.length];
+    for (int i = 0; i < pans.length; i++) {
+      pans[i] = randomPan(random, "510510", 16);
+      expected[i] = tokenizer.tokenize(pans[i]);
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int offset = t;
+        results.add(pool.submit(() -> {
+          int mismatches = 0;
+          for (int round = 0; round < 5; round++) {
+            for (int i = offset; i < pans.length; i++) {
+              if (!tokenizer.tokenize(pans[i]).equals(expected[i]) || !tokenizer.detokenize(expected[i]).equals(pans[i])) {
+                mismatches++;
+              }
+            }
+          }
+          return mismatches;
+        }));
+      }
+      for (java.util.concurrent.Future<Integer> result : results) {
+        assertEquals(0, result.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
