@@ -723,9 +723,11 @@ final class PolicyReader {
   private void checkKeys(MapNode map, String path, List<String> allowed) {
     for (Entry e : map.entries().values()) {
       if (!allowed.contains(e.key())) {
+        String what = e.key().equals("<<")
+            ? "the YAML merge key '<<' (policy files do not support anchors and aliases: write the keys out)"
+            : "the unknown key '" + clip(e.key()) + "'";
         problem(e.line(), e.column(), path.isEmpty() ? e.key() : path + "." + e.key(),
-            "the unknown key '" + clip(e.key()) + "'", "the keys " + String.join(", ", allowed),
-            Suggestions.nearest(e.key(), allowed).orElse(null));
+            what, "the keys " + String.join(", ", allowed), Suggestions.nearest(e.key(), allowed).orElse(null));
       }
     }
   }
@@ -746,6 +748,8 @@ final class PolicyReader {
     switch (s.type()) {
       case NULL:
         return "nothing (an empty value)";
+      case ALIAS:
+        return "the YAML alias *" + clip(s.text()) + " (policy files do not support anchors and aliases: write the value out)";
       case STRING:
         return "'" + clip(s.text()) + "'";
       default:

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.pangate.masking.pan.PanScrubber;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ final class YamlTree {
   record ListNode(int line, int column, List<Node> items) implements Node {}
 
   /** What kind of scalar YAML resolved a value to. */
-  enum ScalarType { STRING, INTEGER, DECIMAL, BOOLEAN, NULL }
+  enum ScalarType { STRING, INTEGER, DECIMAL, BOOLEAN, NULL, ALIAS }
 
   /** A scalar as written (text) and resolved (type). */
   record ScalarNode(int line, int column, ScalarType type, String text) implements Node {}
@@ -89,6 +90,10 @@ final class YamlTree {
     int line = at.getLineNr();
     int column = at.getColumnNr();
     JsonToken token = parser.currentToken();
+    if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+      // Jackson does not resolve aliases; every check reports this node as an alias instead.
+      return new ScalarNode(line, column, ScalarType.ALIAS, parser.getText());
+    }
     switch (token) {
       case START_OBJECT: {
         Map<String, Entry> entries = new LinkedHashMap<>();

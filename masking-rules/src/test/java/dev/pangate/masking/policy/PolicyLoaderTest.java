@@ -324,4 +324,13 @@ class PolicyLoaderTest {
     assertNotEquals(digest, PolicyLoader.load(a.replace("brand: clear", "brand: deny"), "a.yaml").digest());
     assertNotEquals(digest, PolicyLoader.load(a.replace("IN (", "IN  ("), "a.yaml").digest());
   }
+
+  @Test
+  void anchorsAndAliasesAreRefusedWithAClearWord() {
+    String tables = "version: 1\nroles:\n  a:\n    tables:\n      payments.cards: &base\n        columns_default: clear\n";
+    assertProblem(onlyProblem(tables + "      payments.disputes: *base\n"), 7, 26, "roles.a.tables.payments.disputes",
+        "the YAML alias *base", "a map with columns_default", null);
+    assertProblem(onlyProblem(tables + "      payments.disputes:\n        <<: *base\n"), 8, 9,
+        "roles.a.tables.payments.disputes.<<", "the YAML merge key '<<'", "the keys columns_default", null);
+  }
 }
