@@ -122,13 +122,23 @@ final class YamlTree {
         }
         return new ListNode(line, column, items);
       }
-      case VALUE_NUMBER_INT:
-        return new ScalarNode(line, column, ScalarType.INTEGER, parser.getText());
+      case VALUE_NUMBER_INT: {
+        // A leading zero (a postal code, an MCC) is text: reading it as a number would lose it.
+        String text = parser.getText();
+        boolean leadingZero = text.length() > 1 && text.charAt(0) == '0' && Character.isDigit(text.charAt(1));
+        return new ScalarNode(line, column, leadingZero ? ScalarType.STRING : ScalarType.INTEGER, text);
+      }
       case VALUE_NUMBER_FLOAT:
         return new ScalarNode(line, column, ScalarType.DECIMAL, parser.getText());
       case VALUE_TRUE:
-      case VALUE_FALSE:
-        return new ScalarNode(line, column, ScalarType.BOOLEAN, parser.getText());
+      case VALUE_FALSE: {
+        // Only true and false are booleans (YAML 1.2); yes, no, on, off stay text, so region: NO is Norway.
+        String text = parser.getText();
+        boolean word = text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false");
+        return word
+            ? new ScalarNode(line, column, ScalarType.BOOLEAN, token == JsonToken.VALUE_TRUE ? "true" : "false")
+            : new ScalarNode(line, column, ScalarType.STRING, text);
+      }
       case VALUE_NULL:
         return new ScalarNode(line, column, ScalarType.NULL, "");
       default:

@@ -333,4 +333,20 @@ class PolicyLoaderTest {
     assertProblem(onlyProblem(tables + "      payments.disputes:\n        <<: *base\n"), 8, 9,
         "roles.a.tables.payments.disputes.<<", "the YAML merge key '<<'", "the keys columns_default", null);
   }
+
+  @Test
+  void onlyTrueAndFalseAreBooleansAndLeadingZerosStayText() throws PolicyException {
+    Policy policy = PolicyLoader.load("version: 1\nagents:\n  x:\n    role: r\n    attributes:\n"
+        + "      region: NO\n      flag: yes\n      active: True\n      postal: 01234\n      count: 1_000\n"
+        + "      ratio: .5\nroles:\n  r: {}\n", "t.yaml");
+    Agent agent = policy.agent("x").orElseThrow();
+    assertEquals(new AttributeValue.StringValue("NO"), agent.attribute("region").orElseThrow());
+    assertEquals(new AttributeValue.StringValue("yes"), agent.attribute("flag").orElseThrow());
+    assertEquals(new AttributeValue.BooleanValue(true), agent.attribute("active").orElseThrow());
+    assertEquals(new AttributeValue.StringValue("01234"), agent.attribute("postal").orElseThrow());
+    assertEquals(new AttributeValue.IntegerValue(1000), agent.attribute("count").orElseThrow());
+    assertEquals("0.5", ((AttributeValue.DecimalValue) agent.attribute("ratio").orElseThrow()).value().toPlainString());
+    assertProblem(onlyProblem("version: 1\nroles:\n  r: {approve: yes}\n"), 3, 16, "roles.r.approve", "'yes'",
+        "true or false", null);
+  }
 }
