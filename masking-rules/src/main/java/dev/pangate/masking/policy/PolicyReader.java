@@ -53,6 +53,8 @@ final class PolicyReader {
   private final Map<String, TokenFamily> families = new LinkedHashMap<>();
   /** Every well-formed family name declared, even one whose settings have problems (no cascades). */
   private final Set<String> familyNames = new LinkedHashSet<>();
+  /** Every well-formed role name declared, even one whose rules have problems (no cascades). */
+  private final Set<String> roleNames = new LinkedHashSet<>();
   /** Column families (schema.table.column) created by tokenize masks, by name. */
   private final Map<String, TokenFamily> columnFamilies = new LinkedHashMap<>();
   private final Set<String> usedFamilies = new HashSet<>();
@@ -99,7 +101,7 @@ final class PolicyReader {
     }
     readFamilies(top.entries().get("token_families"));
     Map<String, Role> roles = readRoles(top.entries().get("roles"));
-    Map<String, Agent> agents = readAgents(top.entries().get("agents"), roles.keySet());
+    Map<String, Agent> agents = readAgents(top.entries().get("agents"), roleNames);
     checkDetokenize(top.entries().get("roles"));
     families.forEach((name, family) -> {
       if (!usedFamilies.contains(name)) {
@@ -179,6 +181,7 @@ final class PolicyReader {
             lowerCaseSuggestion(e.key(), Names.ROLE));
         continue;
       }
+      roleNames.add(e.key());
       MapNode rule = optionalMap(e.value(), path, "a map with description, approve, detokenize and tables");
       if (rule == null && !isNull(e.value())) {
         continue;

@@ -349,4 +349,13 @@ class PolicyLoaderTest {
     assertProblem(onlyProblem("version: 1\nroles:\n  r: {approve: yes}\n"), 3, 16, "roles.r.approve", "'yes'",
         "true or false", null);
   }
+
+  @Test
+  void aBrokenRoleOrFamilyDoesNotCascadeIntoErrorsWhereItIsNamed() {
+    assertProblem(onlyProblem("version: 1\nagents:\n  bot: {role: r}\nroles:\n  r: {approve: maybe}\n"), 5, 16,
+        "roles.r.approve", "'maybe'", "true or false", null);
+    assertProblem(onlyProblem("version: 1\ntoken_families:\n  pan: {keep_last: 9}\nroles:\n  r:\n    detokenize: [pan]\n"
+        + "    tables:\n      payments.cards: {columns: {pan: {mask: tokenize, family: pan}}}\n"), 3, 20,
+        "token_families.pan.keep_last", "9", "an integer from 0 to 4", null);
+  }
 }
