@@ -93,7 +93,9 @@ public final class Engine implements AutoCloseable {
     for (String line : statement.planText().split("\n")) {
       rows.add(new Object[] {"plan", line});
     }
-    rows.add(new Object[] {"postgresql", statement.pushedSql()});
+    for (String sql : statement.pushedSqlList()) {
+      rows.add(new Object[] {"postgresql", sql});
+    }
     OutputColumn section = new OutputColumn("section",
         QueryPlanner.TYPE_FACTORY.createSqlType(SqlTypeName.VARCHAR));
     OutputColumn text = new OutputColumn("text",

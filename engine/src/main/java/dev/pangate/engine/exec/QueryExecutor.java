@@ -3,7 +3,9 @@ package dev.pangate.engine.exec;
 import static java.util.Objects.requireNonNull;
 
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.plan.OutputColumn;
 import dev.pangate.engine.plan.PlannedStatement;
+import dev.pangate.engine.plan.PushedQuery;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,22 +29,32 @@ public final class QueryExecutor {
   }
 
   /**
-   * Starts a query; the cursor holds a PostgreSQL connection until it is exhausted or closed.
+   * Starts a query; the cursor holds PostgreSQL connections until it is exhausted or closed.
    *
    * @param parameters the statement's parameter values, by index
    */
   public ResultCursor query(PlannedStatement plan, List<?> parameters) {
     checkParameters(plan, parameters);
+    if (!plan.gatewayEvaluated()) {
+      PushedQuery query = plan.queries().get(0);
+      return open(query, plan, parameters, plan.columns());
+    }
+    return new InterpretedCursor(plan, parameters, this);
+  }
+
+  /** Runs one pushed query; its cursor yields the gateway's (masked) rows. */
+  ResultCursor open(PushedQuery query, PlannedStatement plan, List<?> parameters,
+      List<OutputColumn> columns) {
     Connection connection = null;
     PreparedStatement statement = null;
     try {
       connection = pool.getConnection();
-      statement = connection.prepareStatement(plan.pushed().sql(), ResultSet.TYPE_FORWARD_ONLY,
+      statement = connection.prepareStatement(query.sql().sql(), ResultSet.TYPE_FORWARD_ONLY,
           ResultSet.CONCUR_READ_ONLY);
       statement.setFetchSize(fetchSize);
-      bind(statement, plan, parameters);
+      bind(statement, query.sql().parameterOrder(), plan, parameters);
       ResultSet resultSet = statement.executeQuery();
-      return new PostgresCursor(plan.columns(), plan.outputs(), plan.pushedColumns(), connection,
+      return new PostgresCursor(columns, query.outputs(), query.columnCount(), connection,
           statement, resultSet, errors);
     } catch (SQLException e) {
       release(connection, statement);
@@ -62,9 +74,8 @@ public final class QueryExecutor {
     }
   }
 
-  private static void bind(PreparedStatement statement, PlannedStatement plan, List<?> parameters)
-      throws SQLException {
-    List<Integer> order = plan.pushed().parameterOrder();
+  private static void bind(PreparedStatement statement, List<Integer> order, PlannedStatement plan,
+      List<?> parameters) throws SQLException {
     int own = parameters.size();
     for (int i = 0; i < order.size(); i++) {
       int index = order.get(i);

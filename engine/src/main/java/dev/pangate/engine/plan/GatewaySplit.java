@@ -9,24 +9,55 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.type.RelDataTypeField;
 
 /**
- * A plan cut in two: the part PostgreSQL runs (rendered to SQL) and, above it, what the gateway
- * computes per row (masks: the key never leaves the gateway).
+ * A plan cut into what PostgreSQL runs and what the gateway computes.
  *
- * @param plan the whole rewritten plan (pushed part with the gateway's masks above), for EXPLAIN
- *     and the audit log
- * @param pushed the relational expression rendered to SQL
- * @param outputs for each result column, how it is made from the pushed row
- * @param derivedParameters parameters of the pushed SQL computed from the caller's (raw values
- *     behind bound tokens), numbered after the caller's
+ * <p>Usually one {@link Leaf}: PostgreSQL runs the whole statement and the gateway applies masks
+ * to the rows coming back. When the statement computes on masked values (sorting by a token,
+ * grouping by a truncated PAN, a string function over a masked column), each largest part that
+ * needs no masked value is a leaf, and {@link #gatewayPlan} evaluates the rest in the gateway
+ * over the leaves' masked rows.
+ *
+ * @param plan the whole rewritten plan, for EXPLAIN and the audit log
+ * @param leaves the parts PostgreSQL runs
+ * @param gatewayPlan the plan the gateway evaluates over the leaves ({@link LeafScan}s), or null
+ *     when the single leaf's rows are the result
+ * @param derivedParameters parameters computed from the caller's (raw values behind bound
+ *     tokens), numbered after the caller's
  */
-public record GatewaySplit(RelNode plan, RelNode pushed, List<GatewayOutput> outputs,
+public record GatewaySplit(RelNode plan, List<Leaf> leaves, RelNode gatewayPlan,
     List<Derived> derivedParameters) {
 
   public GatewaySplit {
     requireNonNull(plan, "plan is null");
-    requireNonNull(pushed, "pushed is null");
-    outputs = List.copyOf(requireNonNull(outputs, "outputs is null"));
+    leaves = List.copyOf(requireNonNull(leaves, "leaves is null"));
     derivedParameters = List.copyOf(requireNonNull(derivedParameters, "derivedParameters is null"));
+    if (leaves.isEmpty()) {
+      throw new IllegalArgumentException("a plan has at least one part PostgreSQL runs");
+    }
+    if (gatewayPlan == null && leaves.size() != 1) {
+      throw new IllegalArgumentException("several leaves need a gateway plan over them");
+    }
+  }
+
+  /**
+   * A part PostgreSQL runs whole.
+   *
+   * @param pushed the relational expression rendered to SQL
+   * @param outputs for each column the gateway produces, how it is made from the pushed row
+   * @param rowType the produced rows' type
+   * @param masks for each produced column, the mask operator applied (null for none), for display
+   */
+  public record Leaf(RelNode pushed, List<GatewayOutput> outputs,
+      org.apache.calcite.rel.type.RelDataType rowType, List<? extends Object> masks) {
+    public Leaf {
+      requireNonNull(pushed, "pushed is null");
+      outputs = List.copyOf(requireNonNull(outputs, "outputs is null"));
+      requireNonNull(rowType, "rowType is null");
+      masks = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(masks));
+      if (masks.size() != outputs.size()) {
+        throw new IllegalArgumentException("one mask entry per output");
+      }
+    }
   }
 
   /** A plan PostgreSQL runs whole, every column passed through. */
@@ -36,6 +67,9 @@ public record GatewaySplit(RelNode plan, RelNode pushed, List<GatewayOutput> out
     for (int i = 0; i < fields.size(); i++) {
       outputs.add(GatewayOutput.passThrough(i, fields.get(i).getType()));
     }
-    return new GatewaySplit(plan, plan, outputs, List.of());
+    List<Object> masks = new ArrayList<>();
+    outputs.forEach(o -> masks.add(null));
+    return new GatewaySplit(plan, List.of(new Leaf(plan, outputs, plan.getRowType(), masks)), null,
+        List.of());
   }
 }

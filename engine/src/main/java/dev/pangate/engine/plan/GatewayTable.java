@@ -41,6 +41,11 @@ public final class GatewayTable extends AbstractTable implements TranslatableTab
     return expansion;
   }
 
+  /** How a visible column is masked, for metadata. */
+  public String maskLabel(String column) {
+    return expansion.maskLabel(column);
+  }
+
   @Override
   public RelDataType getRowType(RelDataTypeFactory typeFactory) {
     return expansion.rowType(typeFactory);

@@ -8,18 +8,18 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.type.RelDataType;
 
 /**
- * A statement ready to run: the rewritten logical plan, the SQL PostgreSQL runs, and how each
- * result column is made from PostgreSQL's row. Immutable; may be cached and executed many times
- * with different parameters.
+ * A statement ready to run: the rewritten logical plan, the SQL PostgreSQL runs, and how the
+ * gateway makes the result from PostgreSQL's rows. Immutable; may be cached and executed many
+ * times with different parameters.
  *
  * @param kind what the statement does
  * @param explain whether the caller asked for EXPLAIN (the plan is shown, nothing runs)
  * @param sql the statement as the caller wrote it
  * @param plan the logical plan after the rewrite (what the audit log records)
- * @param pushed the SQL sent to PostgreSQL
- * @param pushedColumns how many columns the pushed SQL returns
+ * @param queries the statements sent to PostgreSQL (one unless the gateway evaluates a part)
+ * @param gatewayPlan what the gateway evaluates over the queries' rows ({@link LeafScan}s), or
+ *     null when the single query's (masked) rows are the result
  * @param columns the result columns the caller sees
- * @param outputs for each result column, how the gateway produces it from the pushed row
  * @param parameterTypes the types of the statement's {@code ?} parameters, in order
  * @param derivedParameters parameters of the pushed SQL computed from the caller's
  */
@@ -28,10 +28,9 @@ public record PlannedStatement(
     boolean explain,
     String sql,
     RelNode plan,
-    PushdownSql pushed,
-    int pushedColumns,
+    List<PushedQuery> queries,
+    RelNode gatewayPlan,
     List<OutputColumn> columns,
-    List<GatewayOutput> outputs,
     List<RelDataType> parameterTypes,
     List<Derived> derivedParameters) {
 
@@ -39,20 +38,32 @@ public record PlannedStatement(
     requireNonNull(kind, "kind is null");
     requireNonNull(sql, "sql is null");
     requireNonNull(plan, "plan is null");
-    requireNonNull(pushed, "pushed is null");
+    queries = List.copyOf(requireNonNull(queries, "queries is null"));
     columns = List.copyOf(requireNonNull(columns, "columns is null"));
-    outputs = List.copyOf(requireNonNull(outputs, "outputs is null"));
     parameterTypes = List.copyOf(requireNonNull(parameterTypes, "parameterTypes is null"));
     derivedParameters = List.copyOf(requireNonNull(derivedParameters, "derivedParameters is null"));
-    if (outputs.size() != columns.size()) {
-      throw new IllegalArgumentException(
-          "one output per column: " + outputs.size() + " outputs, " + columns.size() + " columns");
+    if (queries.isEmpty()) {
+      throw new IllegalArgumentException("a statement sends at least one query to PostgreSQL");
+    }
+    if (gatewayPlan == null && queries.get(0).outputs().size() != columns.size()) {
+      throw new IllegalArgumentException("one output per column: "
+          + queries.get(0).outputs().size() + " outputs, " + columns.size() + " columns");
     }
   }
 
-  /** The SQL sent to PostgreSQL. */
+  /** The SQL sent to PostgreSQL (several statements separated by a line, when the gateway evaluates a part). */
   public String pushedSql() {
-    return pushed.sql();
+    return String.join(";\n", pushedSqlList());
+  }
+
+  /** Each statement sent to PostgreSQL. */
+  public List<String> pushedSqlList() {
+    return queries.stream().map(q -> q.sql().sql()).toList();
+  }
+
+  /** Whether part of the statement is evaluated by the gateway over masked values. */
+  public boolean gatewayEvaluated() {
+    return gatewayPlan != null;
   }
 
   /** The logical plan as text. */

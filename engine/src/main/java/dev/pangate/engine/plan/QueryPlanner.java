@@ -142,9 +142,13 @@ public final class QueryPlanner {
         .stream().map(RelDataTypeField::getType).toList();
     GatewaySplit split = rewriter.rewrite(logical, parameterTypes.size());
     List<OutputColumn> columns = outputColumns(root.validatedRowType, kind, split.plan());
-    return new PlannedStatement(kind, explain, sql, split.plan(), PushdownSql.render(split.pushed()),
-        split.pushed().getRowType().getFieldCount(), columns, split.outputs(), parameterTypes,
-        split.derivedParameters());
+    List<PushedQuery> queries = new ArrayList<>();
+    for (GatewaySplit.Leaf leaf : split.leaves()) {
+      queries.add(new PushedQuery(PushdownSql.render(leaf.pushed()),
+          leaf.pushed().getRowType().getFieldCount(), leaf.outputs(), leaf.rowType()));
+    }
+    return new PlannedStatement(kind, explain, sql, split.plan(), queries, split.gatewayPlan(),
+        columns, parameterTypes, split.derivedParameters());
   }
 
   private static List<OutputColumn> outputColumns(RelDataType validated, StatementKind kind,

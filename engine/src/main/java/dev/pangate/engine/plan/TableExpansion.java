@@ -21,6 +21,11 @@ public interface TableExpansion {
    */
   RelNode expand(RelBuilder builder);
 
+  /** How a column is masked in this view, for metadata: {@code clear} unless a mask applies. */
+  default String maskLabel(String column) {
+    return "clear";
+  }
+
   /** The unrestricted expansion: the raw table, every column in clear. */
   static TableExpansion identity(RelDataType rawRowType) {
     return new TableExpansion() {

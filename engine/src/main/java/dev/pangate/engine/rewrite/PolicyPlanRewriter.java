@@ -7,6 +7,8 @@ import com.google.common.collect.ImmutableSet;
 import dev.pangate.engine.EngineException;
 import dev.pangate.engine.plan.GatewayOutput;
 import dev.pangate.engine.plan.GatewaySplit;
+import dev.pangate.engine.plan.GatewaySplit.Leaf;
+import dev.pangate.engine.plan.LeafScan;
 import dev.pangate.engine.plan.PlanRewriter;
 import dev.pangate.engine.rewrite.Lifted.Column;
 import dev.pangate.engine.rewrite.Lifted.Masked;
@@ -14,16 +16,24 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexSubQuery;
 
 /**
  * The policy rewrite: lifts every mask above what PostgreSQL can run ({@link MaskLifter}),
  * fences row filters when a predicate could fail on hidden rows ({@link Fences}), and cuts the
- * plan into the SQL pushed to PostgreSQL and the masks the gateway applies.
+ * plan into the SQL pushed to PostgreSQL and what the gateway applies.
+ *
+ * <p>When part of the statement computes on masked values and no proven equivalence moves it
+ * onto raw values, that part is evaluated in the gateway, over the masked rows of the largest
+ * sub-plans PostgreSQL can run. Predicates there see masked values only: the rows reaching the
+ * gateway have already passed the row filters in PostgreSQL.
  */
 public final class PolicyPlanRewriter implements PlanRewriter {
 
@@ -32,32 +42,66 @@ public final class PolicyPlanRewriter implements PlanRewriter {
     requireNonNull(plan, "plan is null");
     RexBuilder rexBuilder = plan.getCluster().getRexBuilder();
     DerivedParameters derived = new DerivedParameters(parameterCount);
-    Lifted lifted;
+    MaskLifter lifter = new MaskLifter(rexBuilder, derived);
     try {
-      lifted = new MaskLifter(rexBuilder, derived).lift(plan);
-    } catch (CannotPushDown e) {
-      throw new EngineException("NEEDS_MASKED_VALUES",
-          "This statement computes on masked values (" + e.getMessage() + "), which pangate only"
-              + " does for equality, IN, joins, GROUP BY and DISTINCT on tokenized columns."
-              + " Compare, sort or aggregate on columns your role sees in clear, or select the"
-              + " masked column and process it yourself.");
+      Leaf leaf = leaf(lifter.lift(plan), plan, rexBuilder);
+      return new GatewaySplit(display(leaf, plan, rexBuilder), List.of(leaf), null, derived.derived());
+    } catch (CannotPushDown whole) {
+      List<Leaf> leaves = new ArrayList<>();
+      List<RelNode> displays = new ArrayList<>();
+      RelNode gatewayPlan = partial(plan, lifter, leaves, displays, rexBuilder);
+      return new GatewaySplit(withLeafDisplays(gatewayPlan, displays), leaves, gatewayPlan,
+          derived.derived());
     }
+  }
+
+  /** Each largest sub-plan PostgreSQL can run becomes a leaf; the rest stays for the gateway. */
+  private RelNode partial(RelNode rel, MaskLifter lifter, List<Leaf> leaves, List<RelNode> displays,
+      RexBuilder rexBuilder) {
+    try {
+      Leaf leaf = leaf(lifter.lift(rel), rel, rexBuilder);
+      leaves.add(leaf);
+      displays.add(display(leaf, rel, rexBuilder));
+      return LeafScan.scan(rel.getCluster(), leaves.size() - 1, rel.getRowType());
+    } catch (CannotPushDown e) {
+      if (rel.getInputs().isEmpty() || hasSubQuery(rel)) {
+        throw new EngineException("NEEDS_MASKED_VALUES",
+            "pangate cannot evaluate this statement: it needs " + e.getMessage()
+                + (hasSubQuery(rel) ? " inside a sub-query" : "")
+                + ". Compare, sort or aggregate on columns your role sees in clear, or on"
+                + " tokens by equality.");
+      }
+      List<RelNode> inputs = new ArrayList<>();
+      for (RelNode input : rel.getInputs()) {
+        inputs.add(partial(input, lifter, leaves, displays, rexBuilder));
+      }
+      return rel.copy(rel.getTraitSet(), inputs);
+    }
+  }
+
+  private static boolean hasSubQuery(RelNode rel) {
+    boolean[] found = {false};
+    rel.accept(new org.apache.calcite.rex.RexShuttle() {
+      @Override
+      public RexNode visitSubQuery(RexSubQuery subQuery) {
+        found[0] = true;
+        return subQuery;
+      }
+    });
+    return found[0];
+  }
+
+  /** A lifted sub-plan as a leaf: fenced if needed, fetching only the columns used, masks on top. */
+  private static Leaf leaf(Lifted lifted, RelNode original, RexBuilder rexBuilder) {
     RelNode pushed = lifted.pushed();
     if (SafeExpressions.needsFence(pushed)) {
       pushed = Fences.fence(pushed, rexBuilder);
     }
-    return split(lifted.columns(), pushed, rexBuilder, derived, plan);
-  }
-
-  private static GatewaySplit split(List<Column> columns, RelNode pushed, RexBuilder rexBuilder,
-      DerivedParameters derived, RelNode original) {
-    // Fetch only the columns the result needs, each once.
     Map<Integer, Integer> fetched = new LinkedHashMap<>();
-    for (Column column : columns) {
+    for (Column column : lifted.columns()) {
       fetched.putIfAbsent(column.index(), fetched.size());
     }
     List<RelDataTypeField> fields = pushed.getRowType().getFieldList();
-    RelNode fetchedRel = pushed;
     boolean identity = fetched.size() == fields.size();
     int position = 0;
     for (int index : fetched.keySet()) {
@@ -70,25 +114,48 @@ public final class PolicyPlanRewriter implements PlanRewriter {
         exprs.add(rexBuilder.makeInputRef(pushed, index));
         names.add(fields.get(index).getName());
       }
-      fetchedRel = LogicalProject.create(pushed, ImmutableList.of(), exprs, names, ImmutableSet.of());
+      pushed = LogicalProject.create(pushed, ImmutableList.of(), exprs, names, ImmutableSet.of());
     }
     List<GatewayOutput> outputs = new ArrayList<>();
-    List<RexNode> display = new ArrayList<>();
-    List<String> displayNames = original.getRowType().getFieldNames();
-    for (Column column : columns) {
+    for (Column column : lifted.columns()) {
       int source = fetched.get(column.index());
-      RelDataTypeField field = fetchedRel.getRowType().getFieldList().get(source);
-      RexNode ref = rexBuilder.makeInputRef(field.getType(), source);
-      if (column instanceof Masked masked) {
-        outputs.add(new GatewayOutput(source, field.getType(), masked.mask().transform()));
-        display.add(rexBuilder.makeCall(masked.mask().maskedType(), masked.mask(), List.of(ref)));
-      } else {
-        outputs.add(GatewayOutput.passThrough(source, field.getType()));
-        display.add(ref);
-      }
+      RelDataTypeField field = pushed.getRowType().getFieldList().get(source);
+      outputs.add(column instanceof Masked masked
+          ? new GatewayOutput(source, field.getType(), masked.mask().transform())
+          : GatewayOutput.passThrough(source, field.getType()));
     }
-    RelNode plan = LogicalProject.create(fetchedRel, ImmutableList.of(), display, displayNames,
-        ImmutableSet.of());
-    return new GatewaySplit(plan, fetchedRel, outputs, derived.derived());
+    return new Leaf(pushed, outputs, original.getRowType(), maskOperators(lifted));
+  }
+
+  private static List<MaskOperator> maskOperators(Lifted lifted) {
+    List<MaskOperator> masks = new ArrayList<>();
+    for (Column column : lifted.columns()) {
+      masks.add(column instanceof Masked masked ? masked.mask() : null);
+    }
+    return masks;
+  }
+
+  /** The leaf as a plan: the masks the gateway applies, over what PostgreSQL runs. */
+  private static RelNode display(Leaf leaf, RelNode original, RexBuilder rexBuilder) {
+    List<RexNode> exprs = new ArrayList<>();
+    for (int i = 0; i < leaf.outputs().size(); i++) {
+      GatewayOutput output = leaf.outputs().get(i);
+      RexNode ref = rexBuilder.makeInputRef(output.sourceType(), output.source());
+      MaskOperator mask = (MaskOperator) leaf.masks().get(i);
+      exprs.add(mask == null ? ref : rexBuilder.makeCall(mask.maskedType(), mask, List.of(ref)));
+    }
+    return LogicalProject.create(leaf.pushed(), ImmutableList.of(), exprs,
+        original.getRowType().getFieldNames(), ImmutableSet.of());
+  }
+
+  /** The gateway plan with each leaf scan replaced by the leaf's own plan, for display. */
+  private static RelNode withLeafDisplays(RelNode gatewayPlan, List<RelNode> displays) {
+    return gatewayPlan.accept(new RelHomogeneousShuttle() {
+      @Override
+      public RelNode visit(TableScan scan) {
+        LeafScan leaf = scan.getTable().unwrap(LeafScan.class);
+        return leaf == null ? scan : displays.get(leaf.index());
+      }
+    });
   }
 }

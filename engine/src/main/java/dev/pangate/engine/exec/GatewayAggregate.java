@@ -1,0 +1,230 @@
+package dev.pangate.engine.exec;
+
+import dev.pangate.engine.EngineException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.calcite.interpreter.InterpretableRel;
+import org.apache.calcite.interpreter.Node;
+import org.apache.calcite.interpreter.Row;
+import org.apache.calcite.interpreter.Sink;
+import org.apache.calcite.interpreter.Source;
+import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.rel.RelHomogeneousShuttle;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelWriter;
+import org.apache.calcite.rel.SingleRel;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.util.ImmutableBitSet;
+
+/**
+ * GROUP BY evaluated by the gateway over masked values. Calcite's interpreter compares only
+ * numbers in MIN and MAX; masked values are mostly text (tokens, truncated PANs), so the gateway
+ * aggregates with its own node: COUNT (with DISTINCT), SUM, AVG, MIN and MAX over any comparable
+ * value, with FILTER.
+ */
+final class GatewayAggregate extends SingleRel implements InterpretableRel {
+
+  private final ImmutableBitSet groupSet;
+  private final List<AggregateCall> calls;
+
+  private GatewayAggregate(Aggregate aggregate) {
+    super(aggregate.getCluster(), aggregate.getTraitSet(), aggregate.getInput());
+    this.groupSet = aggregate.getGroupSet();
+    this.calls = aggregate.getAggCallList();
+    this.rowType = aggregate.getRowType();
+  }
+
+  private GatewayAggregate(GatewayAggregate other, RelNode input) {
+    super(other.getCluster(), other.getTraitSet(), input);
+    this.groupSet = other.groupSet;
+    this.calls = other.calls;
+    this.rowType = other.getRowType();
+  }
+
+  @Override
+  public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
+    return new GatewayAggregate(this, sole(inputs));
+  }
+
+  @Override
+  protected RelDataType deriveRowType() {
+    return rowType;
+  }
+
+  @Override
+  public RelWriter explainTerms(RelWriter pw) {
+    return super.explainTerms(pw).item("group", groupSet).item("aggs", calls);
+  }
+
+  /** Replaces every aggregate of a gateway plan by this node. */
+  static RelNode adapt(RelNode plan) {
+    return plan.accept(new RelHomogeneousShuttle() {
+      @Override
+      public RelNode visit(RelNode other) {
+        RelNode visited = super.visit(other);
+        if (visited instanceof Aggregate aggregate && !(visited instanceof GatewayAggregate)) {
+          if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
+            throw new EngineException("NEEDS_MASKED_VALUES", "GROUPING SETS, ROLLUP and CUBE over"
+                + " masked values are not evaluated by pangate.");
+          }
+          for (AggregateCall call : aggregate.getAggCallList()) {
+            supported(call);
+          }
+          return new GatewayAggregate(aggregate);
+        }
+        return visited;
+      }
+    });
+  }
+
+  private static void supported(AggregateCall call) {
+    SqlKind kind = call.getAggregation().getKind();
+    boolean known = switch (kind) {
+      case COUNT, SUM, SUM0, AVG, MIN, MAX -> true;
+      default -> false;
+    };
+    if (!known || !call.getCollation().getFieldCollations().isEmpty() || call.getArgList().size() > 1
+        && kind != SqlKind.COUNT) {
+      throw new EngineException("NEEDS_MASKED_VALUES", call.getAggregation().getName()
+          + " over masked values is not evaluated by pangate; COUNT, SUM, AVG, MIN and MAX are.");
+    }
+  }
+
+  @Override
+  public Node implement(InterpreterImplementor implementor) {
+    Source source = implementor.compiler.source(this, 0);
+    Sink sink = implementor.compiler.sink(this);
+    List<Integer> keys = groupSet.asList();
+    return new Node() {
+      @Override
+      public void run() throws InterruptedException {
+        Map<List<Object>, Accumulator[]> groups = new LinkedHashMap<>();
+        Row row;
+        while ((row = source.receive()) != null) {
+          Object[] values = new Object[row.size()];
+          for (int i = 0; i < values.length; i++) {
+            values[i] = row.getObject(i);
+          }
+          List<Object> key = new ArrayList<>(keys.size());
+          for (int k : keys) {
+            key.add(values[k]);
+          }
+          Accumulator[] accumulators = groups.computeIfAbsent(key, k -> create(calls));
+          for (Accumulator accumulator : accumulators) {
+            accumulator.add(values);
+          }
+        }
+        if (groups.isEmpty() && keys.isEmpty()) {
+          groups.put(List.of(), create(calls));
+        }
+        for (Map.Entry<List<Object>, Accumulator[]> group : groups.entrySet()) {
+          Object[] out = new Object[keys.size() + calls.size()];
+          for (int i = 0; i < keys.size(); i++) {
+            out[i] = group.getKey().get(i);
+          }
+          for (int i = 0; i < calls.size(); i++) {
+            out[keys.size() + i] = group.getValue()[i].result();
+          }
+          sink.send(Row.asCopy(out));
+        }
+        sink.end();
+      }
+
+      @Override
+      public void close() {
+        source.close();
+      }
+    };
+  }
+
+  private static Accumulator[] create(List<AggregateCall> calls) {
+    Accumulator[] accumulators = new Accumulator[calls.size()];
+    for (int i = 0; i < accumulators.length; i++) {
+      accumulators[i] = new Accumulator(calls.get(i));
+    }
+    return accumulators;
+  }
+
+  /** One aggregate's state for one group. */
+  private static final class Accumulator {
+    private final AggregateCall call;
+    private final SqlKind kind;
+    private final Set<List<Object>> distinct;
+    private long count;
+    private Object value;
+
+    Accumulator(AggregateCall call) {
+      this.call = call;
+      this.kind = call.getAggregation().getKind();
+      this.distinct = call.isDistinct() ? new HashSet<>() : null;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void add(Object[] row) {
+      if (call.filterArg >= 0 && !Boolean.TRUE.equals(row[call.filterArg])) {
+        return;
+      }
+      List<Object> args = new ArrayList<>(call.getArgList().size());
+      for (int arg : call.getArgList()) {
+        if (row[arg] == null) {
+          return; // aggregates ignore NULL arguments (COUNT(*) has none)
+        }
+        args.add(row[arg]);
+      }
+      if (distinct != null && !distinct.add(args)) {
+        return;
+      }
+      count++;
+      if (args.isEmpty()) {
+        return;
+      }
+      Object v = args.get(0);
+      switch (kind) {
+        case MIN -> value = value == null || ((Comparable) v).compareTo(value) < 0 ? v : value;
+        case MAX -> value = value == null || ((Comparable) v).compareTo(value) > 0 ? v : value;
+        case SUM, SUM0, AVG -> value = value == null ? decimal(v) : ((BigDecimal) value).add(decimal(v));
+        default -> { }
+      }
+    }
+
+    private static BigDecimal decimal(Object v) {
+      if (v instanceof BigDecimal d) {
+        return d;
+      }
+      if (v instanceof Number n) {
+        return n instanceof Double || n instanceof Float
+            ? BigDecimal.valueOf(n.doubleValue()) : BigDecimal.valueOf(n.longValue());
+      }
+      throw new EngineException("NEEDS_MASKED_VALUES", "SUM and AVG need numbers.");
+    }
+
+    Object result() {
+      return switch (kind) {
+        case COUNT -> count;
+        case SUM0 -> typed(value == null ? BigDecimal.ZERO : (BigDecimal) value);
+        case SUM -> value == null ? null : typed((BigDecimal) value);
+        case AVG -> value == null ? null : typed(((BigDecimal) value)
+            .divide(BigDecimal.valueOf(count), 16, RoundingMode.HALF_EVEN));
+        default -> value;
+      };
+    }
+
+    private Object typed(BigDecimal decimal) {
+      return switch (call.getType().getSqlTypeName()) {
+        case BIGINT -> decimal.longValue();
+        case INTEGER -> decimal.intValue();
+        case DOUBLE, FLOAT -> decimal.doubleValue();
+        default -> decimal;
+      };
+    }
+  }
+}

@@ -1,0 +1,258 @@
+package dev.pangate.engine.exec;
+
+import dev.pangate.engine.EngineException;
+import dev.pangate.engine.plan.LeafScan;
+import dev.pangate.engine.plan.OutputColumn;
+import dev.pangate.engine.plan.PlannedStatement;
+import dev.pangate.engine.plan.PushedQuery;
+import dev.pangate.engine.plan.QueryPlanner;
+import java.sql.Date;
+import java.sql.Time;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.adapter.java.JavaTypeFactory;
+import org.apache.calcite.interpreter.Interpreter;
+import org.apache.calcite.linq4j.AbstractEnumerable;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.linq4j.QueryProvider;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.runtime.SqlFunctions;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * A result the gateway computes over masked rows: Calcite's interpreter runs the gateway part of
+ * the plan, reading each leaf from PostgreSQL (masks applied) as it goes. No code is generated
+ * for the plan; expressions are compiled once per execution.
+ */
+final class InterpretedCursor implements ResultCursor {
+
+  /** Rows a single leaf may feed into gateway evaluation before the statement is refused. */
+  static final long MAX_LEAF_ROWS = 1_000_000;
+
+  private final List<OutputColumn> columns;
+  private final List<ResultCursor> opened = new ArrayList<>();
+  private final Interpreter interpreter;
+  private final Enumerator<Object[]> rows;
+  private Object[] current;
+  private long count;
+  private boolean closed;
+
+  InterpretedCursor(PlannedStatement plan, List<?> parameters, QueryExecutor executor) {
+    this.columns = plan.columns();
+    DataContext context = new Context(plan, parameters, executor, opened);
+    try {
+      this.interpreter = new Interpreter(context, GatewayAggregate.adapt(plan.gatewayPlan()));
+      this.rows = interpreter.enumerator();
+    } catch (RuntimeException e) {
+      closeLeaves();
+      throw e;
+    }
+  }
+
+  @Override
+  public List<OutputColumn> columns() {
+    return columns;
+  }
+
+  @Override
+  public boolean next() {
+    if (closed) {
+      return false;
+    }
+    try {
+      if (!rows.moveNext()) {
+        close();
+        return false;
+      }
+    } catch (EngineException e) {
+      close();
+      throw e;
+    } catch (RuntimeException e) {
+      close();
+      throw new EngineException("GATEWAY_EVALUATION_FAILED",
+          "The gateway could not evaluate this statement over masked values: "
+              + ErrorTranslator.sanitize(e.getMessage()), e);
+    }
+    Object[] internal = rows.current();
+    Object[] row = new Object[columns.size()];
+    for (int i = 0; i < row.length; i++) {
+      row[i] = toExternal(internal[i], columns.get(i).type());
+    }
+    current = row;
+    count++;
+    return true;
+  }
+
+  @Override
+  public Object[] row() {
+    if (current == null) {
+      throw new IllegalStateException("no current row: call next() first");
+    }
+    return current;
+  }
+
+  @Override
+  public long rowCount() {
+    return count;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      rows.close();
+      interpreter.close();
+    } finally {
+      closeLeaves();
+    }
+  }
+
+  private void closeLeaves() {
+    synchronized (opened) {
+      for (ResultCursor cursor : opened) {
+        cursor.close();
+      }
+      opened.clear();
+    }
+  }
+
+  /** Calcite's internal value (days, milliseconds) as the JDBC value clients expect. */
+  static Object toExternal(Object value, RelDataType type) {
+    if (value == null) {
+      return null;
+    }
+    SqlTypeName name = type.getSqlTypeName();
+    if (name == SqlTypeName.DATE && value instanceof Integer days) {
+      return SqlFunctions.internalToDate(days);
+    }
+    if (name == SqlTypeName.TIMESTAMP && value instanceof Long millis) {
+      return SqlFunctions.internalToTimestamp(millis);
+    }
+    if (name == SqlTypeName.TIME && value instanceof Integer millis) {
+      return SqlFunctions.internalToTime(millis);
+    }
+    if (name == SqlTypeName.BIGINT && value instanceof Number number && !(value instanceof Long)) {
+      return number.longValue();
+    }
+    if (name == SqlTypeName.INTEGER && value instanceof Number number && !(value instanceof Integer)) {
+      return number.intValue();
+    }
+    return value;
+  }
+
+  /** A JDBC value as Calcite's interpreter holds it. */
+  static Object toInternal(Object value) {
+    if (value instanceof Timestamp timestamp) {
+      return SqlFunctions.toLong(timestamp);
+    }
+    if (value instanceof Date date) {
+      return SqlFunctions.toInt(date);
+    }
+    if (value instanceof Time time) {
+      return SqlFunctions.toInt(time);
+    }
+    return value;
+  }
+
+  /** What the interpreter reads: parameters ({@code ?0}, ...) and the leaves. */
+  private static final class Context implements DataContext {
+    private final List<?> parameters;
+    private final LeafScan.Sources sources;
+
+    Context(PlannedStatement plan, List<?> parameters, QueryExecutor executor,
+        List<ResultCursor> opened) {
+      this.parameters = parameters;
+      this.sources = leaf -> new AbstractEnumerable<Object[]>() {
+        @Override
+        public Enumerator<Object[]> enumerator() {
+          PushedQuery query = plan.queries().get(leaf);
+          List<OutputColumn> leafColumns = new ArrayList<>();
+          query.rowType().getFieldList().forEach(f ->
+              leafColumns.add(new OutputColumn(f.getName(), f.getType())));
+          ResultCursor cursor = executor.open(query, plan, parameters, leafColumns);
+          synchronized (opened) {
+            opened.add(cursor);
+          }
+          return new LeafEnumerator(cursor);
+        }
+      };
+    }
+
+    @Override
+    public SchemaPlus getRootSchema() {
+      return null;
+    }
+
+    @Override
+    public JavaTypeFactory getTypeFactory() {
+      return QueryPlanner.TYPE_FACTORY;
+    }
+
+    @Override
+    public QueryProvider getQueryProvider() {
+      return null;
+    }
+
+    @Override
+    public Object get(String name) {
+      if (LeafScan.SOURCES.equals(name)) {
+        return sources;
+      }
+      if (name.startsWith("?")) {
+        return toInternal(parameters.get(Integer.parseInt(name.substring(1))));
+      }
+      return Variable.TIME_ZONE.camelName.equals(name) ? java.util.TimeZone.getDefault() : null;
+    }
+  }
+
+  /** A leaf's masked rows, in the interpreter's representation, with a row budget. */
+  private static final class LeafEnumerator implements Enumerator<Object[]> {
+    private final ResultCursor cursor;
+    private Object[] current;
+    private long rows;
+
+    LeafEnumerator(ResultCursor cursor) {
+      this.cursor = cursor;
+    }
+
+    @Override
+    public Object[] current() {
+      return current;
+    }
+
+    @Override
+    public boolean moveNext() {
+      if (!cursor.next()) {
+        return false;
+      }
+      if (++rows > MAX_LEAF_ROWS) {
+        throw new EngineException("GATEWAY_EVALUATION_TOO_LARGE", "This statement computes on"
+            + " masked values over more than " + MAX_LEAF_ROWS + " rows, which the gateway does"
+            + " not hold in memory. Narrow it with predicates on columns your role sees in clear.");
+      }
+      Object[] row = cursor.row();
+      for (int i = 0; i < row.length; i++) {
+        row[i] = toInternal(row[i]);
+      }
+      current = row;
+      return true;
+    }
+
+    @Override
+    public void reset() {
+      throw new UnsupportedOperationException("a PostgreSQL result is read once");
+    }
+
+    @Override
+    public void close() {
+      cursor.close();
+    }
+  }
+}

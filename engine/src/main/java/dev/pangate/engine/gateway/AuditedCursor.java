@@ -1,0 +1,74 @@
+package dev.pangate.engine.gateway;
+
+import dev.pangate.audit.Outcome;
+import dev.pangate.engine.EngineException;
+import dev.pangate.engine.exec.ResultCursor;
+import dev.pangate.engine.plan.OutputColumn;
+import dev.pangate.engine.policy.PolicyViews;
+import java.util.List;
+
+/** A result whose completion (rows, duration, outcome) is audited exactly once. */
+final class AuditedCursor implements ResultCursor {
+
+  private final ResultCursor delegate;
+  private final Session session;
+  private final String statementId;
+  private final PreparedQuery query;
+  private final PolicyViews.AgentView view;
+  private final long started;
+  private boolean ended;
+
+  AuditedCursor(ResultCursor delegate, Session session, String statementId, PreparedQuery query,
+      PolicyViews.AgentView view, long started) {
+    this.delegate = delegate;
+    this.session = session;
+    this.statementId = statementId;
+    this.query = query;
+    this.view = view;
+    this.started = started;
+  }
+
+  @Override
+  public List<OutputColumn> columns() {
+    return delegate.columns();
+  }
+
+  @Override
+  public boolean next() {
+    boolean more;
+    try {
+      more = delegate.next();
+    } catch (EngineException e) {
+      end(Outcome.failure(e.code(), e.getMessage()));
+      throw e;
+    }
+    if (!more) {
+      end(Outcome.success());
+    }
+    return more;
+  }
+
+  @Override
+  public Object[] row() {
+    return delegate.row();
+  }
+
+  @Override
+  public long rowCount() {
+    return delegate.rowCount();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+    end(Outcome.success());
+  }
+
+  private void end(Outcome outcome) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    session.end(statementId, query, view, started, delegate.rowCount(), outcome);
+  }
+}

@@ -1,0 +1,303 @@
+package dev.pangate.engine.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pangate.audit.AuditEvent;
+import dev.pangate.audit.AuditEventType;
+import dev.pangate.audit.AuditHealth;
+import dev.pangate.audit.AuditLog;
+import dev.pangate.audit.AuditUnavailableException;
+import dev.pangate.audit.Outcome;
+import dev.pangate.engine.Engine;
+import dev.pangate.engine.EngineConfig;
+import dev.pangate.engine.EngineException;
+import dev.pangate.engine.catalog.PostgresCatalog;
+import dev.pangate.engine.exec.QueryExecutor;
+import dev.pangate.engine.plan.QueryPlanner;
+import dev.pangate.engine.policy.PolicyViews;
+import dev.pangate.engine.privilege.PrivilegeReport;
+import dev.pangate.engine.privilege.QualifiedTable;
+import dev.pangate.engine.rewrite.PolicyPlanRewriter;
+import dev.pangate.masking.keys.KeyRing;
+import dev.pangate.masking.mask.MaskFactory;
+import dev.pangate.masking.policy.DmlRule;
+import dev.pangate.masking.policy.Policy;
+import dev.pangate.masking.policy.PolicyException;
+import dev.pangate.masking.policy.PolicyLoader;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * pangate's engine with its policy and audit log: the one entry point the endpoints use. Agents
+ * reach data only through a {@link Session} opened for an authenticated {@link Caller}; the
+ * caller's role, tables, masks and row filters come from the policy in force, never from the
+ * caller. Every statement is audited before its first row is returned; when the audit log cannot
+ * take an entry, statements are refused (fail closed).
+ *
+ * <p>The policy can be replaced while serving ({@link #reloadPolicy}): the new one is compiled
+ * and checked against the database first and swapped in atomically; a bad one leaves the old one
+ * in force.
+ */
+public final class Gateway implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  private final Engine engine;
+  private final KeyRing keys;
+  private final AuditLog audit;
+  private final QueryPlanner planner = new QueryPlanner(new PolicyPlanRewriter());
+  private final QueryExecutor executor;
+  private final AtomicReference<PolicyState> state = new AtomicReference<>();
+  private final AtomicLong generations = new AtomicLong();
+  private final PrivilegeReport privileges;
+  private final GatewayOptions options;
+
+  /** The policy in force, compiled; replaced whole on reload. */
+  record PolicyState(long generation, Policy policy, MaskFactory masks, PolicyViews views,
+      PlanCache cache) {}
+
+  private Gateway(Engine engine, KeyRing keys, AuditLog audit, GatewayOptions options) {
+    this.engine = engine;
+    this.keys = keys;
+    this.audit = audit;
+    this.options = options;
+    this.executor = new QueryExecutor(engine.catalog().dataSource(),
+        engine.catalog().config().fetchSize());
+    this.privileges = inspectPrivileges(engine.catalog());
+  }
+
+  /**
+   * Starts the gateway: connects to PostgreSQL, loads and compiles the policy, reports the
+   * gateway login's privileges, and records the policy load in the audit log.
+   *
+   * @throws EngineException when PostgreSQL, the policy or the audit log is not usable; the
+   *     message says what to fix
+   */
+  public static Gateway start(EngineConfig config, Path policyFile, KeyRing keys, AuditLog audit,
+      GatewayOptions options) {
+    requireNonNull(policyFile, "policyFile is null");
+    requireNonNull(keys, "keys is null");
+    requireNonNull(audit, "audit is null");
+    requireNonNull(options, "options is null");
+    Engine engine = Engine.start(config);
+    try {
+      Gateway gateway = new Gateway(engine, keys, audit, options);
+      PolicyState compiled = gateway.compile(loadPolicy(policyFile));
+      gateway.checkPrivileges(compiled.policy());
+      gateway.state.set(compiled);
+      gateway.auditPolicy(AuditEventType.POLICY_LOAD, compiled.policy(), null);
+      return gateway;
+    } catch (RuntimeException e) {
+      engine.close();
+      throw e;
+    }
+  }
+
+  private static Policy loadPolicy(Path file) {
+    try {
+      return PolicyLoader.load(file);
+    } catch (PolicyException e) {
+      throw new EngineException("POLICY_INVALID", e.getMessage(), e);
+    }
+  }
+
+  private PolicyState compile(Policy policy) {
+    MaskFactory masks = new MaskFactory(policy, keys);
+    PolicyViews views = PolicyViews.build(policy, masks, engine.catalog(), planner, engine.view());
+    return new PolicyState(generations.incrementAndGet(), policy, masks, views,
+        new PlanCache(options.planCacheSize()));
+  }
+
+  private static PrivilegeReport inspectPrivileges(PostgresCatalog catalog) {
+    try (Connection connection = catalog.dataSource().getConnection()) {
+      PrivilegeReport report = PrivilegeReport.inspect(connection, catalog.config().schemas());
+      connection.rollback();
+      return report;
+    } catch (SQLException e) {
+      throw new EngineException("POSTGRES_ERROR",
+          "Could not read the gateway login's privileges: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reports the login's privileges; refuses to start on findings when so configured. */
+  private void checkPrivileges(Policy policy) {
+    Set<QualifiedTable> writable = new LinkedHashSet<>();
+    policy.roles().values().forEach(role -> role.tables().values().forEach(table -> {
+      if (table.dml() != DmlRule.DENY) {
+        writable.add(new QualifiedTable(table.table().schema(), table.table().table()));
+      }
+    }));
+    String report = privileges.render(writable);
+    boolean findings = !privileges.findings(writable).isEmpty();
+    if (findings && options.refuseExcessPrivileges()) {
+      throw new EngineException("EXCESS_PRIVILEGES", "The gateway's PostgreSQL login has more"
+          + " privileges than the policy needs, and the configuration refuses to start that way:\n"
+          + report);
+    }
+    if (findings) {
+      LOG.warn("{}", report);
+    } else {
+      LOG.info("{}", report);
+    }
+  }
+
+  /** The privilege report of the gateway's PostgreSQL login, as found at start-up. */
+  public PrivilegeReport privileges() {
+    return privileges;
+  }
+
+  /**
+   * Opens a session for an authenticated caller; the caller must be an agent of the policy.
+   *
+   * @throws EngineException {@code UNKNOWN_AGENT} when the policy does not name the agent
+   */
+  public Session open(Caller caller) {
+    requireNonNull(caller, "caller is null");
+    PolicyState current = state.get();
+    PolicyViews.AgentView view = current.views().agent(caller.agentId()).orElseThrow(() ->
+        new EngineException("UNKNOWN_AGENT", "Agent '" + caller.agentId()
+            + "' is not named in the policy in force."));
+    audit(AuditEvent.builder(AuditEventType.SESSION_OPEN)
+        .agent(caller.agentId()).role(view.role().name()).clientAddress(caller.clientAddress())
+        .session(caller.session()).driver(caller.driver())
+        .policyDigest(current.policy().digest()).outcome(Outcome.success()).build());
+    return new Session(this, caller);
+  }
+
+  /**
+   * Replaces the policy: loads, validates and compiles the new file against the database, then
+   * swaps it in atomically. A bad policy is rejected (and audited) and the old one stays.
+   *
+   * @return the new policy's digest
+   * @throws EngineException naming what is wrong with the new policy
+   */
+  public synchronized String reloadPolicy(Path policyFile, String requestedBy) {
+    Policy old = state.get().policy();
+    PolicyState compiled;
+    try {
+      compiled = compile(loadPolicy(policyFile));
+    } catch (RuntimeException e) {
+      auditPolicyFailure(old, requestedBy, e);
+      throw e;
+    }
+    state.set(compiled);
+    auditPolicy(AuditEventType.POLICY_RELOAD, compiled.policy(),
+        Map.of("previous_digest", old.digest(), "requested_by", requestedBy));
+    LOG.info("policy reloaded from {} (sha256:{})", policyFile, compiled.policy().digest());
+    return compiled.policy().digest();
+  }
+
+  private void auditPolicy(AuditEventType type, Policy policy, Map<String, String> details) {
+    audit(AuditEvent.builder(type).policyDigest(policy.digest())
+        .details(details == null ? Map.of("source", policy.source())
+            : merge(details, Map.of("source", policy.source())))
+        .outcome(Outcome.success()).build());
+  }
+
+  private void auditPolicyFailure(Policy old, String requestedBy, RuntimeException e) {
+    String code = e instanceof EngineException engineException ? engineException.code() : "POLICY_INVALID";
+    try {
+      audit(AuditEvent.builder(AuditEventType.POLICY_RELOAD).policyDigest(old.digest())
+          .details(Map.of("requested_by", requestedBy))
+          .outcome(Outcome.failure(code, e.getMessage())).build());
+    } catch (EngineException auditFailure) {
+      e.addSuppressed(auditFailure);
+    }
+  }
+
+  private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
+    Map<String, String> merged = new java.util.TreeMap<>(a);
+    merged.putAll(b);
+    return merged;
+  }
+
+  /** Appends to the audit log; a log that cannot take the entry refuses the operation. */
+  void audit(AuditEvent event) {
+    try {
+      audit.append(event);
+    } catch (AuditUnavailableException e) {
+      throw new EngineException("AUDIT_UNAVAILABLE", "The audit log cannot record this statement,"
+          + " so pangate refuses it (fail closed): " + e.getMessage()
+          + ". Operators: check /healthz and the audit sink.", e);
+    }
+  }
+
+  /** Whether each part the gateway needs answers now. */
+  public GatewayHealth health() {
+    String postgres = null;
+    try (Connection connection = engine.catalog().dataSource().getConnection()) {
+      if (!connection.isValid(2)) {
+        postgres = "PostgreSQL does not answer";
+      }
+    } catch (SQLException e) {
+      postgres = "PostgreSQL: " + e.getMessage();
+    }
+    AuditHealth auditHealth = audit.health();
+    PolicyState current = state.get();
+    return new GatewayHealth(postgres, auditHealth, current.policy().digest(),
+        current.policy().source(), current.masks().tokenFamilyKeyIds());
+  }
+
+  PolicyState state() {
+    return state.get();
+  }
+
+  QueryPlanner planner() {
+    return planner;
+  }
+
+  QueryExecutor executor() {
+    return executor;
+  }
+
+  GatewayOptions options() {
+    return options;
+  }
+
+  /** The pool's current use, for metrics. */
+  public PoolUse poolUse() {
+    var pool = (com.zaxxer.hikari.HikariDataSource) engine.catalog().dataSource();
+    var bean = pool.getHikariPoolMXBean();
+    return bean == null ? new PoolUse(0, 0, 0, pool.getMaximumPoolSize())
+        : new PoolUse(bean.getActiveConnections(), bean.getIdleConnections(),
+            bean.getThreadsAwaitingConnection(), pool.getMaximumPoolSize());
+  }
+
+  /**
+   * PostgreSQL connection pool use.
+   *
+   * @param active connections in use
+   * @param idle connections idle in the pool
+   * @param waiting threads waiting for a connection
+   * @param maximum the pool's size
+   */
+  public record PoolUse(int active, int idle, int waiting, int maximum) {}
+
+  /** The policy in force. */
+  public Policy policy() {
+    return state.get().policy();
+  }
+
+  /** The raw engine, for tools run by operators (never reachable by agents). */
+  public Engine engine() {
+    return engine;
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  List<String> mirroredSchemas() {
+    return engine.catalog().config().schemas();
+  }
+}

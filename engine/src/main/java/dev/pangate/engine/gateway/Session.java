@@ -1,0 +1,236 @@
+package dev.pangate.engine.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pangate.audit.AuditEvent;
+import dev.pangate.audit.AuditEventType;
+import dev.pangate.audit.Outcome;
+import dev.pangate.engine.EngineException;
+import dev.pangate.engine.exec.ListCursor;
+import dev.pangate.engine.exec.ResultCursor;
+import dev.pangate.engine.plan.CatalogView;
+import dev.pangate.engine.plan.GatewayTable;
+import dev.pangate.engine.plan.OutputColumn;
+import dev.pangate.engine.plan.PlannedStatement;
+import dev.pangate.engine.plan.QueryPlanner;
+import dev.pangate.engine.policy.PolicyViews;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * One authenticated caller's conversation with the gateway. Every statement is planned against
+ * the caller's view under the policy in force at that moment (so a reload applies to open
+ * sessions from their next statement), audited before it runs, and audited again when its
+ * result is exhausted or closed. Not thread-safe; one per client connection.
+ */
+public final class Session implements AutoCloseable {
+
+  private final Gateway gateway;
+  private final Caller caller;
+  private boolean closed;
+
+  Session(Gateway gateway, Caller caller) {
+    this.gateway = requireNonNull(gateway, "gateway is null");
+    this.caller = requireNonNull(caller, "caller is null");
+  }
+
+  public Caller caller() {
+    return caller;
+  }
+
+  /** The caller's role under the policy in force. */
+  public String role() {
+    return view().role().name();
+  }
+
+  private PolicyViews.AgentView view() {
+    return gateway.state().views().agent(caller.agentId()).orElseThrow(() -> new EngineException(
+        "UNKNOWN_AGENT", "Agent '" + caller.agentId() + "' is no longer named in the policy in force."));
+  }
+
+  /**
+   * Plans a statement for this caller (served from the plan cache when the same agent sent the
+   * same text under the same policy). Failures are audited.
+   */
+  public PreparedQuery prepare(String sql) {
+    checkOpen();
+    requireNonNull(sql, "sql is null");
+    Gateway.PolicyState state = gateway.state();
+    PolicyViews.AgentView view = view();
+    try {
+      return state.cache().get(new PlanCache.Key(caller.agentId(), sql),
+          key -> plan(sql, view, state.generation()));
+    } catch (EngineException e) {
+      auditRefusal(sql, view, state, e);
+      throw e;
+    }
+  }
+
+  private PreparedQuery plan(String sql, PolicyViews.AgentView view, long generation) {
+    PlannedStatement planned = gateway.planner().plan(sql, view.view());
+    List<String> names = planned.columns().stream().map(OutputColumn::name).toList();
+    return new PreparedQuery(planned, StatementFacts.of(planned.plan(), names),
+        AgentExplain.lines(planned), generation);
+  }
+
+  /**
+   * Runs a prepared statement. The audit entry is durable before this returns (and so before
+   * the first row reaches the caller); the completion entry is written when the cursor is
+   * exhausted or closed.
+   *
+   * @throws EngineException {@code AUDIT_UNAVAILABLE} when the audit log cannot take the entry
+   */
+  public ResultCursor execute(PreparedQuery query, List<?> parameters) {
+    checkOpen();
+    requireNonNull(query, "query is null");
+    requireNonNull(parameters, "parameters is null");
+    Gateway.PolicyState state = gateway.state();
+    if (query.generation() != state.generation()) {
+      query = prepare(query.sql()); // the policy changed since it was prepared: plan again
+    }
+    PolicyViews.AgentView view = view();
+    PlannedStatement planned = query.planned();
+    if (planned.kind().isWrite()) {
+      EngineException refused = new EngineException("WRITE_NOT_ALLOWED",
+          "Role '" + view.role().name() + "' may not change data through pangate ("
+              + planned.kind() + " is refused).");
+      auditRefusal(query.sql(), view, state, refused);
+      throw refused;
+    }
+    String statementId = UUID.randomUUID().toString();
+    long started = System.nanoTime();
+    gateway.audit(startEvent(statementId, query, view, state, parameters));
+    if (planned.explain()) {
+      ResultCursor explain = explainCursor(query);
+      return new AuditedCursor(explain, this, statementId, query, view, started);
+    }
+    ResultCursor cursor;
+    try {
+      cursor = gateway.executor().query(planned, parameters);
+    } catch (EngineException e) {
+      end(statementId, query, view, started, 0, Outcome.failure(e.code(), e.getMessage()));
+      throw e;
+    }
+    return new AuditedCursor(cursor, this, statementId, query, view, started);
+  }
+
+  /** Plans and runs a statement. */
+  public ResultCursor query(String sql, List<?> parameters) {
+    return execute(prepare(sql), parameters);
+  }
+
+  private AuditEvent startEvent(String statementId, PreparedQuery query, PolicyViews.AgentView view,
+      Gateway.PolicyState state, List<?> parameters) {
+    PlannedStatement planned = query.planned();
+    return base(AuditEventType.STATEMENT_START, view)
+        .statementId(statementId)
+        .tables(query.facts().tables())
+        .columns(query.facts().columns())
+        .masks(query.facts().masks())
+        .rowFilters(query.facts().rowFilters())
+        .sql(query.sql())
+        .logicalPlan(planned.planText())
+        .pushedSql(planned.explain() ? List.of() : planned.pushedSqlList())
+        .policyDigest(state.policy().digest())
+        .parameters(parameters.stream().map(p -> p == null ? null : String.valueOf(p)).toList())
+        .details(Map.of("kind", planned.explain() ? "EXPLAIN" : planned.kind().name()))
+        .build();
+  }
+
+  void end(String statementId, PreparedQuery query, PolicyViews.AgentView view, long startedNanos,
+      long rows, Outcome outcome) {
+    gateway.audit(base(AuditEventType.STATEMENT_END, view)
+        .statementId(statementId)
+        .sql(query.sql())
+        .policyDigest(gateway.state().policy().digest())
+        .rows(rows)
+        .duration(Duration.ofNanos(System.nanoTime() - startedNanos))
+        .outcome(outcome)
+        .build());
+  }
+
+  private void auditRefusal(String sql, PolicyViews.AgentView view, Gateway.PolicyState state,
+      EngineException e) {
+    try {
+      gateway.audit(base(AuditEventType.ACCESS_DENIED, view)
+          .sql(sql)
+          .policyDigest(state.policy().digest())
+          .outcome(Outcome.failure(e.code(), e.getMessage()))
+          .build());
+    } catch (EngineException auditFailure) {
+      e.addSuppressed(auditFailure);
+    }
+  }
+
+  private AuditEvent.Builder base(AuditEventType type, PolicyViews.AgentView view) {
+    return AuditEvent.builder(type)
+        .agent(caller.agentId())
+        .role(view.role().name())
+        .clientAddress(caller.clientAddress())
+        .session(caller.session())
+        .driver(caller.driver());
+  }
+
+  private static ResultCursor explainCursor(PreparedQuery query) {
+    List<Object[]> rows = new ArrayList<>();
+    for (String line : query.agentExplain()) {
+      rows.add(new Object[] {line});
+    }
+    OutputColumn plan = new OutputColumn("plan",
+        QueryPlanner.TYPE_FACTORY.createSqlType(SqlTypeName.VARCHAR));
+    return new ListCursor(List.of(plan), rows);
+  }
+
+  /** The tables (and their columns) this caller's role sees, for metadata calls. */
+  public List<TableInfo> tables() {
+    checkOpen();
+    CatalogView catalog = view().view();
+    List<TableInfo> tables = new ArrayList<>();
+    catalog.tables().forEach((schema, schemaTables) -> schemaTables.forEach((name, table) ->
+        tables.add(tableInfo(schema, name, table))));
+    return tables;
+  }
+
+  private static TableInfo tableInfo(String schema, String name, GatewayTable table) {
+    RelDataType rowType = table.getRowType(QueryPlanner.TYPE_FACTORY);
+    List<TableInfo.ColumnInfo> columns = new ArrayList<>();
+    for (RelDataTypeField field : rowType.getFieldList()) {
+      RelDataType type = field.getType();
+      columns.add(new TableInfo.ColumnInfo(field.getName(), type.getSqlTypeName().getJdbcOrdinal(),
+          type.getSqlTypeName().getName(),
+          type.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED ? -1 : type.getPrecision(),
+          type.getSqlTypeName().allowsScale() ? type.getScale() : -1,
+          type.isNullable(), table.maskLabel(field.getName())));
+    }
+    return new TableInfo(schema, name, table.getJdbcTableType()
+        == org.apache.calcite.schema.Schema.TableType.VIEW, columns);
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new EngineException("SESSION_CLOSED", "The session is closed.");
+    }
+  }
+
+  /** Ends the session (audited). */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    gateway.state().views().agent(caller.agentId()).ifPresent(view -> {
+      try {
+        gateway.audit(base(AuditEventType.SESSION_CLOSE, view).outcome(Outcome.success()).build());
+      } catch (EngineException e) {
+        // The session is over either way; the audit log's health already reports the problem.
+      }
+    });
+  }
+}

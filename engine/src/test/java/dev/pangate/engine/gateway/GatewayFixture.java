@@ -1,0 +1,136 @@
+package dev.pangate.engine.gateway;
+
+import com.google.crypto.tink.KeysetHandle;
+import dev.pangate.audit.AuditLog;
+import dev.pangate.audit.HashChainedAuditLog;
+import dev.pangate.audit.file.FileAuditSink;
+import dev.pangate.engine.EngineConfig;
+import dev.pangate.engine.demo.DemoDatabase;
+import dev.pangate.engine.demo.DemoSize;
+import dev.pangate.masking.keys.KeyRing;
+import dev.pangate.masking.keys.KeysetGenerator;
+import dev.pangate.testing.TestDatabase;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A running gateway for tests: the SMALL demo database in a fresh PostgreSQL database, the demo
+ * policy, freshly generated Tink keys, and a signed audit log in a temporary directory. The
+ * gateway logs in as a dedicated least-privilege role, as in production.
+ */
+public final class GatewayFixture implements AutoCloseable {
+
+  public static final long SEED = 42;
+
+  private final TestDatabase database;
+  private final Path directory;
+  private final Path policyFile;
+  private final Path auditDirectory;
+  private final KeysetHandle signing;
+  private final AuditLog audit;
+  private final Gateway gateway;
+  private final Set<String> allPans;
+
+  private GatewayFixture(TestDatabase database, DemoSize size, String policyYaml) throws Exception {
+    this.database = database;
+    String role = "pangate_gw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    String password = UUID.randomUUID().toString();
+    try (Connection admin = database.connect()) {
+      DemoDatabase.create(admin, size, SEED, true, line -> { });
+      DemoDatabase.createGatewayRole(admin, role, password);
+      this.allPans = DemoDatabase.allPans(admin);
+    }
+    directory = Files.createTempDirectory("pangate-gateway-test");
+    policyFile = directory.resolve("policy.yaml");
+    Files.writeString(policyFile, policyYaml);
+    auditDirectory = directory.resolve("audit");
+    signing = KeysetGenerator.generate(KeysetGenerator.Kind.AUDIT_SIGNING);
+    KeyRing keys = KeyRing.of(Map.of(
+        "tokenization", KeysetGenerator.generate(KeysetGenerator.Kind.TOKENIZATION),
+        "hashing", KeysetGenerator.generate(KeysetGenerator.Kind.HASHING),
+        "audit-signing", signing));
+    audit = HashChainedAuditLog.builder().node("test")
+        .signingKeyset(signing)
+        .sink(FileAuditSink.create(auditDirectory, FileAuditSink.Options.defaults()))
+        .open();
+    EngineConfig config = EngineConfig.of(database.url(), role, password, List.of("payments"));
+    gateway = Gateway.start(config, policyFile, keys, audit, GatewayOptions.defaults());
+  }
+
+  /** The demo policy on the SMALL demo database. */
+  public static GatewayFixture demo(TestDatabase database) throws Exception {
+    return new GatewayFixture(database, DemoSize.SMALL, demoPolicy());
+  }
+
+  /** Another policy on the SMALL demo database. */
+  public static GatewayFixture withPolicy(TestDatabase database, String policyYaml) throws Exception {
+    return new GatewayFixture(database, DemoSize.SMALL, policyYaml);
+  }
+
+  public static String demoPolicy() throws IOException {
+    try (InputStream in = GatewayFixture.class.getResourceAsStream(
+        "/dev/pangate/masking/demo-policy.yaml")) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  /** A session for a demo agent, as if authenticated by an endpoint. */
+  public Session session(String agent) {
+    return gateway.open(new Caller(agent, "127.0.0.1:5555", "test-" + agent, "test"));
+  }
+
+  /** Every PAN in the database (all PAN columns), as digit strings. */
+  public Set<String> allPans() {
+    return allPans;
+  }
+
+  public Path policyFile() {
+    return policyFile;
+  }
+
+  public Path auditDirectory() {
+    return auditDirectory;
+  }
+
+  public KeysetHandle signingKeyset() {
+    return signing;
+  }
+
+  public TestDatabase database() {
+    return database;
+  }
+
+  /** A direct administrator connection, to compute expected results. */
+  public Connection admin() throws SQLException {
+    return database.connect();
+  }
+
+  /** Everything the audit log wrote so far, as text. */
+  public String auditText() throws IOException {
+    StringBuilder text = new StringBuilder();
+    try (var files = Files.list(auditDirectory)) {
+      for (Path file : files.sorted().toList()) {
+        text.append(Files.readString(file));
+      }
+    }
+    return text.toString();
+  }
+
+  @Override
+  public void close() throws Exception {
+    gateway.close();
+    audit.close();
+  }
+}
