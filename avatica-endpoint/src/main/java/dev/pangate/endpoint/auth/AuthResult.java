@@ -1,0 +1,34 @@
+package dev.pangate.endpoint.auth;
+
+import static java.util.Objects.requireNonNull;
+
+/** What authenticating one request decided. */
+public sealed interface AuthResult {
+
+  /**
+   * The request carries a valid credential for this identity.
+   *
+   * @param identity the authenticated identity (an agent id of the policy, or an operator)
+   * @param method how it proved itself: {@code secret} or {@code jwt}
+   */
+  record Authenticated(String identity, String method) implements AuthResult {
+    public Authenticated {
+      requireNonNull(identity, "identity is null");
+      requireNonNull(method, "method is null");
+    }
+  }
+
+  /** The request carries no credential: answer with a challenge (not counted as a failure). */
+  record Missing() implements AuthResult {}
+
+  /**
+   * The credential was refused; the client learns nothing more than a bare 401.
+   *
+   * @param reason why, for the audit log and metrics only ({@code BAD_SECRET}, {@code THROTTLED}, ...)
+   */
+  record Refused(String reason) implements AuthResult {
+    public Refused {
+      requireNonNull(reason, "reason is null");
+    }
+  }
+}

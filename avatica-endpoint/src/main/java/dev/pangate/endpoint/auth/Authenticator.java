@@ -1,0 +1,279 @@
+package dev.pangate.endpoint.auth;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pangate.audit.AuditEvent;
+import dev.pangate.audit.AuditEventType;
+import dev.pangate.audit.AuditLog;
+import dev.pangate.audit.AuditUnavailableException;
+import dev.pangate.audit.Outcome;
+import dev.pangate.endpoint.config.GatewayConfig;
+import dev.pangate.endpoint.metrics.GatewayMetrics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides who sent a request, from its {@code Authorization} header: HTTP Basic as the Avatica
+ * driver sends it ({@code authentication=BASIC;avatica_user=...;avatica_password=...}) or curl
+ * ({@code -u id:secret}), or a signed token (a JWT as the Basic password, or {@code Bearer}) when
+ * tokens are configured.
+ *
+ * <p>Secrets are checked against salted slow hashes ({@link SecretHash}); the comparison is
+ * constant-time, and an unknown identity costs the same hash computation as a known one. Once a
+ * secret has been verified, a keyed MAC of it (key random per process, never stored) is
+ * remembered for a while, so the slow hash runs once per agent and not once per request.
+ *
+ * <p>Every refused credential is counted, audited ({@code AUTH_FAILURE}) and throttled per client
+ * address and per claimed identity ({@link FailureThrottle}); the client only ever gets a bare 401.
+ */
+public final class Authenticator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
+
+  /** How often the secrets file is checked for changes. */
+  private static final Duration RELOAD_CHECK = Duration.ofSeconds(1);
+
+  private record Verified(byte[] mac, SecretHash stored, Instant expires) {}
+
+  private record Loaded(AgentSecrets secrets, FileTime modified, long size, Instant checked) {}
+
+  private final Path secretsFile;
+  private final GatewayConfig.Auth config;
+  private final AuditLog audit;
+  private final GatewayMetrics metrics;
+  private final Clock clock;
+  private final FailureThrottle throttle;
+  private final TokenVerifier tokens;
+  private final SecretHash decoy;
+  private final byte[] cacheKey = new byte[32];
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+  private volatile Loaded loaded;
+
+  /**
+   * @param tokens verifies signed tokens, or null when tokens are not accepted
+   * @throws IOException when the secrets file cannot be read
+   */
+  public Authenticator(GatewayConfig.Auth config, TokenVerifier tokens, AuditLog audit,
+      GatewayMetrics metrics, Clock clock) throws IOException {
+    this.config = requireNonNull(config, "config is null");
+    this.secretsFile = config.secretsFile();
+    this.tokens = tokens;
+    this.audit = requireNonNull(audit, "audit is null");
+    this.metrics = requireNonNull(metrics, "metrics is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.throttle = new FailureThrottle(config.freeFailures(), config.firstDelay(), config.maxDelay(), clock);
+    SecureRandom random = new SecureRandom();
+    random.nextBytes(cacheKey);
+    this.decoy = SecretHash.create("decoy", SecretHash.DEFAULT_ITERATIONS, random);
+    this.loaded = read(clock.instant());
+  }
+
+  /**
+   * Authenticates one request.
+   *
+   * @param authorization the {@code Authorization} header, or null
+   * @param clientAddress the client's IP address (throttling and audit)
+   * @param route what was asked for, e.g. {@code avatica-protobuf} (audit)
+   */
+  public AuthResult authenticate(String authorization, String clientAddress, String route) {
+    if (authorization == null || authorization.isBlank()) {
+      return new AuthResult.Missing();
+    }
+    String addressKey = "address " + clientAddress;
+    Credential credential = Credential.parse(authorization);
+    if (credential == null) {
+      return refuse(null, clientAddress, route, addressKey, null, "MALFORMED_CREDENTIALS",
+          "the Authorization header is neither valid Basic nor Bearer");
+    }
+    String agentKey = credential.identity() == null ? null : "agent " + credential.identity();
+    if (!throttle.waitFor(addressKey).isZero()
+        || (agentKey != null && !throttle.waitFor(agentKey).isZero())) {
+      // Refused unchecked: guessing gets no faster by sending more requests.
+      return refuse(credential.identity(), clientAddress, route, null, null, "THROTTLED",
+          "too many failed attempts recently; this attempt was not checked");
+    }
+    AuthResult result = credential.isToken() ? checkToken(credential) : checkSecret(credential);
+    if (result instanceof AuthResult.Authenticated) {
+      throttle.succeeded(addressKey);
+      throttle.succeeded(agentKey);
+      return result;
+    }
+    String reason = ((AuthResult.Refused) result).reason();
+    return refuse(credential.identity(), clientAddress, route, addressKey, agentKey, reason,
+        describe(reason));
+  }
+
+  private AuthResult checkSecret(Credential credential) {
+    String identity = credential.identity();
+    String secret = credential.secret();
+    Optional<SecretHash> stored = secrets().hash(identity);
+    byte[] mac = mac(identity, secret);
+    if (stored.isPresent()) {
+      Verified remembered = verified.get(identity);
+      if (remembered != null && remembered.stored() == stored.get()
+          && remembered.expires().isAfter(clock.instant())
+          && MessageDigest.isEqual(remembered.mac(), mac)) {
+        return new AuthResult.Authenticated(identity, "secret");
+      }
+    }
+    // The same slow hash runs for unknown identities, so timing does not tell them apart.
+    boolean matches = !secret.isEmpty() && stored.orElse(decoy).matches(secret) && stored.isPresent();
+    if (!matches) {
+      return new AuthResult.Refused(stored.isPresent() ? "BAD_SECRET" : "UNKNOWN_IDENTITY");
+    }
+    verified.put(identity, new Verified(mac, stored.get(), clock.instant().plus(config.verifiedCacheTime())));
+    return new AuthResult.Authenticated(identity, "secret");
+  }
+
+  private AuthResult checkToken(Credential credential) {
+    if (tokens == null) {
+      return new AuthResult.Refused("TOKENS_NOT_ACCEPTED");
+    }
+    Optional<String> subject = tokens.verify(credential.token());
+    if (subject.isEmpty()) {
+      return new AuthResult.Refused("BAD_TOKEN");
+    }
+    if (credential.identity() != null && !credential.identity().equals(subject.get())) {
+      return new AuthResult.Refused("TOKEN_SUBJECT_MISMATCH");
+    }
+    return new AuthResult.Authenticated(subject.get(), "jwt");
+  }
+
+  private AuthResult refuse(String identity, String clientAddress, String route, String addressKey,
+      String agentKey, String reason, String message) {
+    metrics.authFailure(reason);
+    if (addressKey != null) {
+      throttle.failed(addressKey);
+    }
+    if (agentKey != null) {
+      throttle.failed(agentKey);
+    }
+    try {
+      audit.append(AuditEvent.builder(AuditEventType.AUTH_FAILURE)
+          .agent(identity)
+          .clientAddress(clientAddress)
+          .driver(route)
+          .outcome(Outcome.failure(reason, message))
+          .build());
+    } catch (AuditUnavailableException e) {
+      // Refused either way; the audit log's health reports that it cannot write.
+      LOG.warn("an authentication failure could not be audited: the audit log is unavailable");
+    }
+    return new AuthResult.Refused(reason);
+  }
+
+  private static String describe(String reason) {
+    return switch (reason) {
+      case "BAD_SECRET" -> "the secret does not match the identity's stored hash";
+      case "UNKNOWN_IDENTITY" -> "no secret is stored for this identity";
+      case "BAD_TOKEN" -> "the token's signature, issuer, audience or lifetime is not valid";
+      case "TOKEN_SUBJECT_MISMATCH" -> "the token's subject is not the identity sent with it";
+      case "TOKENS_NOT_ACCEPTED" -> "a token was sent but the gateway accepts no tokens";
+      default -> reason;
+    };
+  }
+
+  /** The secrets in force; the file is re-read when it changes (agents added while running). */
+  AgentSecrets secrets() {
+    Loaded current = loaded;
+    Instant now = clock.instant();
+    if (Duration.between(current.checked(), now).compareTo(RELOAD_CHECK) < 0) {
+      return current.secrets();
+    }
+    synchronized (this) {
+      current = loaded;
+      try {
+        FileTime modified = Files.getLastModifiedTime(secretsFile);
+        long size = Files.size(secretsFile);
+        if (!modified.equals(current.modified()) || size != current.size()) {
+          loaded = read(now);
+        } else {
+          loaded = new Loaded(current.secrets(), current.modified(), current.size(), now);
+        }
+      } catch (IOException | IllegalArgumentException e) {
+        LOG.error("the agent secrets file {} could not be re-read; the secrets loaded before stay"
+            + " in force: {}", secretsFile, e.getMessage());
+        loaded = new Loaded(current.secrets(), current.modified(), current.size(), now);
+      }
+      return loaded.secrets();
+    }
+  }
+
+  private Loaded read(Instant now) throws IOException {
+    FileTime modified = Files.getLastModifiedTime(secretsFile);
+    long size = Files.size(secretsFile);
+    return new Loaded(AgentSecrets.load(secretsFile), modified, size, now);
+  }
+
+  private byte[] mac(String identity, String secret) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
+      mac.update(identity.getBytes(StandardCharsets.UTF_8));
+      mac.update((byte) 0);
+      return mac.doFinal(secret.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
+    }
+  }
+
+  /** A credential as sent: Basic identity and secret, or a bearer token. */
+  private record Credential(String identity, String secret, String token) {
+
+    boolean isToken() {
+      return token != null;
+    }
+
+    static Credential parse(String header) {
+      String trimmed = header.trim();
+      int space = trimmed.indexOf(' ');
+      if (space < 0) {
+        return null;
+      }
+      String scheme = trimmed.substring(0, space);
+      String value = trimmed.substring(space + 1).trim();
+      if (scheme.equalsIgnoreCase("Bearer")) {
+        return value.isEmpty() ? null : new Credential(null, null, value);
+      }
+      if (!scheme.equalsIgnoreCase("Basic")) {
+        return null;
+      }
+      String decoded;
+      try {
+        decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+      int colon = decoded.indexOf(':');
+      if (colon < 1) {
+        return null;
+      }
+      String identity = decoded.substring(0, colon);
+      if (!AgentSecrets.IDENTITY.matcher(identity).matches()) {
+        return null;
+      }
+      String secret = decoded.substring(colon + 1);
+      if (TokenVerifier.looksLikeToken(secret)) {
+        return new Credential(identity, secret, secret);
+      }
+      return new Credential(identity, secret, null);
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package dev.pangate.endpoint.avatica;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.pangate.endpoint.config.GatewayConfig;
+import dev.pangate.endpoint.metrics.GatewayMetrics;
+import dev.pangate.endpoint.session.EndpointAudit;
+import dev.pangate.endpoint.session.GatewayRequestException;
+import dev.pangate.endpoint.session.Incidents;
+import dev.pangate.engine.EngineException;
+import dev.pangate.engine.gateway.Gateway;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.apache.calcite.avatica.AvaticaSeverity;
+import org.apache.calcite.avatica.remote.JsonService;
+import org.apache.calcite.avatica.remote.LocalService;
+import org.apache.calcite.avatica.remote.ProtobufTranslation;
+import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
+import org.apache.calcite.avatica.remote.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Avatica's remote protocol on top of {@link GatewayMeta}, in both of Avatica's serializations:
+ * protocol buffers (what the JDBC driver sends by default with {@code serialization=protobuf}) and
+ * JSON. Requests are decoded and dispatched with Avatica's own classes; errors are answered with
+ * Avatica error responses that carry the stable code and safe message and never a stack trace or
+ * an exception's raw text.
+ */
+public final class AvaticaService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AvaticaService.class);
+
+  /** An HTTP answer: status and body. */
+  public record Reply(int status, byte[] body) {}
+
+  private final ConnectionRegistry connections;
+  private final LocalService service;
+  private final ProtobufTranslation protobuf = new ProtobufTranslationImpl();
+  private volatile Service.RpcMetadataResponse serverAddress = new Service.RpcMetadataResponse("pangate");
+
+  public AvaticaService(Gateway gateway, GatewayConfig.Limits limits, EndpointAudit audit,
+      GatewayMetrics metrics) {
+    requireNonNull(gateway, "gateway is null");
+    String defaultSchema = gateway.engine().catalog().config().schemas().get(0);
+    this.connections = new ConnectionRegistry(gateway, limits, audit, defaultSchema);
+    this.service = new LocalService(new GatewayMeta(connections, metrics, limits));
+    this.service.setRpcMetadata(serverAddress);
+    metrics.gauge("pangate_avatica_connections", "Open Avatica (JDBC) connections.", connections::size);
+    metrics.gauge("pangate_open_results", "Results open for Avatica clients (each holds a PostgreSQL connection).",
+        connections::openResults);
+  }
+
+  /** Sets the address reported in Avatica responses (host:port). */
+  public void serverAddress(String address) {
+    serverAddress = new Service.RpcMetadataResponse(address);
+    service.setRpcMetadata(serverAddress);
+  }
+
+  /** Answers one protobuf request; must run with the caller set in {@code CurrentRequest}. */
+  public Reply protobuf(byte[] body) {
+    Service.Request request;
+    try {
+      request = protobuf.parseRequest(body);
+    } catch (IOException | RuntimeException e) {
+      return protobufError(400, new GatewayRequestException("BAD_REQUEST", 400, "The request body"
+          + " is not an Avatica protocol-buffers request; use the Avatica JDBC driver with"
+          + " serialization=protobuf, or POST to /avatica/json for JSON."));
+    }
+    try {
+      return new Reply(200, protobuf.serializeResponse(RequestDispatch.apply(service, request)));
+    } catch (RuntimeException e) {
+      return protobufError(500, e);
+    } catch (IOException e) {
+      return protobufError(500, e);
+    }
+  }
+
+  /** Answers one JSON request; must run with the caller set in {@code CurrentRequest}. */
+  public Reply json(byte[] body) {
+    Service.Request request;
+    try {
+      request = JsonService.MAPPER.readValue(body, Service.Request.class);
+      if (request == null) {
+        throw new IOException("empty");
+      }
+    } catch (IOException | RuntimeException e) {
+      return jsonError(400, new GatewayRequestException("BAD_REQUEST", 400, "The request body is"
+          + " not an Avatica JSON request; see Avatica's JSON reference, or use the JDBC driver with"
+          + " serialization=json."));
+    }
+    try {
+      return new Reply(200, JsonService.MAPPER.writeValueAsBytes(RequestDispatch.apply(service, request)));
+    } catch (RuntimeException e) {
+      return jsonError(500, e);
+    } catch (JsonProcessingException e) {
+      return jsonError(500, e);
+    }
+  }
+
+  private Reply protobufError(int status, Exception e) {
+    try {
+      return new Reply(status, protobuf.serializeResponse(errorResponse(e)));
+    } catch (IOException unexpected) {
+      return new Reply(500, new byte[0]);
+    }
+  }
+
+  private Reply jsonError(int status, Exception e) {
+    try {
+      return new Reply(status, JsonService.MAPPER.writeValueAsBytes(errorResponse(e)));
+    } catch (JsonProcessingException unexpected) {
+      return new Reply(500, "{}".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * An Avatica error response for a failure: {@code CODE: message} as the error message (the JDBC
+   * driver puts it in the SQLException), a SQLSTATE, and no stack trace.
+   */
+  private Service.ErrorResponse errorResponse(Exception e) {
+    String code;
+    String message;
+    if (e instanceof EngineException engine) {
+      code = engine.code();
+      message = engine.getMessage();
+    } else if (e instanceof GatewayRequestException request) {
+      code = request.code();
+      message = request.getMessage();
+    } else {
+      code = "INTERNAL_ERROR";
+      message = "The gateway failed unexpectedly (incident "
+          + Incidents.record(LOG, "an Avatica request", e) + "); the details are in its log.";
+    }
+    String text = code + ": " + message;
+    int errorCode = switch (code) {
+      case "NO_SUCH_CONNECTION" -> Service.ErrorResponse.MISSING_CONNECTION_ERROR_CODE;
+      case "CONNECTION_NOT_OWNED" -> Service.ErrorResponse.UNAUTHORIZED_ERROR_CODE;
+      default -> Service.ErrorResponse.UNKNOWN_ERROR_CODE;
+    };
+    return new Service.ErrorResponse(List.of(text), text, errorCode, sqlState(code),
+        AvaticaSeverity.ERROR, serverAddress);
+  }
+
+  private static final Map<String, String> SQL_STATES = Map.ofEntries(
+      Map.entry("SQL_PARSE_ERROR", "42601"),
+      Map.entry("SQL_VALIDATION_ERROR", "42000"),
+      Map.entry("OBJECT_NOT_FOUND", "42P01"),
+      Map.entry("WRITE_NOT_ALLOWED", "42501"),
+      Map.entry("ACCESS_DENIED", "42501"),
+      Map.entry("APPROVAL_REQUIRED", "42501"),
+      Map.entry("UNKNOWN_AGENT", "28000"),
+      Map.entry("CONNECTION_NOT_OWNED", "28000"),
+      Map.entry("USER_MISMATCH", "28000"),
+      Map.entry("CONNECTION_PROPERTY_REFUSED", "08004"),
+      Map.entry("NO_SUCH_CONNECTION", "08003"),
+      Map.entry("CONNECTION_LIMIT", "53300"),
+      Map.entry("RESULT_EXPIRED", "24000"),
+      Map.entry("FETCH_OFFSET", "24000"),
+      Map.entry("PARAMETER_COUNT", "07001"),
+      Map.entry("PARAMETER_TYPE", "22023"),
+      Map.entry("DATA_EXCEPTION", "22000"),
+      Map.entry("STATEMENT_TIMEOUT", "57014"),
+      Map.entry("AUDIT_UNAVAILABLE", "58000"),
+      Map.entry("POSTGRES_UNREACHABLE", "08006"));
+
+  static String sqlState(String code) {
+    return SQL_STATES.getOrDefault(code, "HY000");
+  }
+
+  @Override
+  public void close() {
+    connections.close();
+  }
+}

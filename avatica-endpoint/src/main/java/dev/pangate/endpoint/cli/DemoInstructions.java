@@ -1,0 +1,78 @@
+package dev.pangate.endpoint.cli;
+
+import dev.pangate.masking.policy.Agent;
+import dev.pangate.masking.policy.Policy;
+import dev.pangate.masking.policy.Role;
+import dev.pangate.masking.policy.TableName;
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * What {@code pangate demo} prints: where the gateway listens, and for each demo agent its role,
+ * a JDBC URL, a sqlline command and a curl command that work as printed.
+ */
+final class DemoInstructions {
+
+  private DemoInstructions() {}
+
+  static void print(DemoCommand.Demo demo, String launcher, PrintStream out) {
+    URI base = demo.server().baseUri();
+    Policy policy = demo.server().gateway().policy();
+    Map<String, String> secrets = demo.prepared().secrets();
+    out.println();
+    out.println("pangate demo gateway is running on " + base + " (stop it with Ctrl-C)");
+    out.println("  Avatica JDBC, protobuf: POST " + base + "/   (the driver's serialization=protobuf)");
+    out.println("  Avatica JDBC, JSON:     POST " + base + "/avatica/json   (serialization=json)");
+    out.println("  SQL over JSON:          POST " + base + "/v1/query");
+    out.println("  health and metrics:     GET  " + base + "/healthz   GET " + base + "/metrics");
+    out.println("  configuration:          " + demo.prepared().configFile());
+    out.println();
+    for (String identity : DemoSetup.AGENTS) {
+      Agent agent = policy.agent(identity).orElse(null);
+      if (agent == null) {
+        continue;
+      }
+      Role role = policy.role(agent.role());
+      String secret = secrets.get(identity);
+      String jdbc = jdbcUrl(base, identity, secret);
+      String sql = exampleQuery(role);
+      out.println("== " + identity + " (role " + role.name() + ")"
+          + (role.description().isEmpty() ? "" : ": " + role.description()));
+      out.println("  JDBC URL: " + jdbc);
+      out.println("  sqlline:  " + launcher + " sqlline -u '" + jdbc + "' -n " + identity + " -p " + secret);
+      out.println("            then: " + sql + ";");
+      out.println("  curl:     " + curl(base, identity, secret, sql));
+      out.println();
+    }
+    out.println("== " + DemoSetup.ADMIN + " (operator; may reload the policy)");
+    out.println("  PANGATE_SECRET=" + secrets.get(DemoSetup.ADMIN) + " " + launcher
+        + " policy reload --url " + base + " --user " + DemoSetup.ADMIN);
+    out.println();
+    out.println("These secrets are shown only now; they are stored as salted hashes in "
+        + demo.prepared().configFile().resolveSibling("agents.secrets") + ".");
+    out.flush();
+  }
+
+  static String jdbcUrl(URI base, String identity, String secret) {
+    return "jdbc:avatica:remote:url=" + base + ";serialization=protobuf;authentication=BASIC"
+        + ";avatica_user=" + identity + ";avatica_password=" + secret;
+  }
+
+  static String curl(URI base, String identity, String secret, String sql) {
+    String body = "{\"sql\": \"" + sql.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+    return "curl -s -u " + identity + ":" + secret + " -H 'Content-Type: application/json' -d '"
+        + body.replace("'", "'\\''") + "' " + base + "/v1/query";
+  }
+
+  /** A query the role can run on the demo data. */
+  static String exampleQuery(Role role) {
+    if (role.table(new TableName("payments", "transactions")).isPresent()) {
+      return "select txn_id, pan, merchant_id, amount from payments.transactions order by txn_id limit 5";
+    }
+    if (role.table(new TableName("payments", "cards")).isPresent()) {
+      return "select card_id, pan, brand from payments.cards order by card_id limit 5";
+    }
+    return "select current_date as today";
+  }
+}

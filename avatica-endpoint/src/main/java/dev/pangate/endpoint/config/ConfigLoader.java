@@ -1,0 +1,371 @@
+package dev.pangate.endpoint.config;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pangate.audit.file.FileAuditSink;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the gateway's YAML configuration file into a {@link GatewayConfig}. Unknown keys,
+ * missing required keys and values of the wrong kind are errors naming the file, the key, the
+ * line and what to write instead. Relative paths are resolved against the file's directory.
+ * Secrets may be given inline, by environment variable ({@code password_env}) or by file
+ * ({@code password_file}); their values never appear in a message.
+ */
+public final class ConfigLoader {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private final Path file;
+  private final Path base;
+  private final Map<String, String> environment;
+
+  private ConfigLoader(Path file, Map<String, String> environment) {
+    this.file = file;
+    Path parent = file.toAbsolutePath().getParent();
+    this.base = parent == null ? Path.of(".").toAbsolutePath() : parent;
+    this.environment = environment;
+  }
+
+  /** Loads a configuration file, reading environment variables from the process. */
+  public static GatewayConfig load(Path file) {
+    return load(file, System.getenv());
+  }
+
+  /** Loads a configuration file with the given environment (tests pass their own). */
+  public static GatewayConfig load(Path file, Map<String, String> environment) {
+    requireNonNull(file, "file is null");
+    requireNonNull(environment, "environment is null");
+    return new ConfigLoader(file, environment).read();
+  }
+
+  private GatewayConfig read() {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException("The configuration file " + file + " cannot be read ("
+          + e.getClass().getSimpleName() + "); pass an existing file with --config FILE.");
+    }
+    ConfigFile raw;
+    try {
+      raw = YAML.readValue(text, ConfigFile.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(where(e.getLocation()) + "unknown key '" + e.getPropertyName() + "'"
+          + inSection(e) + "; the keys allowed there are " + known(e.getKnownPropertyIds())
+          + " (docs/gateway.md describes each).");
+    } catch (JsonMappingException e) {
+      throw new ConfigException(where(e.getLocation()) + "the value of '" + path(e)
+          + "' has the wrong kind (a number, text, list or section was expected there;"
+          + " see docs/gateway.md).");
+    } catch (JsonProcessingException e) {
+      // The parser's own message may quote the line, which could hold a password: say only where.
+      throw new ConfigException(where(e.getLocation()) + "this is not valid YAML; check the"
+          + " indentation and quoting around this place.");
+    }
+    if (raw == null) {
+      throw new ConfigException(file + " is empty; see docs/gateway.md for an example configuration.");
+    }
+    return new GatewayConfig(
+        file.toAbsolutePath(),
+        postgres(require(raw.postgres(), "postgres")),
+        path(require(raw.policy(), "policy")),
+        keys(require(raw.keys(), "keys")),
+        audit(require(raw.audit(), "audit")),
+        listen(raw.listen()),
+        tls(raw.tls()),
+        auth(require(raw.auth(), "auth")),
+        limits(raw.limits()),
+        admins(raw.admins()),
+        raw.health() == null || raw.health().publicAccess() == null || raw.health().publicAccess());
+  }
+
+  private GatewayConfig.Postgres postgres(ConfigFile.PostgresSection s) {
+    String url = value("postgres.url", s.url(), s.urlEnv(), true);
+    if (!url.startsWith("jdbc:postgresql:")) {
+      throw problem("postgres.url must be a PostgreSQL JDBC URL such as"
+          + " jdbc:postgresql://127.0.0.1:5432/payments");
+    }
+    String user = value("postgres.user", s.user(), s.userEnv(), true);
+    Secret password = secret("postgres.password", s.password(), s.passwordEnv(), s.passwordFile(), false);
+    List<String> schemas = s.schemas() == null ? List.of("payments") : s.schemas();
+    if (schemas.isEmpty() || schemas.stream().anyMatch(name -> name == null || name.isBlank())) {
+      throw problem("postgres.schemas must list at least one schema name, e.g. [payments]");
+    }
+    int pool = positive("postgres.pool_size", s.poolSize(), 10);
+    int fetch = positive("postgres.fetch_size", s.fetchSize(), 1_000);
+    Duration timeout = duration("postgres.statement_timeout", s.statementTimeout(), Duration.ZERO);
+    return new GatewayConfig.Postgres(url, user, password, schemas, pool, fetch, timeout);
+  }
+
+  private GatewayConfig.Keys keys(ConfigFile.KeysSection s) {
+    if (s.files() == null || s.files().isEmpty()) {
+      throw problem("keys.files must name the keyset files, e.g. tokenization: keys/tokenization.json,"
+          + " hashing: keys/hashing.json, audit-signing: keys/audit-signing.json");
+    }
+    Map<String, Path> files = new TreeMap<>();
+    s.files().forEach((name, value) -> {
+      if (value == null || value.isBlank()) {
+        throw problem("keys.files." + name + " has no file name");
+      }
+      files.put(name, path(value));
+    });
+    if (s.kekFile() != null && s.kekEnv() != null) {
+      throw problem("keys: give either kek_file or kek_env, not both");
+    }
+    boolean cleartext = s.cleartextForDemo() != null && s.cleartextForDemo();
+    if (s.kekFile() == null && s.kekEnv() == null && !cleartext) {
+      throw problem("keys: name the key-encryption key with kek_file or kek_env (keysets are"
+          + " encrypted under it); cleartext_for_demo: true is for the demo only");
+    }
+    return new GatewayConfig.Keys(files, s.kekFile() == null ? null : path(s.kekFile()), s.kekEnv(),
+        cleartext);
+  }
+
+  private GatewayConfig.Audit audit(ConfigFile.AuditSection s) {
+    String node = s.node() == null ? "gw-1" : s.node();
+    String signing = s.signingKeyset() == null ? "audit-signing" : s.signingKeyset();
+    if ((s.file() == null) == (s.postgres() == null)) {
+      throw problem("audit needs exactly one sink: either file: {directory: ...} or"
+          + " postgres: {url: ..., user: ...}");
+    }
+    if (s.file() != null) {
+      String directory = require(s.file().directory(), "audit.file.directory");
+      FileAuditSink.Durability durability = durability(s.file().durability());
+      return new GatewayConfig.Audit(node, signing, path(directory), durability, null);
+    }
+    ConfigFile.AuditPostgresSection p = s.postgres();
+    GatewayConfig.AuditPostgres postgres = new GatewayConfig.AuditPostgres(
+        value("audit.postgres.url", p.url(), p.urlEnv(), true),
+        value("audit.postgres.user", p.user(), p.userEnv(), true),
+        secret("audit.postgres.password", p.password(), p.passwordEnv(), p.passwordFile(), false));
+    return new GatewayConfig.Audit(node, signing, null, FileAuditSink.Durability.FSYNC_EACH_BATCH,
+        postgres);
+  }
+
+  private FileAuditSink.Durability durability(String text) {
+    if (text == null) {
+      return FileAuditSink.Durability.FSYNC_EACH_BATCH;
+    }
+    try {
+      return FileAuditSink.Durability.valueOf(text.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw problem("audit.file.durability must be fsync_each_batch or fsync_periodic");
+    }
+  }
+
+  private GatewayConfig.Listen listen(ConfigFile.ListenSection s) {
+    if (s == null) {
+      return new GatewayConfig.Listen("127.0.0.1", 8765, false);
+    }
+    int port = s.port() == null ? 8765 : s.port();
+    if (port < 0 || port > 65_535) {
+      throw problem("listen.port must be between 0 and 65535");
+    }
+    return new GatewayConfig.Listen(s.address() == null ? "127.0.0.1" : s.address(), port,
+        s.allowPlainHttp() != null && s.allowPlainHttp());
+  }
+
+  private GatewayConfig.Tls tls(ConfigFile.TlsSection s) {
+    if (s == null) {
+      return null;
+    }
+    Path keystore = path(require(s.keystore(), "tls.keystore"));
+    Secret password = secret("tls.password", s.password(), s.passwordEnv(), s.passwordFile(), true);
+    return new GatewayConfig.Tls(keystore, password);
+  }
+
+  private GatewayConfig.Auth auth(ConfigFile.AuthSection s) {
+    Path secrets = path(require(s.secretsFile(), "auth.secrets_file"));
+    GatewayConfig.Jwt jwt = null;
+    if (s.jwt() != null) {
+      ConfigFile.JwtSection j = s.jwt();
+      jwt = new GatewayConfig.Jwt(path(require(j.publicKeyset(), "auth.jwt.public_keyset")),
+          require(j.issuer(), "auth.jwt.issuer"), require(j.audience(), "auth.jwt.audience"),
+          duration("auth.jwt.max_lifetime", j.maxLifetime(), Duration.ofHours(1)));
+    }
+    int free = s.freeFailures() == null ? 3 : s.freeFailures();
+    if (free < 0) {
+      throw problem("auth.free_failures must be 0 or more");
+    }
+    return new GatewayConfig.Auth(secrets, jwt, free,
+        duration("auth.first_delay", s.firstDelay(), Duration.ofSeconds(1)),
+        duration("auth.max_delay", s.maxDelay(), Duration.ofSeconds(60)),
+        duration("auth.verified_cache_time", s.verifiedCacheTime(), Duration.ofMinutes(5)));
+  }
+
+  private GatewayConfig.Limits limits(ConfigFile.LimitsSection s) {
+    GatewayConfig.Limits d = GatewayConfig.Limits.defaults();
+    if (s == null) {
+      return d;
+    }
+    long jsonMaxRows = s.jsonMaxRows() == null ? d.jsonMaxRows() : s.jsonMaxRows();
+    if (jsonMaxRows < 0) {
+      throw problem("limits.json_max_rows must be 0 or more");
+    }
+    int maxRequestBytes = s.maxRequestBytes() == null ? d.maxRequestBytes() : s.maxRequestBytes();
+    if (maxRequestBytes < 1024) {
+      throw problem("limits.max_request_bytes must be at least 1024");
+    }
+    return new GatewayConfig.Limits(
+        positive("limits.connections_per_agent", s.connectionsPerAgent(), d.connectionsPerAgent()),
+        duration("limits.idle_timeout", s.idleTimeout(), d.idleTimeout()),
+        duration("limits.result_idle_timeout", s.resultIdleTimeout(), d.resultIdleTimeout()),
+        positive("limits.max_frame_rows", s.maxFrameRows(), d.maxFrameRows()),
+        jsonMaxRows, maxRequestBytes,
+        duration("limits.write_timeout", s.writeTimeout(), d.writeTimeout()));
+  }
+
+  private static java.util.Set<String> admins(List<String> admins) {
+    return admins == null ? java.util.Set.of() : new LinkedHashSet<>(admins);
+  }
+
+  private String value(String key, String inline, String env, boolean required) {
+    if (inline != null && env != null) {
+      throw problem(key + ": give either " + leaf(key) + " or " + leaf(key) + "_env, not both");
+    }
+    if (env != null) {
+      String value = environment.get(env);
+      if (value == null || value.isEmpty()) {
+        throw problem(key + "_env names the environment variable " + env + ", which is not set;"
+            + " set it or write " + leaf(key) + " directly");
+      }
+      return value;
+    }
+    if (inline == null && required) {
+      throw problem(key + " is required (or " + leaf(key) + "_env naming an environment variable)");
+    }
+    return inline;
+  }
+
+  private Secret secret(String key, String inline, String env, String fileName, boolean required) {
+    int given = (inline == null ? 0 : 1) + (env == null ? 0 : 1) + (fileName == null ? 0 : 1);
+    if (given > 1) {
+      throw problem(key + ": give one of " + leaf(key) + ", " + leaf(key) + "_env and "
+          + leaf(key) + "_file");
+    }
+    if (env != null) {
+      String value = environment.get(env);
+      if (value == null) {
+        throw problem(key + "_env names the environment variable " + env + ", which is not set");
+      }
+      return new Secret(value, "environment variable " + env);
+    }
+    if (fileName != null) {
+      Path secretFile = path(fileName);
+      try {
+        return new Secret(Files.readString(secretFile, StandardCharsets.UTF_8).strip(),
+            "file " + secretFile);
+      } catch (IOException e) {
+        throw problem(key + "_file " + secretFile + " cannot be read (" + e.getClass().getSimpleName()
+            + "); check the path and that the gateway's user may read it");
+      }
+    }
+    if (inline != null) {
+      return new Secret(inline, key + " in " + file);
+    }
+    if (required) {
+      throw problem(key + " is required (or " + leaf(key) + "_env / " + leaf(key) + "_file)");
+    }
+    return null;
+  }
+
+  private int positive(String key, Integer value, int otherwise) {
+    if (value == null) {
+      return otherwise;
+    }
+    if (value < 1) {
+      throw problem(key + " must be at least 1");
+    }
+    return value;
+  }
+
+  private Duration duration(String key, String text, Duration otherwise) {
+    if (text == null) {
+      return otherwise;
+    }
+    try {
+      Duration d = Durations.parse(text);
+      if (d.isNegative()) {
+        throw problem(key + " must not be negative");
+      }
+      return d;
+    } catch (IllegalArgumentException e) {
+      throw problem(key + ": " + e.getMessage());
+    }
+  }
+
+  private <T> T require(T value, String key) {
+    if (value == null) {
+      throw problem(key + " is required; see docs/gateway.md for an example configuration");
+    }
+    return value;
+  }
+
+  private Path path(String value) {
+    Path p = Path.of(value);
+    return p.isAbsolute() ? p : base.resolve(p).normalize();
+  }
+
+  private ConfigException problem(String message) {
+    return new ConfigException(file + ": " + message + ".");
+  }
+
+  private String where(JsonLocation location) {
+    if (location == null || location.getLineNr() < 1) {
+      return file + ": ";
+    }
+    return file + " line " + location.getLineNr() + ", column " + location.getColumnNr() + ": ";
+  }
+
+  private static String path(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(reference -> reference.getFieldName() != null
+            ? reference.getFieldName() : "[" + reference.getIndex() + "]")
+        .collect(Collectors.joining("."))
+        .replace(".[", "[");
+  }
+
+  private static String inSection(UnrecognizedPropertyException e) {
+    List<String> names = new ArrayList<>();
+    for (JsonMappingException.Reference reference : e.getPath()) {
+      if (reference.getFieldName() != null) {
+        names.add(reference.getFieldName());
+      }
+    }
+    if (names.size() <= 1) {
+      return " at the top level";
+    }
+    return " in section '" + String.join(".", names.subList(0, names.size() - 1)) + "'";
+  }
+
+  private static String known(java.util.Collection<Object> ids) {
+    return new TreeSet<>(ids.stream().map(String::valueOf).toList()).toString();
+  }
+
+  private static String leaf(String key) {
+    return key.substring(key.lastIndexOf('.') + 1);
+  }
+}

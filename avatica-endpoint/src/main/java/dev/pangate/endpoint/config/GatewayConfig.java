@@ -1,0 +1,283 @@
+package dev.pangate.endpoint.config;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pangate.audit.file.FileAuditSink;
+import dev.pangate.engine.EngineConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The gateway's configuration, checked: an instance exists only when every part is usable as far
+ * as can be told without connecting anywhere. Read it with {@link ConfigLoader#load}; the file
+ * format is documented in {@code docs/gateway.md}.
+ *
+ * @param source the configuration file
+ * @param postgres how to reach PostgreSQL
+ * @param policyFile the policy file
+ * @param keys the keyset files and how they are protected
+ * @param audit where the audit log goes
+ * @param listen the address and port to serve on
+ * @param tls HTTPS settings, or null for plain HTTP
+ * @param auth agent secrets and failure throttling
+ * @param limits per-agent and per-request limits
+ * @param admins identities allowed to use the {@code /admin} routes
+ * @param publicHealth whether {@code /healthz} and {@code /metrics} answer without credentials
+ */
+public record GatewayConfig(
+    Path source,
+    Postgres postgres,
+    Path policyFile,
+    Keys keys,
+    Audit audit,
+    Listen listen,
+    Tls tls,
+    Auth auth,
+    Limits limits,
+    Set<String> admins,
+    boolean publicHealth) {
+
+  public GatewayConfig {
+    requireNonNull(source, "source is null");
+    requireNonNull(postgres, "postgres is null");
+    requireNonNull(policyFile, "policyFile is null");
+    requireNonNull(keys, "keys is null");
+    requireNonNull(audit, "audit is null");
+    requireNonNull(listen, "listen is null");
+    requireNonNull(auth, "auth is null");
+    requireNonNull(limits, "limits is null");
+    admins = Set.copyOf(requireNonNull(admins, "admins is null"));
+    if (tls == null && !listen.loopback() && !listen.allowPlainHttp()) {
+      throw new ConfigException(source + ": listen.address " + listen.address() + " is not a loopback"
+          + " address, and plain HTTP would send agent secrets and cardholder data in the clear."
+          + " Configure tls.keystore (or pass --tls-keystore), or set listen.allow_plain_http: true"
+          + " if a TLS proxy in front of the gateway is the only way to reach it.");
+    }
+  }
+
+  /** A copy with another listen port (the demo and tests pick free ports). */
+  public GatewayConfig withPort(int port) {
+    return new GatewayConfig(source, postgres, policyFile, keys, audit,
+        new Listen(listen.address(), port, listen.allowPlainHttp()), tls, auth, limits, admins,
+        publicHealth);
+  }
+
+  /** A copy serving HTTPS with this keystore. */
+  public GatewayConfig withTls(Tls tls) {
+    return new GatewayConfig(source, postgres, policyFile, keys, audit, listen, tls, auth, limits,
+        admins, publicHealth);
+  }
+
+  /** A copy that allows plain HTTP on a network address. */
+  public GatewayConfig withPlainHttpAllowed() {
+    return new GatewayConfig(source, postgres, policyFile, keys, audit,
+        new Listen(listen.address(), listen.port(), true), tls, auth, limits, admins, publicHealth);
+  }
+
+  /** A copy with other limits. */
+  public GatewayConfig withLimits(Limits limits) {
+    return new GatewayConfig(source, postgres, policyFile, keys, audit, listen, tls, auth, limits,
+        admins, publicHealth);
+  }
+
+  /**
+   * PostgreSQL, as the gateway's own least-privilege login.
+   *
+   * @param url JDBC URL
+   * @param user login
+   * @param password its password, or null (trust or peer authentication)
+   * @param schemas schemas mirrored
+   * @param poolSize connections held at most
+   * @param fetchSize rows per round trip from PostgreSQL
+   * @param statementTimeout PostgreSQL statement_timeout for agent statements (zero: none)
+   */
+  public record Postgres(String url, String user, Secret password, List<String> schemas,
+      int poolSize, int fetchSize, Duration statementTimeout) {
+
+    public Postgres {
+      requireNonNull(url, "url is null");
+      requireNonNull(user, "user is null");
+      schemas = List.copyOf(requireNonNull(schemas, "schemas is null"));
+      requireNonNull(statementTimeout, "statementTimeout is null");
+    }
+
+    /** The engine's view of these settings. */
+    public EngineConfig engineConfig() {
+      return EngineConfig.of(url, user, password == null ? null : password.value(), schemas)
+          .withPoolSize(poolSize)
+          .withFetchSize(fetchSize)
+          .withStatementTimeout(statementTimeout);
+    }
+  }
+
+  /**
+   * The key ring: keyset files by name, and the key-encryption key that protects them.
+   *
+   * @param files keyset name → file
+   * @param kekFile a KEK keyset file, or null
+   * @param kekEnvironment an environment variable holding the KEK keyset JSON, or null
+   * @param cleartextForDemo whether cleartext keysets may load (demo only; said loudly)
+   */
+  public record Keys(Map<String, Path> files, Path kekFile, String kekEnvironment,
+      boolean cleartextForDemo) {
+
+    public Keys {
+      files = Map.copyOf(requireNonNull(files, "files is null"));
+    }
+  }
+
+  /**
+   * The audit log.
+   *
+   * @param node this gateway's chain id
+   * @param signingKeyset the key ring's keyset that signs seals
+   * @param directory the file sink's directory, or null when the PostgreSQL sink is used
+   * @param durability the file sink's durability
+   * @param postgres the PostgreSQL sink, or null when the file sink is used
+   */
+  public record Audit(String node, String signingKeyset, Path directory,
+      FileAuditSink.Durability durability, AuditPostgres postgres) {
+
+    public Audit {
+      requireNonNull(node, "node is null");
+      requireNonNull(signingKeyset, "signingKeyset is null");
+      requireNonNull(durability, "durability is null");
+      if ((directory == null) == (postgres == null)) {
+        throw new IllegalArgumentException("exactly one of directory and postgres");
+      }
+    }
+  }
+
+  /**
+   * The PostgreSQL audit sink (see docs/audit.md for installing its table).
+   *
+   * @param url JDBC URL
+   * @param user the writer login
+   * @param password its password, or null
+   */
+  public record AuditPostgres(String url, String user, Secret password) {
+
+    public AuditPostgres {
+      requireNonNull(url, "url is null");
+      requireNonNull(user, "user is null");
+    }
+  }
+
+  /**
+   * Where to listen.
+   *
+   * @param address the address to bind
+   * @param port the TCP port (0: any free port)
+   * @param allowPlainHttp whether plain HTTP may be served on a non-loopback address
+   */
+  public record Listen(String address, int port, boolean allowPlainHttp) {
+
+    public Listen {
+      requireNonNull(address, "address is null");
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port must be 0..65535, got " + port);
+      }
+    }
+
+    /** Whether the address is a loopback address (only this machine can connect). */
+    public boolean loopback() {
+      try {
+        return InetAddress.getByName(address).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+  }
+
+  /**
+   * HTTPS.
+   *
+   * @param keystore a PKCS12 keystore with the server's key and certificate chain
+   * @param password the keystore's password
+   */
+  public record Tls(Path keystore, Secret password) {
+
+    public Tls {
+      requireNonNull(keystore, "keystore is null");
+      requireNonNull(password, "password is null");
+    }
+  }
+
+  /**
+   * Authentication.
+   *
+   * @param secretsFile the agent secrets file (salted slow hashes only)
+   * @param jwt signed-token settings, or null when tokens are not accepted
+   * @param freeFailures failures from one address or for one agent before delays start
+   * @param firstDelay the delay after the first failure beyond the free ones; doubles after each
+   * @param maxDelay the delay's cap
+   * @param verifiedCacheTime how long a verified secret is remembered (so the slow hash runs once)
+   */
+  public record Auth(Path secretsFile, Jwt jwt, int freeFailures, Duration firstDelay,
+      Duration maxDelay, Duration verifiedCacheTime) {
+
+    public Auth {
+      requireNonNull(secretsFile, "secretsFile is null");
+      requireNonNull(firstDelay, "firstDelay is null");
+      requireNonNull(maxDelay, "maxDelay is null");
+      requireNonNull(verifiedCacheTime, "verifiedCacheTime is null");
+      if (freeFailures < 0) {
+        throw new IllegalArgumentException("freeFailures must be >= 0");
+      }
+    }
+  }
+
+  /**
+   * Short-lived signed tokens (JWT) accepted in place of a secret.
+   *
+   * @param publicKeyset a Tink JWT public keyset (JSON) or a JWK set
+   * @param issuer the required {@code iss}
+   * @param audience the required {@code aud}
+   * @param maxLifetime the longest {@code exp - iat} accepted
+   */
+  public record Jwt(Path publicKeyset, String issuer, String audience, Duration maxLifetime) {
+
+    public Jwt {
+      requireNonNull(publicKeyset, "publicKeyset is null");
+      requireNonNull(issuer, "issuer is null");
+      requireNonNull(audience, "audience is null");
+      requireNonNull(maxLifetime, "maxLifetime is null");
+    }
+  }
+
+  /**
+   * Limits.
+   *
+   * @param connectionsPerAgent open Avatica connections per agent
+   * @param idleTimeout an Avatica connection unused this long is closed
+   * @param resultIdleTimeout an open result not fetched from this long is closed (its PostgreSQL
+   *     connection released)
+   * @param maxFrameRows the most rows sent in one Avatica frame, whatever the client asks
+   * @param jsonMaxRows the most rows one {@code /v1/query} returns
+   * @param maxRequestBytes the largest request body accepted
+   * @param writeTimeout how long a response write may block on a client that does not read
+   */
+  public record Limits(int connectionsPerAgent, Duration idleTimeout, Duration resultIdleTimeout,
+      int maxFrameRows, long jsonMaxRows, int maxRequestBytes, Duration writeTimeout) {
+
+    public Limits {
+      requireNonNull(idleTimeout, "idleTimeout is null");
+      requireNonNull(resultIdleTimeout, "resultIdleTimeout is null");
+      requireNonNull(writeTimeout, "writeTimeout is null");
+      if (connectionsPerAgent < 1 || maxFrameRows < 1 || jsonMaxRows < 0 || maxRequestBytes < 1024) {
+        throw new IllegalArgumentException("limits out of range");
+      }
+    }
+
+    /** The defaults documented in docs/gateway.md. */
+    public static Limits defaults() {
+      return new Limits(8, Duration.ofMinutes(10), Duration.ofMinutes(2), 10_000, 1_000_000,
+          4 * 1024 * 1024, Duration.ofSeconds(30));
+    }
+  }
+}

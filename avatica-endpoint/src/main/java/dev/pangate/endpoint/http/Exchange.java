@@ -1,0 +1,114 @@
+package dev.pangate.endpoint.http;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pangate.endpoint.session.ClientRequest;
+import dev.pangate.endpoint.session.GatewayRequestException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+/**
+ * One HTTP request and its response, with the authenticated caller (null on public routes) and
+ * helpers for bounded body reading and JSON answers.
+ */
+public final class Exchange {
+
+  /** The JSON mapper for the REST API: decimals stay exact, unknown input is refused by the routes. */
+  public static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private final HttpServletRequest request;
+  private final HttpServletResponse response;
+  private final ClientRequest client;
+  private final int maxBodyBytes;
+
+  Exchange(HttpServletRequest request, HttpServletResponse response, ClientRequest client,
+      int maxBodyBytes) {
+    this.request = requireNonNull(request, "request is null");
+    this.response = requireNonNull(response, "response is null");
+    this.client = client;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** The authenticated caller; absent only on public routes. */
+  public ClientRequest client() {
+    if (client == null) {
+      throw new IllegalStateException("a public route has no authenticated caller");
+    }
+    return client;
+  }
+
+  public HttpServletRequest request() {
+    return request;
+  }
+
+  public HttpServletResponse response() {
+    return response;
+  }
+
+  /**
+   * The whole request body, refused when larger than the configured limit.
+   *
+   * @throws GatewayRequestException {@code BODY_TOO_LARGE}
+   */
+  public byte[] body() throws IOException {
+    long declared = request.getContentLengthLong();
+    if (declared > maxBodyBytes) {
+      throw tooLarge();
+    }
+    ByteArrayOutputStream body = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
+    byte[] buffer = new byte[8192];
+    try (InputStream in = request.getInputStream()) {
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        if (body.size() + n > maxBodyBytes) {
+          throw tooLarge();
+        }
+        body.write(buffer, 0, n);
+      }
+    }
+    return body.toByteArray();
+  }
+
+  private GatewayRequestException tooLarge() {
+    return new GatewayRequestException("BODY_TOO_LARGE", 413, "The request body is larger than "
+        + maxBodyBytes + " bytes (limits.max_request_bytes); send a smaller request.");
+  }
+
+  /** Answers with bytes of a content type. */
+  public void send(int status, String contentType, byte[] body) throws IOException {
+    response.setStatus(status);
+    response.setContentType(contentType);
+    response.setContentLength(body.length);
+    try (OutputStream out = response.getOutputStream()) {
+      out.write(body);
+    }
+  }
+
+  /** Answers with a JSON document. */
+  public void sendJson(int status, Object document) throws IOException {
+    send(status, "application/json", JSON.writeValueAsBytes(document));
+  }
+
+  /** Answers with the API's error document: {@code {"error": {"code": ..., "message": ...}}}. */
+  public void sendError(int status, String code, String message) throws IOException {
+    if (response.isCommitted()) {
+      return; // streaming already started; the route ends its document itself
+    }
+    response.reset();
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("code", code);
+    error.put("message", message);
+    sendJson(status, Map.of("error", error));
+  }
+}

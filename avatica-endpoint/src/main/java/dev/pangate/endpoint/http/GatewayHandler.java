@@ -1,0 +1,119 @@
+package dev.pangate.endpoint.http;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pangate.endpoint.auth.AuthResult;
+import dev.pangate.endpoint.auth.Authenticator;
+import dev.pangate.endpoint.session.ClientRequest;
+import dev.pangate.endpoint.session.CurrentRequest;
+import dev.pangate.endpoint.session.GatewayRequestException;
+import dev.pangate.endpoint.session.Incidents;
+import dev.pangate.engine.EngineException;
+import java.io.IOException;
+import java.util.Set;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.handler.AbstractHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one Jetty handler in front of everything: finds the route, authenticates the request
+ * (before anything else is read), makes the identity the current request for the code behind the
+ * route (Avatica's Meta reads it there), and turns failures into safe answers. Jetty terminates
+ * TLS before this handler, so identity and TLS work together.
+ */
+final class GatewayHandler extends AbstractHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
+
+  private final RouteTable routes;
+  private final Authenticator authenticator;
+  private final Set<String> admins;
+  private final int maxBodyBytes;
+
+  GatewayHandler(RouteTable routes, Authenticator authenticator, Set<String> admins, int maxBodyBytes) {
+    this.routes = requireNonNull(routes, "routes is null");
+    this.authenticator = requireNonNull(authenticator, "authenticator is null");
+    this.admins = Set.copyOf(requireNonNull(admins, "admins is null"));
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public void handle(String target, Request base, HttpServletRequest request,
+      HttpServletResponse response) throws IOException {
+    base.setHandled(true);
+    RouteTable.Match match = routes.match(request.getMethod(), request.getRequestURI());
+    Exchange bare = new Exchange(request, response, null, maxBodyBytes);
+    if (match.entry().isEmpty()) {
+      if (match.allowedMethods().isEmpty()) {
+        bare.sendError(404, "NOT_FOUND", "There is nothing at this path. The gateway serves Avatica"
+            + " at POST / (protobuf) and POST /avatica/json, and SQL over JSON at POST /v1/query.");
+      } else {
+        response.setHeader("Allow", String.join(", ", match.allowedMethods()));
+        bare.sendError(405, "METHOD_NOT_ALLOWED", "This path accepts "
+            + String.join(", ", match.allowedMethods()) + ".");
+      }
+      return;
+    }
+    RouteTable.Entry entry = match.entry().get();
+    if (entry.access() == Access.PUBLIC) {
+      serve(entry, bare);
+      return;
+    }
+    AuthResult result = authenticator.authenticate(request.getHeader("Authorization"),
+        request.getRemoteAddr(), entry.protocol());
+    if (!(result instanceof AuthResult.Authenticated authenticated)) {
+      unauthorized(response);
+      return;
+    }
+    ClientRequest client = new ClientRequest(authenticated.identity(),
+        request.getRemoteAddr() + ":" + request.getRemotePort(), entry.protocol());
+    if (entry.access() == Access.ADMIN && !admins.contains(client.identity())) {
+      bare.sendError(403, "NOT_AN_ADMIN", "Identity '" + client.identity() + "' may not use the"
+          + " admin routes; the configuration's 'admins' list names who may.");
+      return;
+    }
+    Exchange exchange = new Exchange(request, response, client, maxBodyBytes);
+    CurrentRequest.with(client, () -> {
+      serve(entry, exchange);
+      return null;
+    });
+  }
+
+  /** A bare 401: a challenge and nothing else, whatever went wrong. */
+  private static void unauthorized(HttpServletResponse response) throws IOException {
+    response.setStatus(401);
+    response.setHeader("WWW-Authenticate", "Basic realm=\"pangate\", charset=\"UTF-8\"");
+    response.setContentLength(0);
+    response.getOutputStream().close();
+  }
+
+  private void serve(RouteTable.Entry entry, Exchange exchange) {
+    try {
+      entry.route().handle(exchange);
+    } catch (GatewayRequestException e) {
+      answer(exchange, e.httpStatus(), e.code(), e.getMessage());
+    } catch (EngineException e) {
+      answer(exchange, JsonStatus.of(e.code()), e.code(), e.getMessage());
+    } catch (EofException e) {
+      LOG.debug("client went away during {} {}", entry.method(), entry.path());
+    } catch (IOException e) {
+      LOG.debug("I/O with the client failed during {} {}", entry.method(), entry.path());
+    } catch (RuntimeException e) {
+      String incident = Incidents.record(LOG, entry.method() + " " + entry.path(), e);
+      answer(exchange, 500, "INTERNAL_ERROR", "The gateway failed unexpectedly (incident "
+          + incident + "); the details are in its log.");
+    }
+  }
+
+  private static void answer(Exchange exchange, int status, String code, String message) {
+    try {
+      exchange.sendError(status, code, message);
+    } catch (IOException e) {
+      LOG.debug("could not answer the client: {}", e.getClass().getSimpleName());
+    }
+  }
+}

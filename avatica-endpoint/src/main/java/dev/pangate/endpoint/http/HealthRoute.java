@@ -1,0 +1,69 @@
+package dev.pangate.endpoint.http;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pangate.audit.AuditHealth;
+import dev.pangate.engine.gateway.Gateway;
+import dev.pangate.engine.gateway.GatewayHealth;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /healthz}: whether the gateway can serve. 200 when PostgreSQL answers, the audit log
+ * takes entries, and the policy and keys are loaded; 503 otherwise. The body says which part
+ * fails; the reasons themselves (which may name hosts and logins) go to the log, not to callers.
+ */
+final class HealthRoute implements Route {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HealthRoute.class);
+
+  private final Gateway gateway;
+  private final List<String> keysets;
+  private volatile String lastProblem;
+
+  HealthRoute(Gateway gateway, List<String> keysets) {
+    this.gateway = requireNonNull(gateway, "gateway is null");
+    this.keysets = List.copyOf(requireNonNull(keysets, "keysets is null"));
+  }
+
+  @Override
+  public void handle(Exchange exchange) throws IOException {
+    GatewayHealth health = gateway.health();
+    AuditHealth audit = health.audit();
+    boolean keysLoaded = !keysets.isEmpty();
+    boolean healthy = health.healthy() && keysLoaded;
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", healthy ? "ok" : "failing");
+    body.put("postgres", Map.of("ok", health.postgresProblem() == null));
+    Map<String, Object> auditPart = new LinkedHashMap<>();
+    auditPart.put("ok", audit.available());
+    auditPart.put("head_sequence", audit.headSequence());
+    auditPart.put("last_durable_write", audit.lastDurableWrite() == null ? null
+        : audit.lastDurableWrite().toString());
+    body.put("audit", auditPart);
+    body.put("policy", Map.of("loaded", true, "digest", health.policyDigest()));
+    Map<String, Object> keys = new LinkedHashMap<>();
+    keys.put("loaded", keysLoaded);
+    keys.put("keysets", keysets);
+    keys.put("token_key_ids", health.tokenKeyIds());
+    body.put("keys", keys);
+    report(health);
+    exchange.sendJson(healthy ? 200 : 503, body);
+  }
+
+  /** Logs a problem when it appears or changes, not on every probe. */
+  private void report(GatewayHealth health) {
+    String problem = health.postgresProblem() != null ? health.postgresProblem()
+        : health.audit().problem();
+    if (problem != null && !problem.equals(lastProblem)) {
+      LOG.warn("health check failing: {}", problem);
+    } else if (problem == null && lastProblem != null) {
+      LOG.info("health check passing again");
+    }
+    lastProblem = problem;
+  }
+}

@@ -1,0 +1,226 @@
+package dev.pangate.endpoint.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pangate.audit.AuditLog;
+import dev.pangate.audit.AuditSink;
+import dev.pangate.audit.HashChainedAuditLog;
+import dev.pangate.audit.file.FileAuditSink;
+import dev.pangate.audit.postgres.PostgresAuditSink;
+import dev.pangate.endpoint.auth.Authenticator;
+import dev.pangate.endpoint.auth.JwtTokenVerifier;
+import dev.pangate.endpoint.auth.TokenVerifier;
+import dev.pangate.endpoint.avatica.AvaticaService;
+import dev.pangate.endpoint.config.ConfigException;
+import dev.pangate.endpoint.config.GatewayConfig;
+import dev.pangate.endpoint.http.GatewayHttpServer;
+import dev.pangate.endpoint.http.RouteTable;
+import dev.pangate.endpoint.metrics.GatewayMetrics;
+import dev.pangate.endpoint.session.EndpointAudit;
+import dev.pangate.engine.gateway.Gateway;
+import dev.pangate.engine.gateway.GatewayOptions;
+import dev.pangate.masking.keys.KeyEncryptionKey;
+import dev.pangate.masking.keys.KeyRing;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: key ring, audit log, engine, authentication and the HTTP server, started from
+ * a {@link GatewayConfig} and stopped in reverse order. This is what {@code pangate serve} runs;
+ * tests and benchmarks start it the same way.
+ */
+public final class PangateServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PangateServer.class);
+
+  private final GatewayConfig config;
+  private final KeyRing keys;
+  private final AuditLog audit;
+  private final Gateway gateway;
+  private final GatewayMetrics metrics;
+  private final AvaticaService avatica;
+  private final GatewayHttpServer http;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  private PangateServer(GatewayConfig config, KeyRing keys, AuditLog audit, Gateway gateway,
+      GatewayMetrics metrics, AvaticaService avatica, GatewayHttpServer http) {
+    this.config = config;
+    this.keys = keys;
+    this.audit = audit;
+    this.gateway = gateway;
+    this.metrics = metrics;
+    this.avatica = avatica;
+    this.http = http;
+  }
+
+  /**
+   * Starts the gateway. Each failure says what to fix: the configuration ({@link ConfigException}),
+   * the keys ({@code KeyRingException}), the audit sink ({@code AuditUnavailableException}), or
+   * PostgreSQL and the policy ({@code EngineException}).
+   */
+  public static PangateServer start(GatewayConfig config) {
+    requireNonNull(config, "config is null");
+    List<AutoCloseable> started = new ArrayList<>();
+    try {
+      KeyRing keys = loadKeys(config.keys());
+      AuditLog audit = openAudit(config.audit(), keys);
+      started.add(audit);
+      Gateway gateway = Gateway.start(config.postgres().engineConfig(), config.policyFile(), keys,
+          audit, GatewayOptions.defaults());
+      started.add(gateway);
+      GatewayMetrics metrics = new GatewayMetrics();
+      registerGauges(metrics, gateway);
+      EndpointAudit endpointAudit = new EndpointAudit(audit, metrics);
+      TokenVerifier tokens = config.auth().jwt() == null ? null : JwtTokenVerifier.load(config.auth().jwt());
+      Authenticator authenticator = new Authenticator(config.auth(), tokens, audit, metrics,
+          Clock.systemUTC());
+      AvaticaService avatica = new AvaticaService(gateway, config.limits(), endpointAudit, metrics);
+      started.add(avatica);
+      PangateServer[] self = new PangateServer[1];
+      RouteTable routes = GatewayHttpServer.routes(config, gateway, avatica, metrics,
+          new ArrayList<>(keys.names()), requester -> self[0].reloadPolicy(requester));
+      GatewayHttpServer http = GatewayHttpServer.start(config, routes, authenticator);
+      avatica.serverAddress(http.baseUri().getHost() + ":" + http.port());
+      self[0] = new PangateServer(config, keys, audit, gateway, metrics, avatica, http);
+      LOG.info("pangate serving on {} (Avatica protobuf at /, Avatica JSON at /avatica/json,"
+          + " SQL over JSON at /v1/query, /healthz, /metrics)", http.baseUri());
+      return self[0];
+    } catch (IOException e) {
+      closeAll(lastFirst(started));
+      if (e instanceof NoSuchFileException) {
+        throw new ConfigException(config.source() + ": auth.secrets_file " + config.auth().secretsFile()
+            + " does not exist; create it with: pangate agents add <identity> --secrets "
+            + config.auth().secretsFile());
+      }
+      throw new ConfigException(config.source() + ": auth.secrets_file "
+          + config.auth().secretsFile() + " cannot be read (" + e.getClass().getSimpleName() + ")", e);
+    } catch (IllegalArgumentException e) {
+      closeAll(lastFirst(started));
+      throw new ConfigException(e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeAll(lastFirst(started));
+      throw e;
+    }
+  }
+
+  private static KeyRing loadKeys(GatewayConfig.Keys keys) {
+    Optional<KeyEncryptionKey> kek = Optional.empty();
+    if (keys.kekFile() != null) {
+      kek = Optional.of(KeyEncryptionKey.fromFile(keys.kekFile()));
+    } else if (keys.kekEnvironment() != null) {
+      kek = Optional.of(KeyEncryptionKey.fromEnvironment(keys.kekEnvironment()));
+    }
+    return KeyRing.load(keys.files(), kek,
+        keys.cleartextForDemo() ? KeyRing.Cleartext.ALLOW_FOR_DEMO : KeyRing.Cleartext.REFUSE);
+  }
+
+  private static AuditLog openAudit(GatewayConfig.Audit settings, KeyRing keys) {
+    AuditSink sink;
+    if (settings.directory() != null) {
+      sink = FileAuditSink.create(settings.directory(),
+          FileAuditSink.Options.defaults().withDurability(settings.durability()));
+    } else {
+      Properties login = new Properties();
+      login.setProperty("user", settings.postgres().user());
+      if (settings.postgres().password() != null) {
+        login.setProperty("password", settings.postgres().password().value());
+      }
+      sink = PostgresAuditSink.create(settings.postgres().url(), login, settings.node());
+    }
+    return HashChainedAuditLog.builder()
+        .node(settings.node())
+        .signingKeyset(keys.signingKeyset(settings.signingKeyset()))
+        .sink(sink)
+        .open();
+  }
+
+  private static void registerGauges(GatewayMetrics metrics, Gateway gateway) {
+    metrics.gauge("pangate_postgres_pool_active", "PostgreSQL connections in use.",
+        () -> gateway.poolUse().active());
+    metrics.gauge("pangate_postgres_pool_idle", "PostgreSQL connections idle in the pool.",
+        () -> gateway.poolUse().idle());
+    metrics.gauge("pangate_postgres_pool_waiting", "Threads waiting for a PostgreSQL connection.",
+        () -> gateway.poolUse().waiting());
+    metrics.gauge("pangate_postgres_pool_max", "The PostgreSQL pool's size.",
+        () -> gateway.poolUse().maximum());
+    metrics.gauge("pangate_jvm_heap_used_bytes", "Heap in use by the gateway's JVM.",
+        () -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+  }
+
+  /**
+   * Reloads the configured policy file: validated first, swapped atomically and audited by the
+   * engine; a bad policy is refused with what is wrong and the old one stays.
+   *
+   * @return the new policy's digest
+   */
+  public String reloadPolicy(String requestedBy) {
+    return gateway.reloadPolicy(config.policyFile(), requestedBy);
+  }
+
+  /** The base URI, e.g. {@code http://127.0.0.1:8765}. */
+  public URI baseUri() {
+    return http.baseUri();
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  public KeyRing keys() {
+    return keys;
+  }
+
+  /** Blocks until {@link #close()} has run (for {@code pangate serve}). */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** Stops serving, closes every client connection and result, the engine and the audit log. */
+  @Override
+  public void close() {
+    try {
+      closeAll(List.of(http, avatica, gateway, audit));
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  private static List<AutoCloseable> lastFirst(List<AutoCloseable> started) {
+    List<AutoCloseable> reversed = new ArrayList<>(started);
+    java.util.Collections.reverse(reversed);
+    return reversed;
+  }
+
+  /** Closes each in turn; a failure is logged and the others are still closed. */
+  private static void closeAll(List<? extends AutoCloseable> resources) {
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("closing {} failed: {}", resource.getClass().getSimpleName(), e.getClass().getSimpleName());
+      }
+    }
+  }
+}

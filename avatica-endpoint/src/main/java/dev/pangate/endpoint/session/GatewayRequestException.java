@@ -1,0 +1,32 @@
+package dev.pangate.endpoint.session;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A request the endpoint refuses (not the engine): a foreign connection id, a limit, a malformed
+ * parameter. Like the engine's errors it has a stable upper-case code and a message safe to show
+ * the client: it says what was wrong and what to do, and never quotes a value the client sent.
+ */
+public final class GatewayRequestException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String code;
+  private final int httpStatus;
+
+  public GatewayRequestException(String code, int httpStatus, String message) {
+    super(message);
+    this.code = requireNonNull(code, "code is null");
+    this.httpStatus = httpStatus;
+  }
+
+  /** A stable upper-case code, e.g. {@code CONNECTION_LIMIT}. */
+  public String code() {
+    return code;
+  }
+
+  /** The HTTP status the JSON API answers with. */
+  public int httpStatus() {
+    return httpStatus;
+  }
+}

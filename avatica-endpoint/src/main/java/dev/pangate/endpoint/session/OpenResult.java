@@ -1,0 +1,114 @@
+package dev.pangate.endpoint.session;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pangate.engine.EngineException;
+import dev.pangate.engine.exec.ResultCursor;
+import dev.pangate.endpoint.metrics.GatewayMetrics;
+import java.util.function.Consumer;
+
+/**
+ * A statement's result while a client reads it: the engine's cursor (which holds a PostgreSQL
+ * connection), how many rows went out, the row limit, and when it was last read. Rows are handed
+ * out in bounded batches, never collected whole. Closing it releases the PostgreSQL connection and
+ * records the statement's outcome in the metrics, once. Not thread-safe: the owner serializes
+ * access (one Avatica connection lock, or one HTTP request).
+ */
+public final class OpenResult implements AutoCloseable {
+
+  private final ResultCursor cursor;
+  private final long limit;
+  private final boolean masked;
+  private final String protocol;
+  private final GatewayMetrics metrics;
+  private long delivered;
+  private long lastUsedNanos;
+  private boolean closed;
+
+  /**
+   * @param limit the most rows to hand out (a client's max rows); Long.MAX_VALUE for none
+   * @param masked whether a result column goes through a mask (for the rows-masked metric)
+   */
+  public OpenResult(ResultCursor cursor, long limit, boolean masked, String protocol,
+      GatewayMetrics metrics) {
+    this.cursor = requireNonNull(cursor, "cursor is null");
+    this.protocol = requireNonNull(protocol, "protocol is null");
+    this.metrics = requireNonNull(metrics, "metrics is null");
+    this.limit = limit <= 0 ? Long.MAX_VALUE : limit;
+    this.masked = masked;
+    this.lastUsedNanos = System.nanoTime();
+  }
+
+  /**
+   * Hands up to {@code max} rows to {@code sink}; returns true when the result is finished (and
+   * then it is closed). An engine failure closes the result and is rethrown.
+   */
+  public boolean read(int max, Consumer<Object[]> sink) {
+    if (closed) {
+      return true;
+    }
+    lastUsedNanos = System.nanoTime();
+    int taken = 0;
+    try {
+      while (taken < max) {
+        if (delivered >= limit || !cursor.next()) {
+          close();
+          return true;
+        }
+        sink.accept(cursor.row());
+        delivered++;
+        taken++;
+      }
+    } catch (EngineException e) {
+      fail(e.code());
+      throw e;
+    } catch (RuntimeException e) {
+      fail("INTERNAL_ERROR");
+      throw e;
+    }
+    return false;
+  }
+
+  /** Whether more rows may follow: neither finished nor at the limit. */
+  public boolean limitReached() {
+    return delivered >= limit;
+  }
+
+  /** Rows handed out so far. */
+  public long delivered() {
+    return delivered;
+  }
+
+  /** {@link System#nanoTime()} of the last read. */
+  public long lastUsedNanos() {
+    return lastUsedNanos;
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Ends the result normally (read to the end, or the client closed it). */
+  @Override
+  public void close() {
+    end("success");
+  }
+
+  /** Ends the result after a failure with this code. */
+  public void fail(String code) {
+    end(code);
+  }
+
+  private void end(String outcome) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      cursor.close();
+    } finally {
+      metrics.statement(protocol, outcome);
+      metrics.rows(delivered, masked);
+    }
+  }
+}
