@@ -1,0 +1,331 @@
+package dev.pangate.endpoint;
+
+import dev.pangate.endpoint.auth.AgentSecrets;
+import dev.pangate.endpoint.config.ConfigLoader;
+import dev.pangate.endpoint.config.GatewayConfig;
+import dev.pangate.endpoint.server.PangateServer;
+import dev.pangate.engine.demo.DemoDatabase;
+import dev.pangate.engine.demo.DemoSize;
+import dev.pangate.engine.gateway.GatewayFixture;
+import dev.pangate.masking.keys.KeysetGenerator;
+import dev.pangate.testing.TestDatabase;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A running gateway for endpoint tests, started the way {@code pangate serve} starts it: a
+ * configuration file read by {@link ConfigLoader}, the SMALL demo database in a fresh test
+ * database, a least-privilege login, fresh development keys, the demo policy and agent secrets in
+ * a temporary directory, on a free loopback port.
+ */
+public final class EndpointFixture implements AutoCloseable {
+
+  /** The demo agents, and an operator listed in {@code admins}. */
+  public static final List<String> AGENTS = List.of("support-bot", "fraud-analyst", "migration-bot",
+      "security-officer");
+  public static final String ADMIN = "ops";
+
+  private final TestDatabase database;
+  private final Path directory;
+  private final String role;
+  private final Map<String, String> secrets;
+  private final Set<String> allPans;
+  private final PangateServer server;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  private EndpointFixture(Builder builder) throws Exception {
+    this.database = builder.database;
+    this.role = "pgw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    String password = UUID.randomUUID().toString();
+    try (Connection admin = database.connect()) {
+      DemoDatabase.create(admin, builder.size, GatewayFixture.SEED, true, line -> { });
+      for (String sql : builder.setup) {
+        try (Statement statement = admin.createStatement()) {
+          statement.execute(sql);
+        }
+      }
+      DemoDatabase.createGatewayRole(admin, role, password);
+      this.allPans = DemoDatabase.allPans(admin);
+    }
+    directory = Files.createTempDirectory("pangate-endpoint-test");
+    Files.writeString(directory.resolve("db-password"), password);
+    Files.writeString(directory.resolve("policy.yaml"), builder.policy);
+    KeysetGenerator.write(directory.resolve("keys"), KeysetGenerator.GATEWAY_KINDS, Optional.empty(), true);
+    Map<String, String> issued = new LinkedHashMap<>();
+    SecureRandom random = new SecureRandom();
+    List<String> identities = new ArrayList<>(AGENTS);
+    identities.add(ADMIN);
+    identities.addAll(builder.extraIdentities);
+    for (String identity : identities) {
+      // Fewer PBKDF2 iterations than production keep the suite quick; the format is the same.
+      issued.put(identity, AgentSecrets.issue(directory.resolve("agents.secrets"), identity, true,
+          20_000, random));
+    }
+    this.secrets = Map.copyOf(issued);
+    Path configFile = directory.resolve("pangate.yaml");
+    Files.writeString(configFile, configuration(builder), StandardCharsets.UTF_8);
+    GatewayConfig config = ConfigLoader.load(configFile, builder.environment);
+    this.server = PangateServer.start(config);
+  }
+
+  private String configuration(Builder builder) {
+    return String.join("\n",
+        "postgres:",
+        "  url: " + database.url(),
+        "  user: " + role,
+        "  password_file: db-password",
+        "  schemas: [payments]",
+        "  fetch_size: " + builder.fetchSize,
+        "policy: policy.yaml",
+        "keys:",
+        "  files:",
+        "    tokenization: keys/tokenization.json",
+        "    hashing: keys/hashing.json",
+        "    audit-signing: keys/audit-signing.json",
+        "  cleartext_for_demo: true",
+        "audit:",
+        "  node: test",
+        "  file:",
+        "    directory: audit",
+        "    durability: fsync_periodic",
+        "listen:",
+        "  address: 127.0.0.1",
+        "  port: 0",
+        "auth:",
+        "  secrets_file: agents.secrets",
+        builder.auth,
+        "admins: [" + ADMIN + "]",
+        "limits:",
+        builder.limits,
+        "");
+  }
+
+  public static Builder builder(TestDatabase database) {
+    return new Builder(database);
+  }
+
+  /** The demo policy on the SMALL demo database, default limits. */
+  public static EndpointFixture demo(TestDatabase database) throws Exception {
+    return builder(database).start();
+  }
+
+  /** Settings for a fixture. */
+  public static final class Builder {
+    private final TestDatabase database;
+    private String policy;
+    private String limits = "  connections_per_agent: 8";
+    private String auth = "  free_failures: 3";
+    private int fetchSize = 1000;
+    private DemoSize size = DemoSize.SMALL;
+    private final List<String> setup = new ArrayList<>();
+    private final List<String> extraIdentities = new ArrayList<>();
+    private Map<String, String> environment = Map.of();
+
+    private Builder(TestDatabase database) {
+      this.database = database;
+      try {
+        this.policy = GatewayFixture.demoPolicy();
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** YAML lines (indented by two) under {@code limits:}. */
+    public Builder limits(String lines) {
+      this.limits = lines;
+      return this;
+    }
+
+    /** YAML lines (indented by two) under {@code auth:}, after {@code secrets_file}. */
+    public Builder auth(String lines) {
+      this.auth = lines;
+      return this;
+    }
+
+    public Builder policy(String yaml) {
+      this.policy = yaml;
+      return this;
+    }
+
+    public Builder size(DemoSize size) {
+      this.size = size;
+      return this;
+    }
+
+    public Builder fetchSize(int rows) {
+      this.fetchSize = rows;
+      return this;
+    }
+
+    /** SQL run as administrator after the demo data is loaded, before the gateway starts. */
+    public Builder setup(String sql) {
+      this.setup.add(sql);
+      return this;
+    }
+
+    /** An identity with a secret but not necessarily in the policy. */
+    public Builder identity(String identity) {
+      this.extraIdentities.add(identity);
+      return this;
+    }
+
+    public Builder environment(Map<String, String> environment) {
+      this.environment = environment;
+      return this;
+    }
+
+    public EndpointFixture start() throws Exception {
+      return new EndpointFixture(this);
+    }
+  }
+
+  public PangateServer server() {
+    return server;
+  }
+
+  public URI baseUri() {
+    return server.baseUri();
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  public TestDatabase database() {
+    return database;
+  }
+
+  /** The gateway's PostgreSQL login. */
+  public String role() {
+    return role;
+  }
+
+  public String secret(String identity) {
+    return secrets.get(identity);
+  }
+
+  /** Every PAN in the demo database. */
+  public Set<String> allPans() {
+    return allPans;
+  }
+
+  /** The JDBC URL an agent uses (protobuf serialization). */
+  public String jdbcUrl(String identity) {
+    return jdbcUrl(identity, secret(identity), "protobuf");
+  }
+
+  public String jdbcUrl(String identity, String secret, String serialization) {
+    String path = serialization.equals("json") ? "/avatica/json" : "";
+    return "jdbc:avatica:remote:url=" + baseUri() + path + ";serialization=" + serialization
+        + ";authentication=BASIC;avatica_user=" + identity + ";avatica_password=" + secret;
+  }
+
+  /** An Avatica JDBC connection as the agent. */
+  public Connection connect(String identity) throws SQLException {
+    return DriverManager.getConnection(jdbcUrl(identity));
+  }
+
+  /** An Avatica JDBC connection with extra connection properties. */
+  public Connection connect(String identity, Properties properties) throws SQLException {
+    return DriverManager.getConnection(jdbcUrl(identity), properties);
+  }
+
+  /** {@code POST /v1/query} as the agent. */
+  public HttpResponse<String> query(String identity, String json) throws IOException, InterruptedException {
+    return post("/v1/query", identity, secret(identity), json);
+  }
+
+  /** A POST with Basic credentials (null identity: none). */
+  public HttpResponse<String> post(String path, String identity, String secret, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(baseUri().resolve(path))
+        .timeout(Duration.ofSeconds(120))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (identity != null) {
+      request.header("Authorization", basic(identity, secret));
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A GET without credentials. */
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(baseUri().resolve(path)).timeout(Duration.ofSeconds(30))
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public static String basic(String identity, String secret) {
+    return "Basic " + Base64.getEncoder().encodeToString((identity + ":" + secret)
+        .getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Everything the audit log wrote so far. */
+  public String auditText() throws IOException {
+    StringBuilder text = new StringBuilder();
+    try (var files = Files.list(directory.resolve("audit"))) {
+      for (Path file : files.sorted().toList()) {
+        text.append(Files.readString(file));
+      }
+    }
+    return text.toString();
+  }
+
+  /**
+   * PostgreSQL sessions of the gateway's login that hold a statement open: running, or idle inside
+   * a transaction (an open cursor).
+   */
+  public int busyPostgresSessions() throws SQLException {
+    try (Connection admin = database.connect();
+        Statement statement = admin.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity"
+            + " WHERE usename = '" + role + "' AND state IN ('active', 'idle in transaction')")) {
+      rows.next();
+      return rows.getInt(1);
+    }
+  }
+
+  /** Waits (up to the timeout) until the condition holds; returns whether it did. */
+  public static boolean eventually(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return condition.getAsBoolean();
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.close();
+    try (Connection admin = database.connect(); Statement statement = admin.createStatement()) {
+      statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
+      statement.execute("DROP OWNED BY " + role);
+      statement.execute("DROP ROLE IF EXISTS " + role);
+    }
+  }
+}
