@@ -105,7 +105,7 @@ public final class Exchange {
     if (response.isCommitted()) {
       return; // streaming already started; the route ends its document itself
     }
-    response.reset();
+    response.resetBuffer(); // drop any partial body, keep headers such as Allow
     Map<String, Object> error = new LinkedHashMap<>();
     error.put("code", code);
     error.put("message", message);
