@@ -22,9 +22,13 @@ public final class Pans {
     while (m.find()) {
       for (int length = 12; length <= m.group().length(); length++) {
         for (int start = 0; start + length <= m.group().length(); start++) {
-          if (pans.contains(m.group().substring(start, start + length))) {
+          String candidate = m.group().substring(start, start + length);
+          if (pans.contains(candidate)) {
+            int at = m.start() + start;
+            String context = text.substring(Math.max(0, at - 80), Math.min(text.length(), at + length + 40))
+                .replace(candidate, "<PAN>");
             fail(where + " contains a PAN of the demo database (" + length + " digits at offset "
-                + (m.start() + start) + ")");
+                + at + "): ..." + context + "...");
           }
         }
       }
