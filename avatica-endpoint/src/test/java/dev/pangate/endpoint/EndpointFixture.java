@@ -114,6 +114,7 @@ public final class EndpointFixture implements AutoCloseable {
         "listen:",
         "  address: 127.0.0.1",
         "  port: 0",
+        builder.tls,
         "auth:",
         "  secrets_file: agents.secrets",
         builder.auth,
@@ -143,6 +144,7 @@ public final class EndpointFixture implements AutoCloseable {
     private final List<String> setup = new ArrayList<>();
     private final List<String> extraIdentities = new ArrayList<>();
     private Map<String, String> environment = Map.of();
+    private String tls = "";
 
     private Builder(TestDatabase database) {
       this.database = database;
@@ -189,6 +191,12 @@ public final class EndpointFixture implements AutoCloseable {
     /** An identity with a secret but not necessarily in the policy. */
     public Builder identity(String identity) {
       this.extraIdentities.add(identity);
+      return this;
+    }
+
+    /** Serve HTTPS with a PKCS12 keystore whose password is in an environment variable. */
+    public Builder tls(Path keystore, String passwordVariable) {
+      this.tls = "tls:\n  keystore: " + keystore + "\n  password_env: " + passwordVariable;
       return this;
     }
 

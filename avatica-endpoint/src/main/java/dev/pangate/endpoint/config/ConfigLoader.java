@@ -77,13 +77,14 @@ public final class ConfigLoader {
           + inSection(e) + "; the keys allowed there are " + known(e.getKnownPropertyIds())
           + " (docs/gateway.md describes each).");
     } catch (JsonMappingException e) {
+      if (syntax(e)) {
+        throw invalidYaml(e.getLocation());
+      }
       throw new ConfigException(where(e.getLocation()) + "the value of '" + path(e)
           + "' has the wrong kind (a number, text, list or section was expected there;"
           + " see docs/gateway.md).");
     } catch (JsonProcessingException e) {
-      // The parser's own message may quote the line, which could hold a password: say only where.
-      throw new ConfigException(where(e.getLocation()) + "this is not valid YAML; check the"
-          + " indentation and quoting around this place.");
+      throw invalidYaml(e.getLocation());
     }
     if (raw == null) {
       throw new ConfigException(file + " is empty; see docs/gateway.md for an example configuration.");
@@ -333,11 +334,28 @@ public final class ConfigLoader {
     return new ConfigException(file + ": " + message + ".");
   }
 
+  /** The parser's own message may quote the line, which could hold a password: say only where. */
+  private ConfigException invalidYaml(JsonLocation location) {
+    return new ConfigException(where(location) + "this is not valid YAML; check the indentation"
+        + " and quoting around this place.");
+  }
+
+  /** Whether a binding failure is really the YAML parser failing underneath. */
+  private static boolean syntax(Throwable e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof com.fasterxml.jackson.core.exc.StreamReadException
+          || t.getClass().getName().startsWith("org.yaml.snakeyaml")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private String where(JsonLocation location) {
     if (location == null || location.getLineNr() < 1) {
       return file + ": ";
     }
-    return file + " line " + location.getLineNr() + ", column " + location.getColumnNr() + ": ";
+    return file + " line " + location.getLineNr() + ": ";
   }
 
   private static String path(JsonMappingException e) {

@@ -1,0 +1,114 @@
+package dev.pangate.endpoint.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pangate.endpoint.auth.AgentSecrets;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The pangate command line: usage errors, agent secrets, keys, policy checks, bad configuration. */
+class CliTest {
+
+  private record Run(int status, String out, String err) {}
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = Pangate.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void usageErrorsExitWithTwo() {
+    Run none = run();
+    assertEquals(2, none.status());
+    assertTrue(none.err().contains("usage: pangate"));
+    assertEquals(2, run("launch").status());
+    Run unknownOption = run("serve", "--confg", "x.yaml");
+    assertEquals(2, unknownOption.status());
+    assertTrue(unknownOption.err().contains("unknown option --confg"));
+    assertEquals(2, run("serve").status(), "--config is required");
+    assertEquals(0, run("help").status());
+  }
+
+  @Test
+  void agentsAddPrintsTheSecretOnceAndStoresOnlyItsHash() throws Exception {
+    Path secrets = Files.createTempDirectory("cli").resolve("agents.secrets");
+    Run added = run("agents", "add", "report-bot", "--secrets", secrets.toString());
+    assertEquals(0, added.status(), added.err());
+    String secret = added.out().strip();
+    assertTrue(secret.matches("[A-Za-z0-9_-]{43}"), "stdout is the secret alone: " + added.out());
+    assertTrue(added.err().contains("shown only this once"));
+    String stored = Files.readString(secrets);
+    assertFalse(stored.contains(secret));
+    assertTrue(AgentSecrets.load(secrets).hash("report-bot").orElseThrow().matches(secret));
+
+    Run again = run("agents", "add", "report-bot", "--secrets", secrets.toString());
+    assertEquals(1, again.status());
+    assertTrue(again.err().contains("--replace"));
+    assertEquals(0, run("agents", "add", "report-bot", "--secrets", secrets.toString(), "--replace").status());
+
+    Run listed = run("agents", "list", "--secrets", secrets.toString());
+    assertEquals("report-bot", listed.out().strip());
+    assertEquals(0, run("agents", "remove", "report-bot", "--secrets", secrets.toString()).status());
+    assertEquals("", run("agents", "list", "--secrets", secrets.toString()).out().strip());
+    assertEquals(1, run("agents", "add", "Not Valid", "--secrets", secrets.toString()).status());
+  }
+
+  @Test
+  void keysArePassedToTheKeysetCommand() throws Exception {
+    Path out = Files.createTempDirectory("cli-keys").resolve("keys");
+    Run refused = run("keys", "generate", "--out", out.toString());
+    assertEquals(1, refused.status(), "no KEK and no --cleartext-for-demo");
+    Run generated = run("keys", "generate", "--out", out.toString(), "--cleartext-for-demo");
+    assertEquals(0, generated.status(), generated.err());
+    assertTrue(Files.exists(out.resolve("tokenization.json")));
+    assertTrue(Files.exists(out.resolve("audit-signing.public.json")));
+    assertTrue(generated.err().contains("CLEARTEXT"), "said loudly");
+  }
+
+  @Test
+  void policyCheckValidatesAFile() throws Exception {
+    Path policy = Files.createTempFile("policy", ".yaml");
+    try (var in = CliTest.class.getResourceAsStream("/dev/pangate/masking/demo-policy.yaml")) {
+      Files.write(policy, in.readAllBytes());
+    }
+    Run ok = run("policy", "check", policy.toString());
+    assertEquals(0, ok.status(), ok.err());
+    assertTrue(ok.out().startsWith("OK: 4 agents"));
+    Files.writeString(policy, Files.readString(policy).replace("role: support_agent", "role: nobody"));
+    Run bad = run("policy", "check", policy.toString());
+    assertEquals(1, bad.status());
+    assertTrue(bad.err().contains("nobody"), bad.err());
+  }
+
+  @Test
+  void aBadConfigurationFailsWithAMessageNotAStackTrace() throws Exception {
+    Path config = Files.createTempFile("pangate", ".yaml");
+    Files.writeString(config, "postgres:\n  url: jdbc:postgresql://127.0.0.1:1/none\n  usr: x\n");
+    Run failed = run("serve", "--config", config.toString());
+    assertEquals(1, failed.status());
+    assertTrue(failed.err().contains("unknown key 'usr'"), failed.err());
+    assertFalse(failed.err().contains("\tat "));
+    Run missing = run("serve", "--config", "/nonexistent/pangate.yaml");
+    assertEquals(1, missing.status());
+    assertTrue(missing.err().contains("cannot be read"), missing.err());
+  }
+
+  @Test
+  void sqllineGetsAWidthWhenThereIsNoTerminal() {
+    assertArrayEquals(new String[] {"-u", "x", "--maxWidth=200"},
+        SqllineCommand.withDefaults(new String[] {"-u", "x"}, false));
+    assertArrayEquals(new String[] {"-u", "x"}, SqllineCommand.withDefaults(new String[] {"-u", "x"}, true));
+    assertArrayEquals(new String[] {"--maxWidth=80"},
+        SqllineCommand.withDefaults(new String[] {"--maxWidth=80"}, false));
+  }
+}
