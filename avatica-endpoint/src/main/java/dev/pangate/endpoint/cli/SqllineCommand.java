@@ -16,7 +16,7 @@ final class SqllineCommand {
 
   static int run(String[] args) {
     try {
-      SqlLine.Status status = SqlLine.start(withDefaults(args, System.console() != null), null, true);
+      SqlLine.Status status = new SqlLine().begin(withDefaults(args, System.console() != null), null, true);
       return status == SqlLine.Status.OK ? 0 : 1;
     } catch (IOException e) {
       System.err.println("sqlline failed: " + e.getMessage());

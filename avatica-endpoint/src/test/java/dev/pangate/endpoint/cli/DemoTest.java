@@ -1,0 +1,218 @@
+package dev.pangate.endpoint.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pangate.endpoint.Pans;
+import dev.pangate.engine.demo.DemoDatabase;
+import dev.pangate.testing.PostgresExtension;
+import dev.pangate.testing.TestDatabase;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import sqlline.SqlLine;
+
+/**
+ * {@code pangate demo} from scratch: it creates and seeds the demo database, starts the gateway,
+ * and the JDBC URL, sqlline command and curl command it prints for each agent work as printed,
+ * returning masked data; the audit log it wrote verifies; a second run reuses data and keys and
+ * issues new secrets.
+ */
+@ExtendWith(PostgresExtension.class)
+class DemoTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One agent's printed block. */
+  private record Printed(String jdbc, String sqlline, String query, String curl) {}
+
+  @Test
+  void theDemoRunsAndItsPrintedCommandsWorkAsPrinted(TestDatabase database) throws Exception {
+    String demoDatabase = database.name() + "_demo";
+    String role = "pgd_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    Path directory = Files.createTempDirectory("pangate-demo-test");
+    Map<String, String> environment = new HashMap<>();
+    environment.put("PANGATE_DB_URL", database.url());
+    environment.put("PANGATE_DB_USER", database.user());
+    if (database.password() != null) {
+      environment.put("PANGATE_DB_PASSWORD", database.password());
+    }
+    String[] args = {"--dir", directory.toString(), "--port", "0", "--database", demoDatabase,
+        "--role", role};
+    try {
+      Map<String, Printed> first;
+      Set<String> pans;
+      try (StartedDemoView demo = start(args, environment)) {
+        first = parse(demo.printed);
+        assertEquals(Set.of("support-bot", "fraud-analyst", "migration-bot", "security-officer"),
+            first.keySet());
+        try (Connection admin = DriverManager.getConnection(
+            DemoSetup.withDatabase(database.url(), demoDatabase), database.user(), database.password())) {
+          pans = DemoDatabase.allPans(admin);
+        }
+        for (Map.Entry<String, Printed> agent : first.entrySet()) {
+          checkJdbc(agent.getKey(), agent.getValue(), pans);
+          checkSqlline(agent.getKey(), agent.getValue(), pans);
+          checkCurl(agent.getKey(), agent.getValue(), pans);
+        }
+        assertTrue(demo.printed.contains("policy reload --url"), "the operator's reload command");
+        assertTrue(demo.errors.contains("CLEARTEXT"), "development keys are said loudly");
+      }
+      Run verify = run("audit", "verify", directory.resolve("audit").toString(), "--public-keyset",
+          directory.resolve("keys/audit-signing.public.json").toString());
+      assertEquals(0, verify.status, verify.out + verify.err);
+      assertTrue(verify.out.startsWith("OK"), verify.out);
+
+      try (StartedDemoView again = start(args, environment)) {
+        Map<String, Printed> second = parse(again.printed);
+        assertTrue(again.errors.contains("reusing the demo data"), again.errors);
+        assertTrue(again.errors.contains("reusing the development keys"), again.errors);
+        assertNotEquals(first.get("fraud-analyst").jdbc(), second.get("fraud-analyst").jdbc(),
+            "new secrets each run");
+        checkJdbc("fraud-analyst", second.get("fraud-analyst"), pans);
+        String oldSecret = first.get("fraud-analyst").jdbc().replaceAll(".*avatica_password=", "");
+        String withOldSecret = second.get("fraud-analyst").jdbc().replaceAll("avatica_password=.*",
+            "avatica_password=" + oldSecret);
+        Exception old = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+            () -> DriverManager.getConnection(withOldSecret).close());
+        assertTrue(old.getMessage().contains("401"), "the previous run's secret no longer works");
+      }
+    } finally {
+      try (Connection admin = database.connect(); Statement statement = admin.createStatement()) {
+        statement.execute("DROP DATABASE IF EXISTS " + demoDatabase + " WITH (FORCE)");
+        statement.execute("DROP ROLE IF EXISTS " + role);
+      }
+    }
+  }
+
+  private static StartedDemoView start(String[] args, Map<String, String> environment) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    DemoCommand.Demo demo = DemoCommand.start(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), environment);
+    return new StartedDemoView(demo, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** A running demo and what it printed. */
+  private static final class StartedDemoView implements AutoCloseable {
+    final DemoCommand.Demo demo;
+    final String printed;
+    final String errors;
+
+    StartedDemoView(DemoCommand.Demo demo, String printed, String errors) {
+      this.demo = demo;
+      this.printed = printed;
+      this.errors = errors;
+    }
+
+    @Override
+    public void close() {
+      demo.close();
+    }
+  }
+
+  private static Map<String, Printed> parse(String printed) {
+    Map<String, Printed> agents = new LinkedHashMap<>();
+    Matcher block = Pattern.compile("== ([a-z-]+) \\(role [a-z_]+\\).*\\n"
+        + "  JDBC URL: (\\S+)\\n"
+        + "  sqlline:  (.+)\\n"
+        + "            then: (.+);\\n"
+        + "  curl:     (.+)\\n").matcher(printed);
+    while (block.find()) {
+      agents.put(block.group(1), new Printed(block.group(2), block.group(3), block.group(4), block.group(5)));
+    }
+    return agents;
+  }
+
+  private static void checkJdbc(String agent, Printed printed, Set<String> pans) throws Exception {
+    StringBuilder seen = new StringBuilder();
+    int rows = 0;
+    try (Connection connection = DriverManager.getConnection(printed.jdbc());
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(printed.query())) {
+      while (result.next()) {
+        rows++;
+        for (int i = 1; i <= result.getMetaData().getColumnCount(); i++) {
+          seen.append(result.getString(i)).append('|');
+        }
+      }
+    }
+    assertTrue(rows > 0, agent + "'s printed query returns rows");
+    if (printed.query().contains(" pan")) {
+      assertTrue(seen.toString().matches("(?s).*\\d{6}.*"), agent + " sees a PAN-shaped value");
+    }
+    Pans.assertNoPan(agent + "'s JDBC result", seen.toString(), pans);
+  }
+
+  private static void checkSqlline(String agent, Printed printed, Set<String> pans) throws Exception {
+    List<String> words = shellWords(printed.sqlline());
+    int at = words.indexOf("sqlline");
+    assertTrue(at > 0, printed.sqlline());
+    String[] args = SqllineCommand.withDefaults(
+        words.subList(at + 1, words.size()).toArray(String[]::new), false);
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    SqlLine sqlline = new SqlLine();
+    sqlline.setOutputStream(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    sqlline.setErrorStream(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    SqlLine.Status status = sqlline.begin(args, new ByteArrayInputStream((printed.query() + ";\n!quit\n")
+        .getBytes(StandardCharsets.UTF_8)), false);
+    String output = captured.toString(StandardCharsets.UTF_8);
+    assertEquals(SqlLine.Status.OK, status, output);
+    assertTrue(output.contains("row selected") || output.contains("rows selected"), agent + ": " + output);
+    Pans.assertNoPan(agent + "'s sqlline output", output, pans);
+  }
+
+  private static void checkCurl(String agent, Printed printed, Set<String> pans) throws Exception {
+    Process curl = new ProcessBuilder("bash", "-c", printed.curl()).redirectErrorStream(true).start();
+    String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(curl.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, curl.exitValue(), output);
+    JsonNode result = JSON.readTree(output);
+    assertTrue(result.get("rows").size() > 0, agent + ": " + output);
+    assertFalse(result.get("truncated").asBoolean());
+    Pans.assertNoPan(agent + "'s curl output", output, pans);
+  }
+
+  /** Splits a printed command as a POSIX shell would: words, and single-quoted strings. */
+  private static List<String> shellWords(String command) {
+    List<String> words = new ArrayList<>();
+    Matcher m = Pattern.compile("'([^']*)'|(\\S+)").matcher(command);
+    while (m.find()) {
+      words.add(m.group(1) != null ? m.group(1) : m.group(2));
+    }
+    return words;
+  }
+
+  private record Run(int status, String out, String err) {}
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = Pangate.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+}
