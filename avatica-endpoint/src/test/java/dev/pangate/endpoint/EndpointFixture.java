@@ -2,7 +2,6 @@ package dev.pangate.endpoint;
 
 import dev.pangate.endpoint.auth.AgentSecrets;
 import dev.pangate.endpoint.config.ConfigLoader;
-import dev.pangate.endpoint.config.GatewayConfig;
 import dev.pangate.endpoint.server.PangateServer;
 import dev.pangate.engine.demo.DemoDatabase;
 import dev.pangate.engine.demo.DemoSize;
@@ -54,6 +53,9 @@ public final class EndpointFixture implements AutoCloseable {
   private final Map<String, String> secrets;
   private final Set<String> allPans;
   private final PangateServer server;
+  private final Process child;
+  private final Path childLog;
+  private final URI childUri;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   private EndpointFixture(Builder builder) throws Exception {
@@ -86,12 +88,54 @@ public final class EndpointFixture implements AutoCloseable {
     }
     this.secrets = Map.copyOf(issued);
     Path configFile = directory.resolve("pangate.yaml");
-    Files.writeString(configFile, configuration(builder), StandardCharsets.UTF_8);
-    GatewayConfig config = ConfigLoader.load(configFile, builder.environment);
-    this.server = PangateServer.start(config);
+    int port = builder.childJvm == null ? 0 : freePort();
+    Files.writeString(configFile, configuration(builder, port), StandardCharsets.UTF_8);
+    if (builder.childJvm == null) {
+      this.server = PangateServer.start(ConfigLoader.load(configFile, builder.environment));
+      this.child = null;
+      this.childLog = null;
+      this.childUri = null;
+    } else {
+      this.server = null;
+      this.childLog = directory.resolve("gateway.log");
+      this.childUri = URI.create("http://127.0.0.1:" + port);
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(builder.childJvm);
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+          "dev.pangate.endpoint.cli.Pangate", "serve", "--config", configFile.toString()));
+      this.child = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(childLog.toFile()).start();
+      if (!eventually(Duration.ofSeconds(120), this::childReady)) {
+        child.destroyForcibly();
+        throw new IllegalStateException("the gateway in a child JVM did not start:\n"
+            + Files.readString(childLog));
+      }
+    }
   }
 
-  private String configuration(Builder builder) {
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private boolean childReady() {
+    if (!child.isAlive()) {
+      return true; // reported by the caller from the log
+    }
+    try {
+      return get("/healthz").statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private String configuration(Builder builder, int port) {
     return String.join("\n",
         "postgres:",
         "  url: " + database.url(),
@@ -113,7 +157,7 @@ public final class EndpointFixture implements AutoCloseable {
         "    durability: fsync_periodic",
         "listen:",
         "  address: 127.0.0.1",
-        "  port: 0",
+        "  port: " + port,
         builder.tls,
         "auth:",
         "  secrets_file: agents.secrets",
@@ -145,6 +189,7 @@ public final class EndpointFixture implements AutoCloseable {
     private final List<String> extraIdentities = new ArrayList<>();
     private Map<String, String> environment = Map.of();
     private String tls = "";
+    private List<String> childJvm;
 
     private Builder(TestDatabase database) {
       this.database = database;
@@ -194,6 +239,15 @@ public final class EndpointFixture implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Runs the gateway as {@code pangate serve} in a child JVM with these JVM options (e.g. a
+     * small {@code -Xmx}), its output going to {@link #childLog()}.
+     */
+    public Builder inChildJvm(String... jvmOptions) {
+      this.childJvm = List.of(jvmOptions);
+      return this;
+    }
+
     /** Serve HTTPS with a PKCS12 keystore whose password is in an environment variable. */
     public Builder tls(Path keystore, String passwordVariable) {
       this.tls = "tls:\n  keystore: " + keystore + "\n  password_env: " + passwordVariable;
@@ -210,12 +264,23 @@ public final class EndpointFixture implements AutoCloseable {
     }
   }
 
+  /** The in-process server (null when the gateway runs in a child JVM). */
   public PangateServer server() {
     return server;
   }
 
   public URI baseUri() {
-    return server.baseUri();
+    return server != null ? server.baseUri() : childUri;
+  }
+
+  /** The child JVM running the gateway (null when in process). */
+  public Process child() {
+    return child;
+  }
+
+  /** Everything the child gateway printed (its log). */
+  public String childLog() throws IOException {
+    return Files.readString(childLog);
   }
 
   public Path directory() {
@@ -329,7 +394,14 @@ public final class EndpointFixture implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    server.close();
+    if (server != null) {
+      server.close();
+    } else {
+      child.destroy(); // SIGTERM: the shutdown hook closes results and seals the audit log
+      if (!child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        child.destroyForcibly();
+      }
+    }
     try (Connection admin = database.connect(); Statement statement = admin.createStatement()) {
       statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
       statement.execute("DROP OWNED BY " + role);
