@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.remote.JsonService;
 import org.apache.calcite.avatica.remote.LocalService;
@@ -38,6 +40,7 @@ public final class AvaticaService implements AutoCloseable {
   public record Reply(int status, byte[] body) {}
 
   private final ConnectionRegistry connections;
+  private final ExecutorService readAhead;
   private final LocalService service;
   private final ProtobufTranslation protobuf = new ProtobufTranslationImpl();
   private volatile Service.RpcMetadataResponse serverAddress = new Service.RpcMetadataResponse("pangate");
@@ -47,7 +50,13 @@ public final class AvaticaService implements AutoCloseable {
     requireNonNull(gateway, "gateway is null");
     String defaultSchema = gateway.engine().catalog().config().schemas().get(0);
     this.connections = new ConnectionRegistry(gateway, limits, audit, defaultSchema);
-    this.service = new LocalService(new GatewayMeta(connections, metrics, limits));
+    this.readAhead = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+        runnable -> {
+          Thread thread = new Thread(runnable, "pangate-read-ahead");
+          thread.setDaemon(true);
+          return thread;
+        });
+    this.service = new LocalService(new GatewayMeta(connections, metrics, limits, readAhead));
     this.service.setRpcMetadata(serverAddress);
     metrics.gauge("pangate_avatica_connections", "Open Avatica (JDBC) connections.", connections::size);
     metrics.gauge("pangate_open_results", "Results open for Avatica clients (each holds a PostgreSQL connection).",
@@ -71,7 +80,13 @@ public final class AvaticaService implements AutoCloseable {
           + " serialization=protobuf, or POST to /avatica/json for JSON."));
     }
     try {
-      return new Reply(200, protobuf.serializeResponse(RequestDispatch.apply(service, request)));
+      Service.Response response = RequestDispatch.apply(service, request);
+      if (response instanceof Service.FetchResponse fetch && fetch.frame != null
+          && !fetch.missingStatement && !fetch.missingResults
+          && ProtobufFrames.encodable(fetch.frame.rows)) {
+        return new Reply(200, ProtobufFrames.fetchResponse(fetch.frame, serverAddress.serverAddress));
+      }
+      return new Reply(200, protobuf.serializeResponse(response));
     } catch (RuntimeException e) {
       return protobufError(500, e);
     } catch (IOException e) {
@@ -174,5 +189,6 @@ public final class AvaticaService implements AutoCloseable {
   @Override
   public void close() {
     connections.close();
+    readAhead.shutdownNow();
   }
 }

@@ -2,7 +2,6 @@ package dev.pangate.endpoint.avatica;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.pangate.endpoint.config.Durations;
 import dev.pangate.endpoint.config.GatewayConfig;
 import dev.pangate.endpoint.metrics.GatewayMetrics;
 import dev.pangate.endpoint.session.ClientRequest;
@@ -24,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
 import java.util.TreeSet;
-import java.util.function.UnaryOperator;
+import java.util.concurrent.Executor;
 import org.apache.calcite.avatica.ConnectionPropertiesImpl;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.MetaImpl;
@@ -52,11 +51,17 @@ public final class GatewayMeta implements Meta {
   private final ConnectionRegistry connections;
   private final GatewayMetrics metrics;
   private final GatewayConfig.Limits limits;
+  private final Executor readAhead;
 
-  GatewayMeta(ConnectionRegistry connections, GatewayMetrics metrics, GatewayConfig.Limits limits) {
+  /**
+   * @param readAhead runs the reading of the next frame while the client decodes the current one
+   */
+  GatewayMeta(ConnectionRegistry connections, GatewayMetrics metrics, GatewayConfig.Limits limits,
+      Executor readAhead) {
     this.connections = requireNonNull(connections, "connections is null");
     this.metrics = requireNonNull(metrics, "metrics is null");
     this.limits = requireNonNull(limits, "limits is null");
+    this.readAhead = requireNonNull(readAhead, "readAhead is null");
   }
 
   private static ClientRequest caller() {
@@ -241,10 +246,10 @@ public final class GatewayMeta implements Meta {
       metrics.latency(System.nanoTime() - started);
       return new ExecuteResult(List.of(MetaResultSet.count(connection.id, statement.id, updated)));
     }
-    OpenResult result = new OpenResult(cursor, statement.maxRowCount,
-        !query.facts().masks().isEmpty(), protocol, metrics);
-    statement.result = result;
-    Frame first = frame(statement, 0, maxRowsInFirstFrame);
+    statement.open(new OpenResult(cursor, statement.maxRowCount,
+        !query.facts().masks().isEmpty(), protocol, metrics));
+    Frame first = statement.frame(0, frameRows(maxRowsInFirstFrame), null,
+        limits.resultIdleTimeout());
     metrics.latency(System.nanoTime() - started);
     return new ExecuteResult(List.of(MetaResultSet.create(connection.id, statement.id, false,
         statement.signature, first)));
@@ -253,44 +258,13 @@ public final class GatewayMeta implements Meta {
   @Override
   public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
       throws NoSuchStatementException, MissingResultsException {
-    return withStatement(h, (connection, statement) -> {
-      if (statement.result == null) {
-        if (statement.resultExpired) {
-          throw new GatewayRequestException("RESULT_EXPIRED", 410, "This result was closed after "
-              + Durations.format(connections.resultIdleTimeout()) + " without a fetch, to release"
-              + " its PostgreSQL connection; run the statement again.");
-        }
-        return new Frame(offset, true, List.of());
-      }
-      return frame(statement, offset, fetchMaxRowCount);
-    });
+    return withStatement(h, (connection, statement) -> statement.frame(offset,
+        frameRows(fetchMaxRowCount), readAhead, limits.resultIdleTimeout()));
   }
 
-  private Frame frame(StatementState statement, long offset, int requested) {
-    OpenResult result = statement.result;
-    if (offset != result.delivered()) {
-      throw new GatewayRequestException("FETCH_OFFSET", 400, "Results are read forward only: the"
-          + " next row is " + result.delivered() + " but offset " + offset + " was asked for.");
-    }
-    int max = requested <= 0 ? DEFAULT_FRAME_ROWS : Math.min(requested, limits.maxFrameRows());
-    List<Object> rows = new ArrayList<>(Math.min(max, 1024));
-    List<UnaryOperator<Object>> wire = statement.wire;
-    boolean done;
-    try {
-      done = result.read(max, row -> {
-        for (int i = 0; i < row.length; i++) {
-          row[i] = wire.get(i).apply(row[i]);
-        }
-        rows.add(row);
-      });
-    } catch (RuntimeException e) {
-      statement.result = null;
-      throw e;
-    }
-    if (done) {
-      statement.result = null;
-    }
-    return new Frame(offset, done, rows);
+  /** Rows per frame: what the client asks for, capped; its default when it does not say. */
+  private int frameRows(int requested) {
+    return requested <= 0 ? DEFAULT_FRAME_ROWS : Math.min(requested, limits.maxFrameRows());
   }
 
   @Override

@@ -1,16 +1,31 @@
 package dev.pangate.endpoint.avatica;
 
-import dev.pangate.engine.gateway.PreparedQuery;
+import dev.pangate.endpoint.config.Durations;
+import dev.pangate.endpoint.session.GatewayRequestException;
 import dev.pangate.endpoint.session.OpenResult;
+import dev.pangate.engine.gateway.PreparedQuery;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
 import org.apache.calcite.avatica.Meta;
 
 /**
- * One Avatica statement of a connection: what was prepared on it (if anything) and its open
- * result. Guarded by the connection's lock.
+ * One Avatica statement of a connection: what was prepared on it (if anything), its open result,
+ * and the next frame of that result read ahead. Fields are guarded by the connection's lock; the
+ * read-ahead runs on another thread and touches only the {@link OpenResult}, whose reads and close
+ * are synchronized.
+ *
+ * <p>Reading ahead overlaps the gateway's work on frame N+1 (PostgreSQL, masks, conversion) with
+ * the client's decoding of frame N, instead of each waiting for the other.
  */
 final class StatementState {
+
+  /** A frame's rows as they go on the wire, and whether the result ended with them. */
+  private record Rows(List<Object> rows, boolean done) {}
 
   final int id;
   PreparedQuery prepared;
@@ -20,6 +35,10 @@ final class StatementState {
   volatile OpenResult result;
   /** Set when the result was closed for being idle: a later fetch says so instead of "done". */
   boolean resultExpired;
+  /** The offset the client asks for next (rows already sent to it). */
+  private long sent;
+  private CompletableFuture<Rows> ahead;
+  private long aheadOffset;
 
   StatementState(int id) {
     this.id = id;
@@ -33,11 +52,71 @@ final class StatementState {
     this.wire = AvaticaTypes.wireConverters(query.columns());
   }
 
-  /** Closes the open result, releasing its PostgreSQL connection. */
+  /** Starts a new result on this statement (the previous one is closed). */
+  void open(OpenResult opened) {
+    closeResult();
+    result = opened;
+    sent = 0;
+  }
+
+  /**
+   * The frame at {@code offset} of at most {@code max} rows, then (unless the result ended) the
+   * next frame is read ahead on {@code executor}.
+   */
+  Meta.Frame frame(long offset, int max, Executor executor, Duration resultIdle) {
+    OpenResult open = result;
+    if (open == null) {
+      if (resultExpired) {
+        throw new GatewayRequestException("RESULT_EXPIRED", 410, "This result was closed after "
+            + Durations.format(resultIdle) + " without a fetch, to release its PostgreSQL"
+            + " connection; run the statement again.");
+      }
+      return new Meta.Frame(offset, true, List.of());
+    }
+    if (offset != sent) {
+      throw new GatewayRequestException("FETCH_OFFSET", 400, "Results are read forward only: the"
+          + " next row is " + sent + " but offset " + offset + " was asked for.");
+    }
+    Rows rows;
+    try {
+      rows = ahead != null && aheadOffset == offset ? ahead.join() : read(open, max);
+    } catch (CompletionException e) {
+      result = null;
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    } catch (RuntimeException e) {
+      result = null;
+      throw e;
+    } finally {
+      ahead = null;
+    }
+    sent += rows.rows().size();
+    if (rows.done()) {
+      result = null;
+    } else if (executor != null) {
+      aheadOffset = sent;
+      ahead = CompletableFuture.supplyAsync(() -> read(open, max), executor);
+    }
+    return new Meta.Frame(offset, rows.done(), rows.rows());
+  }
+
+  private Rows read(OpenResult open, int max) {
+    List<Object> rows = new ArrayList<>(Math.min(max, 1024));
+    List<UnaryOperator<Object>> converters = wire;
+    boolean done = open.read(max, row -> {
+      for (int i = 0; i < row.length; i++) {
+        row[i] = converters.get(i).apply(row[i]);
+      }
+      rows.add(row);
+    });
+    return new Rows(rows, done);
+  }
+
+  /** Closes the open result, releasing its PostgreSQL connection (after a read ahead in progress). */
   void closeResult() {
     OpenResult open = result;
     result = null;
     resultExpired = false;
+    ahead = null; // a frame read ahead is dropped; its read finishes before the close below
     if (open != null) {
       open.close();
     }

@@ -11,8 +11,8 @@ import java.util.function.Consumer;
  * A statement's result while a client reads it: the engine's cursor (which holds a PostgreSQL
  * connection), how many rows went out, the row limit, and when it was last read. Rows are handed
  * out in bounded batches, never collected whole. Closing it releases the PostgreSQL connection and
- * records the statement's outcome in the metrics, once. Not thread-safe: the owner serializes
- * access (one Avatica connection lock, or one HTTP request).
+ * records the statement's outcome in the metrics, once. Reading and closing are synchronized, so a
+ * frame read ahead on another thread and a close (idle expiry, the client closing) never overlap.
  */
 public final class OpenResult implements AutoCloseable {
 
@@ -22,7 +22,7 @@ public final class OpenResult implements AutoCloseable {
   private final String protocol;
   private final GatewayMetrics metrics;
   private long delivered;
-  private long lastUsedNanos;
+  private volatile long lastUsedNanos;
   private boolean closed;
 
   /**
@@ -43,7 +43,7 @@ public final class OpenResult implements AutoCloseable {
    * Hands up to {@code max} rows to {@code sink}; returns true when the result is finished (and
    * then it is closed). An engine failure closes the result and is rethrown.
    */
-  public boolean read(int max, Consumer<Object[]> sink) {
+  public synchronized boolean read(int max, Consumer<Object[]> sink) {
     if (closed) {
       return true;
     }
@@ -70,12 +70,12 @@ public final class OpenResult implements AutoCloseable {
   }
 
   /** Whether more rows may follow: neither finished nor at the limit. */
-  public boolean limitReached() {
+  public synchronized boolean limitReached() {
     return delivered >= limit;
   }
 
   /** Rows handed out so far. */
-  public long delivered() {
+  public synchronized long delivered() {
     return delivered;
   }
 
@@ -84,18 +84,18 @@ public final class OpenResult implements AutoCloseable {
     return lastUsedNanos;
   }
 
-  public boolean isClosed() {
+  public synchronized boolean isClosed() {
     return closed;
   }
 
   /** Ends the result normally (read to the end, or the client closed it). */
   @Override
-  public void close() {
+  public synchronized void close() {
     end("success");
   }
 
   /** Ends the result after a failure with this code. */
-  public void fail(String code) {
+  public synchronized void fail(String code) {
     end(code);
   }
 
