@@ -56,7 +56,15 @@ public final class AvaticaService implements AutoCloseable {
           thread.setDaemon(true);
           return thread;
         });
-    this.service = new LocalService(new GatewayMeta(connections, metrics, limits, readAhead));
+    GatewayMeta meta = new GatewayMeta(connections, metrics, limits, readAhead);
+    meta.protobufEncoder(frame -> {
+      try {
+        return ProtobufFrames.fetchResponse(frame, serverAddress.serverAddress);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    this.service = new LocalService(meta);
     this.service.setRpcMetadata(serverAddress);
     metrics.gauge("pangate_avatica_connections", "Open Avatica (JDBC) connections.", connections::size);
     metrics.gauge("pangate_open_results", "Results open for Avatica clients (each holds a PostgreSQL connection).",
@@ -81,6 +89,10 @@ public final class AvaticaService implements AutoCloseable {
     }
     try {
       Service.Response response = RequestDispatch.apply(service, request);
+      if (response instanceof Service.FetchResponse fetch
+          && fetch.frame instanceof StatementState.EncodedFrame encoded) {
+        return new Reply(200, encoded.bytes); // read ahead and encoded while the client was busy
+      }
       if (response instanceof Service.FetchResponse fetch && fetch.frame != null
           && !fetch.missingStatement && !fetch.missingResults
           && ProtobufFrames.encodable(fetch.frame.rows)) {

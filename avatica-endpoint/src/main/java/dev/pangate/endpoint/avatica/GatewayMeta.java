@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.TimeZone;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import org.apache.calcite.avatica.ConnectionPropertiesImpl;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.MetaImpl;
@@ -52,6 +53,7 @@ public final class GatewayMeta implements Meta {
   private final GatewayMetrics metrics;
   private final GatewayConfig.Limits limits;
   private final Executor readAhead;
+  private volatile Function<Frame, byte[]> protobufEncoder;
 
   /**
    * @param readAhead runs the reading of the next frame while the client decodes the current one
@@ -249,7 +251,7 @@ public final class GatewayMeta implements Meta {
     statement.open(new OpenResult(cursor, statement.maxRowCount,
         !query.facts().masks().isEmpty(), protocol, metrics));
     Frame first = statement.frame(0, frameRows(maxRowsInFirstFrame), null,
-        limits.resultIdleTimeout());
+        limits.resultIdleTimeout(), null);
     metrics.latency(System.nanoTime() - started);
     return new ExecuteResult(List.of(MetaResultSet.create(connection.id, statement.id, false,
         statement.signature, first)));
@@ -258,8 +260,18 @@ public final class GatewayMeta implements Meta {
   @Override
   public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
       throws NoSuchStatementException, MissingResultsException {
+    Function<Frame, byte[]> encoder = caller().protocol().equals("avatica-protobuf") ? encoder() : null;
     return withStatement(h, (connection, statement) -> statement.frame(offset,
-        frameRows(fetchMaxRowCount), readAhead, limits.resultIdleTimeout()));
+        frameRows(fetchMaxRowCount), readAhead, limits.resultIdleTimeout(), encoder));
+  }
+
+  /** Sets how frames read ahead for protobuf clients are encoded (the server address is known late). */
+  void protobufEncoder(Function<Frame, byte[]> encoder) {
+    this.protobufEncoder = encoder;
+  }
+
+  private Function<Frame, byte[]> encoder() {
+    return protobufEncoder;
   }
 
   /** Rows per frame: what the client asks for, capped; its default when it does not say. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.calcite.avatica.Meta;
 
@@ -27,6 +28,22 @@ final class StatementState {
   /** A frame's rows as they go on the wire, and whether the result ended with them. */
   private record Rows(List<Object> rows, boolean done) {}
 
+  /**
+   * A frame read ahead and already encoded for the wire, so that answering the fetch is only
+   * writing bytes.
+   */
+  static final class EncodedFrame extends Meta.Frame {
+    final byte[] bytes;
+
+    EncodedFrame(long offset, boolean done, List<Object> rows, byte[] bytes) {
+      super(offset, done, rows);
+      this.bytes = bytes;
+    }
+  }
+
+  /** What a frame read ahead looks like when it is taken. */
+  private record Ahead(Rows rows, byte[] encoded) {}
+
   final int id;
   PreparedQuery prepared;
   Meta.Signature signature;
@@ -37,7 +54,7 @@ final class StatementState {
   boolean resultExpired;
   /** The offset the client asks for next (rows already sent to it). */
   private long sent;
-  private CompletableFuture<Rows> ahead;
+  private CompletableFuture<Ahead> ahead;
   private long aheadOffset;
 
   StatementState(int id) {
@@ -61,9 +78,10 @@ final class StatementState {
 
   /**
    * The frame at {@code offset} of at most {@code max} rows, then (unless the result ended) the
-   * next frame is read ahead on {@code executor}.
+   * next frame is read ahead on {@code executor} and, when an encoder is given, encoded there too.
    */
-  Meta.Frame frame(long offset, int max, Executor executor, Duration resultIdle) {
+  Meta.Frame frame(long offset, int max, Executor executor, Duration resultIdle,
+      Function<Meta.Frame, byte[]> encoder) {
     OpenResult open = result;
     if (open == null) {
       if (resultExpired) {
@@ -78,8 +96,15 @@ final class StatementState {
           + " next row is " + sent + " but offset " + offset + " was asked for.");
     }
     Rows rows;
+    byte[] encoded = null;
     try {
-      rows = ahead != null && aheadOffset == offset ? ahead.join() : read(open, max);
+      if (ahead != null && aheadOffset == offset) {
+        Ahead taken = ahead.join();
+        rows = taken.rows();
+        encoded = taken.encoded();
+      } else {
+        rows = read(open, max);
+      }
     } catch (CompletionException e) {
       result = null;
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
@@ -93,10 +118,17 @@ final class StatementState {
     if (rows.done()) {
       result = null;
     } else if (executor != null) {
-      aheadOffset = sent;
-      ahead = CompletableFuture.supplyAsync(() -> read(open, max), executor);
+      long next = sent;
+      aheadOffset = next;
+      ahead = CompletableFuture.supplyAsync(() -> {
+        Rows read = read(open, max);
+        byte[] bytes = encoder == null ? null
+            : encoder.apply(new Meta.Frame(next, read.done(), read.rows()));
+        return new Ahead(read, bytes);
+      }, executor);
     }
-    return new Meta.Frame(offset, rows.done(), rows.rows());
+    return encoded == null ? new Meta.Frame(offset, rows.done(), rows.rows())
+        : new EncodedFrame(offset, rows.done(), rows.rows(), encoded);
   }
 
   private Rows read(OpenResult open, int max) {

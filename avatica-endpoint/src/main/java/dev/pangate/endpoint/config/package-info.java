@@ -1,0 +1,2 @@
+/** The gateway's configuration file: its format, checks and error messages. */
+package dev.pangate.endpoint.config;

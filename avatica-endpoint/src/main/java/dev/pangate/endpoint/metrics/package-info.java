@@ -1,0 +1,2 @@
+/** Counters and gauges in the Prometheus text format. */
+package dev.pangate.endpoint.metrics;

@@ -1,0 +1,2 @@
+/** A running gateway assembled from its configuration. */
+package dev.pangate.endpoint.server;
