@@ -81,8 +81,7 @@ public final class QueryExecutor {
       int index = order.get(i);
       Object value = index < own
           ? parameters.get(index)
-          : plan.derivedParameters().get(index - own).compute(parameters.get(
-              plan.derivedParameters().get(index - own).source()));
+          : plan.derivedParameters().get(index - own).compute(parameters);
       statement.setObject(i + 1, value);
     }
   }

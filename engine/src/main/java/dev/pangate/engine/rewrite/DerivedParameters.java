@@ -16,19 +16,26 @@ import org.apache.calcite.rex.RexNode;
 public final class DerivedParameters {
 
   /**
-   * One derived parameter.
+   * One derived parameter: the raw value behind a token, from a caller's parameter or from a
+   * literal of the statement. A literal's raw value is bound at execution, not written into the
+   * SQL or the plan, so neither the audit log's pushed SQL nor EXPLAIN shows it.
    *
-   * @param source the caller's parameter it is computed from
+   * @param source the caller's parameter it is computed from, or -1 for a literal
+   * @param literal the token literal when {@code source} is -1
    * @param mask the mask whose inverse computes it
    */
-  public record Derived(int source, MaskOperator mask) {
+  public record Derived(int source, Object literal, MaskOperator mask) {
     public Derived {
       requireNonNull(mask, "mask is null");
+      if (source < 0 && literal == null) {
+        throw new IllegalArgumentException("a derived parameter comes from a parameter or a literal");
+      }
     }
 
-    /** The raw value for a bound token; NULL (matching nothing) when it cannot be a token. */
-    public Object compute(Object callerValue) {
-      return mask.unmask(callerValue).orElse(null);
+    /** The raw value for the statement's parameters; NULL (matching nothing) when not a token. */
+    public Object compute(List<?> parameters) {
+      Object token = source < 0 ? literal : parameters.get(source);
+      return mask.unmask(token).orElse(null);
     }
   }
 
@@ -41,7 +48,13 @@ public final class DerivedParameters {
 
   RexNode derive(RexDynamicParam source, MaskOperator mask, RexBuilder rexBuilder) {
     int index = statementParameters + derived.size();
-    derived.add(new Derived(source.getIndex(), mask));
+    derived.add(new Derived(source.getIndex(), null, mask));
+    return rexBuilder.makeDynamicParam(mask.rawType(), index);
+  }
+
+  RexNode deriveFromLiteral(Object token, MaskOperator mask, RexBuilder rexBuilder) {
+    int index = statementParameters + derived.size();
+    derived.add(new Derived(-1, token, mask));
     return rexBuilder.makeDynamicParam(mask.rawType(), index);
   }
 

@@ -637,7 +637,8 @@ final class MaskLifter {
         // Not a value the mask produces for a PAN: only the gateway can tell what matches.
         throw new CannotPushDown("a value that is not a token of " + mask.masking().label());
       }
-      return rexBuilder.makeLiteral(raw.get(), mask.rawType(), true);
+      // Bound at execution: the raw value never appears in the plan or the SQL text.
+      return parameters.deriveFromLiteral(maskedValue, mask, rexBuilder);
     }
 
     private MaskedRef maskedRef(RexNode node) {
