@@ -63,7 +63,7 @@ public final class Gateway implements AutoCloseable {
 
   /** The policy in force, compiled; replaced whole on reload. */
   record PolicyState(long generation, Policy policy, MaskFactory masks, PolicyViews views,
-      PlanCache cache) {}
+      PlanCache<PreparedQuery> cache, PlanCache<java.util.Optional<PreparedQuery>> liftedCache) {}
 
   private Gateway(Engine engine, KeyRing keys, AuditLog audit, GatewayOptions options) {
     this.engine = engine;
@@ -114,7 +114,7 @@ public final class Gateway implements AutoCloseable {
     MaskFactory masks = new MaskFactory(policy, keys);
     PolicyViews views = PolicyViews.build(policy, masks, engine.catalog(), planner, engine.view());
     return new PolicyState(generations.incrementAndGet(), policy, masks, views,
-        new PlanCache(options.planCacheSize()));
+        new PlanCache<>(options.planCacheSize()), new PlanCache<>(options.planCacheSize()));
   }
 
   private static PrivilegeReport inspectPrivileges(PostgresCatalog catalog) {
