@@ -60,6 +60,7 @@ public final class Gateway implements AutoCloseable {
   private final AtomicLong generations = new AtomicLong();
   private final PrivilegeReport privileges;
   private final GatewayOptions options;
+  private final Approvals approvals;
 
   /** The policy in force, compiled; replaced whole on reload. */
   record PolicyState(long generation, Policy policy, MaskFactory masks, PolicyViews views,
@@ -73,6 +74,14 @@ public final class Gateway implements AutoCloseable {
     this.executor = new QueryExecutor(engine.catalog().dataSource(),
         engine.catalog().config().fetchSize());
     this.privileges = inspectPrivileges(engine.catalog());
+    this.approvals = new Approvals(this,
+        new dev.pangate.engine.approval.ApprovalStore(engine.catalog().dataSource()),
+        options.clock(), options.approvalLifetime());
+  }
+
+  /** Just-in-time approval of writes: for the endpoints' approval routes and commands. */
+  public Approvals approvals() {
+    return approvals;
   }
 
   /**

@@ -13,7 +13,12 @@ import dev.pangate.engine.plan.GatewayTable;
 import dev.pangate.engine.plan.OutputColumn;
 import dev.pangate.engine.plan.PlannedStatement;
 import dev.pangate.engine.plan.QueryPlanner;
+import dev.pangate.engine.approval.ApprovalRequest;
+import dev.pangate.engine.exec.QueryExecutor;
 import dev.pangate.engine.policy.PolicyViews;
+import dev.pangate.masking.policy.DmlRule;
+import dev.pangate.masking.policy.TableName;
+import dev.pangate.masking.policy.TablePolicy;
 import dev.pangate.engine.sql.LiteralLifter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,15 +141,11 @@ public final class Session implements AutoCloseable {
     PolicyViews.AgentView view = view();
     PlannedStatement planned = query.planned();
     if (planned.kind().isWrite()) {
-      EngineException refused = new EngineException("WRITE_NOT_ALLOWED",
-          "Role '" + view.role().name() + "' may not change data through pangate ("
-              + planned.kind() + " is refused).");
-      auditRefusal(query.sql(), view, state, refused);
-      throw refused;
+      return executeWrite(query, view, state, query.bind(parameters));
     }
     String statementId = UUID.randomUUID().toString();
     long started = System.nanoTime();
-    gateway.audit(startEvent(statementId, query, view, state, parameters));
+    gateway.audit(startEvent(statementId, query, view, state, query.bind(parameters)));
     if (planned.explain()) {
       ResultCursor explain = explainCursor(query);
       return new AuditedCursor(explain, this, statementId, query, view, started);
@@ -157,6 +158,55 @@ public final class Session implements AutoCloseable {
       throw e;
     }
     return new AuditedCursor(cursor, this, statementId, query, view, started);
+  }
+
+  /**
+   * A write, as the role's rule for the table says: refused ({@code deny}), run ({@code allow}),
+   * or held until a person approves it ({@code approval}), then run once.
+   */
+  private ResultCursor executeWrite(PreparedQuery query, PolicyViews.AgentView view,
+      Gateway.PolicyState state, List<?> parameters) {
+    PlannedStatement planned = query.planned();
+    DmlRule rule = view.role().table(TableName.parse(planned.writeTarget()))
+        .map(TablePolicy::dml).orElse(DmlRule.DENY);
+    if (rule == DmlRule.DENY) {
+      EngineException refused = new EngineException("WRITE_NOT_ALLOWED", "Role '"
+          + view.role().name() + "' may not " + planned.kind() + " " + planned.writeTarget()
+          + " (its rule for the table is dml: deny).");
+      auditRefusal(query.sql(), view, state, refused);
+      throw refused;
+    }
+    ApprovalRequest approval = null;
+    QueryExecutor.TransactionStep step = QueryExecutor.TransactionStep.NONE;
+    if (rule == DmlRule.APPROVAL) {
+      Approvals approvals = gateway.approvals();
+      approval = approvals.approvedOrHold(caller, view.role().name(), query, parameters);
+      step = approvals.consume(approval);
+    }
+    String statementId = UUID.randomUUID().toString();
+    long started = System.nanoTime();
+    AuditEvent start = startEvent(statementId, query, view, state, parameters);
+    gateway.audit(approval == null ? start : withApproval(start, approval.id()));
+    long rows;
+    try {
+      rows = gateway.executor().update(planned, parameters, step);
+    } catch (EngineException e) {
+      end(statementId, query, view, started, 0, Outcome.failure(e.code(), e.getMessage()));
+      throw e;
+    }
+    end(statementId, query, view, started, rows, Outcome.success());
+    if (approval != null) {
+      gateway.approvals().executed(caller, view.role().name(), approval, rows);
+    }
+    return new ListCursor(planned.columns(), List.<Object[]>of(new Object[] {rows}));
+  }
+
+  private static AuditEvent withApproval(AuditEvent event, String approvalId) {
+    return new AuditEvent(event.type(), event.statementId(), event.agent(), event.role(),
+        event.clientAddress(), event.session(), event.driver(), event.tables(), event.columns(),
+        event.masks(), event.rowFilters(), event.sql(), event.logicalPlan(), event.pushedSql(),
+        event.policyDigest(), event.parameters(), approvalId, event.outcome(), event.rows(),
+        event.duration(), event.details());
   }
 
   /** Plans and runs a statement. */
@@ -177,7 +227,7 @@ public final class Session implements AutoCloseable {
         .logicalPlan(query.planText())
         .pushedSql(planned.explain() ? List.of() : planned.pushedSqlList())
         .policyDigest(state.policy().digest())
-        .parameters(query.bind(parameters).stream().map(p -> p == null ? null : String.valueOf(p)).toList())
+        .parameters(parameters.stream().map(p -> p == null ? null : String.valueOf(p)).toList())
         .details(Map.of("kind", planned.explain() ? "EXPLAIN" : planned.kind().name()))
         .build();
   }

@@ -23,9 +23,11 @@ import org.apache.calcite.rel.type.RelDataTypeField;
  *     when the single leaf's rows are the result
  * @param derivedParameters parameters computed from the caller's (raw values behind bound
  *     tokens), numbered after the caller's
+ * @param countRows for a write, a query counting the rows it would change (shown to approvers);
+ *     null for queries
  */
 public record GatewaySplit(RelNode plan, List<Leaf> leaves, RelNode gatewayPlan,
-    List<Derived> derivedParameters) {
+    List<Derived> derivedParameters, RelNode countRows) {
 
   public GatewaySplit {
     requireNonNull(plan, "plan is null");
@@ -70,6 +72,6 @@ public record GatewaySplit(RelNode plan, List<Leaf> leaves, RelNode gatewayPlan,
     List<Object> masks = new ArrayList<>();
     outputs.forEach(o -> masks.add(null));
     return new GatewaySplit(plan, List.of(new Leaf(plan, outputs, plan.getRowType(), masks)), null,
-        List.of());
+        List.of(), null);
   }
 }

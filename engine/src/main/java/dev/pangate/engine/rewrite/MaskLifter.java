@@ -461,6 +461,11 @@ final class MaskLifter {
     }
   }
 
+  /** An expression over columns (raw or masked) rewritten over the raw row, as for filters. */
+  RexNode rewriteOver(RexNode expr, List<Column> columns, RelDataType pushedType) throws CannotPushDown {
+    return rewrite(expr, new Scope(columns, pushedType));
+  }
+
   private RexNode rewrite(RexNode expr, Scope scope) throws CannotPushDown {
     try {
       return expr.accept(new Rewriter(scope));
