@@ -103,7 +103,8 @@ public final class Gateway implements AutoCloseable {
       PolicyState compiled = gateway.compile(loadPolicy(policyFile));
       gateway.checkPrivileges(compiled.policy());
       gateway.state.set(compiled);
-      gateway.auditPolicy(AuditEventType.POLICY_LOAD, compiled.policy(), null);
+      gateway.auditPolicy(AuditEventType.POLICY_LOAD, compiled.policy(),
+          keyIds(compiled.masks()));
       return gateway;
     } catch (RuntimeException e) {
       engine.close();
@@ -199,10 +200,19 @@ public final class Gateway implements AutoCloseable {
       throw e;
     }
     state.set(compiled);
-    auditPolicy(AuditEventType.POLICY_RELOAD, compiled.policy(),
-        Map.of("previous_digest", old.digest(), "requested_by", requestedBy));
+    Map<String, String> details = new java.util.TreeMap<>(keyIds(compiled.masks()));
+    details.put("previous_digest", old.digest());
+    details.put("requested_by", requestedBy);
+    auditPolicy(AuditEventType.POLICY_RELOAD, compiled.policy(), details);
     LOG.info("policy reloaded from {} (sha256:{})", policyFile, compiled.policy().digest());
     return compiled.policy().digest();
+  }
+
+  /** The key id behind each token family, so the log shows which key made which tokens. */
+  private static Map<String, String> keyIds(MaskFactory masks) {
+    Map<String, String> ids = new java.util.TreeMap<>();
+    masks.tokenFamilyKeyIds().forEach((family, id) -> ids.put("token_family." + family + ".key_id", id));
+    return ids;
   }
 
   private void auditPolicy(AuditEventType type, Policy policy, Map<String, String> details) {
