@@ -3,6 +3,7 @@ package dev.pangate.engine.plan;
 import static java.util.Objects.requireNonNull;
 
 import dev.pangate.engine.rewrite.DerivedParameters.Derived;
+import dev.pangate.engine.rewrite.MaskOperator;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.rel.RelNode;
@@ -50,7 +51,7 @@ public record GatewaySplit(RelNode plan, List<Leaf> leaves, RelNode gatewayPlan,
    * @param masks for each produced column, the mask operator applied (null for none), for display
    */
   public record Leaf(RelNode pushed, List<GatewayOutput> outputs,
-      org.apache.calcite.rel.type.RelDataType rowType, List<? extends Object> masks) {
+      org.apache.calcite.rel.type.RelDataType rowType, List<MaskOperator> masks) {
     public Leaf {
       requireNonNull(pushed, "pushed is null");
       outputs = List.copyOf(requireNonNull(outputs, "outputs is null"));
@@ -69,7 +70,7 @@ public record GatewaySplit(RelNode plan, List<Leaf> leaves, RelNode gatewayPlan,
     for (int i = 0; i < fields.size(); i++) {
       outputs.add(GatewayOutput.passThrough(i, fields.get(i).getType()));
     }
-    List<Object> masks = new ArrayList<>();
+    List<MaskOperator> masks = new ArrayList<>();
     outputs.forEach(o -> masks.add(null));
     return new GatewaySplit(plan, List.of(new Leaf(plan, outputs, plan.getRowType(), masks)), null,
         List.of(), null);

@@ -166,7 +166,7 @@ public final class PolicyPlanRewriter implements PlanRewriter {
     for (int i = 0; i < leaf.outputs().size(); i++) {
       GatewayOutput output = leaf.outputs().get(i);
       RexNode ref = rexBuilder.makeInputRef(output.sourceType(), output.source());
-      MaskOperator mask = (MaskOperator) leaf.masks().get(i);
+      MaskOperator mask = leaf.masks().get(i);
       exprs.add(mask == null ? ref : rexBuilder.makeCall(mask.maskedType(), mask, List.of(ref)));
     }
     return LogicalProject.create(leaf.pushed(), ImmutableList.of(), exprs,
