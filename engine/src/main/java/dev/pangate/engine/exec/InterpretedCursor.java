@@ -69,7 +69,7 @@ final class InterpretedCursor extends RowCursor {
       close();
       throw new EngineException("GATEWAY_EVALUATION_FAILED",
           "The gateway could not evaluate this statement over masked values: "
-              + ErrorTranslator.sanitize(e.getMessage()), e);
+              + ErrorTranslator.sanitize(e.getMessage()));
     }
     Object[] internal = rows.current();
     Object[] row = new Object[columns.size()];
