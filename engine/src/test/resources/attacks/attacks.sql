@@ -142,6 +142,22 @@ select count(*) from payments.cards where pan in (?, ?)
 -- truth: select count(*) from payments.cards where card_id in (select card_id from payments.transactions where merchant_id in (1, 2, 3))
 select count(*) from payments.cards where not (pan = ?)
 
+-- name: spaced-numeric-token-parameter
+-- agent: migration-bot
+-- kind: pan
+-- expect: either
+-- feature: parameters
+-- params: {settlement_token_spaced}
+select settlement_id, pan from payments.settlements where pan = ?
+
+-- name: spaced-text-token-literal
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: predicates
+-- check: empty
+select card_id, pan from payments.cards where pan = '0000 0000 0000 0000'
+
 -- ============================================================ casts and their errors
 
 -- name: cast-pan-to-int-error

@@ -140,6 +140,20 @@ class AttackSuiteTest {
         Collectors.groupingBy(Attack::agent, TreeMap::new, Collectors.counting())));
   }
 
+  /** The checks are only worth something if they fire: feed them what must not pass. */
+  @Test
+  @Order(1)
+  void theChecksCatchRawPansAndRowsOutsideTheFilter() throws Exception {
+    List<List<Object>> raw = new ArrayList<>();
+    rawTxnPans.entrySet().stream().limit(5).forEach(e -> raw.add(row(e.getKey(), e.getValue())));
+    assertEquals(5, pans.inspect(new Outcome("raw", List.of("txn_id", "pan"), raw, null)).size(),
+        "raw PANs are found");
+    Outcome everything = Outcome.run(SESSIONS.get("fraud-analyst"),
+        "select txn_id, merchant_id from payments.transactions", List.of());
+    assertFalse(visibility.violations(everything).isEmpty(), "rows of other merchants are noticed");
+    assertTrue(pans.inspect(everything).isEmpty());
+  }
+
   @TestFactory
   @Order(2)
   Stream<DynamicTest> attacks() throws Exception {
@@ -192,9 +206,35 @@ class AttackSuiteTest {
         "country", "created_at"), names);
   }
 
-  /** Everything the attacks did is in the audit log, and no real PAN is. */
+  /**
+   * Statements too large to keep in the attack file: a long OR chain and a long concatenation of
+   * the masked PAN. Either may be refused, but only with the gateway's clear error.
+   */
   @Test
   @Order(5)
+  void hugeStatementsAreRefusedClearlyOrAnswered() {
+    List<String> statements = List.of(
+        "select count(*) from payments.transactions where " + String.join(" or ",
+            java.util.stream.IntStream.range(0, 5000).mapToObj(i -> "txn_id = " + i).toList()),
+        "select " + String.join(" || ", java.util.Collections.nCopies(1000, "pan"))
+            + " from payments.transactions where txn_id = 1",
+        "select count(*) from payments.transactions where " + "(".repeat(5000) + "txn_id > 0"
+            + ")".repeat(5000));
+    List<String> problems = new ArrayList<>();
+    for (String sql : statements) {
+      Outcome outcome = Outcome.run(SESSIONS.get("support-bot"), sql, List.of());
+      pans.inspect(outcome).forEach(leak -> problems.add("LEAK: " + leak));
+      if (outcome.failed() && !outcome.failedCleanly()) {
+        problems.add(sql.substring(0, 60) + "...: the gateway crashed with "
+            + outcome.failure().getClass().getName() + " instead of a clear error");
+      }
+    }
+    assertEquals(List.of(), problems);
+  }
+
+  /** Everything the attacks did is in the audit log, and no real PAN is. */
+  @Test
+  @Order(6)
   void theAuditLogOfTheAttacksHoldsNoRealPan() throws Exception {
     String audit = fixture.auditText();
     assertTrue(audit.contains("settlement-token") || audit.contains("payments.settlements"),
@@ -371,6 +411,11 @@ class AttackSuiteTest {
     if (text.contains("{card_token}")) {
       text = text.replace("{card_token}", String.valueOf(single(agent,
           "select pan from payments.cards order by card_id limit 1")));
+    }
+    if (text.contains("{settlement_token_spaced}")) {
+      String token = new BigDecimal(String.valueOf(single(agent, "select pan from payments.settlements"
+          + " where pan is not null order by settlement_id limit 1"))).toPlainString();
+      text = text.replace("{settlement_token_spaced}", token.replaceAll("(\\d{4})(?=\\d)", "$1 "));
     }
     if (text.contains("{settlement_token}")) {
       text = text.replace("{settlement_token}", String.valueOf(single(agent,

@@ -142,7 +142,8 @@ final class PanDetector {
       List<Object> row = outcome.rows().get(r);
       for (int c = 0; c < row.size(); c++) {
         int rowIndex = r;
-        String column = c < outcome.columns().size() ? outcome.columns().get(c) : "#" + c;
+        String column = c < outcome.columns().size() && find(outcome.columns().get(c)).isEmpty()
+            ? outcome.columns().get(c) : "#" + (c + 1);
         find(row.get(c)).ifPresent(f ->
             findings.add("row " + rowIndex + ", column " + column + " holds " + f));
       }
@@ -166,8 +167,10 @@ final class PanDetector {
     }
     find(thrown.getMessage()).ifPresent(f ->
         findings.add(where + " " + thrown.getClass().getSimpleName() + " message holds " + f));
-    find(thrown.getLocalizedMessage()).ifPresent(f ->
-        findings.add(where + " " + thrown.getClass().getSimpleName() + " localized message holds " + f));
+    if (!java.util.Objects.equals(thrown.getLocalizedMessage(), thrown.getMessage())) {
+      find(thrown.getLocalizedMessage()).ifPresent(f -> findings.add(
+          where + " " + thrown.getClass().getSimpleName() + " localized message holds " + f));
+    }
     if (thrown instanceof java.sql.SQLException sql) {
       collect(sql.getNextException(), findings, seen, where + " -> next");
     }
