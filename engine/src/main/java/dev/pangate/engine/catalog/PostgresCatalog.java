@@ -167,9 +167,17 @@ public final class PostgresCatalog implements AutoCloseable {
             rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls));
       }
     }
+    Map<String, Map<Integer, String>> keys = new TreeMap<>();
+    try (ResultSet rs = metaData.getPrimaryKeys(null, schema, null)) {
+      while (rs.next()) {
+        keys.computeIfAbsent(rs.getString("TABLE_NAME"), t -> new TreeMap<>())
+            .put(rs.getInt("KEY_SEQ"), rs.getString("COLUMN_NAME"));
+      }
+    }
     Map<String, ReflectedTable> tables = new LinkedHashMap<>();
-    kinds.forEach((name, view) ->
-        tables.put(name, new ReflectedTable(schema, name, view, columns.getOrDefault(name, List.of()))));
+    kinds.forEach((name, view) -> tables.put(name, new ReflectedTable(schema, name, view,
+        columns.getOrDefault(name, List.of()),
+        new ArrayList<>(keys.getOrDefault(name, Map.of()).values()))));
     return Collections.unmodifiableMap(tables);
   }
 

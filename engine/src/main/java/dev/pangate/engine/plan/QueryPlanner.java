@@ -140,15 +140,18 @@ public final class QueryPlanner {
 
     List<RelDataType> parameterTypes = validator.getParameterRowType(validated).getFieldList()
         .stream().map(RelDataTypeField::getType).toList();
-    GatewaySplit split = rewriter.rewrite(logical, parameterTypes.size());
+    GatewaySplit split = rewriter.rewrite(logical, parameterTypes.size(), view);
     List<OutputColumn> columns = outputColumns(root.validatedRowType, kind, split.plan());
     List<PushedQuery> queries = new ArrayList<>();
     for (GatewaySplit.Leaf leaf : split.leaves()) {
       queries.add(new PushedQuery(PushdownSql.render(leaf.pushed()),
           leaf.pushed().getRowType().getFieldCount(), leaf.outputs(), leaf.rowType()));
     }
+    String target = logical instanceof TableModify modify
+        ? String.join(".", modify.getTable().getQualifiedName()) : null;
     return new PlannedStatement(kind, explain, sql, split.plan(), queries, split.gatewayPlan(),
-        columns, parameterTypes, split.derivedParameters());
+        columns, parameterTypes, split.derivedParameters(), target,
+        split.countRows() == null ? null : PushdownSql.render(split.countRows()));
   }
 
   private static List<OutputColumn> outputColumns(RelDataType validated, StatementKind kind,

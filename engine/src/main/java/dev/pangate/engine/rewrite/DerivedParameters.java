@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexNode;
@@ -24,7 +25,7 @@ public final class DerivedParameters {
    * @param literal the token literal when {@code source} is -1
    * @param mask the mask whose inverse computes it
    */
-  public record Derived(int source, Object literal, MaskOperator mask) {
+  public record Derived(int source, Object literal, MaskOperator mask, boolean strict) {
     public Derived {
       requireNonNull(mask, "mask is null");
       if (source < 0 && literal == null) {
@@ -32,10 +33,19 @@ public final class DerivedParameters {
       }
     }
 
-    /** The raw value for the statement's parameters; NULL (matching nothing) when not a token. */
+    /**
+     * The raw value for the statement's parameters: in a predicate, NULL (matching nothing) when
+     * the value is not a token; in a write ({@code strict}), a value that is not a token is refused.
+     */
     public Object compute(List<?> parameters) {
       Object token = source < 0 ? literal : parameters.get(source);
-      return mask.unmask(token).orElse(null);
+      Optional<Object> raw = mask.unmask(token);
+      if (raw.isEmpty() && strict && token != null) {
+        throw new dev.pangate.engine.EngineException("NOT_A_TOKEN", "A value written to a"
+            + " tokenized column must be a token of its family (" + mask.masking().label()
+            + "); pangate stores the PAN it stands for.");
+      }
+      return raw.orElse(null);
     }
   }
 
@@ -48,13 +58,25 @@ public final class DerivedParameters {
 
   RexNode derive(RexDynamicParam source, MaskOperator mask, RexBuilder rexBuilder) {
     int index = statementParameters + derived.size();
-    derived.add(new Derived(source.getIndex(), null, mask));
+    derived.add(new Derived(source.getIndex(), null, mask, false));
     return rexBuilder.makeDynamicParam(mask.rawType(), index);
   }
 
   RexNode deriveFromLiteral(Object token, MaskOperator mask, RexBuilder rexBuilder) {
     int index = statementParameters + derived.size();
-    derived.add(new Derived(-1, token, mask));
+    derived.add(new Derived(-1, token, mask, false));
+    return rexBuilder.makeDynamicParam(mask.rawType(), index);
+  }
+
+  /** A token written to a tokenized column, detokenized at execution (never a non-token). */
+  RexNode deriveForWrite(RexNode tokenSource, MaskOperator mask, RexBuilder rexBuilder) {
+    int index = statementParameters + derived.size();
+    if (tokenSource instanceof RexDynamicParam param) {
+      derived.add(new Derived(param.getIndex(), null, mask, true));
+    } else {
+      Object value = ((org.apache.calcite.rex.RexLiteral) tokenSource).getValue2();
+      derived.add(new Derived(-1, value, mask, true));
+    }
     return rexBuilder.makeDynamicParam(mask.rawType(), index);
   }
 

@@ -24,7 +24,6 @@ import org.apache.calcite.rel.core.CorrelationId;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Intersect;
 import org.apache.calcite.rel.core.Join;
-import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.Minus;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.SetOp;
@@ -461,6 +460,11 @@ final class MaskLifter {
     }
   }
 
+  /** An expression over columns (raw or masked) rewritten over the raw row, as for filters. */
+  RexNode rewriteOver(RexNode expr, List<Column> columns, RelDataType pushedType) throws CannotPushDown {
+    return rewrite(expr, new Scope(columns, pushedType));
+  }
+
   private RexNode rewrite(RexNode expr, Scope scope) throws CannotPushDown {
     try {
       return expr.accept(new Rewriter(scope));
@@ -735,9 +739,5 @@ final class MaskLifter {
   private static List<String> uniquify(List<String> names) {
     return org.apache.calcite.sql.validate.SqlValidatorUtil.uniquify(names,
         org.apache.calcite.sql.validate.SqlValidatorUtil.EXPR_SUGGESTER, true);
-  }
-
-  static boolean projectsRight(JoinRelType type) {
-    return type.projectsRight();
   }
 }

@@ -214,7 +214,7 @@ class PushdownUnderPolicyTest {
   void safePredicatesJoinTheRowFilterWithoutAFence() {
     String pushed = sql(plan(support, "select amount from payments.transactions where txn_id = 5"));
     assertFalse(pushed.contains("OFFSET 0"), pushed);
-    assertTrue(pushed.contains("\"txn_id\" = 5"), pushed);
+    assertTrue(pushed.contains("\"txn_id\" = ?"), "the compared value is lifted into a parameter: " + pushed);
   }
 
   @Test
