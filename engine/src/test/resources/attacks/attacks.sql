@@ -12,6 +12,7 @@
 --   hidden   for denied columns and invisible tables: the hidden name; the attack is run again
 --            with a made-up name of the same length and the errors must read the same
 --   params   the statement's ? values, separated by |
+--   approve  yes: a write held for approval is approved by the security officer and run again
 -- Every attack, whatever its kind, is checked for real PANs in cells, column labels and error
 -- messages (causes included), and support-bot's id columns for rows outside merchants 1-3.
 -- Placeholders: {hidden_txn} {hidden_dispute_txn} {hidden_card} {hidden_cardholder}
@@ -1447,3 +1448,84 @@ select * from (select txn_id, pan, txn_id + 1 as "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 -- expect: rows
 -- feature: identifiers
 select * from (select txn_id + 0 as "txn_id"" from payments.transactions --", merchant_id, pan from payments.transactions) s
+
+-- ============================================================ writes under the policy (run after approval)
+
+-- name: approved-insert-select-duplicate-pan
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: dml
+-- approve: yes
+insert into payments.cards (card_id, cardholder_id, pan, brand, expiry_month, expiry_year, status, issued_at) select card_id + 100000, cardholder_id, pan, brand, expiry_month, expiry_year, status, issued_at from payments.cards where card_id = 1
+
+-- name: approved-update-copies-pan-into-clear-column
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: dml
+-- approve: yes
+update payments.cards set brand = pan where card_id = 1
+
+-- name: approved-update-copies-pan-digits-into-clear-column
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: dml
+-- approve: yes
+update payments.cards set status = substring(pan, 7, 6) where card_id = 1
+
+-- name: approved-insert-select-pan-into-clear-column
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: dml
+-- approve: yes
+insert into payments.transactions (txn_id, card_id, pan, merchant_id, amount, currency, created_at, status, auth_code) select txn_id + 100000, card_id, pan, merchant_id, amount, currency, created_at, status, substring(pan, 1, 6) from payments.transactions where txn_id = 1
+
+-- name: approved-update-where-masked-digit
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: dml
+-- approve: yes
+update payments.cards set status = status where substring(pan, 7, 1) = '5'
+
+-- name: approved-update-writes-a-token-as-pan
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: dml
+-- approve: yes
+update payments.cards set pan = '{card_token}' where card_id = 1
+
+-- name: approved-update-pan-from-a-subquery
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: dml
+-- approve: yes
+update payments.transactions set pan = (select c.pan from payments.cards c where c.card_id = 2) where txn_id = 1
+
+-- name: approved-insert-values-raw-pan
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: dml
+-- approve: yes
+insert into payments.cards (card_id, cardholder_id, pan, brand, expiry_month, expiry_year, status, issued_at) values (100001, 1, '4111111111111111', 'Visa', 1, 2030, 'active', date '2022-01-01')
+
+-- name: denied-update-of-hidden-rows
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: error
+-- feature: dml
+update payments.transactions set status = status where merchant_id = {hidden_merchant}
+
+-- name: approved-update-pan-error-message
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: dml
+-- approve: yes
+update payments.transactions set amount = cast(pan as decimal(5, 0)) where txn_id = 1

@@ -29,11 +29,12 @@ import java.util.regex.Pattern;
  * @param oracle for error oracles: the kind of hidden row {@code {target}} stands for
  * @param hidden for denied columns and invisible tables: the hidden name, compared with a made-up one
  * @param parameters the statement's {@code ?} values (strings)
+ * @param approve for writes held for approval: have the security officer approve, then run again
  * @param line where the attack starts in the file
  */
 record Attack(String name, String agent, Kind kind, Expect expect, String feature, String sql,
     List<String> checks, String truth, String oracle, String hidden, List<String> parameters,
-    int line) {
+    boolean approve, int line) {
 
   /** What an attack tries to extract. */
   enum Kind { PAN, DENIED_COLUMN, INVISIBLE_TABLE, FILTERED_ROW, ERROR_ORACLE }
@@ -44,7 +45,7 @@ record Attack(String name, String agent, Kind kind, Expect expect, String featur
   static final String RESOURCE = "/attacks/attacks.sql";
 
   private static final Pattern DIRECTIVE = Pattern.compile(
-      "^--\\s*(name|agent|kind|expect|feature|check|truth|oracle|hidden|params):\\s*(.*?)\\s*$");
+      "^--\\s*(name|agent|kind|expect|feature|check|truth|oracle|hidden|params|approve):\\s*(.*?)\\s*$");
 
   Attack {
     requireNonNull(name, "name is null");
@@ -153,7 +154,8 @@ record Attack(String name, String agent, Kind kind, Expect expect, String featur
     return new Attack(name, one(directives, "agent", line, null), kind, expect,
         one(directives, "feature", line, null), sql, directives.getOrDefault("check", List.of()),
         one(directives, "truth", line, null), one(directives, "oracle", line, null),
-        one(directives, "hidden", line, null), parameters, line);
+        one(directives, "hidden", line, null), parameters,
+        "yes".equals(one(directives, "approve", line, "no")), line);
   }
 
   private static String one(Map<String, List<String>> directives, String key, int line,

@@ -113,11 +113,7 @@ final class QueryGenerator {
   }
 
   private String join() {
-    List<Edge> usable = EDGES.stream()
-        .filter(e -> visible.containsKey(e.left()) && visible.containsKey(e.right())
-            && visible.get(e.left()).column(e.leftColumn()) != null
-            && visible.get(e.right()).column(e.rightColumn()) != null)
-        .toList();
+    List<Edge> usable = usableEdges();
     if (usable.isEmpty()) {
       return select();
     }
@@ -179,12 +175,8 @@ final class QueryGenerator {
   private String setOperation() {
     // Two selects of one column of the same meaning (so labels stay truthful).
     List<String[]> pairs = new ArrayList<>();
-    for (Edge edge : EDGES) {
-      if (visible.containsKey(edge.left()) && visible.containsKey(edge.right())
-          && visible.get(edge.left()).column(edge.leftColumn()) != null
-          && visible.get(edge.right()).column(edge.rightColumn()) != null) {
-        pairs.add(new String[] {edge.left(), edge.leftColumn(), edge.right(), edge.rightColumn()});
-      }
+    for (Edge edge : usableEdges()) {
+      pairs.add(new String[] {edge.left(), edge.leftColumn(), edge.right(), edge.rightColumn()});
     }
     Table table = anyTable();
     Column column = anyColumn(table);
@@ -208,9 +200,7 @@ final class QueryGenerator {
   }
 
   private String withSubqueryPredicate() {
-    List<Edge> usable = EDGES.stream().filter(e -> visible.containsKey(e.left())
-        && visible.containsKey(e.right()) && visible.get(e.left()).column(e.leftColumn()) != null
-        && visible.get(e.right()).column(e.rightColumn()) != null).toList();
+    List<Edge> usable = usableEdges();
     if (usable.isEmpty()) {
       return select();
     }
@@ -236,9 +226,7 @@ final class QueryGenerator {
   }
 
   private String scalarSubquery() {
-    List<Edge> usable = EDGES.stream().filter(e -> visible.containsKey(e.left())
-        && visible.containsKey(e.right()) && visible.get(e.left()).column(e.leftColumn()) != null
-        && visible.get(e.right()).column(e.rightColumn()) != null).toList();
+    List<Edge> usable = usableEdges();
     if (usable.isEmpty()) {
       return aggregate();
     }
@@ -266,6 +254,15 @@ final class QueryGenerator {
   }
 
   // ---------------------------------------------------------------- parts
+
+  /** The join edges whose both ends the role sees. */
+  private List<Edge> usableEdges() {
+    return EDGES.stream()
+        .filter(e -> visible.containsKey(e.left()) && visible.containsKey(e.right())
+            && visible.get(e.left()).column(e.leftColumn()) != null
+            && visible.get(e.right()).column(e.rightColumn()) != null)
+        .toList();
+  }
 
   private record Alias(String alias, Table table) {}
 
