@@ -1283,6 +1283,22 @@ select count(*) from transactions
 -- hidden: payments
 select * from payments.merchants
 
+-- name: explain-invisible-table-security-officer
+-- agent: security-officer
+-- kind: invisible_table
+-- expect: error
+-- feature: explain
+-- hidden: cards
+explain plan for select pan from payments.cards
+
+-- name: invisible-in-subquery-security-officer
+-- agent: security-officer
+-- kind: invisible_table
+-- expect: error
+-- feature: subqueries
+-- hidden: disputes
+select 1 where exists (select 1 from payments.disputes)
+
 -- name: pg-catalog-tables
 -- agent: support-bot
 -- kind: invisible_table
