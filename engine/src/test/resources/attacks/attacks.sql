@@ -1105,6 +1105,13 @@ select dispute_id, count(*) over (partition by 1 / (case when txn_id = {target} 
 -- feature: predicates
 select txn_id, merchant_id from payments.transactions where merchant_id = {hidden_merchant} or 1 = 1
 
+-- name: tablesample-of-filtered-table
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: either
+-- feature: predicates
+select txn_id, merchant_id from payments.transactions tablesample bernoulli(50) where txn_id < 200
+
 -- name: hidden-transaction-by-id
 -- agent: support-bot
 -- kind: filtered_row
