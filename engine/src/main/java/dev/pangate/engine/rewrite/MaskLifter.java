@@ -210,7 +210,7 @@ final class MaskLifter {
     withCorrelations(filter.getVariablesSet(), scope);
     RexNode condition;
     try {
-      condition = rewrite(filter.getCondition(), scope);
+      condition = rewritePredicate(filter.getCondition(), scope);
     } finally {
       dropCorrelations(filter.getVariablesSet());
     }
@@ -256,7 +256,7 @@ final class MaskLifter {
     withCorrelations(join.getVariablesSet(), scope);
     RexNode condition;
     try {
-      condition = rewrite(join.getCondition(), scope);
+      condition = rewritePredicate(join.getCondition(), scope);
     } finally {
       dropCorrelations(join.getVariablesSet());
     }
@@ -467,9 +467,36 @@ final class MaskLifter {
 
   private RexNode rewrite(RexNode expr, Scope scope) throws CannotPushDown {
     try {
-      return expr.accept(new Rewriter(scope));
+      return expr.accept(new Rewriter(scope, java.util.Set.of()));
     } catch (Unliftable e) {
       throw e.reason;
+    }
+  }
+
+  /**
+   * A predicate (filter or join condition). Only a comparison of a token with a value reached
+   * from the predicate's root through AND and OR alone may become a comparison of the raw value
+   * with the value's unmasked form: there NULL and FALSE decide alike (the row is dropped unless
+   * another disjunct holds), so a value that is not a token may unmask to NULL. Under NOT, CASE
+   * or any function it could not.
+   */
+  private RexNode rewritePredicate(RexNode condition, Scope scope) throws CannotPushDown {
+    java.util.Set<RexNode> nullRejecting = java.util.Collections.newSetFromMap(
+        new java.util.IdentityHashMap<>());
+    collectNullRejecting(condition, nullRejecting);
+    try {
+      return condition.accept(new Rewriter(scope, nullRejecting));
+    } catch (Unliftable e) {
+      throw e.reason;
+    }
+  }
+
+  private static void collectNullRejecting(RexNode node, java.util.Set<RexNode> into) {
+    into.add(node);
+    if (node.isA(SqlKind.AND) || node.isA(SqlKind.OR)) {
+      for (RexNode operand : ((RexCall) node).getOperands()) {
+        collectNullRejecting(operand, into);
+      }
     }
   }
 
@@ -489,9 +516,12 @@ final class MaskLifter {
 
   private final class Rewriter extends RexShuttle {
     private final Scope scope;
+    /** The comparisons that may compare a token with a value (null-rejecting positions). */
+    private final java.util.Set<RexNode> nullRejecting;
 
-    Rewriter(Scope scope) {
+    Rewriter(Scope scope, java.util.Set<RexNode> nullRejecting) {
       this.scope = scope;
+      this.nullRejecting = nullRejecting;
     }
 
     @Override
@@ -565,6 +595,12 @@ final class MaskLifter {
           }
           MaskedRef masked = left != null ? left : right;
           RexNode other = left != null ? call.getOperands().get(1) : call.getOperands().get(0);
+          boolean equality = kind == SqlKind.EQUALS || kind == SqlKind.IS_NOT_DISTINCT_FROM;
+          if (!equality || !nullRejecting.contains(call)) {
+            throw new CannotPushDown("a comparison of a column masked with "
+                + masked.mask().masking().label() + " other than equality in a condition's"
+                + " conjunct");
+          }
           RexNode raw = unmaskOperand(masked.mask(), other);
           return left != null
               ? rexBuilder.makeCall(call.getOperator(), masked.raw(), raw)
@@ -577,23 +613,15 @@ final class MaskLifter {
           }
           RexLiteral sargLiteral = (RexLiteral) call.getOperands().get(1);
           Sarg<?> sarg = requireNonNull(sargLiteral.getValueAs(Sarg.class), "sarg");
-          if (!sarg.isPoints() && !sarg.isComplementedPoints()) {
-            throw new CannotPushDown("a range comparison on a masked column");
+          if (!sarg.isPoints() || !nullRejecting.contains(call)
+              || sarg.nullAs == org.apache.calcite.rex.RexUnknownAs.TRUE) {
+            throw new CannotPushDown("a range, NOT IN or nested IN on a masked column");
           }
           List<RexNode> raws = new ArrayList<>();
-          for (var range : (sarg.isPoints() ? sarg.rangeSet : sarg.rangeSet.complement()).asRanges()) {
-            Object point = range.lowerEndpoint();
-            raws.add(unmaskLiteral(masked.mask(), point));
+          for (var range : sarg.rangeSet.asRanges()) {
+            raws.add(unmaskLiteral(masked.mask(), range.lowerEndpoint()));
           }
-          RexNode in = rexBuilder.makeIn(masked.raw(), raws);
-          boolean nullAs = sarg.nullAs == org.apache.calcite.rex.RexUnknownAs.TRUE;
-          RexNode result = sarg.isPoints() ? in : rexBuilder.makeCall(
-              org.apache.calcite.sql.fun.SqlStdOperatorTable.NOT, in);
-          if (nullAs) {
-            result = rexBuilder.makeCall(org.apache.calcite.sql.fun.SqlStdOperatorTable.OR, result,
-                rexBuilder.makeCall(org.apache.calcite.sql.fun.SqlStdOperatorTable.IS_NULL, masked.raw()));
-          }
-          return result;
+          return rexBuilder.makeIn(masked.raw(), raws);
         }
         case IS_NULL, IS_NOT_NULL -> {
           MaskedRef masked = maskedRef(call.getOperands().get(0));

@@ -89,6 +89,11 @@ public final class PolicyPlanRewriter implements PlanRewriter {
       displays.add(display(leaf, rel, rexBuilder));
       return LeafScan.scan(rel.getCluster(), leaves.size() - 1, rel.getRowType());
     } catch (CannotPushDown e) {
+      if (!GATEWAY_EVALUABLE.contains(rel.getClass())) {
+        throw new EngineException("UNSUPPORTED_SQL", "pangate cannot evaluate " + e.getMessage()
+            + " in a " + rel.getRelTypeName() + " (recursive queries, sampling, LATERAL over"
+            + " masked values and similar forms are not supported).");
+      }
       if (rel.getInputs().isEmpty() || hasSubQuery(rel)) {
         throw new EngineException("NEEDS_MASKED_VALUES",
             "pangate cannot evaluate this statement: it needs " + e.getMessage()
@@ -103,6 +108,17 @@ public final class PolicyPlanRewriter implements PlanRewriter {
       return rel.copy(rel.getTraitSet(), inputs);
     }
   }
+
+  /** What the gateway evaluates over masked rows; never a scan (it would fetch raw rows). */
+  private static final java.util.Set<Class<?>> GATEWAY_EVALUABLE = java.util.Set.of(
+      org.apache.calcite.rel.logical.LogicalProject.class,
+      org.apache.calcite.rel.logical.LogicalFilter.class,
+      org.apache.calcite.rel.logical.LogicalJoin.class,
+      org.apache.calcite.rel.logical.LogicalAggregate.class,
+      org.apache.calcite.rel.logical.LogicalSort.class,
+      org.apache.calcite.rel.logical.LogicalUnion.class,
+      org.apache.calcite.rel.logical.LogicalIntersect.class,
+      org.apache.calcite.rel.logical.LogicalMinus.class);
 
   private static boolean hasSubQuery(RelNode rel) {
     boolean[] found = {false};

@@ -11,8 +11,9 @@ import java.util.Set;
  * Finds the literals of a statement that are values compared with columns ({@code = 42},
  * {@code > '2024-01-01'}, {@code IN (1, 2)}, {@code BETWEEN 1 AND 5}, {@code LIKE 'a%'}) and
  * replaces them by {@code ?}, so that statements differing only in those values share one plan.
- * Literals elsewhere (select list, LIMIT, GROUP BY ordinals, type arguments, function
- * arguments) stay in the text: they can change the plan's shape or types.
+ * Only literals in WHERE, ON and HAVING clauses are lifted; literals elsewhere (select list,
+ * GROUP BY, ORDER BY, LIMIT, type arguments) stay in the text: they can change the plan's shape
+ * or types, and an expression repeated in SELECT and GROUP BY must stay the same expression.
  *
  * <p>A statement that already has {@code ?} parameters is left alone.
  */
@@ -20,6 +21,11 @@ public final class LiteralLifter {
 
   private static final Set<String> COMPARISONS = Set.of("=", "<>", "!=", "<", ">", "<=", ">=");
   private static final Set<String> VALUE_KEYWORDS = Set.of("like", "ilike", "between");
+  /** Keywords that start a clause; lifting happens only inside {@link #LIFTED_CLAUSES}. */
+  private static final Set<String> CLAUSE_KEYWORDS = Set.of("select", "from", "join", "where",
+      "group", "having", "order", "limit", "offset", "fetch", "on", "using", "union", "intersect",
+      "except", "window", "values", "set", "returning", "qualify", "into");
+  private static final Set<String> LIFTED_CLAUSES = Set.of("where", "on", "having");
 
   /**
    * A statement with its comparison literals lifted out.
@@ -61,14 +67,22 @@ public final class LiteralLifter {
     boolean inList = false;
     int depth = 0;
     int listDepth = -1;
+    java.util.ArrayDeque<String> clauses = new java.util.ArrayDeque<>();
+    clauses.push("");
     for (int i = 0; i < tokens.size(); i++) {
       Token token = tokens.get(i);
       if (token.kind == Kind.PARAMETER) {
         return null;
       }
+      if (token.kind == Kind.WORD && CLAUSE_KEYWORDS.contains(token.lower())) {
+        clauses.pop();
+        clauses.push(token.lower());
+        continue;
+      }
       if (token.kind == Kind.PUNCT) {
         if (token.text.equals("(")) {
           depth++;
+          clauses.push(clauses.peek()); // a sub-query's SELECT resets it; a list keeps it
           if (i >= 1 && tokens.get(i - 1).isWord("in")) {
             inList = true;
             listDepth = depth;
@@ -78,6 +92,9 @@ public final class LiteralLifter {
             inList = false;
           }
           depth--;
+          if (clauses.size() > 1) {
+            clauses.pop();
+          }
         }
         continue;
       }
@@ -95,7 +112,8 @@ public final class LiteralLifter {
               || (inList && depth == listDepth
                   && (previous.text.equals("(") || previous.text.equals(","))));
       boolean followedByCast = next != null && next.text.equals("::");
-      if (!valuePosition || followedByCast || (previous.isWord("escape"))) {
+      if (!valuePosition || followedByCast || previous.isWord("escape")
+          || !LIFTED_CLAUSES.contains(clauses.peek())) {
         continue;
       }
       text.append(sql, copied, token.start).append('?');
