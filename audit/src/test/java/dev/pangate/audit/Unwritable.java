@@ -11,20 +11,20 @@ import java.util.Set;
  * Makes a file or directory unwritable for real: read-only permissions stop an ordinary user, and
  * for root (whom permission bits do not stop) the file system's immutable attribute as well.
  */
-final class Unwritable {
+public final class Unwritable {
 
   private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
   private Unwritable() {}
 
-  static void make(Path path) throws IOException, InterruptedException {
+  public static void make(Path path) throws IOException, InterruptedException {
     Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(Files.isDirectory(path) ? "r-xr-xr-x" : "r--r--r--"));
     if (ROOT) {
       chattr("+i", path);
     }
   }
 
-  static void undo(Path path) throws IOException, InterruptedException {
+  public static void undo(Path path) throws IOException, InterruptedException {
     if (ROOT) {
       chattr("-i", path);
     }

@@ -79,6 +79,10 @@ public final class Engine implements AutoCloseable {
     if (statement.explain()) {
       return explainCursor(statement);
     }
+    if (statement.kind().isWrite()) {
+      long rows = executor.update(statement, parameters, QueryExecutor.TransactionStep.NONE);
+      return new ListCursor(statement.columns(), List.<Object[]>of(new Object[] {rows}));
+    }
     return executor.query(statement, parameters);
   }
 

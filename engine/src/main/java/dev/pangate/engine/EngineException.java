@@ -5,7 +5,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * A failure a user can meet, with a stable code (for the JSON API and the audit log) and a
  * message that says what was wrong and what to do. Messages never carry a raw value of a
- * masked column.
+ * masked column: every message passes through the PAN scrubber, and errors that PostgreSQL
+ * raises are never kept as causes (their DETAIL lines quote row values).
  */
 public class EngineException extends RuntimeException {
 
@@ -14,12 +15,12 @@ public class EngineException extends RuntimeException {
   private final String code;
 
   public EngineException(String code, String message) {
-    super(message);
+    super(dev.pangate.masking.pan.PanScrubber.scrub(message));
     this.code = requireNonNull(code, "code is null");
   }
 
   public EngineException(String code, String message, Throwable cause) {
-    super(message, cause);
+    super(dev.pangate.masking.pan.PanScrubber.scrub(message), cause);
     this.code = requireNonNull(code, "code is null");
   }
 

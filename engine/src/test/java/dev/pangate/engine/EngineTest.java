@@ -139,6 +139,19 @@ class EngineTest {
   }
 
   @Test
+  void lateralUsingSimilarToAndIntervalsInWeeksWork() {
+    assertFalse(rows("""
+        select c.card_id, t.last_amount
+        from payments.cards c
+        cross join lateral (select max(amount) as last_amount from payments.transactions x
+                            where x.card_id = c.card_id) t
+        where c.card_id < 5""").isEmpty());
+    assertFalse(rows("select card_id from payments.cards join payments.cardholders using (cardholder_id)"
+        + " where brand similar to '(Visa|Amex)%' and issued_at > date '2020-01-01' - interval '2 weeks'")
+        .isEmpty());
+  }
+
+  @Test
   void parametersAreBoundInThePushedStatementsOrder() {
     List<Object[]> rows = rows("select card_id from payments.cards where brand = ? and card_id < ?"
         + " order by card_id", "Visa", 50L);

@@ -69,6 +69,10 @@ public final class PostgresCatalog implements AutoCloseable {
     hikari.setReadOnly(false);
     hikari.addDataSourceProperty("defaultRowFetchSize", String.valueOf(config.fetchSize()));
     hikari.addDataSourceProperty("ApplicationName", "pangate");
+    // Unqualified names must never resolve to a mirrored table: pangate's SQL qualifies them all.
+    hikari.addDataSourceProperty("currentSchema", "pg_catalog");
+    // PostgreSQL's DETAIL lines quote row values; keep them out of exception messages.
+    hikari.addDataSourceProperty("logServerErrorDetail", "false");
     hikari.addDataSourceProperty("connectTimeout",
         String.valueOf(Math.max(1, config.connectTimeout().toSeconds())));
     if (!config.statementTimeout().isZero()) {
@@ -167,9 +171,17 @@ public final class PostgresCatalog implements AutoCloseable {
             rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls));
       }
     }
+    Map<String, Map<Integer, String>> keys = new TreeMap<>();
+    try (ResultSet rs = metaData.getPrimaryKeys(null, schema, null)) {
+      while (rs.next()) {
+        keys.computeIfAbsent(rs.getString("TABLE_NAME"), t -> new TreeMap<>())
+            .put(rs.getInt("KEY_SEQ"), rs.getString("COLUMN_NAME"));
+      }
+    }
     Map<String, ReflectedTable> tables = new LinkedHashMap<>();
-    kinds.forEach((name, view) ->
-        tables.put(name, new ReflectedTable(schema, name, view, columns.getOrDefault(name, List.of()))));
+    kinds.forEach((name, view) -> tables.put(name, new ReflectedTable(schema, name, view,
+        columns.getOrDefault(name, List.of()),
+        new ArrayList<>(keys.getOrDefault(name, Map.of()).values()))));
     return Collections.unmodifiableMap(tables);
   }
 

@@ -12,13 +12,16 @@ import java.util.Optional;
  * @param name table name
  * @param view whether it is a view (or materialized view) rather than a table
  * @param columns the columns in PostgreSQL's order
+ * @param primaryKey the primary key's columns, in key order (empty when there is none)
  */
-public record ReflectedTable(String schema, String name, boolean view, List<ReflectedColumn> columns) {
+public record ReflectedTable(String schema, String name, boolean view, List<ReflectedColumn> columns,
+    List<String> primaryKey) {
 
   public ReflectedTable {
     requireNonNull(schema, "schema is null");
     requireNonNull(name, "name is null");
     columns = List.copyOf(requireNonNull(columns, "columns is null"));
+    primaryKey = List.copyOf(requireNonNull(primaryKey, "primaryKey is null"));
   }
 
   public Optional<ReflectedColumn> column(String columnName) {

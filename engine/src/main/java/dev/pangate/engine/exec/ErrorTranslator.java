@@ -28,11 +28,13 @@ public final class ErrorTranslator {
     String code = codeFor(state);
     String message = "PostgreSQL refused the statement" + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")")
         + ": " + sanitize(primary);
-    // The cause is kept for the gateway's own diagnostics only; it is never shown to callers.
-    return new EngineException(code, message, e);
+    // No cause: PostgreSQL's exception quotes row values (DETAIL: Key (pan)=(...)), and a cause
+    // travels further than anyone intends (logs, wrappers, serialized errors).
+    return new EngineException(code, message);
   }
 
-  static String sanitize(String message) {
+  /** A message with quoted values withheld and PAN-like digits truncated, its first line only. */
+  public static String sanitize(String message) {
     if (message == null) {
       return "no message";
     }

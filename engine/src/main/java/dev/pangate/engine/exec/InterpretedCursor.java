@@ -28,7 +28,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * the plan, reading each leaf from PostgreSQL (masks applied) as it goes. No code is generated
  * for the plan; expressions are compiled once per execution.
  */
-final class InterpretedCursor implements ResultCursor {
+final class InterpretedCursor extends RowCursor {
 
   /** Rows a single leaf may feed into gateway evaluation before the statement is refused. */
   static final long MAX_LEAF_ROWS = 1_000_000;
@@ -37,67 +37,51 @@ final class InterpretedCursor implements ResultCursor {
   private final List<ResultCursor> opened = new ArrayList<>();
   private final Interpreter interpreter;
   private final Enumerator<Object[]> rows;
-  private Object[] current;
-  private long count;
   private boolean closed;
 
   InterpretedCursor(PlannedStatement plan, List<?> parameters, QueryExecutor executor) {
+    super(plan.columns());
     this.columns = plan.columns();
     DataContext context = new Context(plan, parameters, executor, opened);
     try {
-      this.interpreter = new Interpreter(context, GatewayAggregate.adapt(plan.gatewayPlan()));
+      this.interpreter = new Interpreter(context, plan.gatewayPlan());
       this.rows = interpreter.enumerator();
-    } catch (RuntimeException e) {
+    } catch (EngineException e) {
       closeLeaves();
       throw e;
+    } catch (RuntimeException | AssertionError e) {
+      closeLeaves();
+      throw new EngineException("GATEWAY_EVALUATION_FAILED",
+          "The gateway could not evaluate this statement over masked values: "
+              + ErrorTranslator.sanitize(e.getMessage()));
     }
   }
 
   @Override
-  public List<OutputColumn> columns() {
-    return columns;
-  }
-
-  @Override
-  public boolean next() {
+  Object[] advance() {
     if (closed) {
-      return false;
+      return null;
     }
     try {
       if (!rows.moveNext()) {
         close();
-        return false;
+        return null;
       }
     } catch (EngineException e) {
       close();
       throw e;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | AssertionError e) {
       close();
       throw new EngineException("GATEWAY_EVALUATION_FAILED",
           "The gateway could not evaluate this statement over masked values: "
-              + ErrorTranslator.sanitize(e.getMessage()), e);
+              + ErrorTranslator.sanitize(e.getMessage()));
     }
     Object[] internal = rows.current();
     Object[] row = new Object[columns.size()];
     for (int i = 0; i < row.length; i++) {
       row[i] = toExternal(internal[i], columns.get(i).type());
     }
-    current = row;
-    count++;
-    return true;
-  }
-
-  @Override
-  public Object[] row() {
-    if (current == null) {
-      throw new IllegalStateException("no current row: call next() first");
-    }
-    return current;
-  }
-
-  @Override
-  public long rowCount() {
-    return count;
+    return row;
   }
 
   @Override

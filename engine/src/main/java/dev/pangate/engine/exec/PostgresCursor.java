@@ -10,9 +10,8 @@ import java.sql.SQLException;
 import java.util.List;
 
 /** A cursor over a pushed query's PostgreSQL result, with the gateway's transforms applied. */
-final class PostgresCursor implements ResultCursor {
+final class PostgresCursor extends RowCursor {
 
-  private final List<OutputColumn> columns;
   private final ValueReader[] readers;
   private final int[] sources;
   private final ValueTransform[] transforms;
@@ -21,13 +20,11 @@ final class PostgresCursor implements ResultCursor {
   private Connection connection;
   private PreparedStatement statement;
   private ResultSet resultSet;
-  private Object[] current;
-  private long rows;
 
   PostgresCursor(List<OutputColumn> columns, List<GatewayOutput> outputs, int pushedColumns,
       Connection connection, PreparedStatement statement, ResultSet resultSet,
       ErrorTranslator errors) {
-    this.columns = columns;
+    super(columns);
     this.connection = connection;
     this.statement = statement;
     this.resultSet = resultSet;
@@ -45,19 +42,14 @@ final class PostgresCursor implements ResultCursor {
   }
 
   @Override
-  public List<OutputColumn> columns() {
-    return columns;
-  }
-
-  @Override
-  public boolean next() {
+  Object[] advance() {
     if (resultSet == null) {
-      return false;
+      return null;
     }
     try {
       if (!resultSet.next()) {
         close();
-        return false;
+        return null;
       }
       for (int i = 0; i < readers.length; i++) {
         if (readers[i] != null) {
@@ -69,26 +61,11 @@ final class PostgresCursor implements ResultCursor {
         Object value = pushedRow[sources[i]];
         row[i] = transforms[i] == null ? value : transforms[i].apply(value);
       }
-      current = row;
-      rows++;
-      return true;
+      return row;
     } catch (SQLException e) {
       close();
       throw errors.translate(e);
     }
-  }
-
-  @Override
-  public Object[] row() {
-    if (current == null) {
-      throw new IllegalStateException("no current row: call next() first");
-    }
-    return current;
-  }
-
-  @Override
-  public long rowCount() {
-    return rows;
   }
 
   @Override

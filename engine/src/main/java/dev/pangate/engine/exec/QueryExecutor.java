@@ -6,6 +6,7 @@ import dev.pangate.engine.EngineException;
 import dev.pangate.engine.plan.OutputColumn;
 import dev.pangate.engine.plan.PlannedStatement;
 import dev.pangate.engine.plan.PushedQuery;
+import dev.pangate.engine.plan.PushdownSql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -65,6 +66,60 @@ public final class QueryExecutor {
     }
   }
 
+  /**
+   * Runs a write as one statement in its own transaction and commits it; {@code inTransaction}
+   * runs on the same connection before the commit (e.g. consuming an approval, so both or
+   * neither happen).
+   *
+   * @return the number of rows the write changed
+   */
+  public long update(PlannedStatement plan, List<?> parameters, TransactionStep inTransaction) {
+    checkParameters(plan, parameters);
+    PushedQuery query = plan.queries().get(0);
+    try (Connection connection = pool.getConnection()) {
+      try (PreparedStatement statement = connection.prepareStatement(query.sql().sql())) {
+        bind(statement, query.sql().parameterOrder(), plan, parameters);
+        long rows = statement.executeLargeUpdate();
+        inTransaction.run(connection, rows);
+        connection.commit();
+        return rows;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw errors.translate(e);
+    }
+  }
+
+  /** Counts rows with a query in a read-only transaction (an estimate shown to approvers). */
+  public long count(PushdownSql sql, PlannedStatement plan, List<?> parameters) {
+    try (Connection connection = pool.getConnection()) {
+      try (java.sql.Statement readOnly = connection.createStatement()) {
+        readOnly.execute("SET TRANSACTION READ ONLY");
+      }
+      try (PreparedStatement statement = connection.prepareStatement(sql.sql())) {
+        bind(statement, sql.parameterOrder(), plan, parameters);
+        try (ResultSet rs = statement.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      } finally {
+        connection.rollback();
+      }
+    } catch (SQLException e) {
+      throw errors.translate(e);
+    }
+  }
+
+  /** Work done in a write's transaction, after the write and before the commit. */
+  @FunctionalInterface
+  public interface TransactionStep {
+    void run(Connection connection, long rowsChanged) throws SQLException;
+
+    TransactionStep NONE = (connection, rows) -> { };
+  }
+
   private static void checkParameters(PlannedStatement plan, List<?> parameters) {
     int expected = plan.parameterTypes().size();
     if (parameters.size() != expected) {
@@ -81,8 +136,7 @@ public final class QueryExecutor {
       int index = order.get(i);
       Object value = index < own
           ? parameters.get(index)
-          : plan.derivedParameters().get(index - own).compute(parameters.get(
-              plan.derivedParameters().get(index - own).source()));
+          : plan.derivedParameters().get(index - own).compute(parameters);
       statement.setObject(i + 1, value);
     }
   }

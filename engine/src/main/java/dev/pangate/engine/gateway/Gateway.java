@@ -60,10 +60,11 @@ public final class Gateway implements AutoCloseable {
   private final AtomicLong generations = new AtomicLong();
   private final PrivilegeReport privileges;
   private final GatewayOptions options;
+  private final Approvals approvals;
 
   /** The policy in force, compiled; replaced whole on reload. */
   record PolicyState(long generation, Policy policy, MaskFactory masks, PolicyViews views,
-      PlanCache cache) {}
+      PlanCache<PreparedQuery> cache, PlanCache<java.util.Optional<PreparedQuery>> liftedCache) {}
 
   private Gateway(Engine engine, KeyRing keys, AuditLog audit, GatewayOptions options) {
     this.engine = engine;
@@ -73,6 +74,14 @@ public final class Gateway implements AutoCloseable {
     this.executor = new QueryExecutor(engine.catalog().dataSource(),
         engine.catalog().config().fetchSize());
     this.privileges = inspectPrivileges(engine.catalog());
+    this.approvals = new Approvals(this,
+        new dev.pangate.engine.approval.ApprovalStore(engine.catalog().dataSource()),
+        options.clock(), options.approvalLifetime());
+  }
+
+  /** Just-in-time approval of writes: for the endpoints' approval routes and commands. */
+  public Approvals approvals() {
+    return approvals;
   }
 
   /**
@@ -94,7 +103,8 @@ public final class Gateway implements AutoCloseable {
       PolicyState compiled = gateway.compile(loadPolicy(policyFile));
       gateway.checkPrivileges(compiled.policy());
       gateway.state.set(compiled);
-      gateway.auditPolicy(AuditEventType.POLICY_LOAD, compiled.policy(), null);
+      gateway.auditPolicy(AuditEventType.POLICY_LOAD, compiled.policy(),
+          keyIds(compiled.masks()));
       return gateway;
     } catch (RuntimeException e) {
       engine.close();
@@ -114,7 +124,7 @@ public final class Gateway implements AutoCloseable {
     MaskFactory masks = new MaskFactory(policy, keys);
     PolicyViews views = PolicyViews.build(policy, masks, engine.catalog(), planner, engine.view());
     return new PolicyState(generations.incrementAndGet(), policy, masks, views,
-        new PlanCache(options.planCacheSize()));
+        new PlanCache<>(options.planCacheSize()), new PlanCache<>(options.planCacheSize()));
   }
 
   private static PrivilegeReport inspectPrivileges(PostgresCatalog catalog) {
@@ -190,10 +200,19 @@ public final class Gateway implements AutoCloseable {
       throw e;
     }
     state.set(compiled);
-    auditPolicy(AuditEventType.POLICY_RELOAD, compiled.policy(),
-        Map.of("previous_digest", old.digest(), "requested_by", requestedBy));
+    Map<String, String> details = new java.util.TreeMap<>(keyIds(compiled.masks()));
+    details.put("previous_digest", old.digest());
+    details.put("requested_by", requestedBy);
+    auditPolicy(AuditEventType.POLICY_RELOAD, compiled.policy(), details);
     LOG.info("policy reloaded from {} (sha256:{})", policyFile, compiled.policy().digest());
     return compiled.policy().digest();
+  }
+
+  /** The key id behind each token family, so the log shows which key made which tokens. */
+  private static Map<String, String> keyIds(MaskFactory masks) {
+    Map<String, String> ids = new java.util.TreeMap<>();
+    masks.tokenFamilyKeyIds().forEach((family, id) -> ids.put("token_family." + family + ".key_id", id));
+    return ids;
   }
 
   private void auditPolicy(AuditEventType type, Policy policy, Map<String, String> details) {

@@ -8,13 +8,15 @@ import java.util.function.Function;
  * Planned statements by (agent, SQL text), least recently used evicted. One cache per policy
  * generation, so a policy reload starts empty; the schema is reflected once per process, so
  * schema changes need a restart (which also empties it).
+ *
+ * @param <V> what is cached per key
  */
-final class PlanCache {
+final class PlanCache<V> {
 
   record Key(String agent, String sql) {}
 
   private final int capacity;
-  private final Map<Key, PreparedQuery> entries;
+  private final Map<Key, V> entries;
 
   PlanCache(int capacity) {
     this.capacity = capacity;
@@ -22,23 +24,23 @@ final class PlanCache {
       private static final long serialVersionUID = 1L;
 
       @Override
-      protected boolean removeEldestEntry(Map.Entry<Key, PreparedQuery> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<Key, V> eldest) {
         return size() > PlanCache.this.capacity;
       }
     };
   }
 
-  PreparedQuery get(Key key, Function<Key, PreparedQuery> planner) {
+  V get(Key key, Function<Key, V> planner) {
     if (capacity == 0) {
       return planner.apply(key);
     }
     synchronized (entries) {
-      PreparedQuery cached = entries.get(key);
+      V cached = entries.get(key);
       if (cached != null) {
         return cached;
       }
     }
-    PreparedQuery planned = planner.apply(key); // plan outside the lock
+    V planned = planner.apply(key); // plan outside the lock
     synchronized (entries) {
       entries.putIfAbsent(key, planned);
     }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.pangate.engine.plan.OutputColumn;
 import dev.pangate.engine.plan.PlannedStatement;
+import java.util.Collections;
 import java.util.List;
 import org.apache.calcite.rel.type.RelDataType;
 
@@ -11,29 +12,51 @@ import org.apache.calcite.rel.type.RelDataType;
  * A statement planned for one agent under one policy generation: what the endpoints prepare,
  * describe to clients and execute (possibly many times, with different parameters).
  *
- * @param planned the plan, pushed SQL and result columns
+ * <p>The plan may be shared by statements that differ only in the values they compare columns
+ * with: those values were lifted out of the text ({@link dev.pangate.engine.sql.LiteralLifter})
+ * and are bound as parameters of the shared plan.
+ *
+ * @param sql the statement as the caller wrote it
+ * @param planned the plan, pushed SQL and result columns (of the lifted text when shared)
  * @param facts what it touches, for the audit log
- * @param agentExplain the plan as the agent may see it (masks and filters by name, values withheld)
+ * @param planText the rewritten plan as text, for the audit log
  * @param generation the policy generation it was planned under
+ * @param liftedValues the values lifted out of {@code sql}, bound as the plan's parameters; null
+ *     when the plan is the statement's own
  */
-public record PreparedQuery(PlannedStatement planned, StatementFacts facts, List<String> agentExplain,
-    long generation) {
+public record PreparedQuery(String sql, PlannedStatement planned, StatementFacts facts,
+    String planText, long generation, List<Object> liftedValues) {
 
   public PreparedQuery {
+    requireNonNull(sql, "sql is null");
     requireNonNull(planned, "planned is null");
     requireNonNull(facts, "facts is null");
-    agentExplain = List.copyOf(requireNonNull(agentExplain, "agentExplain is null"));
+    requireNonNull(planText, "planText is null");
+    liftedValues = liftedValues == null ? null
+        : Collections.unmodifiableList(new java.util.ArrayList<>(liftedValues));
   }
 
-  public String sql() {
-    return planned.sql();
+  /** The same plan for another statement text that differs only in lifted values. */
+  PreparedQuery withLiftedValues(String text, List<Object> values) {
+    return new PreparedQuery(text, planned, facts, planText, generation, values);
   }
 
   public List<OutputColumn> columns() {
     return planned.columns();
   }
 
+  /** The parameters the caller binds ({@code ?} in the caller's text). */
   public List<RelDataType> parameterTypes() {
-    return planned.parameterTypes();
+    return liftedValues == null ? planned.parameterTypes() : List.of();
+  }
+
+  /** The plan's parameter values for the caller's parameter values. */
+  List<?> bind(List<?> callerParameters) {
+    return liftedValues == null ? callerParameters : liftedValues;
+  }
+
+  /** EXPLAIN's text for the agent (masks and filters by name, values withheld). */
+  public List<String> agentExplain() {
+    return AgentExplain.lines(planned);
   }
 }

@@ -13,11 +13,18 @@ import dev.pangate.engine.plan.GatewayTable;
 import dev.pangate.engine.plan.OutputColumn;
 import dev.pangate.engine.plan.PlannedStatement;
 import dev.pangate.engine.plan.QueryPlanner;
+import dev.pangate.engine.approval.ApprovalRequest;
+import dev.pangate.engine.exec.QueryExecutor;
 import dev.pangate.engine.policy.PolicyViews;
+import dev.pangate.masking.policy.DmlRule;
+import dev.pangate.masking.policy.TableName;
+import dev.pangate.masking.policy.TablePolicy;
+import dev.pangate.engine.sql.LiteralLifter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
@@ -64,19 +71,51 @@ public final class Session implements AutoCloseable {
     Gateway.PolicyState state = gateway.state();
     PolicyViews.AgentView view = view();
     try {
+      PreparedQuery shared = prepareLifted(sql, view, state);
+      if (shared != null) {
+        return shared;
+      }
       return state.cache().get(new PlanCache.Key(caller.agentId(), sql),
-          key -> plan(sql, view, state.generation()));
+          key -> plan(sql, sql, view, state.generation()));
     } catch (EngineException e) {
       auditRefusal(sql, view, state, e);
       throw e;
     }
   }
 
-  private PreparedQuery plan(String sql, PolicyViews.AgentView view, long generation) {
-    PlannedStatement planned = gateway.planner().plan(sql, view.view());
+  /**
+   * The shared plan of the statement with its compared values lifted out, bound to this
+   * statement's values; null when nothing can be lifted, or the lifted form does not plan (its
+   * values then stay in the text and the statement gets its own plan).
+   */
+  private PreparedQuery prepareLifted(String sql, PolicyViews.AgentView view,
+      Gateway.PolicyState state) {
+    LiteralLifter.Lifted lifted = LiteralLifter.lift(sql);
+    if (lifted == null) {
+      return null;
+    }
+    Optional<PreparedQuery> shared = state.liftedCache().get(
+        new PlanCache.Key(caller.agentId(), lifted.text()), key -> {
+          try {
+            return Optional.of(plan(lifted.text(), lifted.text(), view, state.generation()));
+          } catch (RuntimeException e) {
+            // e.g. a parameter Calcite cannot type; the statement's own plan reports real errors
+            return Optional.empty();
+          }
+        });
+    if (shared.isEmpty()) {
+      return null;
+    }
+    List<Object> values = LiftedValues.convert(lifted.literals(),
+        shared.get().planned().parameterTypes());
+    return values == null ? null : shared.get().withLiftedValues(sql, values);
+  }
+
+  private PreparedQuery plan(String sql, String text, PolicyViews.AgentView view, long generation) {
+    PlannedStatement planned = gateway.planner().plan(text, view.view());
     List<String> names = planned.columns().stream().map(OutputColumn::name).toList();
-    return new PreparedQuery(planned, StatementFacts.of(planned.plan(), names),
-        AgentExplain.lines(planned), generation);
+    return new PreparedQuery(sql, planned, StatementFacts.of(planned.plan(), names),
+        planned.planText(), generation, null);
   }
 
   /**
@@ -94,30 +133,80 @@ public final class Session implements AutoCloseable {
     if (query.generation() != state.generation()) {
       query = prepare(query.sql()); // the policy changed since it was prepared: plan again
     }
+    if (parameters.size() != query.parameterTypes().size()) {
+      throw new EngineException("PARAMETER_COUNT", "The statement has "
+          + query.parameterTypes().size() + " parameter(s) (?) but " + parameters.size()
+          + " value(s) were given.");
+    }
     PolicyViews.AgentView view = view();
     PlannedStatement planned = query.planned();
     if (planned.kind().isWrite()) {
-      EngineException refused = new EngineException("WRITE_NOT_ALLOWED",
-          "Role '" + view.role().name() + "' may not change data through pangate ("
-              + planned.kind() + " is refused).");
-      auditRefusal(query.sql(), view, state, refused);
-      throw refused;
+      return executeWrite(query, view, state, query.bind(parameters));
     }
     String statementId = UUID.randomUUID().toString();
     long started = System.nanoTime();
-    gateway.audit(startEvent(statementId, query, view, state, parameters));
+    gateway.audit(startEvent(statementId, query, view, state, query.bind(parameters)));
     if (planned.explain()) {
       ResultCursor explain = explainCursor(query);
       return new AuditedCursor(explain, this, statementId, query, view, started);
     }
     ResultCursor cursor;
     try {
-      cursor = gateway.executor().query(planned, parameters);
+      cursor = gateway.executor().query(planned, query.bind(parameters));
     } catch (EngineException e) {
       end(statementId, query, view, started, 0, Outcome.failure(e.code(), e.getMessage()));
       throw e;
     }
     return new AuditedCursor(cursor, this, statementId, query, view, started);
+  }
+
+  /**
+   * A write, as the role's rule for the table says: refused ({@code deny}), run ({@code allow}),
+   * or held until a person approves it ({@code approval}), then run once.
+   */
+  private ResultCursor executeWrite(PreparedQuery query, PolicyViews.AgentView view,
+      Gateway.PolicyState state, List<?> parameters) {
+    PlannedStatement planned = query.planned();
+    DmlRule rule = view.role().table(TableName.parse(planned.writeTarget()))
+        .map(TablePolicy::dml).orElse(DmlRule.DENY);
+    if (rule == DmlRule.DENY) {
+      EngineException refused = new EngineException("WRITE_NOT_ALLOWED", "Role '"
+          + view.role().name() + "' may not " + planned.kind() + " " + planned.writeTarget()
+          + " (its rule for the table is dml: deny).");
+      auditRefusal(query.sql(), view, state, refused);
+      throw refused;
+    }
+    ApprovalRequest approval = null;
+    QueryExecutor.TransactionStep step = QueryExecutor.TransactionStep.NONE;
+    if (rule == DmlRule.APPROVAL) {
+      Approvals approvals = gateway.approvals();
+      approval = approvals.approvedOrHold(caller, view.role().name(), query, parameters);
+      step = approvals.consume(approval);
+    }
+    String statementId = UUID.randomUUID().toString();
+    long started = System.nanoTime();
+    AuditEvent start = startEvent(statementId, query, view, state, parameters);
+    gateway.audit(approval == null ? start : withApproval(start, approval.id()));
+    long rows;
+    try {
+      rows = gateway.executor().update(planned, parameters, step);
+    } catch (EngineException e) {
+      end(statementId, query, view, started, 0, Outcome.failure(e.code(), e.getMessage()));
+      throw e;
+    }
+    end(statementId, query, view, started, rows, Outcome.success());
+    if (approval != null) {
+      gateway.approvals().executed(caller, view.role().name(), approval, rows);
+    }
+    return new ListCursor(planned.columns(), List.<Object[]>of(new Object[] {rows}));
+  }
+
+  private static AuditEvent withApproval(AuditEvent event, String approvalId) {
+    return new AuditEvent(event.type(), event.statementId(), event.agent(), event.role(),
+        event.clientAddress(), event.session(), event.driver(), event.tables(), event.columns(),
+        event.masks(), event.rowFilters(), event.sql(), event.logicalPlan(), event.pushedSql(),
+        event.policyDigest(), event.parameters(), approvalId, event.outcome(), event.rows(),
+        event.duration(), event.details());
   }
 
   /** Plans and runs a statement. */
@@ -135,7 +224,7 @@ public final class Session implements AutoCloseable {
         .masks(query.facts().masks())
         .rowFilters(query.facts().rowFilters())
         .sql(query.sql())
-        .logicalPlan(planned.planText())
+        .logicalPlan(query.planText())
         .pushedSql(planned.explain() ? List.of() : planned.pushedSqlList())
         .policyDigest(state.policy().digest())
         .parameters(parameters.stream().map(p -> p == null ? null : String.valueOf(p)).toList())
@@ -179,7 +268,7 @@ public final class Session implements AutoCloseable {
 
   private static ResultCursor explainCursor(PreparedQuery query) {
     List<Object[]> rows = new ArrayList<>();
-    for (String line : query.agentExplain()) {
+    for (String line : query.agentExplain()) { // computed on demand: EXPLAIN is rare
       rows.add(new Object[] {line});
     }
     OutputColumn plan = new OutputColumn("plan",

@@ -6,6 +6,7 @@ import dev.pangate.engine.sql.PostgresTypeNames;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
@@ -22,6 +23,7 @@ public final class CatalogView {
   private final CalciteSchema root;
   private final Map<String, Map<String, GatewayTable>> tables;
   private final List<String> defaultSchema;
+  private final Set<String> detokenizeFamilies;
 
   /**
    * @param name a label for messages and caches (the role name, or {@code *} when unrestricted)
@@ -29,7 +31,17 @@ public final class CatalogView {
    * @param defaultSchema the schema unqualified table names resolve in (like search_path)
    */
   public CatalogView(String name, Map<String, Map<String, GatewayTable>> tables, String defaultSchema) {
+    this(name, tables, defaultSchema, Set.of());
+  }
+
+  /**
+   * @param detokenizeFamilies the token families whose tokens this view's caller may write back
+   *     as the PANs they stand for (the role's detokenize permission)
+   */
+  public CatalogView(String name, Map<String, Map<String, GatewayTable>> tables, String defaultSchema,
+      Set<String> detokenizeFamilies) {
     this.name = requireNonNull(name, "name is null");
+    this.detokenizeFamilies = Set.copyOf(requireNonNull(detokenizeFamilies, "detokenizeFamilies is null"));
     this.tables = deepCopy(requireNonNull(tables, "tables is null"));
     this.defaultSchema = defaultSchema == null ? List.of() : List.of(defaultSchema);
     this.root = CalciteSchema.createRootSchema(false, false);
@@ -48,6 +60,10 @@ public final class CatalogView {
 
   public String name() {
     return name;
+  }
+
+  public Set<String> detokenizeFamilies() {
+    return detokenizeFamilies;
   }
 
   public CalciteSchema root() {

@@ -3,6 +3,7 @@ package dev.pangate.engine.plan;
 import static java.util.Objects.requireNonNull;
 
 import dev.pangate.engine.rewrite.DerivedParameters.Derived;
+import dev.pangate.engine.rewrite.MaskOperator;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.rel.RelNode;
@@ -23,9 +24,11 @@ import org.apache.calcite.rel.type.RelDataTypeField;
  *     when the single leaf's rows are the result
  * @param derivedParameters parameters computed from the caller's (raw values behind bound
  *     tokens), numbered after the caller's
+ * @param countRows for a write, a query counting the rows it would change (shown to approvers);
+ *     null for queries
  */
 public record GatewaySplit(RelNode plan, List<Leaf> leaves, RelNode gatewayPlan,
-    List<Derived> derivedParameters) {
+    List<Derived> derivedParameters, RelNode countRows) {
 
   public GatewaySplit {
     requireNonNull(plan, "plan is null");
@@ -48,7 +51,7 @@ public record GatewaySplit(RelNode plan, List<Leaf> leaves, RelNode gatewayPlan,
    * @param masks for each produced column, the mask operator applied (null for none), for display
    */
   public record Leaf(RelNode pushed, List<GatewayOutput> outputs,
-      org.apache.calcite.rel.type.RelDataType rowType, List<? extends Object> masks) {
+      org.apache.calcite.rel.type.RelDataType rowType, List<MaskOperator> masks) {
     public Leaf {
       requireNonNull(pushed, "pushed is null");
       outputs = List.copyOf(requireNonNull(outputs, "outputs is null"));
@@ -67,9 +70,9 @@ public record GatewaySplit(RelNode plan, List<Leaf> leaves, RelNode gatewayPlan,
     for (int i = 0; i < fields.size(); i++) {
       outputs.add(GatewayOutput.passThrough(i, fields.get(i).getType()));
     }
-    List<Object> masks = new ArrayList<>();
+    List<MaskOperator> masks = new ArrayList<>();
     outputs.forEach(o -> masks.add(null));
     return new GatewaySplit(plan, List.of(new Leaf(plan, outputs, plan.getRowType(), masks)), null,
-        List.of());
+        List.of(), null);
   }
 }

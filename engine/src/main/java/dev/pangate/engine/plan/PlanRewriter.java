@@ -12,9 +12,10 @@ public interface PlanRewriter {
   /**
    * @param plan the converted plan, every table reference expanded by its view
    * @param parameterCount how many {@code ?} parameters the caller's statement has
+   * @param view the view the statement was planned in
    */
-  GatewaySplit rewrite(RelNode plan, int parameterCount);
+  GatewaySplit rewrite(RelNode plan, int parameterCount, CatalogView view);
 
   /** No rewrite: PostgreSQL runs the plan whole. */
-  PlanRewriter NONE = (plan, parameterCount) -> GatewaySplit.pushedWhole(plan);
+  PlanRewriter NONE = (plan, parameterCount, view) -> GatewaySplit.pushedWhole(plan);
 }

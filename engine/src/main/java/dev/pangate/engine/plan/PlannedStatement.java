@@ -22,6 +22,8 @@ import org.apache.calcite.rel.type.RelDataType;
  * @param columns the result columns the caller sees
  * @param parameterTypes the types of the statement's {@code ?} parameters, in order
  * @param derivedParameters parameters of the pushed SQL computed from the caller's
+ * @param writeTarget the table a write changes ({@code schema.table}), null for queries
+ * @param countRows for a write, SQL counting the rows it would change; null for queries
  */
 public record PlannedStatement(
     StatementKind kind,
@@ -32,7 +34,9 @@ public record PlannedStatement(
     RelNode gatewayPlan,
     List<OutputColumn> columns,
     List<RelDataType> parameterTypes,
-    List<Derived> derivedParameters) {
+    List<Derived> derivedParameters,
+    String writeTarget,
+    PushdownSql countRows) {
 
   public PlannedStatement {
     requireNonNull(kind, "kind is null");
@@ -42,6 +46,9 @@ public record PlannedStatement(
     columns = List.copyOf(requireNonNull(columns, "columns is null"));
     parameterTypes = List.copyOf(requireNonNull(parameterTypes, "parameterTypes is null"));
     derivedParameters = List.copyOf(requireNonNull(derivedParameters, "derivedParameters is null"));
+    if (kind.isWrite() != (writeTarget != null)) {
+      throw new IllegalArgumentException("a write names its target table, a query none");
+    }
     if (queries.isEmpty()) {
       throw new IllegalArgumentException("a statement sends at least one query to PostgreSQL");
     }

@@ -3,7 +3,7 @@ package dev.pangate.engine.plan;
 import static java.util.Objects.requireNonNull;
 
 import dev.pangate.engine.EngineException;
-import dev.pangate.engine.sql.AgentSql;
+import dev.pangate.engine.sql.PostgresDialect;
 import java.util.List;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.rel2sql.RelToSqlConverter;
@@ -25,7 +25,9 @@ public record PushdownSql(String sql, List<Integer> parameterOrder) {
   }
 
   public static PushdownSql render(RelNode rel) {
-    RelToSqlConverter converter = new RelToSqlConverter(AgentSql.POSTGRES);
+    PostgresDialect dialect = groupsByLiteral(rel)
+        ? PostgresDialect.GROUP_BY_LITERAL_REWRITE : PostgresDialect.INSTANCE;
+    RelToSqlConverter converter = new RelToSqlConverter(dialect);
     SqlNode node;
     try {
       node = converter.visitRoot(rel).asStatement();
@@ -34,7 +36,7 @@ public record PushdownSql(String sql, List<Integer> parameterOrder) {
       throw new EngineException("UNSUPPORTED_SQL", "pangate cannot run this statement: it uses "
           + describe(rel) + ", which pangate does not support. Rewrite it without that construct.", e);
     }
-    SqlString sql = node.toSqlString(c -> c.withDialect(AgentSql.POSTGRES)
+    SqlString sql = node.toSqlString(c -> c.withDialect(dialect)
         .withAlwaysUseParentheses(false)
         .withSelectListItemsOnSeparateLines(false)
         .withUpdateSetListNewline(false)
@@ -43,6 +45,31 @@ public record PushdownSql(String sql, List<Integer> parameterOrder) {
         .withClauseEndsLine(false));
     List<Integer> order = sql.getDynamicParameters() == null ? List.of() : sql.getDynamicParameters();
     return new PushdownSql(sql.getSql().replace('\n', ' '), order);
+  }
+
+  /** Whether an aggregate groups by a constant (PostgreSQL rejects a literal in GROUP BY). */
+  private static boolean groupsByLiteral(RelNode rel) {
+    boolean[] found = {false};
+    rel.accept(new org.apache.calcite.rel.RelHomogeneousShuttle() {
+      @Override
+      public RelNode visit(RelNode other) {
+        if (other instanceof org.apache.calcite.rel.core.Aggregate aggregate
+            && aggregate.getInput() instanceof org.apache.calcite.rel.core.Project project) {
+          for (int key : aggregate.getGroupSet()) {
+            found[0] |= project.getProjects().get(key) instanceof org.apache.calcite.rex.RexLiteral;
+          }
+        }
+        other.accept(new org.apache.calcite.rex.RexShuttle() {
+          @Override
+          public org.apache.calcite.rex.RexNode visitSubQuery(org.apache.calcite.rex.RexSubQuery subQuery) {
+            found[0] |= groupsByLiteral(subQuery.rel);
+            return subQuery;
+          }
+        });
+        return super.visit(other);
+      }
+    });
+    return found[0];
   }
 
   private static String describe(RelNode rel) {

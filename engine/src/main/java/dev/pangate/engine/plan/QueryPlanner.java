@@ -3,6 +3,8 @@ package dev.pangate.engine.plan;
 import static java.util.Objects.requireNonNull;
 
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.exec.ErrorTranslator;
+import dev.pangate.engine.exec.GatewayPlans;
 import dev.pangate.engine.sql.AgentSql;
 import dev.pangate.engine.sql.PostgresSyntax;
 import dev.pangate.engine.sql.PostgresTypeSystem;
@@ -62,7 +64,10 @@ public final class QueryPlanner {
       .withDecorrelationEnabled(false)
       .withTrimUnusedFields(false)
       .withInSubQueryThreshold(Integer.MAX_VALUE)
-      .withCreateValuesRel(true);
+      .withCreateValuesRel(true)
+      // Never merge a query's projection into a table's mask projection: the masks must stay
+      // a projection of their own, and a correlation variable keeps the row type it was made for.
+      .withRelBuilderConfigTransform(c -> c.withBloat(-1));
 
   private final PlanRewriter rewriter;
 
@@ -100,8 +105,34 @@ public final class QueryPlanner {
     return sql.substring(0, end);
   }
 
-  /** Plans a statement for the view. */
+  /** The longest statement accepted, in characters. */
+  public static final int MAX_STATEMENT_LENGTH = 256 * 1024;
+
+  /**
+   * Plans a statement for the view. Every failure is an {@link EngineException} with a message
+   * fit for the caller; nothing Calcite throws escapes as it is.
+   */
   public PlannedStatement plan(String sql, CatalogView view) {
+    requireNonNull(sql, "sql is null");
+    if (sql.length() > MAX_STATEMENT_LENGTH) {
+      throw new EngineException("STATEMENT_TOO_LARGE", "The statement has " + sql.length()
+          + " characters; pangate accepts at most " + MAX_STATEMENT_LENGTH + ".");
+    }
+    try {
+      return planChecked(sql, view);
+    } catch (EngineException e) {
+      throw e;
+    } catch (StackOverflowError e) {
+      throw new EngineException("STATEMENT_TOO_COMPLEX", "The statement nests too deeply for"
+          + " pangate to plan; split it, or use IN lists instead of long OR chains.");
+    } catch (RuntimeException | AssertionError e) {
+      throw new EngineException("UNSUPPORTED_SQL", "pangate cannot plan this statement: "
+          + ErrorTranslator.sanitize(String.valueOf(e.getMessage()))
+          + ". Simplify it, or write it without the construct named.");
+    }
+  }
+
+  private PlannedStatement planChecked(String sql, CatalogView view) {
     SqlNode parsed = parse(sql);
     boolean explain = parsed.getKind() == SqlKind.EXPLAIN;
     SqlNode statement = explain ? ((SqlExplain) parsed).getExplicandum() : parsed;
@@ -127,6 +158,7 @@ public final class QueryPlanner {
       throw e;
     }
 
+    refuseSessionFunctions(validated);
     HepPlanner planner = new HepPlanner(HepProgram.builder().build(), Contexts.empty());
     RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(TYPE_FACTORY));
     SqlToRelConverter converter = new SqlToRelConverter(
@@ -140,15 +172,19 @@ public final class QueryPlanner {
 
     List<RelDataType> parameterTypes = validator.getParameterRowType(validated).getFieldList()
         .stream().map(RelDataTypeField::getType).toList();
-    GatewaySplit split = rewriter.rewrite(logical, parameterTypes.size());
+    GatewaySplit split = rewriter.rewrite(logical, parameterTypes.size(), view);
     List<OutputColumn> columns = outputColumns(root.validatedRowType, kind, split.plan());
     List<PushedQuery> queries = new ArrayList<>();
     for (GatewaySplit.Leaf leaf : split.leaves()) {
       queries.add(new PushedQuery(PushdownSql.render(leaf.pushed()),
           leaf.pushed().getRowType().getFieldCount(), leaf.outputs(), leaf.rowType()));
     }
-    return new PlannedStatement(kind, explain, sql, split.plan(), queries, split.gatewayPlan(),
-        columns, parameterTypes, split.derivedParameters());
+    String target = logical instanceof TableModify modify
+        ? String.join(".", modify.getTable().getQualifiedName()) : null;
+    RelNode gatewayPlan = split.gatewayPlan() == null ? null : GatewayPlans.prepare(split.gatewayPlan());
+    return new PlannedStatement(kind, explain, sql, split.plan(), queries, gatewayPlan,
+        columns, parameterTypes, split.derivedParameters(), target,
+        split.countRows() == null ? null : PushdownSql.render(split.countRows()));
   }
 
   private static List<OutputColumn> outputColumns(RelDataType validated, StatementKind kind,
@@ -177,6 +213,26 @@ public final class QueryPlanner {
       };
     }
     return StatementKind.SELECT;
+  }
+
+  /** Functions that would answer with the gateway's own PostgreSQL identity, not the caller's. */
+  private static final java.util.Set<String> SESSION_FUNCTIONS = java.util.Set.of("CURRENT_USER",
+      "SESSION_USER", "USER", "CURRENT_ROLE", "SYSTEM_USER", "CURRENT_SCHEMA", "CURRENT_CATALOG",
+      "CURRENT_PATH");
+
+  private static void refuseSessionFunctions(SqlNode statement) {
+    statement.accept(new org.apache.calcite.sql.util.SqlBasicVisitor<Void>() {
+      @Override
+      public Void visit(org.apache.calcite.sql.SqlCall call) {
+        if (SESSION_FUNCTIONS.contains(call.getOperator().getName().toUpperCase(java.util.Locale.ROOT))) {
+          throw new EngineException("STATEMENT_NOT_ALLOWED", call.getOperator().getName()
+              + " is not available through pangate: PostgreSQL would answer with the gateway's"
+              + " own login, not your identity.");
+        }
+        return super.visit(call);
+      }
+
+    });
   }
 
   private static boolean isPlannable(SqlNode node) {

@@ -26,6 +26,11 @@ public interface TableExpansion {
     return "clear";
   }
 
+  /** The masked columns of this view and their masks (none in clear), for writes. */
+  default java.util.Map<String, dev.pangate.engine.rewrite.MaskOperator> columnMasks() {
+    return java.util.Map.of();
+  }
+
   /** The unrestricted expansion: the raw table, every column in clear. */
   static TableExpansion identity(RelDataType rawRowType) {
     return new TableExpansion() {

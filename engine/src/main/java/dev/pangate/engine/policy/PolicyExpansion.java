@@ -36,6 +36,17 @@ final class PolicyExpansion implements TableExpansion {
   }
 
   @Override
+  public java.util.Map<String, dev.pangate.engine.rewrite.MaskOperator> columnMasks() {
+    java.util.Map<String, dev.pangate.engine.rewrite.MaskOperator> masks = new java.util.LinkedHashMap<>();
+    for (ColumnPlan column : columns) {
+      if (column.mask() != null) {
+        masks.put(column.name(), column.mask());
+      }
+    }
+    return masks;
+  }
+
+  @Override
   public String maskLabel(String column) {
     return columns.stream().filter(c -> c.name().equals(column) && c.mask() != null)
         .map(c -> c.mask().masking().label()).findFirst().orElse("clear");

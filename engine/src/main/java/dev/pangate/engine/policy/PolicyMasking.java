@@ -69,6 +69,11 @@ final class PolicyMasking implements ColumnMasking {
   }
 
   @Override
+  public Optional<String> tokenFamily() {
+    return mask instanceof ColumnMask.Tokenize tokenize ? Optional.of(tokenize.family()) : Optional.empty();
+  }
+
+  @Override
   public boolean invertible() {
     return mask instanceof ColumnMask.Tokenize;
   }

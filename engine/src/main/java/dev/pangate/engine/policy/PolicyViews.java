@@ -258,7 +258,7 @@ public final class PolicyViews {
       }
       schemas.values().removeIf(Map::isEmpty);
       return new CatalogView(role.name() + "/" + agent.id(), schemas,
-          catalog.config().schemas().get(0));
+          catalog.config().schemas().get(0), role.detokenizeFamilies());
     }
 
     private RowFilterBinding bind(Agent agent, Role role, TablePolicy rule, RowFilter filter) {

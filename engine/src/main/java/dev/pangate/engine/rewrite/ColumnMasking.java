@@ -33,6 +33,11 @@ public interface ColumnMasking {
    */
   Optional<String> unmask(String masked);
 
+  /** The token family, for tokens (a role's detokenize permission names families). */
+  default Optional<String> tokenFamily() {
+    return Optional.empty();
+  }
+
   /** Whether {@link #unmask} can invert this mask's outputs (FF1 tokens). */
   boolean invertible();
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexNode;
@@ -16,19 +17,35 @@ import org.apache.calcite.rex.RexNode;
 public final class DerivedParameters {
 
   /**
-   * One derived parameter.
+   * One derived parameter: the raw value behind a token, from a caller's parameter or from a
+   * literal of the statement. A literal's raw value is bound at execution, not written into the
+   * SQL or the plan, so neither the audit log's pushed SQL nor EXPLAIN shows it.
    *
-   * @param source the caller's parameter it is computed from
+   * @param source the caller's parameter it is computed from, or -1 for a literal
+   * @param literal the token literal when {@code source} is -1
    * @param mask the mask whose inverse computes it
    */
-  public record Derived(int source, MaskOperator mask) {
+  public record Derived(int source, Object literal, MaskOperator mask, boolean strict) {
     public Derived {
       requireNonNull(mask, "mask is null");
+      if (source < 0 && literal == null) {
+        throw new IllegalArgumentException("a derived parameter comes from a parameter or a literal");
+      }
     }
 
-    /** The raw value for a bound token; NULL (matching nothing) when it cannot be a token. */
-    public Object compute(Object callerValue) {
-      return mask.unmask(callerValue).orElse(null);
+    /**
+     * The raw value for the statement's parameters: in a predicate, NULL (matching nothing) when
+     * the value is not a token; in a write ({@code strict}), a value that is not a token is refused.
+     */
+    public Object compute(List<?> parameters) {
+      Object token = source < 0 ? literal : parameters.get(source);
+      Optional<Object> raw = mask.unmask(token);
+      if (raw.isEmpty() && strict && token != null) {
+        throw new dev.pangate.engine.EngineException("NOT_A_TOKEN", "A value written to a"
+            + " tokenized column must be a token of its family (" + mask.masking().label()
+            + "); pangate stores the PAN it stands for.");
+      }
+      return raw.orElse(null);
     }
   }
 
@@ -41,7 +58,25 @@ public final class DerivedParameters {
 
   RexNode derive(RexDynamicParam source, MaskOperator mask, RexBuilder rexBuilder) {
     int index = statementParameters + derived.size();
-    derived.add(new Derived(source.getIndex(), mask));
+    derived.add(new Derived(source.getIndex(), null, mask, false));
+    return rexBuilder.makeDynamicParam(mask.rawType(), index);
+  }
+
+  RexNode deriveFromLiteral(Object token, MaskOperator mask, RexBuilder rexBuilder) {
+    int index = statementParameters + derived.size();
+    derived.add(new Derived(-1, token, mask, false));
+    return rexBuilder.makeDynamicParam(mask.rawType(), index);
+  }
+
+  /** A token written to a tokenized column, detokenized at execution (never a non-token). */
+  RexNode deriveForWrite(RexNode tokenSource, MaskOperator mask, RexBuilder rexBuilder) {
+    int index = statementParameters + derived.size();
+    if (tokenSource instanceof RexDynamicParam param) {
+      derived.add(new Derived(param.getIndex(), null, mask, true));
+    } else {
+      Object value = ((org.apache.calcite.rex.RexLiteral) tokenSource).getValue2();
+      derived.add(new Derived(-1, value, mask, true));
+    }
     return rexBuilder.makeDynamicParam(mask.rawType(), index);
   }
 

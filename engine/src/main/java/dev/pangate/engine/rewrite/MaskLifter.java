@@ -24,7 +24,6 @@ import org.apache.calcite.rel.core.CorrelationId;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Intersect;
 import org.apache.calcite.rel.core.Join;
-import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.Minus;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.SetOp;
@@ -211,7 +210,7 @@ final class MaskLifter {
     withCorrelations(filter.getVariablesSet(), scope);
     RexNode condition;
     try {
-      condition = rewrite(filter.getCondition(), scope);
+      condition = rewritePredicate(filter.getCondition(), scope);
     } finally {
       dropCorrelations(filter.getVariablesSet());
     }
@@ -257,7 +256,7 @@ final class MaskLifter {
     withCorrelations(join.getVariablesSet(), scope);
     RexNode condition;
     try {
-      condition = rewrite(join.getCondition(), scope);
+      condition = rewritePredicate(join.getCondition(), scope);
     } finally {
       dropCorrelations(join.getVariablesSet());
     }
@@ -461,11 +460,43 @@ final class MaskLifter {
     }
   }
 
+  /** An expression over columns (raw or masked) rewritten over the raw row, as for filters. */
+  RexNode rewriteOver(RexNode expr, List<Column> columns, RelDataType pushedType) throws CannotPushDown {
+    return rewrite(expr, new Scope(columns, pushedType));
+  }
+
   private RexNode rewrite(RexNode expr, Scope scope) throws CannotPushDown {
     try {
-      return expr.accept(new Rewriter(scope));
+      return expr.accept(new Rewriter(scope, java.util.Set.of()));
     } catch (Unliftable e) {
       throw e.reason;
+    }
+  }
+
+  /**
+   * A predicate (filter or join condition). Only a comparison of a token with a value reached
+   * from the predicate's root through AND and OR alone may become a comparison of the raw value
+   * with the value's unmasked form: there NULL and FALSE decide alike (the row is dropped unless
+   * another disjunct holds), so a value that is not a token may unmask to NULL. Under NOT, CASE
+   * or any function it could not.
+   */
+  private RexNode rewritePredicate(RexNode condition, Scope scope) throws CannotPushDown {
+    java.util.Set<RexNode> nullRejecting = java.util.Collections.newSetFromMap(
+        new java.util.IdentityHashMap<>());
+    collectNullRejecting(condition, nullRejecting);
+    try {
+      return condition.accept(new Rewriter(scope, nullRejecting));
+    } catch (Unliftable e) {
+      throw e.reason;
+    }
+  }
+
+  private static void collectNullRejecting(RexNode node, java.util.Set<RexNode> into) {
+    into.add(node);
+    if (node.isA(SqlKind.AND) || node.isA(SqlKind.OR)) {
+      for (RexNode operand : ((RexCall) node).getOperands()) {
+        collectNullRejecting(operand, into);
+      }
     }
   }
 
@@ -485,9 +516,12 @@ final class MaskLifter {
 
   private final class Rewriter extends RexShuttle {
     private final Scope scope;
+    /** The comparisons that may compare a token with a value (null-rejecting positions). */
+    private final java.util.Set<RexNode> nullRejecting;
 
-    Rewriter(Scope scope) {
+    Rewriter(Scope scope, java.util.Set<RexNode> nullRejecting) {
       this.scope = scope;
+      this.nullRejecting = nullRejecting;
     }
 
     @Override
@@ -561,6 +595,12 @@ final class MaskLifter {
           }
           MaskedRef masked = left != null ? left : right;
           RexNode other = left != null ? call.getOperands().get(1) : call.getOperands().get(0);
+          boolean equality = kind == SqlKind.EQUALS || kind == SqlKind.IS_NOT_DISTINCT_FROM;
+          if (!equality || !nullRejecting.contains(call)) {
+            throw new CannotPushDown("a comparison of a column masked with "
+                + masked.mask().masking().label() + " other than equality in a condition's"
+                + " conjunct");
+          }
           RexNode raw = unmaskOperand(masked.mask(), other);
           return left != null
               ? rexBuilder.makeCall(call.getOperator(), masked.raw(), raw)
@@ -573,23 +613,15 @@ final class MaskLifter {
           }
           RexLiteral sargLiteral = (RexLiteral) call.getOperands().get(1);
           Sarg<?> sarg = requireNonNull(sargLiteral.getValueAs(Sarg.class), "sarg");
-          if (!sarg.isPoints() && !sarg.isComplementedPoints()) {
-            throw new CannotPushDown("a range comparison on a masked column");
+          if (!sarg.isPoints() || !nullRejecting.contains(call)
+              || sarg.nullAs == org.apache.calcite.rex.RexUnknownAs.TRUE) {
+            throw new CannotPushDown("a range, NOT IN or nested IN on a masked column");
           }
           List<RexNode> raws = new ArrayList<>();
-          for (var range : (sarg.isPoints() ? sarg.rangeSet : sarg.rangeSet.complement()).asRanges()) {
-            Object point = range.lowerEndpoint();
-            raws.add(unmaskLiteral(masked.mask(), point));
+          for (var range : sarg.rangeSet.asRanges()) {
+            raws.add(unmaskLiteral(masked.mask(), range.lowerEndpoint()));
           }
-          RexNode in = rexBuilder.makeIn(masked.raw(), raws);
-          boolean nullAs = sarg.nullAs == org.apache.calcite.rex.RexUnknownAs.TRUE;
-          RexNode result = sarg.isPoints() ? in : rexBuilder.makeCall(
-              org.apache.calcite.sql.fun.SqlStdOperatorTable.NOT, in);
-          if (nullAs) {
-            result = rexBuilder.makeCall(org.apache.calcite.sql.fun.SqlStdOperatorTable.OR, result,
-                rexBuilder.makeCall(org.apache.calcite.sql.fun.SqlStdOperatorTable.IS_NULL, masked.raw()));
-          }
-          return result;
+          return rexBuilder.makeIn(masked.raw(), raws);
         }
         case IS_NULL, IS_NOT_NULL -> {
           MaskedRef masked = maskedRef(call.getOperands().get(0));
@@ -637,7 +669,8 @@ final class MaskLifter {
         // Not a value the mask produces for a PAN: only the gateway can tell what matches.
         throw new CannotPushDown("a value that is not a token of " + mask.masking().label());
       }
-      return rexBuilder.makeLiteral(raw.get(), mask.rawType(), true);
+      // Bound at execution: the raw value never appears in the plan or the SQL text.
+      return parameters.deriveFromLiteral(maskedValue, mask, rexBuilder);
     }
 
     private MaskedRef maskedRef(RexNode node) {
@@ -734,9 +767,5 @@ final class MaskLifter {
   private static List<String> uniquify(List<String> names) {
     return org.apache.calcite.sql.validate.SqlValidatorUtil.uniquify(names,
         org.apache.calcite.sql.validate.SqlValidatorUtil.EXPR_SUGGESTER, true);
-  }
-
-  static boolean projectsRight(JoinRelType type) {
-    return type.projectsRight();
   }
 }

@@ -98,11 +98,15 @@ public final class MaskOperator extends SqlFunction {
       return java.util.Optional.empty();
     }
     String text = masked instanceof BigDecimal d ? d.toPlainString() : masked.toString();
-    return masking.unmask(text).map(raw -> switch (rawType.getSqlTypeName()) {
-      case BIGINT -> (Object) Long.parseLong(raw);
-      case INTEGER -> Integer.parseInt(raw);
-      case DECIMAL -> new BigDecimal(raw);
-      default -> raw;
-    });
+    try {
+      return masking.unmask(text).map(raw -> switch (rawType.getSqlTypeName()) {
+        case BIGINT -> (Object) Long.parseLong(raw);
+        case INTEGER -> Integer.parseInt(raw);
+        case DECIMAL -> new BigDecimal(raw);
+        default -> raw;
+      });
+    } catch (NumberFormatException e) {
+      return java.util.Optional.empty(); // a token with separators cannot stand for a numeric PAN
+    }
   }
 }

@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.TableModify;
 import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.type.RelDataType;
+import dev.pangate.engine.plan.CatalogView;
 import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
@@ -38,21 +41,43 @@ import org.apache.calcite.rex.RexSubQuery;
 public final class PolicyPlanRewriter implements PlanRewriter {
 
   @Override
-  public GatewaySplit rewrite(RelNode plan, int parameterCount) {
+  public GatewaySplit rewrite(RelNode plan, int parameterCount, CatalogView view) {
     requireNonNull(plan, "plan is null");
     RexBuilder rexBuilder = plan.getCluster().getRexBuilder();
     DerivedParameters derived = new DerivedParameters(parameterCount);
     MaskLifter lifter = new MaskLifter(rexBuilder, derived);
+    if (plan instanceof TableModify modify) {
+      RelNode write = new DmlRewriter(lifter, rexBuilder, derived, view.detokenizeFamilies())
+          .rewrite(modify);
+      RelDataType count = write.getRowType().getFieldList().get(0).getType();
+      Leaf leaf = new Leaf(write, List.of(GatewayOutput.passThrough(0, count)), write.getRowType(),
+          java.util.Collections.singletonList(null));
+      return new GatewaySplit(write, List.of(leaf), null, derived.derived(), countRows(write));
+    }
     try {
       Leaf leaf = leaf(lifter.lift(plan), plan, rexBuilder);
-      return new GatewaySplit(display(leaf, plan, rexBuilder), List.of(leaf), null, derived.derived());
+      return new GatewaySplit(display(leaf, plan, rexBuilder), List.of(leaf), null, derived.derived(),
+          null);
     } catch (CannotPushDown whole) {
       List<Leaf> leaves = new ArrayList<>();
       List<RelNode> displays = new ArrayList<>();
       RelNode gatewayPlan = partial(plan, lifter, leaves, displays, rexBuilder);
       return new GatewaySplit(withLeafDisplays(gatewayPlan, displays), leaves, gatewayPlan,
-          derived.derived());
+          derived.derived(), null);
     }
+  }
+
+  /** A query counting the rows a write changes: its selection (UPDATE, DELETE) or source (INSERT). */
+  private static RelNode countRows(RelNode write) {
+    RelNode rows = write.getInput(0);
+    if (((TableModify) write).getOperation() == TableModify.Operation.UPDATE) {
+      rows = rows.getInput(0); // the projection of new values over the selected rows
+    }
+    return org.apache.calcite.rel.logical.LogicalAggregate.create(rows, List.of(),
+        org.apache.calcite.util.ImmutableBitSet.of(), null,
+        List.of(org.apache.calcite.rel.core.AggregateCall.create(
+            org.apache.calcite.sql.fun.SqlStdOperatorTable.COUNT, false, false, false, List.of(),
+            List.of(), -1, null, org.apache.calcite.rel.RelCollations.EMPTY, 0, rows, null, "rows")));
   }
 
   /** Each largest sub-plan PostgreSQL can run becomes a leaf; the rest stays for the gateway. */
@@ -64,6 +89,11 @@ public final class PolicyPlanRewriter implements PlanRewriter {
       displays.add(display(leaf, rel, rexBuilder));
       return LeafScan.scan(rel.getCluster(), leaves.size() - 1, rel.getRowType());
     } catch (CannotPushDown e) {
+      if (!GATEWAY_EVALUABLE.contains(rel.getClass())) {
+        throw new EngineException("UNSUPPORTED_SQL", "pangate cannot evaluate " + e.getMessage()
+            + " in a " + rel.getRelTypeName() + " (recursive queries, sampling, LATERAL over"
+            + " masked values and similar forms are not supported).");
+      }
       if (rel.getInputs().isEmpty() || hasSubQuery(rel)) {
         throw new EngineException("NEEDS_MASKED_VALUES",
             "pangate cannot evaluate this statement: it needs " + e.getMessage()
@@ -78,6 +108,17 @@ public final class PolicyPlanRewriter implements PlanRewriter {
       return rel.copy(rel.getTraitSet(), inputs);
     }
   }
+
+  /** What the gateway evaluates over masked rows; never a scan (it would fetch raw rows). */
+  private static final java.util.Set<Class<?>> GATEWAY_EVALUABLE = java.util.Set.of(
+      org.apache.calcite.rel.logical.LogicalProject.class,
+      org.apache.calcite.rel.logical.LogicalFilter.class,
+      org.apache.calcite.rel.logical.LogicalJoin.class,
+      org.apache.calcite.rel.logical.LogicalAggregate.class,
+      org.apache.calcite.rel.logical.LogicalSort.class,
+      org.apache.calcite.rel.logical.LogicalUnion.class,
+      org.apache.calcite.rel.logical.LogicalIntersect.class,
+      org.apache.calcite.rel.logical.LogicalMinus.class);
 
   private static boolean hasSubQuery(RelNode rel) {
     boolean[] found = {false};
@@ -141,7 +182,7 @@ public final class PolicyPlanRewriter implements PlanRewriter {
     for (int i = 0; i < leaf.outputs().size(); i++) {
       GatewayOutput output = leaf.outputs().get(i);
       RexNode ref = rexBuilder.makeInputRef(output.sourceType(), output.source());
-      MaskOperator mask = (MaskOperator) leaf.masks().get(i);
+      MaskOperator mask = leaf.masks().get(i);
       exprs.add(mask == null ? ref : rexBuilder.makeCall(mask.maskedType(), mask, List.of(ref)));
     }
     return LogicalProject.create(leaf.pushed(), ImmutableList.of(), exprs,

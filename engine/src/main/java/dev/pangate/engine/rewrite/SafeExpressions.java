@@ -37,8 +37,7 @@ final class SafeExpressions {
       SqlKind.IS_DISTINCT_FROM, SqlKind.IS_NOT_DISTINCT_FROM,
       SqlKind.IS_NULL, SqlKind.IS_NOT_NULL, SqlKind.IS_TRUE, SqlKind.IS_NOT_TRUE,
       SqlKind.IS_FALSE, SqlKind.IS_NOT_FALSE,
-      SqlKind.SEARCH, SqlKind.LIKE, SqlKind.SIMILAR,
-      SqlKind.COALESCE, SqlKind.CASE);
+      SqlKind.SEARCH, SqlKind.COALESCE, SqlKind.CASE);
 
   /** Functions that cannot fail on any value of their argument. */
   private static final Set<String> SAFE_FUNCTIONS = Set.of("UPPER", "LOWER", "||");
@@ -59,12 +58,37 @@ final class SafeExpressions {
           && isSafe(subQuery.rel);
     }
     if (node instanceof RexCall call) {
+      if (call.getKind() == SqlKind.LIKE) {
+        return isSafeLike(call);
+      }
       boolean operator = SAFE_KINDS.contains(call.getKind())
           || (call.getKind() == SqlKind.CAST && isWideningCast(call))
           || SAFE_FUNCTIONS.contains(call.getOperator().getName());
       return operator && call.getOperands().stream().allMatch(SafeExpressions::isSafe);
     }
     return false;
+  }
+
+  /**
+   * LIKE and ILIKE fail only on a malformed pattern (one ending in the escape character); with a
+   * literal pattern that is well formed they fail on no row. SIMILAR TO compiles a regular
+   * expression and is never counted safe.
+   */
+  private static boolean isSafeLike(RexCall call) {
+    if (call.getOperands().size() != 2
+        || !(call.getOperands().get(1) instanceof RexLiteral pattern)
+        || !isSafe(call.getOperands().get(0))) {
+      return false;
+    }
+    String text = pattern.getValueAs(String.class);
+    if (text == null) {
+      return true; // LIKE NULL is NULL on every row
+    }
+    int trailing = 0;
+    for (int i = text.length() - 1; i >= 0 && text.charAt(i) == '\\'; i--) {
+      trailing++;
+    }
+    return trailing % 2 == 0;
   }
 
   /** Whether every predicate and expression inside a relational expression is safe. */
@@ -92,7 +116,11 @@ final class SafeExpressions {
     return safe[0];
   }
 
-  /** Whether the statement has any predicate that needs the row filters fenced off. */
+  /**
+   * Whether the statement has any expression that could fail on some row, in a predicate or in a
+   * projection (PostgreSQL flattens sub-queries and may evaluate a projected expression at the
+   * scan, before a row filter's semi-join): then the row filters are fenced off.
+   */
   static boolean needsFence(RelNode rel) {
     boolean[] fence = {false};
     rel.accept(new RelShuttleImpl() {
@@ -112,7 +140,10 @@ final class SafeExpressions {
 
       @Override
       public RelNode visit(LogicalProject project) {
-        project.getProjects().forEach(this::visitSubQueries);
+        for (RexNode expression : project.getProjects()) {
+          fence[0] |= !isSafe(expression);
+          visitSubQueries(expression);
+        }
         return super.visit(project);
       }
 

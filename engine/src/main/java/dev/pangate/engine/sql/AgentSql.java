@@ -43,8 +43,5 @@ public final class AgentSql {
           SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(
               List.of(SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL))));
 
-  /** The dialect of the SQL sent to PostgreSQL. */
-  public static final PostgresDialect POSTGRES = PostgresDialect.INSTANCE;
-
   private AgentSql() {}
 }

@@ -11,10 +11,25 @@ import org.apache.calcite.sql.dialect.PostgresqlSqlDialect;
  */
 public final class PostgresDialect extends PostgresqlSqlDialect {
 
-  public static final PostgresDialect INSTANCE = new PostgresDialect();
+  /** For plans that group by no literal: renders without Calcite's per-statement rewrite pass. */
+  public static final PostgresDialect INSTANCE = new PostgresDialect(true);
 
-  private PostgresDialect() {
+  /**
+   * For plans that group by a literal, which PostgreSQL refuses: Calcite rewrites such a
+   * grouping (a Hep pass per statement, so only when needed).
+   */
+  public static final PostgresDialect GROUP_BY_LITERAL_REWRITE = new PostgresDialect(false);
+
+  private final boolean groupByLiteral;
+
+  private PostgresDialect(boolean groupByLiteral) {
     super(PostgresqlSqlDialect.DEFAULT_CONTEXT);
+    this.groupByLiteral = groupByLiteral;
+  }
+
+  @Override
+  public boolean supportsGroupByLiteral() {
+    return groupByLiteral;
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.pangate.audit.AuditLog;
 import dev.pangate.audit.HashChainedAuditLog;
 import dev.pangate.audit.file.FileAuditSink;
 import dev.pangate.engine.EngineConfig;
+import dev.pangate.engine.approval.ApprovalStore;
 import dev.pangate.engine.demo.DemoDatabase;
 import dev.pangate.engine.demo.DemoSize;
 import dev.pangate.masking.keys.KeyRing;
@@ -38,14 +39,18 @@ public final class GatewayFixture implements AutoCloseable {
   private final AuditLog audit;
   private final Gateway gateway;
   private final Set<String> allPans;
+  private final String gatewayRole;
 
-  private GatewayFixture(TestDatabase database, DemoSize size, String policyYaml) throws Exception {
+  private GatewayFixture(TestDatabase database, DemoSize size, String policyYaml,
+      GatewayOptions options) throws Exception {
     this.database = database;
     String role = "pangate_gw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    this.gatewayRole = role;
     String password = UUID.randomUUID().toString();
     try (Connection admin = database.connect()) {
       DemoDatabase.create(admin, size, SEED, true, line -> { });
       DemoDatabase.createGatewayRole(admin, role, password);
+      ApprovalStore.install(admin, role);
       this.allPans = DemoDatabase.allPans(admin);
     }
     directory = Files.createTempDirectory("pangate-gateway-test");
@@ -62,17 +67,22 @@ public final class GatewayFixture implements AutoCloseable {
         .sink(FileAuditSink.create(auditDirectory, FileAuditSink.Options.defaults()))
         .open();
     EngineConfig config = EngineConfig.of(database.url(), role, password, List.of("payments"));
-    gateway = Gateway.start(config, policyFile, keys, audit, GatewayOptions.defaults());
+    gateway = Gateway.start(config, policyFile, keys, audit, options);
   }
 
   /** The demo policy on the SMALL demo database. */
   public static GatewayFixture demo(TestDatabase database) throws Exception {
-    return new GatewayFixture(database, DemoSize.SMALL, demoPolicy());
+    return new GatewayFixture(database, DemoSize.SMALL, demoPolicy(), GatewayOptions.defaults());
+  }
+
+  /** The demo policy with gateway options of the test's choosing (e.g. a clock it moves). */
+  public static GatewayFixture demo(TestDatabase database, GatewayOptions options) throws Exception {
+    return new GatewayFixture(database, DemoSize.SMALL, demoPolicy(), options);
   }
 
   /** Another policy on the SMALL demo database. */
   public static GatewayFixture withPolicy(TestDatabase database, String policyYaml) throws Exception {
-    return new GatewayFixture(database, DemoSize.SMALL, policyYaml);
+    return new GatewayFixture(database, DemoSize.SMALL, policyYaml, GatewayOptions.defaults());
   }
 
   public static String demoPolicy() throws IOException {
@@ -80,6 +90,11 @@ public final class GatewayFixture implements AutoCloseable {
         "/dev/pangate/masking/demo-policy.yaml")) {
       return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
+  }
+
+  /** The gateway's own PostgreSQL login (least privilege: SELECT, and INSERT/UPDATE where the demo writes). */
+  public String gatewayRole() {
+    return gatewayRole;
   }
 
   public Gateway gateway() {

@@ -1,0 +1,79 @@
+package dev.pangate.engine.exec;
+
+import dev.pangate.engine.EngineException;
+import dev.pangate.engine.plan.LeafScan;
+import dev.pangate.engine.plan.QueryPlanner;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.adapter.java.JavaTypeFactory;
+import org.apache.calcite.interpreter.Interpreter;
+import org.apache.calcite.linq4j.QueryProvider;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.schema.SchemaPlus;
+
+/**
+ * Gateway plans (the part of a statement evaluated over masked rows) made ready for Calcite's
+ * interpreter at planning time: window functions become window operators, aggregates become
+ * {@link GatewayAggregate}, and the result is compiled once so that anything the interpreter
+ * cannot evaluate is refused when the statement is planned, with a clear message, not when it
+ * runs.
+ */
+public final class GatewayPlans {
+
+  private GatewayPlans() {}
+
+  /** The plan, ready for {@link InterpretedCursor}; throws {@code NEEDS_MASKED_VALUES} if it cannot run. */
+  public static RelNode prepare(RelNode gatewayPlan) {
+    HepPlanner windows = new HepPlanner(HepProgram.builder()
+        .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW).build());
+    windows.setRoot(gatewayPlan);
+    RelNode prepared = GatewayAggregate.adapt(windows.findBestExp());
+    prepared.accept(new org.apache.calcite.rel.RelHomogeneousShuttle() {
+      @Override
+      public RelNode visit(RelNode other) {
+        if (other instanceof org.apache.calcite.rel.core.Window) {
+          throw new EngineException("NEEDS_MASKED_VALUES", "Window functions over masked values"
+              + " (ORDER BY or PARTITION BY a masked column, or a masked argument) are not"
+              + " evaluated by pangate; window over columns your role sees in clear.");
+        }
+        return super.visit(other);
+      }
+    });
+    try (Interpreter ignored = new Interpreter(new CompileOnly(), prepared)) {
+      return prepared;
+    } catch (EngineException e) {
+      throw e;
+    } catch (RuntimeException | AssertionError e) {
+      throw new EngineException("NEEDS_MASKED_VALUES", "pangate cannot evaluate this statement"
+          + " over masked values (" + ErrorTranslator.sanitize(e.getMessage()) + "). Compute on"
+          + " columns your role sees in clear, or select the masked column as it is.");
+    }
+  }
+
+  /** A data context for compiling only: nothing is read. */
+  private static final class CompileOnly implements DataContext {
+    private final LeafScan.Sources none = leaf -> org.apache.calcite.linq4j.Linq4j.emptyEnumerable();
+
+    @Override
+    public SchemaPlus getRootSchema() {
+      return null;
+    }
+
+    @Override
+    public JavaTypeFactory getTypeFactory() {
+      return QueryPlanner.TYPE_FACTORY;
+    }
+
+    @Override
+    public QueryProvider getQueryProvider() {
+      return null;
+    }
+
+    @Override
+    public Object get(String name) {
+      return LeafScan.SOURCES.equals(name) ? none : null;
+    }
+  }
+}

@@ -1,0 +1,238 @@
+package dev.pangate.engine.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pangate.audit.AuditEvent;
+import dev.pangate.audit.AuditEventType;
+import dev.pangate.audit.Outcome;
+import dev.pangate.engine.EngineException;
+import dev.pangate.engine.approval.ApprovalRequest;
+import dev.pangate.engine.approval.ApprovalStatus;
+import dev.pangate.engine.approval.ApprovalStore;
+import dev.pangate.masking.pan.PanScrubber;
+import dev.pangate.masking.policy.Agent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Just-in-time approval of writes. A write whose rule is {@code approval} does not run: it
+ * becomes a request that a person with an approving role decides. After approval the same agent
+ * re-submits exactly the same statement (same plan digest, same parameters) before expiry and it
+ * runs once; the approval is consumed in the write's own transaction. Every step is audited,
+ * linked by the request id.
+ */
+public final class Approvals {
+
+  private final Gateway gateway;
+  private final ApprovalStore store;
+  private final Clock clock;
+  private final Duration lifetime;
+
+  Approvals(Gateway gateway, ApprovalStore store, Clock clock, Duration lifetime) {
+    this.gateway = requireNonNull(gateway, "gateway is null");
+    this.store = requireNonNull(store, "store is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.lifetime = requireNonNull(lifetime, "lifetime is null");
+  }
+
+  /** How long a request stays open (to be decided, then to be run). */
+  public Duration lifetime() {
+    return lifetime;
+  }
+
+  /** The digest a re-submitted statement must match: the rewritten plan and the SQL it runs. */
+  static String planDigest(PreparedQuery query) {
+    return sha256(query.planned().kind() + "\n" + query.planned().writeTarget() + "\n"
+        + query.planned().pushedSql() + "\n" + query.planText());
+  }
+
+  static String parametersDigest(List<?> parameters) {
+    StringBuilder text = new StringBuilder();
+    for (Object parameter : parameters) {
+      text.append(parameter == null ? "\u0000null" : parameter.getClass().getSimpleName() + ":" + parameter)
+          .append('\u0001');
+    }
+    return sha256(text.toString());
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+    }
+  }
+
+  /**
+   * The approved request this exact statement may consume, or (having recorded a new request
+   * when none is open) the error that holds it.
+   */
+  ApprovalRequest approvedOrHold(Caller caller, String role, PreparedQuery query,
+      List<?> parameters) {
+    expireOverdue();
+    String planDigest = planDigest(query);
+    String parametersDigest = parametersDigest(parameters);
+    Optional<ApprovalRequest> open = store.open(caller.agentId(), planDigest, parametersDigest);
+    if (open.isPresent() && open.get().status() == ApprovalStatus.APPROVED) {
+      return open.get();
+    }
+    ApprovalRequest request = open.orElseGet(() -> create(caller, role, query, parameters,
+        planDigest, parametersDigest));
+    throw new EngineException("APPROVAL_REQUIRED", "This " + query.planned().kind() + " on "
+        + query.planned().writeTarget() + " needs approval by a person with an approving role."
+        + " Request " + request.id() + " is " + request.status().name().toLowerCase()
+        + (request.estimatedRows() == null ? "" : " (it would change about "
+            + request.estimatedRows() + " rows)")
+        + ". An approver decides it with POST /v1/approvals/" + request.id()
+        + "/approve (or: pangate approvals approve " + request.id() + "); then run the same"
+        + " statement again, with the same parameters, before " + request.expiresAt() + ".");
+  }
+
+  private ApprovalRequest create(Caller caller, String role, PreparedQuery query,
+      List<?> parameters, String planDigest, String parametersDigest) {
+    Long estimate = estimate(query, parameters);
+    Instant now = clock.instant();
+    List<String> shown = parameters.stream()
+        .map(p -> p == null ? "NULL" : PanScrubber.scrub(String.valueOf(p))).toList();
+    String plan = PanScrubber.scrub(query.planText() + "\nSQL: " + query.planned().pushedSql());
+    ApprovalRequest request = store.create(caller.agentId(), role, query.planned().kind().name(),
+        query.planned().writeTarget(), PanScrubber.scrub(query.sql()), shown, parametersDigest,
+        plan, planDigest, estimate, now, now.plus(lifetime));
+    gateway.audit(AuditEvent.builder(AuditEventType.APPROVAL_REQUEST)
+        .approvalId(request.id()).agent(caller.agentId()).role(role)
+        .clientAddress(caller.clientAddress()).session(caller.session()).driver(caller.driver())
+        .tables(List.of(query.planned().writeTarget())).sql(query.sql())
+        .logicalPlan(query.planText()).pushedSql(query.planned().pushedSqlList())
+        .parameters(shown).policyDigest(gateway.policy().digest())
+        .details(Map.of("plan_digest", planDigest, "estimated_rows", String.valueOf(estimate),
+            "expires_at", request.expiresAt().toString()))
+        .outcome(Outcome.success()).build());
+    return request;
+  }
+
+  private Long estimate(PreparedQuery query, List<?> parameters) {
+    if (query.planned().countRows() == null) {
+      return null;
+    }
+    try {
+      return gateway.executor().count(query.planned().countRows(), query.planned(), parameters);
+    } catch (EngineException e) {
+      return null; // the approver sees "unknown"; the write itself will meet the same error
+    }
+  }
+
+  /** Marks the request executed inside the write's transaction (so both happen or neither). */
+  dev.pangate.engine.exec.QueryExecutor.TransactionStep consume(ApprovalRequest request) {
+    return (connection, rows) -> {
+      if (!ApprovalStore.consume(connection, request.id(), rows, clock.instant())) {
+        throw new EngineException("APPROVAL_NOT_USABLE", "Approval " + request.id()
+            + " was used by another run or expired meanwhile; nothing was changed.");
+      }
+    };
+  }
+
+  void executed(Caller caller, String role, ApprovalRequest request, long rows) {
+    gateway.audit(AuditEvent.builder(AuditEventType.APPROVAL_EXECUTED)
+        .approvalId(request.id()).agent(caller.agentId()).role(role)
+        .clientAddress(caller.clientAddress()).session(caller.session()).driver(caller.driver())
+        .tables(List.of(request.target())).sql(request.sql()).rows(rows)
+        .policyDigest(gateway.policy().digest()).outcome(Outcome.success()).build());
+  }
+
+  // ------------------------------------------------------------------ for approvers
+
+  /** Requests (all, or with the status), for an approver; overdue ones are expired first. */
+  public List<ApprovalRequest> list(Caller approver, ApprovalStatus status) {
+    requireApprover(approver);
+    expireOverdue();
+    return store.list(status);
+  }
+
+  /** One request, for an approver. */
+  public ApprovalRequest get(Caller approver, String id) {
+    requireApprover(approver);
+    expireOverdue();
+    return store.find(id).orElseThrow(() -> notFound(id));
+  }
+
+  /** Approves a pending request; the approver must not be the requester. */
+  public ApprovalRequest approve(Caller approver, String id, String reason) {
+    return decide(approver, id, ApprovalStatus.APPROVED, reason);
+  }
+
+  /** Denies a pending request. */
+  public ApprovalRequest deny(Caller approver, String id, String reason) {
+    return decide(approver, id, ApprovalStatus.DENIED, reason);
+  }
+
+  private ApprovalRequest decide(Caller approver, String id, ApprovalStatus decision, String reason) {
+    String role = requireApprover(approver);
+    if (reason == null || reason.isBlank()) {
+      throw new EngineException("REASON_REQUIRED", "A decision needs a reason (it is audited).");
+    }
+    expireOverdue();
+    ApprovalRequest request = store.find(id).orElseThrow(() -> notFound(id));
+    if (request.agent().equals(approver.agentId())) {
+      auditDecision(approver, role, request, decision, reason,
+          Outcome.failure("SELF_APPROVAL", "an agent may not decide its own request"));
+      throw new EngineException("SELF_APPROVAL", "Agent '" + approver.agentId()
+          + "' submitted request " + id + " and so may not decide it; another approver must.");
+    }
+    Optional<ApprovalRequest> decided = store.decide(id, decision, approver.agentId(), reason,
+        clock.instant());
+    if (decided.isEmpty()) {
+      throw new EngineException("NOT_PENDING", "Request " + id + " is "
+          + request.status().name().toLowerCase() + ", not pending; it cannot be decided.");
+    }
+    auditDecision(approver, role, decided.get(), decision, reason, Outcome.success());
+    return decided.get();
+  }
+
+  private void auditDecision(Caller approver, String role, ApprovalRequest request,
+      ApprovalStatus decision, String reason, Outcome outcome) {
+    gateway.audit(AuditEvent.builder(AuditEventType.APPROVAL_DECISION)
+        .approvalId(request.id()).agent(approver.agentId()).role(role)
+        .clientAddress(approver.clientAddress()).session(approver.session())
+        .driver(approver.driver()).tables(List.of(request.target())).sql(request.sql())
+        .policyDigest(gateway.policy().digest())
+        .details(Map.of("decision", decision.name(), "reason", reason,
+            "requested_by", request.agent()))
+        .outcome(outcome).build());
+  }
+
+  private String requireApprover(Caller caller) {
+    Agent agent = gateway.policy().agent(caller.agentId()).orElseThrow(() ->
+        new EngineException("UNKNOWN_AGENT", "Agent '" + caller.agentId()
+            + "' is not named in the policy in force."));
+    if (!gateway.policy().role(agent.role()).mayApprove()) {
+      throw new EngineException("NOT_AN_APPROVER", "Role '" + agent.role()
+          + "' may not see or decide approval requests (approve: true in the policy).");
+    }
+    return agent.role();
+  }
+
+  private void expireOverdue() {
+    for (ApprovalRequest expired : store.expire(clock.instant())) {
+      gateway.audit(AuditEvent.builder(AuditEventType.APPROVAL_EXPIRED)
+          .approvalId(expired.id()).agent(expired.agent()).role(expired.role())
+          .tables(List.of(expired.target())).sql(expired.sql())
+          .policyDigest(gateway.policy().digest())
+          .details(Map.of("expired_at", expired.expiresAt().toString(),
+              "status_before", expired.decidedBy() == null ? "PENDING" : "APPROVED"))
+          .outcome(Outcome.success()).build());
+    }
+  }
+
+  private static EngineException notFound(String id) {
+    return new EngineException("APPROVAL_NOT_FOUND", "There is no approval request " + id + ".");
+  }
+}

@@ -1,0 +1,60 @@
+package dev.pangate.engine.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pangate.audit.Unwritable;
+import dev.pangate.engine.EngineException;
+import dev.pangate.engine.exec.ResultCursor;
+import dev.pangate.testing.PostgresExtension;
+import dev.pangate.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** When the audit log cannot take an entry, statements are refused and health says why. */
+@ExtendWith(PostgresExtension.class)
+class FailClosedGatewayTest {
+
+  @Test
+  void anUnwritableAuditSinkRefusesStatementsUntilItRecovers(TestDatabase database) throws Exception {
+    try (GatewayFixture fixture = GatewayFixture.demo(database);
+        Session session = fixture.session("fraud-analyst")) {
+      try (ResultCursor cursor = session.query("select count(*) from payments.cards", List.of())) {
+        assertTrue(cursor.next());
+      }
+      List<Path> files;
+      try (var list = Files.list(fixture.auditDirectory())) {
+        files = list.toList();
+      }
+      for (Path file : files) {
+        Unwritable.make(file);
+      }
+      Unwritable.make(fixture.auditDirectory());
+      try {
+        EngineException refused = assertThrows(EngineException.class,
+            () -> session.query("select count(*) from payments.cards", List.of()).close());
+        assertEquals("AUDIT_UNAVAILABLE", refused.code());
+        assertTrue(refused.getMessage().contains("fail closed"), refused.getMessage());
+        assertFalse(fixture.gateway().health().healthy(), "health reports the audit problem");
+        assertFalse(fixture.gateway().health().audit().available());
+      } finally {
+        Unwritable.undo(fixture.auditDirectory());
+        for (Path file : files) {
+          Unwritable.undo(file);
+        }
+      }
+      long deadline = System.nanoTime() + 15_000_000_000L;
+      while (!fixture.gateway().health().audit().available() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      try (ResultCursor cursor = session.query("select count(*) from payments.cards", List.of())) {
+        assertTrue(cursor.next(), "statements run again once the sink is writable");
+      }
+    }
+  }
+}

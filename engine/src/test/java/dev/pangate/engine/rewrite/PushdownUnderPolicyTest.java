@@ -1,0 +1,252 @@
+package dev.pangate.engine.rewrite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pangate.engine.exec.ResultCursor;
+import dev.pangate.engine.gateway.GatewayFixture;
+import dev.pangate.engine.gateway.PreparedQuery;
+import dev.pangate.engine.gateway.Session;
+import dev.pangate.engine.plan.PlannedStatement;
+import dev.pangate.testing.PostgresExtension;
+import dev.pangate.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Pushdown that survives masking (issue item 4), asserted on the SQL sent to PostgreSQL: what
+ * needs no mask runs in PostgreSQL, masks move above it, and injective masks allow equality,
+ * joins and grouping on the raw columns; non-injective masks allow none of it.
+ */
+@ExtendWith(PostgresExtension.class)
+class PushdownUnderPolicyTest {
+
+  private static GatewayFixture fixture;
+  private static Session support;
+  private static Session fraud;
+
+  @BeforeAll
+  static void start(TestDatabase database) throws Exception {
+    fixture = GatewayFixture.demo(database);
+    support = fixture.session("support-bot");
+    fraud = fixture.session("fraud-analyst");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    support.close();
+    fraud.close();
+    fixture.close();
+  }
+
+  private static PlannedStatement plan(Session session, String sql) {
+    return session.prepare(sql).planned();
+  }
+
+  private static String sql(PlannedStatement planned) {
+    assertEquals(1, planned.queries().size(), "one statement sent to PostgreSQL");
+    assertFalse(planned.gatewayEvaluated(), "nothing evaluated in the gateway");
+    return planned.pushedSql();
+  }
+
+  private static List<Object[]> rows(Session session, String sql, Object... parameters) {
+    List<Object[]> rows = new ArrayList<>();
+    try (ResultCursor cursor = session.query(sql, List.of(parameters))) {
+      while (cursor.next()) {
+        rows.add(cursor.row());
+      }
+    }
+    return rows;
+  }
+
+  private static int occurrences(String text, String word) {
+    Matcher matcher = Pattern.compile(Pattern.quote(word)).matcher(text);
+    int n = 0;
+    while (matcher.find()) {
+      n++;
+    }
+    return n;
+  }
+
+  /** A token of a real PAN, as support-bot sees it. */
+  private static String someToken() {
+    return (String) rows(support, "select pan from payments.cards order by card_id limit 1").get(0)[0];
+  }
+
+  @Test
+  void aQueryWithoutMaskedColumnsIsPushedWhole() {
+    String pushed = sql(plan(support, "select merchant_id, count(*), sum(amount) from"
+        + " payments.transactions where amount > 10 group by merchant_id order by merchant_id"));
+    assertTrue(pushed.contains("GROUP BY \"merchant_id\""), pushed);
+    assertTrue(pushed.contains("ORDER BY \"merchant_id\""), pushed);
+    assertTrue(pushed.contains("\"merchant_id\" = 1 OR \"merchant_id\" = 2 OR \"merchant_id\" = 3"),
+        "the row filter is in the SQL: " + pushed);
+  }
+
+  @Test
+  void theJoinThatANaiveWrapperRanInJavaRunsInPostgresqlWithTheMaskAbove() {
+    PlannedStatement planned = plan(support, "select t.pan, c.status from payments.transactions t"
+        + " join payments.cards c on t.card_id = c.card_id");
+    String pushed = sql(planned);
+    assertEquals(1, occurrences(pushed, "INNER JOIN"), pushed);
+    assertTrue(planned.planText().startsWith("LogicalProject(pan=[pangate_mask_"), planned.planText());
+    assertTrue(rows(support, "select t.pan from payments.transactions t join payments.cards c"
+        + " on t.card_id = c.card_id").stream().noneMatch(r -> fixture.allPans().contains(r[0])));
+  }
+
+  @Test
+  void joinsFiltersAggregatesAndSortsOnClearColumnsStayInPostgresqlWhileMaskedColumnsAreSelected() {
+    String pushed = sql(plan(support, """
+        select c.pan, count(*) as n, max(t.amount)
+        from payments.transactions t join payments.cards c on c.card_id = t.card_id
+        where t.status = 'approved'
+        group by c.card_id, c.pan
+        order by n desc, c.card_id
+        limit 5"""));
+    assertTrue(pushed.contains("INNER JOIN"), pushed);
+    assertTrue(pushed.contains("GROUP BY"), pushed);
+    assertTrue(pushed.contains("ORDER BY"), pushed);
+    assertTrue(pushed.contains("FETCH NEXT 5 ROWS ONLY"), pushed);
+  }
+
+  @Test
+  void equalityWithATokenIsRewrittenToTheRawValueAndBoundAsAParameter() throws Exception {
+    String token = someToken();
+    PlannedStatement planned = plan(support, "select card_id, pan from payments.cards where pan = '"
+        + token + "'");
+    String pushed = sql(planned);
+    assertTrue(pushed.contains("\"pan\" = ?"), pushed);
+    assertFalse(pushed.contains(token), "the token is not compared in PostgreSQL: " + pushed);
+    for (String pan : fixture.allPans()) {
+      assertFalse(pushed.contains(pan) || planned.planText().contains(pan),
+          "no raw PAN in the SQL text or the plan");
+    }
+    List<Object[]> rows = rows(support, "select card_id, pan from payments.cards where pan = '" + token + "'");
+    assertEquals(1, rows.size());
+    assertEquals(token, rows.get(0)[1]);
+    List<Object[]> byParameter = rows(support, "select card_id, pan from payments.cards where pan = ?", token);
+    assertEquals(1, byParameter.size(), "the same with the token as a parameter");
+    assertEquals(java.util.Arrays.asList(rows.get(0)), java.util.Arrays.asList(byParameter.get(0)));
+  }
+
+  @Test
+  void inListsOfTokensAreRewrittenToo() {
+    List<Object[]> tokens = rows(support, "select pan from payments.cards order by card_id limit 3");
+    String list = String.join(", ", tokens.stream().map(t -> "'" + t[0] + "'").toList());
+    String pushed = sql(plan(support, "select card_id from payments.cards where pan in (" + list + ")"));
+    assertTrue(pushed.contains("\"pan\" = ?"), pushed);
+    assertEquals(3, rows(support, "select card_id from payments.cards where pan in (" + list + ")").size());
+  }
+
+  @Test
+  void joinsBetweenColumnsOfOneTokenFamilyRunOnTheRawColumns() {
+    String pushed = sql(plan(support, "select t.txn_id, d.dispute_id, d.pan from"
+        + " payments.transactions t join payments.disputes d on d.pan = t.pan"));
+    assertTrue(Pattern.compile("ON \"t\\d*\".\"pan\" = \"t\\d*\".\"pan\"").matcher(pushed).find()
+        || pushed.contains(".\"pan\" = "), pushed);
+    assertFalse(rows(support, "select t.txn_id from payments.transactions t join payments.disputes d"
+        + " on d.pan = t.pan").isEmpty());
+  }
+
+  @Test
+  void groupByDistinctAndCountDistinctOnTokensRunInPostgresql() {
+    assertTrue(sql(plan(support, "select pan, count(*) from payments.transactions group by pan"))
+        .contains("GROUP BY \"pan\""));
+    String distinct = sql(plan(support, "select distinct pan from payments.disputes"));
+    assertTrue(distinct.contains("GROUP BY \"pan\"") || distinct.contains("DISTINCT"), distinct);
+    assertTrue(sql(plan(support, "select count(distinct pan) from payments.transactions"))
+        .contains("COUNT(DISTINCT \"pan\")"));
+  }
+
+  @Test
+  void truncatedPansAllowNoneOfThisAndAreEvaluatedOnMaskedValues() throws Exception {
+    PlannedStatement grouped = plan(fraud, "select pan, count(*) from payments.cards group by pan");
+    assertTrue(grouped.gatewayEvaluated(), grouped.planText());
+    assertFalse(grouped.pushedSql().contains("GROUP BY"), grouped.pushedSql());
+    // Grouping by truncated PANs merges cards sharing BIN and last four: compare with the truth.
+    Set<String> truth = new HashSet<>();
+    try (Connection admin = fixture.admin(); Statement statement = admin.createStatement();
+        ResultSet rs = statement.executeQuery("select pan from payments.cards")) {
+      while (rs.next()) {
+        String pan = rs.getString(1);
+        truth.add(pan.substring(0, 6) + "*".repeat(pan.length() - 10) + pan.substring(pan.length() - 4));
+      }
+    }
+    assertEquals(truth.size(), rows(fraud, "select pan, count(*) from payments.cards group by pan").size());
+    PlannedStatement joined = plan(fraud, "select t.txn_id from payments.transactions t"
+        + " join payments.cards c on t.pan = c.pan");
+    assertTrue(joined.gatewayEvaluated());
+    assertFalse(joined.pushedSql().contains("JOIN"), joined.pushedSql());
+  }
+
+  @Test
+  void aPredicateThatCouldFailOnHiddenRowsIsFencedOff() throws Exception {
+    // Merchant 4's rows are hidden from support-bot; the predicate divides by zero only on them.
+    try (Connection admin = fixture.admin(); Statement statement = admin.createStatement();
+        ResultSet rs = statement.executeQuery(
+            "select count(*) from payments.transactions where merchant_id = 4 and amount > 100")) {
+      assertTrue(rs.next());
+      assertTrue(rs.getLong(1) > 0, "the demo data has such hidden rows");
+    }
+    String sql = "select txn_id from payments.transactions"
+        + " where 1/(case when merchant_id = 4 and amount > 100 then 0 else 1 end) = 1";
+    PlannedStatement planned = plan(support, sql);
+    assertTrue(planned.pushedSql().contains("OFFSET 0 ROWS"), planned.pushedSql());
+    List<Object[]> rows = rows(support, sql);
+    assertFalse(rows.isEmpty());
+  }
+
+  @Test
+  void safePredicatesJoinTheRowFilterWithoutAFence() {
+    String pushed = sql(plan(support, "select amount from payments.transactions where txn_id = 5"));
+    assertFalse(pushed.contains("OFFSET 0"), pushed);
+    assertTrue(pushed.contains("\"txn_id\" = ?"), "the compared value is lifted into a parameter: " + pushed);
+  }
+
+  @Test
+  void explainShowsMasksAndFiltersByNameWithoutValues() {
+    String token = someToken();
+    List<String> lines = new ArrayList<>();
+    try (ResultCursor cursor = support.query("explain plan for select pan from payments.transactions"
+        + " where pan = '" + token + "' and merchant_id in (select merchant_id from payments.merchants)",
+        List.of())) {
+      while (cursor.next()) {
+        lines.add((String) cursor.row()[0]);
+      }
+    }
+    String text = String.join("\n", lines);
+    assertTrue(text.contains("rowFilter=[payments.transactions: merchant_id IN (:agent.merchant_ids)]"), text);
+    assertTrue(text.contains("tokenize("), text);
+    assertFalse(text.contains("= 1 OR"), "bound attribute values are withheld: " + text);
+    for (String pan : fixture.allPans()) {
+      assertFalse(text.contains(pan), "no PAN in EXPLAIN");
+    }
+    assertFalse(text.toLowerCase(Locale.ROOT).contains("fraud_analyst"), "no other role's policy");
+  }
+
+  @Test
+  void theAuditLogRecordsThePlanAndPushedSqlWithoutRawPans() throws Exception {
+    String token = someToken();
+    rows(support, "select txn_id from payments.transactions where pan = '" + token + "'");
+    String audit = fixture.auditText();
+    assertTrue(audit.contains("\"pushedSql\""), "the pushed SQL is recorded");
+    for (String pan : fixture.allPans()) {
+      assertFalse(audit.contains(pan), "no raw PAN in the audit log");
+    }
+    assertNotNull(audit);
+  }
+}

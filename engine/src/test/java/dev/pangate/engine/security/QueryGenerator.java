@@ -1,0 +1,426 @@
+package dev.pangate.engine.security;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pangate.engine.gateway.TableInfo;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Random queries over the demo schema as one role sees it: single tables and joins on foreign
+ * keys and on PANs, projections with expressions on PANs, predicates (on PANs too), GROUP BY with
+ * HAVING, ORDER BY with LIMIT, set operations, derived tables and sub-queries. One query in twenty
+ * names a table or column the role does not see. The same seed gives the same queries.
+ *
+ * <p>Computed columns are labelled {@code e1}, {@code e2}, ... so that only plain id columns keep
+ * id-like labels (the filter check reads every column called {@code txn_id}, {@code merchant_id},
+ * ...). Literals that look like PANs start with 9, which no card brand uses, so a literal the
+ * query itself brings can never be mistaken for a leaked PAN.
+ */
+final class QueryGenerator {
+
+  /** What a column holds, for choosing expressions and predicates. */
+  enum Type { ID, INT, NUM, TEXT, PAN, NUMERIC_PAN, DATE, TIMESTAMP }
+
+  record Column(String name, Type type) {
+    Column {
+      requireNonNull(name, "name is null");
+      requireNonNull(type, "type is null");
+    }
+  }
+
+  record Table(String name, List<Column> columns) {
+    Table {
+      requireNonNull(name, "name is null");
+      columns = List.copyOf(columns);
+    }
+
+    Column column(String name) {
+      return columns.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+    }
+  }
+
+  /** A join between two tables: left.leftColumn = right.rightColumn. */
+  record Edge(String left, String leftColumn, String right, String rightColumn) {}
+
+  /** The demo schema (docs/demo-database.md). */
+  static final Map<String, Table> SCHEMA = schema();
+
+  static final List<Edge> EDGES = List.of(
+      new Edge("transactions", "card_id", "cards", "card_id"),
+      new Edge("transactions", "merchant_id", "merchants", "merchant_id"),
+      new Edge("disputes", "txn_id", "transactions", "txn_id"),
+      new Edge("cards", "cardholder_id", "cardholders", "cardholder_id"),
+      new Edge("settlements", "merchant_id", "merchants", "merchant_id"),
+      new Edge("transactions", "pan", "cards", "pan"),
+      new Edge("disputes", "pan", "transactions", "pan"),
+      new Edge("disputes", "pan", "cards", "pan"));
+
+  private final Random random;
+  private final Map<String, Table> visible;
+  private int expressions;
+
+  /**
+   * @param seed the seed
+   * @param tables the role's tables as its metadata shows them; empty for a role that sees none
+   */
+  QueryGenerator(long seed, List<TableInfo> tables) {
+    this.random = new Random(seed);
+    Map<String, Table> view = new LinkedHashMap<>();
+    for (TableInfo info : tables) {
+      Table full = SCHEMA.get(info.name());
+      if (full == null) {
+        continue;
+      }
+      Set<String> names = info.columns().stream().map(TableInfo.ColumnInfo::name)
+          .collect(Collectors.toSet());
+      view.put(info.name(), new Table(info.name(),
+          full.columns().stream().filter(c -> names.contains(c.name())).toList()));
+    }
+    this.visible = view;
+  }
+
+  /** The next random query. */
+  String next() {
+    expressions = 0;
+    if (visible.isEmpty() || random.nextInt(20) == 0) {
+      return probeHidden();
+    }
+    return switch (random.nextInt(10)) {
+      case 0, 1, 2 -> select();
+      case 3, 4 -> aggregate();
+      case 5 -> setOperation();
+      case 6 -> derived();
+      case 7 -> withSubqueryPredicate();
+      case 8 -> scalarSubquery();
+      default -> join();
+    };
+  }
+
+  // ---------------------------------------------------------------- shapes
+
+  private String select() {
+    Table table = anyTable();
+    String from = table.name() + " t0";
+    List<Alias> scope = List.of(new Alias("t0", table));
+    return "select " + items(scope, 1 + random.nextInt(4)) + " from payments." + from
+        + where(scope) + orderAndLimit(scope);
+  }
+
+  private String join() {
+    List<Edge> usable = usableEdges();
+    if (usable.isEmpty()) {
+      return select();
+    }
+    Edge edge = usable.get(random.nextInt(usable.size()));
+    List<Alias> scope = new ArrayList<>();
+    scope.add(new Alias("t0", visible.get(edge.left())));
+    scope.add(new Alias("t1", visible.get(edge.right())));
+    String kind = pick("join", "join", "left join", "right join", "full join");
+    StringBuilder sql = new StringBuilder("select ").append(items(scope, 2 + random.nextInt(4)))
+        .append(" from payments.").append(edge.left()).append(" t0 ").append(kind)
+        .append(" payments.").append(edge.right()).append(" t1 on t0.").append(edge.leftColumn())
+        .append(" = t1.").append(edge.rightColumn());
+    // A third table on another edge of the right-hand table, sometimes.
+    List<Edge> further = usable.stream().filter(e -> e.left().equals(edge.right())
+        && !e.right().equals(edge.left())).toList();
+    if (!further.isEmpty() && random.nextBoolean()) {
+      Edge next = further.get(random.nextInt(further.size()));
+      scope.add(new Alias("t2", visible.get(next.right())));
+      sql.append(" join payments.").append(next.right()).append(" t2 on t1.")
+          .append(next.leftColumn()).append(" = t2.").append(next.rightColumn());
+    }
+    return sql + where(scope) + orderAndLimit(scope);
+  }
+
+  private String aggregate() {
+    Table table = anyTable();
+    List<Alias> scope = List.of(new Alias("t0", table));
+    List<String> keys = new ArrayList<>();
+    int groups = random.nextInt(3);
+    for (int i = 0; i < groups; i++) {
+      Column column = anyColumn(table);
+      String key = random.nextInt(3) == 0 ? expression("t0", column) : "t0." + column.name();
+      if (!keys.contains(key)) {
+        keys.add(key);
+      }
+    }
+    List<String> items = new ArrayList<>();
+    for (String key : keys) {
+      items.add(key.startsWith("t0.") && !key.contains("(") ? key : key + " as " + label());
+    }
+    int aggregates = 1 + random.nextInt(3);
+    for (int i = 0; i < aggregates; i++) {
+      items.add(aggregateCall("t0", table) + " as " + label());
+    }
+    String sql = "select " + String.join(", ", items) + " from payments." + table.name() + " t0"
+        + where(scope);
+    if (!keys.isEmpty()) {
+      sql += " group by " + String.join(", ", keys);
+      if (random.nextInt(3) == 0) {
+        sql += " having count(*) > " + random.nextInt(3);
+      }
+      if (random.nextBoolean()) {
+        sql += " order by 1" + (random.nextBoolean() ? " desc" : "");
+      }
+    }
+    return sql + (random.nextInt(3) == 0 ? " limit " + (1 + random.nextInt(20)) : "");
+  }
+
+  private String setOperation() {
+    // Two selects of one column of the same meaning (so labels stay truthful).
+    List<String[]> pairs = new ArrayList<>();
+    for (Edge edge : usableEdges()) {
+      pairs.add(new String[] {edge.left(), edge.leftColumn(), edge.right(), edge.rightColumn()});
+    }
+    Table table = anyTable();
+    Column column = anyColumn(table);
+    pairs.add(new String[] {table.name(), column.name(), table.name(), column.name()});
+    String[] pair = pairs.get(random.nextInt(pairs.size()));
+    String operator = pick("union", "union all", "intersect", "except");
+    String left = "select t0." + pair[1] + " from payments." + pair[0] + " t0"
+        + where(List.of(new Alias("t0", visible.get(pair[0]))));
+    String right = "select t0." + pair[3] + " from payments." + pair[2] + " t0"
+        + where(List.of(new Alias("t0", visible.get(pair[2]))));
+    return left + " " + operator + " " + right
+        + (random.nextBoolean() ? " order by 1 limit " + (1 + random.nextInt(30)) : "");
+  }
+
+  private String derived() {
+    Table table = anyTable();
+    List<Alias> scope = List.of(new Alias("t0", table));
+    String inner = "select " + items(scope, 1 + random.nextInt(3)) + " from payments." + table.name()
+        + " t0" + where(scope);
+    return "select * from (" + inner + ") s" + (random.nextBoolean() ? " limit " + (1 + random.nextInt(50)) : "");
+  }
+
+  private String withSubqueryPredicate() {
+    List<Edge> usable = usableEdges();
+    if (usable.isEmpty()) {
+      return select();
+    }
+    Edge edge = usable.get(random.nextInt(usable.size()));
+    boolean flip = random.nextBoolean();
+    String outer = flip ? edge.right() : edge.left();
+    String outerColumn = flip ? edge.rightColumn() : edge.leftColumn();
+    String inner = flip ? edge.left() : edge.right();
+    String innerColumn = flip ? edge.leftColumn() : edge.rightColumn();
+    List<Alias> scope = List.of(new Alias("t0", visible.get(outer)));
+    List<Alias> innerScope = List.of(new Alias("t1", visible.get(inner)));
+    String innerWhere = predicate(innerScope);
+    String subquery = switch (random.nextInt(3)) {
+      case 0 -> "t0." + outerColumn + " in (select t1." + innerColumn + " from payments." + inner
+          + " t1 where " + innerWhere + ")";
+      case 1 -> (random.nextBoolean() ? "" : "not ") + "exists (select 1 from payments." + inner
+          + " t1 where t1." + innerColumn + " = t0." + outerColumn + " and " + innerWhere + ")";
+      default -> "t0." + outerColumn + " not in (select t1." + innerColumn + " from payments." + inner
+          + " t1 where " + innerWhere + " and t1." + innerColumn + " is not null)";
+    };
+    return "select " + items(scope, 1 + random.nextInt(3)) + " from payments." + outer + " t0 where "
+        + subquery + orderAndLimit(scope);
+  }
+
+  private String scalarSubquery() {
+    List<Edge> usable = usableEdges();
+    if (usable.isEmpty()) {
+      return aggregate();
+    }
+    Edge edge = usable.get(random.nextInt(usable.size()));
+    Table inner = visible.get(edge.left());
+    List<Alias> scope = List.of(new Alias("t0", visible.get(edge.right())));
+    String value = aggregateCall("t1", inner);
+    return "select " + items(scope, 1 + random.nextInt(2)) + ", (select " + value + " from payments."
+        + edge.left() + " t1 where t1." + edge.leftColumn() + " = t0." + edge.rightColumn() + ") as "
+        + label() + " from payments." + edge.right() + " t0" + where(scope) + orderAndLimit(scope);
+  }
+
+  /** A statement naming something the role may not see (or that does not exist). */
+  private String probeHidden() {
+    List<Table> all = new ArrayList<>(SCHEMA.values());
+    Table table = all.get(random.nextInt(all.size()));
+    Column column = table.columns().get(random.nextInt(table.columns().size()));
+    return switch (random.nextInt(4)) {
+      case 0 -> "select t0." + column.name() + " from payments." + table.name() + " t0";
+      case 1 -> "select count(*) from payments." + table.name() + " t0 where t0." + column.name()
+          + " is not null";
+      case 2 -> "select * from payments." + table.name() + " t0 limit 5";
+      default -> "select 1 as e1 union all select 2";
+    };
+  }
+
+  // ---------------------------------------------------------------- parts
+
+  /** The join edges whose both ends the role sees. */
+  private List<Edge> usableEdges() {
+    return EDGES.stream()
+        .filter(e -> visible.containsKey(e.left()) && visible.containsKey(e.right())
+            && visible.get(e.left()).column(e.leftColumn()) != null
+            && visible.get(e.right()).column(e.rightColumn()) != null)
+        .toList();
+  }
+
+  private record Alias(String alias, Table table) {}
+
+  private String items(List<Alias> scope, int count) {
+    List<String> items = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Alias alias = scope.get(random.nextInt(scope.size()));
+      Column column = anyColumn(alias.table());
+      if (column.type() == Type.PAN || column.type() == Type.NUMERIC_PAN
+          ? random.nextInt(3) > 0 : random.nextInt(4) == 0) {
+        items.add(expression(alias.alias(), column) + " as " + label());
+      } else {
+        items.add(alias.alias() + "." + column.name());
+      }
+    }
+    return String.join(", ", items);
+  }
+
+  private String expression(String alias, Column column) {
+    String c = alias + "." + column.name();
+    return switch (column.type()) {
+      case PAN -> pick("substring(" + c + ", " + (1 + random.nextInt(10)) + ", " + (1 + random.nextInt(8)) + ")",
+          "length(" + c + ")", "upper(" + c + ")", "lower(" + c + ")", c + " || 'x'",
+          "lpad(" + c + ", 22, '0')", "rpad(" + c + ", 22, '#')", "replace(" + c + ", '1', '-')",
+          "cast(" + c + " as varchar(30))", "coalesce(" + c + ", 'none')",
+          "position('4' in " + c + ")", "trim(" + c + ")", "concat(" + c + ", '|', " + c + ")",
+          "case when " + c + " like '4%' then 'visa' else " + c + " end");
+      case NUMERIC_PAN -> pick(c + " + 0", c + " % 10000", c + " / 7", "cast(" + c + " as varchar)",
+          c + " * 1", "floor(" + c + " / 1000)", c + " - 1", "abs(" + c + ")", "coalesce(" + c + ", 0)");
+      case ID, INT -> pick(c + " + 1", c + " * 2", c + " % 7", "cast(" + c + " as varchar)");
+      case NUM -> pick(c + " * 2", "round(" + c + ")", c + " - 1.5", "floor(" + c + ")");
+      case TEXT -> pick("upper(" + c + ")", "length(" + c + ")", "substring(" + c + ", 1, 3)",
+          c + " || '-'");
+      case DATE, TIMESTAMP -> pick("extract(year from " + c + ")", "cast(" + c + " as varchar)");
+    };
+  }
+
+  private String aggregateCall(String alias, Table table) {
+    Column column = anyColumn(table);
+    String c = alias + "." + column.name();
+    return switch (column.type()) {
+      case PAN -> pick("min(" + c + ")", "max(" + c + ")", "count(distinct " + c + ")", "count(" + c + ")",
+          "max(substring(" + c + ", 7, 6))", "min(length(" + c + "))");
+      case NUMERIC_PAN -> pick("sum(" + c + ")", "max(" + c + ")", "avg(" + c + ")", "min(" + c + " % 10000)",
+          "count(distinct " + c + ")");
+      case ID, INT, NUM -> pick("sum(" + c + ")", "max(" + c + ")", "min(" + c + ")", "count(*)",
+          "avg(" + c + ")");
+      default -> pick("count(*)", "max(" + c + ")", "count(distinct " + c + ")");
+    };
+  }
+
+  private String where(List<Alias> scope) {
+    return random.nextInt(3) == 0 ? "" : " where " + predicate(scope);
+  }
+
+  private String predicate(List<Alias> scope) {
+    String first = simplePredicate(scope);
+    return switch (random.nextInt(6)) {
+      case 0 -> "(" + first + " and " + simplePredicate(scope) + ")";
+      case 1 -> "(" + first + " or " + simplePredicate(scope) + ")";
+      case 2 -> "not (" + first + ")";
+      default -> first;
+    };
+  }
+
+  private String simplePredicate(List<Alias> scope) {
+    Alias alias = scope.get(random.nextInt(scope.size()));
+    Column column = anyColumn(alias.table());
+    String c = alias.alias() + "." + column.name();
+    return switch (column.type()) {
+      case PAN -> pick(c + " like '" + pick("4", "5", "3", "6", "2") + "%'",
+          "substring(" + c + ", " + (1 + random.nextInt(12)) + ", 1) = '" + random.nextInt(10) + "'",
+          c + " is not null", c + " = '" + fakePan() + "'", c + " <> 'x'", "length(" + c + ") = 16",
+          c + " > '" + random.nextInt(10) + "'", c + " in ('" + fakePan() + "', '" + fakePan() + "')",
+          c + " like '%" + random.nextInt(10) + random.nextInt(10) + "'");
+      case NUMERIC_PAN -> pick(c + " > 4000000000000000", c + " % 10 = " + random.nextInt(10),
+          c + " is null", c + " = " + fakePan(), c + " between 3000000000000000 and 5000000000000000");
+      case ID -> pick(c + " < " + random.nextInt(3000), c + " = " + (1 + random.nextInt(60)),
+          c + " in (1, 2, 4, " + random.nextInt(100) + ")", c + " > " + random.nextInt(100));
+      case INT -> pick(c + " > " + random.nextInt(13), c + " = " + (2024 + random.nextInt(7)));
+      case NUM -> pick(c + " > " + random.nextInt(500), c + " between 10 and " + random.nextInt(2000));
+      case TEXT -> pick(c + " is not null", c + " like '" + (char) ('A' + random.nextInt(26)) + "%'",
+          c + " = '" + pick("approved", "declined", "active", "EU", "US", "fraud", "open") + "'",
+          "upper(" + c + ") <> ''");
+      case DATE -> c + " > date '202" + random.nextInt(5) + "-0" + (1 + random.nextInt(9)) + "-01'";
+      case TIMESTAMP -> c + " < timestamp '202" + random.nextInt(5) + "-06-01 00:00:00'";
+    };
+  }
+
+  private String orderAndLimit(List<Alias> scope) {
+    StringBuilder sql = new StringBuilder();
+    if (random.nextBoolean()) {
+      sql.append(" order by 1");
+      if (random.nextBoolean()) {
+        sql.append(" desc");
+      }
+    }
+    if (random.nextBoolean()) {
+      sql.append(" limit ").append(1 + random.nextInt(40));
+    }
+    return sql.toString();
+  }
+
+  /** A 16-digit string no card brand issues (first digit 9), so never a real PAN. */
+  private String fakePan() {
+    StringBuilder digits = new StringBuilder("9");
+    for (int i = 0; i < 15; i++) {
+      digits.append(random.nextInt(10));
+    }
+    return digits.toString();
+  }
+
+  private String label() {
+    return "e" + (++expressions);
+  }
+
+  private Table anyTable() {
+    List<Table> tables = new ArrayList<>(visible.values());
+    return tables.get(random.nextInt(tables.size()));
+  }
+
+  private Column anyColumn(Table table) {
+    // PAN columns get picked more often: they are what the test is about.
+    List<Column> pans = table.columns().stream()
+        .filter(c -> c.type() == Type.PAN || c.type() == Type.NUMERIC_PAN).toList();
+    if (!pans.isEmpty() && random.nextInt(3) == 0) {
+      return pans.get(random.nextInt(pans.size()));
+    }
+    return table.columns().get(random.nextInt(table.columns().size()));
+  }
+
+  @SafeVarargs
+  private <T> T pick(T... choices) {
+    return choices[random.nextInt(choices.length)];
+  }
+
+  private static Map<String, Table> schema() {
+    Map<String, Table> tables = new LinkedHashMap<>();
+    add(tables, "transactions", "txn_id ID", "card_id ID", "pan PAN", "merchant_id ID", "amount NUM",
+        "currency TEXT", "created_at TIMESTAMP", "status TEXT", "auth_code TEXT");
+    add(tables, "cards", "card_id ID", "cardholder_id ID", "pan PAN", "brand TEXT", "expiry_month INT",
+        "expiry_year INT", "status TEXT", "issued_at DATE");
+    add(tables, "disputes", "dispute_id ID", "txn_id ID", "pan PAN", "reason TEXT", "amount NUM",
+        "opened_at TIMESTAMP", "status TEXT");
+    add(tables, "settlements", "settlement_id ID", "merchant_id ID", "pan NUMERIC_PAN", "amount NUM",
+        "settled_on DATE");
+    add(tables, "merchants", "merchant_id ID", "name TEXT", "mcc TEXT", "country TEXT", "region TEXT");
+    add(tables, "cardholders", "cardholder_id ID", "full_name TEXT", "email TEXT", "phone TEXT",
+        "street TEXT", "city TEXT", "postal_code TEXT", "country TEXT", "created_at TIMESTAMP");
+    return java.util.Collections.unmodifiableMap(tables);
+  }
+
+  private static void add(Map<String, Table> tables, String name, String... columns) {
+    List<Column> list = new ArrayList<>();
+    for (String column : columns) {
+      String[] parts = column.split(" ");
+      list.add(new Column(parts[0], Type.valueOf(parts[1])));
+    }
+    tables.put(name, new Table(name, list));
+  }
+}

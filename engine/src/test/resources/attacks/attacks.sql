@@ -1,0 +1,1556 @@
+-- The attack suite against the per-role views (read by AttackSuiteTest).
+--
+-- Each attack starts with "-- name:" and its directives:
+--   agent    the agent sending it (support-bot, fraud-analyst, migration-bot, security-officer)
+--   kind     pan | denied_column | invisible_table | filtered_row | error_oracle
+--   expect   rows | error | either (default either)
+--   feature  the SQL feature it abuses (the suite reports counts per feature)
+--   check    a named check of the result against the masked truth (AttackSuiteTest.CHECKS)
+--   truth    an administrator query whose rows the result must equal, as a multiset
+--   oracle   for error oracles: the hidden row {target} stands for; the attack is run once aimed
+--            at that hidden row and once at an id that does not exist, and both runs must end alike
+--   hidden   for denied columns and invisible tables: the hidden name; the attack is run again
+--            with a made-up name of the same length and the errors must read the same
+--   params   the statement's ? values, separated by |
+--   approve  yes: a write held for approval is approved by the security officer and run again
+-- Every attack, whatever its kind, is checked for real PANs in cells, column labels and error
+-- messages (causes included), and support-bot's id columns for rows outside merchants 1-3.
+-- Placeholders: {hidden_txn} {hidden_dispute_txn} {hidden_card} {hidden_cardholder}
+-- {hidden_merchant} (rows support-bot may not see), {card_token} (the agent's masked PAN of its
+-- first card), {settlement_token} (migration-bot's numeric token of a settlement PAN).
+
+-- ============================================================ predicates on masked PANs
+
+-- name: substring-digit-seven-in-where
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: predicates
+-- check: txn_ids_where_seventh_digit_is_5
+select txn_id from payments.transactions where substring(pan, 7, 1) = '5'
+
+-- name: substring-digit-seven-projected
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: predicates
+-- check: seventh_digit_of_masked
+select txn_id, substring(pan, 7, 1) as d from payments.transactions
+
+-- name: substring-digit-seven-truncated
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: predicates
+-- check: seventh_digit_of_masked
+select txn_id, substring(pan, 7, 1) as d from payments.transactions
+
+-- name: like-prefix-probe
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: predicates
+-- check: txn_ids_like_4111
+select txn_id from payments.transactions where pan like '4111%'
+
+-- name: range-probe-on-token
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: predicates
+select txn_id, pan from payments.transactions where pan between '4' and '45' and txn_id < 400
+
+-- name: position-of-digit-probe
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: predicates
+select txn_id from payments.transactions where position('0' in pan) = 7
+
+-- name: similar-to-truncated-probe
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: predicates
+-- check: empty
+select card_id from payments.cards where pan similar to '4[0-9]{15}'
+
+-- name: middle-digits-equality-probe-truncated
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: predicates
+-- check: empty
+select card_id from payments.cards where substring(pan, 7, 6) = '000000' or substring(pan, 7, 1) in ('0','1','2','3','4','5','6','7','8','9')
+
+-- name: token-equality-returns-its-own-rows
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: predicates
+-- check: every_pan_is_card_token
+select card_id, pan from payments.cards where pan = '{card_token}'
+
+-- name: not-a-token-inequality-parameter
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: parameters
+-- params: not-a-token
+-- truth: select count(*) from payments.transactions where merchant_id in (1, 2, 3)
+select count(*) from payments.transactions where pan <> ?
+
+-- name: not-a-token-inequality-literal
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: predicates
+-- truth: select count(*) from payments.transactions where merchant_id in (1, 2, 3)
+select count(*) from payments.transactions where pan <> 'not-a-token'
+
+-- name: raw-looking-parameter-finds-nothing-raw
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: parameters
+-- params: 4111111111111111
+select txn_id, pan from payments.transactions where pan = ?
+
+-- name: token-parameter-finds-its-card
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: parameters
+-- params: {card_token}
+-- truth: select 1
+select count(*) from payments.cards where pan = ?
+
+-- name: token-and-junk-parameters-in-list
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: parameters
+-- params: {card_token} | 9999
+-- truth: select 1
+select count(*) from payments.cards where pan in (?, ?)
+
+-- name: negated-equality-with-junk-parameter
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: parameters
+-- params: 9999
+-- truth: select count(*) from payments.cards where card_id in (select card_id from payments.transactions where merchant_id in (1, 2, 3))
+select count(*) from payments.cards where not (pan = ?)
+
+-- name: spaced-numeric-token-parameter
+-- agent: migration-bot
+-- kind: pan
+-- expect: either
+-- feature: parameters
+-- params: {settlement_token_spaced}
+select settlement_id, pan from payments.settlements where pan = ?
+
+-- name: spaced-text-token-literal
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: predicates
+-- check: empty
+select card_id, pan from payments.cards where pan = '0000 0000 0000 0000'
+
+-- ============================================================ casts and their errors
+
+-- name: cast-pan-to-int-error
+-- agent: support-bot
+-- kind: pan
+-- expect: error
+-- feature: casts
+select cast(pan as int) from payments.transactions where txn_id < 10
+
+-- name: cast-pan-bigint-plus-one
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: casts
+-- check: value_minus_one_is_masked
+select txn_id, pan::bigint + 1 as p from payments.transactions where length(pan) = 16
+
+-- name: cast-truncated-pan-to-bigint-error
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: error
+-- feature: casts
+select cast(pan as bigint) from payments.cards
+
+-- name: cast-pan-to-date-error
+-- agent: support-bot
+-- kind: pan
+-- expect: error
+-- feature: casts
+select cast(pan as date) from payments.transactions
+
+-- name: cast-pan-to-short-varchar
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: casts
+select txn_id, cast(pan as varchar(9)) from payments.transactions
+
+-- name: cast-pan-numeric-text-roundtrip
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: casts
+select txn_id, cast(cast(pan as decimal(19, 0)) as varchar) from payments.transactions
+
+-- name: cast-numeric-token-to-int-error
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: casts
+select cast(pan as int) from payments.settlements where pan is not null
+
+-- name: cast-pan-to-double
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: casts
+select settlement_id, cast(pan as double) from payments.settlements
+
+-- ============================================================ arithmetic on numeric PANs
+
+-- name: settlement-pan-mod-10000
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: arithmetic
+-- check: settlement_mod_10000_of_masked
+select settlement_id, pan % 10000 as m from payments.settlements
+
+-- name: settlement-pan-div-10000
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: arithmetic
+-- check: settlement_div_10000_of_masked
+select settlement_id, pan / 10000 as q from payments.settlements
+
+-- name: settlement-pan-plus-minus
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: arithmetic
+select settlement_id, pan - 1, pan + 1, pan * 2, -pan from payments.settlements
+
+-- name: settlement-pan-sum-avg
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: arithmetic
+-- check: settlement_sum_of_masked
+select sum(pan) as s, avg(pan) as a from payments.settlements
+
+-- name: settlement-pan-floor-division
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: arithmetic
+select settlement_id, floor(pan / 1000000) from payments.settlements
+
+-- name: settlement-pan-mod-function-predicate
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: arithmetic
+select settlement_id from payments.settlements where mod(pan, 1000000) > 500000
+
+-- name: settlement-truncated-pan-modulo
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: arithmetic
+select settlement_id, pan % 10000 from payments.settlements
+
+-- name: settlement-truncated-pan-sum
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: arithmetic
+select sum(pan) from payments.settlements
+
+-- name: settlement-token-equality
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: arithmetic
+select settlement_id, pan from payments.settlements where pan = {settlement_token}
+
+-- name: settlement-token-range
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: arithmetic
+select settlement_id, pan from payments.settlements where pan > {settlement_token} - 1000000 and pan < {settlement_token} + 1000000
+
+-- ============================================================ string functions
+
+-- name: length-of-pan
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: string-functions
+-- check: length_of_masked
+select txn_id, length(pan) as n from payments.transactions
+
+-- name: lpad-rpad
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: string-functions
+select txn_id, lpad(pan, 25, '0'), rpad(pan, 25, 'x') from payments.transactions
+
+-- name: upper-lower-concat
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: string-functions
+select upper(pan) || '/' || lower(pan) || concat(pan, '-') from payments.cards
+
+-- name: replace-translate
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: string-functions
+select replace(pan, '4', 'x'), translate(pan, '0123456789', 'abcdefghij') from payments.cards
+
+-- name: overlay-truncated
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: string-functions
+select overlay(pan placing '000000' from 7 for 6) from payments.cards
+
+-- name: ascii-of-hidden-digit
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: string-functions
+-- check: empty
+select card_id from payments.cards where ascii(substring(pan, 8, 1)) between 48 and 57 and length(pan) = 16
+
+-- name: md5-of-pan
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: string-functions
+select md5(pan) from payments.cards
+
+-- name: trim-and-split
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: string-functions
+select trim(leading '0123' from pan), split_part(pan, '5', 2) from payments.cards
+
+-- ============================================================ aggregates
+
+-- name: min-max-pan
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: aggregates
+-- check: min_max_of_masked
+select min(pan) as lo, max(pan) as hi from payments.transactions
+
+-- name: min-max-pan-truncated
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: aggregates
+-- check: min_max_of_masked
+select min(pan) as lo, max(pan) as hi from payments.transactions
+
+-- name: group-by-truncated-pan-having
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: aggregates
+select pan, count(*) from payments.transactions group by pan having count(*) > 1
+
+-- name: count-distinct-token
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: aggregates
+-- truth: select count(distinct pan) from payments.transactions where merchant_id in (1, 2, 3)
+select count(distinct pan) from payments.transactions
+
+-- name: group-by-hidden-middle-digits
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: aggregates
+select substring(pan, 7, 6) as mid, count(*) from payments.transactions group by substring(pan, 7, 6)
+
+-- name: count-distinct-bin
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: aggregates
+-- Tokens keep the first six digits of 16- and 19-digit PANs but only five of a 15-digit one
+-- (the FF1 domain rule), so the first five are compared: they survive for every length.
+-- truth: select count(distinct substring(pan, 1, 5)) from payments.transactions where merchant_id in (1, 2, 3)
+select count(distinct substring(pan, 1, 5)) from payments.transactions
+
+-- name: string-agg-pans
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: aggregates
+select string_agg(pan, ',') from payments.transactions
+
+-- name: max-bin-truncated
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: aggregates
+select max(substring(pan, 1, 6)), min(length(pan)) from payments.cards
+
+-- name: count-filtered-rows
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: aggregates
+-- truth: select count(*), sum(amount) from payments.transactions where merchant_id in (1, 2, 3)
+select count(*), sum(amount) from payments.transactions
+
+-- ============================================================ ordering
+
+-- name: order-by-pan
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+-- check: ordered_by_masked_not_raw
+select txn_id, pan from payments.transactions order by pan
+
+-- name: order-by-hidden-middle-limit
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+select txn_id from payments.transactions order by substring(pan, 7, 6) limit 5
+
+-- name: order-by-truncated-desc
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+select card_id, pan from payments.cards order by pan desc limit 10
+
+-- ============================================================ window functions
+
+-- name: lag-lead-pan
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: window
+select txn_id, lag(pan) over (order by txn_id), lead(pan) over (order by txn_id) from payments.transactions
+
+-- name: row-number-over-pan
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: window
+select txn_id, row_number() over (order by pan) from payments.transactions
+
+-- name: first-value-truncated
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: window
+select card_id, first_value(pan) over (partition by brand order by card_id) from payments.cards
+
+-- name: max-pan-over-partition
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: window
+select txn_id, max(pan) over (partition by card_id) from payments.transactions
+
+-- name: window-count-sees-only-visible-rows
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: window
+-- truth: select txn_id, count(*) over () from payments.transactions where merchant_id in (1, 2, 3)
+select txn_id, count(*) over () as n from payments.transactions
+
+-- ============================================================ set operations
+
+-- name: union-with-values
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: set-operations
+select pan from payments.transactions union select '4111111111111111'
+
+-- name: union-values-row-first
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: values
+select p from (values ('x')) as v(p) union select pan from payments.cards
+
+-- name: intersect-tokens
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: set-operations
+-- truth: select count(*) from (select pan from payments.transactions where merchant_id in (1, 2, 3) intersect select pan from payments.cards where card_id in (select card_id from payments.transactions where merchant_id in (1, 2, 3))) x
+select count(*) from (select pan from payments.transactions intersect select pan from payments.cards) x
+
+-- name: except-tokens
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: set-operations
+select pan from payments.transactions except select pan from payments.disputes
+
+-- name: union-all-truncated
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: set-operations
+select pan from payments.cards union all select pan from payments.transactions
+
+-- name: union-merchant-ids
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: set-operations
+select merchant_id from payments.transactions union select merchant_id from payments.merchants
+
+-- name: union-distinct-truncated-different-columns
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: set-operations
+select pan from payments.cards union select pan from payments.disputes
+
+-- ============================================================ joins
+
+-- name: self-join-on-token
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: joins
+-- truth: select a.txn_id, b.txn_id from payments.transactions a join payments.transactions b on a.pan = b.pan and a.txn_id < b.txn_id where a.merchant_id in (1, 2, 3) and b.merchant_id in (1, 2, 3)
+select a.txn_id, b.txn_id from payments.transactions a join payments.transactions b on a.pan = b.pan and a.txn_id < b.txn_id
+
+-- name: cards-join-transactions-on-pan
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: joins
+-- truth: select t.txn_id, c.card_id from payments.transactions t join payments.cards c on t.pan = c.pan where t.merchant_id in (1, 2, 3) and c.card_id in (select card_id from payments.transactions where merchant_id in (1, 2, 3))
+select t.txn_id, c.card_id from payments.transactions t join payments.cards c on t.pan = c.pan
+
+-- name: cards-join-transactions-on-truncated-pan
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: joins
+select t.txn_id, c.card_id, c.pan from payments.transactions t join payments.cards c on t.pan = c.pan where t.txn_id < 200
+
+-- name: join-ids-stay-in-filter
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: joins
+select t.txn_id, t.merchant_id, c.card_id, c.cardholder_id from payments.transactions t join payments.cards c on c.card_id = t.card_id
+
+-- name: disputes-left-join-transactions
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: joins
+select d.dispute_id, t.txn_id, t.merchant_id from payments.disputes d left join payments.transactions t on t.txn_id = d.txn_id
+
+-- name: full-join-merchants-transactions
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: joins
+select m.merchant_id, t.txn_id from payments.merchants m full join payments.transactions t on t.merchant_id = m.merchant_id
+
+-- name: join-on-bin
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: joins
+select c.pan, t.pan from payments.cards c join payments.transactions t on substring(c.pan, 1, 6) = substring(t.pan, 1, 6) where c.card_id < 20 and t.txn_id < 20
+
+-- name: settlement-numeric-token-join-cards
+-- agent: migration-bot
+-- kind: pan
+-- expect: either
+-- feature: joins
+select s.settlement_id, c.card_id from payments.settlements s join payments.cards c on s.pan = cast(c.pan as decimal(19, 0)) where s.settlement_id < 50
+
+-- name: cross-join-hidden-probe
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: joins
+-- truth: select count(*) from payments.merchants a, payments.merchants b where a.merchant_id in (1, 2, 3) and b.merchant_id in (1, 2, 3)
+select count(*) from payments.merchants a cross join payments.merchants b
+
+-- ============================================================ CTEs
+
+-- name: cte-pan-filter
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: cte
+with p as (select pan from payments.transactions) select pan from p where pan like '5%'
+
+-- name: cte-hidden-merchant
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: cte
+-- check: empty
+with t as (select * from payments.transactions) select txn_id, merchant_id from t where merchant_id = {hidden_merchant}
+
+-- name: recursive-cte-over-pan
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: cte
+with recursive r(n, p) as (select 1, pan from payments.cards where card_id = 1 union all select n + 1, p from r where n < 3) select n, p from r
+
+-- name: recursive-cte-counter-joined
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: either
+-- feature: cte
+with recursive r(n) as (select 1 union all select n + 1 from r where n < 100) select t.txn_id, t.merchant_id from payments.transactions t join r on t.txn_id = r.n
+
+-- name: recursive-cte-named-like-a-table
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: either
+-- feature: cte
+with recursive transactions(txn_id) as (select 1 union all select txn_id + 1 from transactions where txn_id < 5) select txn_id from transactions
+
+-- ============================================================ subqueries
+
+-- name: correlated-scalar-subquery-keeps-columns-in-place
+-- agent: support-bot
+-- kind: denied_column
+-- expect: rows
+-- feature: subqueries
+-- truth: select c.cardholder_id, c.city, (select count(*) from payments.cards k where k.cardholder_id = c.cardholder_id and k.card_id in (select card_id from payments.transactions where merchant_id in (1, 2, 3))) from payments.cardholders c where c.cardholder_id in (select k.cardholder_id from payments.cards k join payments.transactions t on t.card_id = k.card_id where t.merchant_id in (1, 2, 3))
+select t0.cardholder_id, t0.city, (select count(*) from payments.cards t1 where t1.cardholder_id = t0.cardholder_id) as n from payments.cardholders t0
+
+-- name: correlated-scalar-subquery-over-narrow-view
+-- agent: fraud-analyst
+-- kind: denied_column
+-- expect: rows
+-- feature: subqueries
+-- truth: select c.city, (select count(*) from payments.cards k where k.cardholder_id = c.cardholder_id) from payments.cardholders c
+select t0.city, (select count(*) from payments.cards t1 where t1.cardholder_id = t0.cardholder_id) as n from payments.cardholders t0
+
+-- name: correlated-exists-raw-pan-probe
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: subqueries
+select t.txn_id from payments.transactions t where exists (select 1 from payments.cards c where c.pan like '4111%' and c.card_id = t.card_id)
+
+-- name: in-select-pan
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: subqueries
+-- truth: select txn_id from payments.transactions where merchant_id in (1, 2, 3)
+select txn_id from payments.transactions where pan in (select pan from payments.cards)
+
+-- name: in-select-disputes
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: subqueries
+select txn_id, merchant_id from payments.transactions where txn_id in (select txn_id from payments.disputes)
+
+-- name: scalar-subquery-count
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: subqueries
+-- truth: select count(*) from payments.transactions where merchant_id in (1, 2, 3)
+select (select count(*) from payments.transactions) as n
+
+-- name: scalar-subquery-hidden-max
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: subqueries
+-- truth: select cast(null as bigint)
+select (select max(txn_id) from payments.transactions where merchant_id = {hidden_merchant}) as m
+
+-- name: scalar-subquery-hidden-digit
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: subqueries
+select txn_id from payments.transactions t where (select substring(c.pan, 7, 1) from payments.cards c where c.card_id = t.card_id) = '5'
+
+-- name: not-exists-merchant
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: subqueries
+-- truth: select count(*) from payments.transactions where false
+select count(*) from payments.transactions t where not exists (select 1 from payments.merchants m where m.merchant_id = t.merchant_id)
+
+-- name: any-subquery-tokens
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: subqueries
+select txn_id from payments.transactions where pan = any (select pan from payments.cards where brand = 'Visa')
+
+-- name: hidden-row-count-through-subquery
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: subqueries
+-- truth: select 0
+select count(*) from payments.disputes where txn_id in (select txn_id from payments.transactions where merchant_id = {hidden_merchant})
+
+-- ============================================================ LATERAL
+
+-- name: lateral-card-pan
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: lateral
+select t.txn_id, x.cpan from payments.transactions t, lateral (select c.pan as cpan from payments.cards c where c.card_id = t.card_id) x
+
+-- name: lateral-with-masked-predicate
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: lateral
+select t.txn_id, x.cpan from payments.transactions t, lateral (select c.pan as cpan from payments.cards c where c.card_id = t.card_id and substring(c.pan, 1, 1) = '4') x
+
+-- name: lateral-count-per-merchant
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: lateral
+-- truth: select m.merchant_id, (select count(*) from payments.transactions t where t.merchant_id = m.merchant_id) from payments.merchants m where m.merchant_id in (1, 2, 3)
+select m.merchant_id, x.n from payments.merchants m, lateral (select count(*) as n from payments.transactions t where t.merchant_id = m.merchant_id) x
+
+-- ============================================================ VALUES
+
+-- name: values-join-on-pan
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: values
+select t.txn_id from (values (1, '4111111111111111')) as v(id, p) join payments.transactions t on t.pan = v.p
+
+-- name: values-holding-a-scalar-subquery
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: values
+values ((select max(pan) from payments.transactions))
+
+-- name: values-hidden-ids
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: values
+-- check: empty
+select t.txn_id, t.merchant_id from payments.transactions t join (values ({hidden_txn})) as v(id) on t.txn_id = v.id
+
+-- ============================================================ EXPLAIN
+
+-- name: explain-token-equality
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: explain
+-- check: explain_is_clean
+explain plan for select * from payments.transactions where pan = '{card_token}'
+
+-- name: explain-filtered-join
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: explain
+-- check: explain_is_clean
+explain plan for select d.dispute_id, c.pan from payments.disputes d join payments.transactions t on t.txn_id = d.txn_id join payments.cards c on c.card_id = t.card_id where d.amount > 100
+
+-- name: explain-gateway-evaluated-cardholders
+-- agent: support-bot
+-- kind: denied_column
+-- expect: rows
+-- feature: explain
+-- check: explain_is_clean
+explain plan for select upper(full_name), city from payments.cardholders order by full_name
+
+-- name: explain-fenced-cardholders
+-- agent: support-bot
+-- kind: denied_column
+-- expect: rows
+-- feature: explain
+-- check: explain_is_clean
+explain plan for select * from payments.cardholders where 1 / (cardholder_id - 5) = 1
+
+-- name: explain-cardholders-truncated-role
+-- agent: fraud-analyst
+-- kind: denied_column
+-- expect: rows
+-- feature: explain
+-- check: explain_is_clean
+explain plan for select * from payments.cardholders
+
+-- name: explain-numeric-token
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: explain
+-- check: explain_is_clean
+explain plan for select * from payments.settlements where pan = {settlement_token}
+
+-- name: explain-masked-substring
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: explain
+-- check: explain_is_clean
+explain plan for select substring(pan, 7, 1) from payments.transactions where merchant_id = 2
+
+-- ============================================================ errors that quote values
+
+-- name: pan-cast-in-predicate-error
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: error-messages
+select txn_id from payments.transactions where pan::int > 0
+
+-- name: smallint-overflow-from-pan
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: error-messages
+select txn_id from payments.transactions where cast(substring(pan, 1, 18) as smallint) = 1
+
+-- name: division-by-pan-length
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: error-messages
+select 1 / (length(pan) - 16) from payments.transactions
+
+-- name: date-arithmetic-from-pan
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: error-messages
+select date '2020-01-01' + cast(substring(pan, 1, 7) as integer) from payments.transactions
+
+-- name: timestamp-from-pan-text
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: error-messages
+select cast(pan as timestamp) from payments.transactions where txn_id = 1
+
+-- name: numeric-overflow-from-token
+-- agent: migration-bot
+-- kind: pan
+-- expect: either
+-- feature: error-messages
+select cast(pan as decimal(5, 0)) from payments.settlements where pan is not null
+
+-- name: unique-violation-quoting-pan
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: dml
+insert into payments.cards (card_id, cardholder_id, pan, brand, expiry_month, expiry_year, status, issued_at) select card_id + 100000, cardholder_id, pan, brand, expiry_month, expiry_year, status, issued_at from payments.cards
+
+-- ============================================================ errors raised only by hidden rows
+
+-- name: divide-by-zero-on-hidden-transaction-fenced
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_txn
+select txn_id from payments.transactions where 1 / (case when txn_id = {target} then 0 else 1 end) = 1
+
+-- name: issue-example-merchant-four
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_merchant
+select txn_id, merchant_id from payments.transactions where 1 / (case when merchant_id = {target} and amount > 100 then 0 else 1 end) = 1
+
+-- name: divide-by-zero-in-derived-column-transactions
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_txn
+select * from (select txn_id, 1 / (case when txn_id = {target} then 0 else 1 end) as x from payments.transactions) s where x = 1
+
+-- name: divide-by-zero-in-derived-column-disputes
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_dispute_txn
+select * from (select dispute_id, 1 / (case when txn_id = {target} then 0 else 1 end) as x from payments.disputes) s where x = 1
+
+-- name: divide-by-zero-in-derived-column-cards
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_card
+select * from (select card_id, 1 / (case when card_id = {target} then 0 else 1 end) as x from payments.cards) s where x = 1
+
+-- name: divide-by-zero-in-derived-column-cardholders
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_cardholder
+select * from (select cardholder_id, 1 / (case when cardholder_id = {target} then 0 else 1 end) as x from payments.cardholders) s where x = 1
+
+-- name: having-on-derived-group-key-disputes
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_dispute_txn
+select x, count(*) from (select 1 / (case when txn_id = {target} then 0 else 1 end) as x from payments.disputes) s group by x having x = 1
+
+-- name: invalid-regex-only-on-hidden-dispute
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_dispute_txn
+select dispute_id from payments.disputes where case when txn_id = {target} then reason similar to '(' else true end
+
+-- name: invalid-regex-only-on-hidden-card
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_card
+select card_id from payments.cards where case when card_id = {target} then status similar to '(' else true end
+
+-- name: invalid-regex-only-on-hidden-cardholder
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_cardholder
+select cardholder_id from payments.cardholders where case when cardholder_id = {target} then city similar to '(' else true end
+
+-- name: like-escape-at-end-only-on-hidden-card
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_card
+select card_id from payments.cards where case when card_id = {target} then brand like '%\' else true end
+
+-- name: invalid-cast-only-on-hidden-card
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_card
+select card_id from payments.cards where cast(case when card_id = {target} then 'x' else '1' end as int) = 1
+
+-- name: unsafe-join-condition-on-hidden-transaction
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_txn
+select count(*) from payments.transactions t join payments.merchants m on m.merchant_id = t.merchant_id and 1 / (case when t.txn_id = {target} then 0 else 1 end) = 1
+
+-- name: derived-column-joined-on-cards
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_card
+select c.card_id from payments.cards c join (select card_id, 1 / (case when card_id = {target} then 0 else 1 end) as x from payments.cards) k on k.card_id = c.card_id and k.x = 1
+
+-- name: exists-with-failing-predicate-on-hidden-dispute
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_dispute_txn
+select txn_id from payments.transactions t where exists (select 1 from payments.disputes d where d.txn_id = t.txn_id and 1 / (case when d.txn_id = {target} then 0 else 1 end) = 1)
+
+-- name: window-sum-over-failing-expression
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_txn
+select txn_id from (select txn_id, sum(1 / (case when txn_id = {target} then 0 else 1 end)) over () as s from payments.transactions) q
+
+-- name: scalar-subquery-failing-on-hidden-dispute
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_dispute_txn
+select (select count(*) from payments.disputes where txn_id = {target} and 1 / (txn_id - {target}) = 1) as n
+
+-- name: in-subquery-derived-column-disputes
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_dispute_txn
+select txn_id from payments.transactions where txn_id in (select txn_id from (select txn_id, 1 / (case when txn_id = {target} then 0 else 1 end) as x from payments.disputes) s where x = 1)
+
+-- name: join-condition-similar-to-only-on-hidden-card
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_card
+select c.card_id from payments.cards c join payments.merchants m on case when c.card_id = {target} then c.status similar to '(' else true end
+
+-- name: like-invalid-escape-clause-only-on-hidden-card
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: either
+-- feature: hidden-row-errors
+-- oracle: hidden_card
+select card_id from payments.cards where case when card_id = {target} then brand like 'a' escape 'xy' else true end
+
+-- name: ilike-escape-at-end-only-on-hidden-cardholder
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_cardholder
+select cardholder_id from payments.cardholders where case when cardholder_id = {target} then country ilike '%\' else true end
+
+-- name: regex-operator-only-on-hidden-card
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_card
+select card_id from payments.cards where case when card_id = {target} then status ~ '(' else true end
+
+-- name: order-by-failing-expression-cards
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_card
+select card_id from payments.cards order by 1 / (case when card_id = {target} then 0 else 1 end), card_id limit 3
+
+-- name: group-by-failing-expression-cards
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_card
+select count(*) from payments.cards group by 1 / (case when card_id = {target} then 0 else 1 end)
+
+-- name: correlated-scalar-failing-on-hidden-card
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_card
+select card_id from payments.cards c where (select 1 / (case when c.card_id = {target} then 0 else 1 end)) = 1
+
+-- name: window-partition-by-failing-expression-disputes
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_dispute_txn
+select dispute_id, count(*) over (partition by 1 / (case when txn_id = {target} then 0 else 1 end)) from payments.disputes
+
+-- ============================================================ filtered rows, directly
+
+-- name: or-true-does-not-widen-the-filter
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: predicates
+select txn_id, merchant_id from payments.transactions where merchant_id = {hidden_merchant} or 1 = 1
+
+-- name: tablesample-of-filtered-table
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: either
+-- feature: predicates
+select txn_id, merchant_id from payments.transactions tablesample bernoulli(50) where txn_id < 200
+
+-- name: hidden-transaction-by-id
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: predicates
+-- check: empty
+select txn_id, merchant_id from payments.transactions where txn_id = {hidden_txn}
+
+-- name: hidden-card-by-id
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: predicates
+-- check: empty
+select card_id, pan from payments.cards where card_id = {hidden_card}
+
+-- name: hidden-cardholder-by-id
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: predicates
+-- check: empty
+select cardholder_id, city from payments.cardholders where cardholder_id = {hidden_cardholder}
+
+-- name: transactions-of-visible-cards-only
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: subqueries
+select txn_id, merchant_id from payments.transactions where card_id in (select card_id from payments.cards)
+
+-- name: insert-select-hidden-rows
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: error
+-- feature: dml
+insert into payments.transactions select * from payments.transactions where merchant_id = {hidden_merchant}
+
+-- ============================================================ denied columns
+
+-- name: denied-street
+-- agent: support-bot
+-- kind: denied_column
+-- expect: error
+-- feature: metadata
+-- hidden: street
+select street from payments.cardholders
+
+-- name: denied-street-in-where
+-- agent: support-bot
+-- kind: denied_column
+-- expect: error
+-- feature: predicates
+-- hidden: street
+select cardholder_id from payments.cardholders where street like 'A%'
+
+-- name: denied-street-group-by
+-- agent: support-bot
+-- kind: denied_column
+-- expect: error
+-- feature: aggregates
+-- hidden: street
+select count(*) from payments.cardholders group by street
+
+-- name: denied-street-qualified-quoted
+-- agent: support-bot
+-- kind: denied_column
+-- expect: error
+-- feature: identifiers
+-- hidden: street
+select c."street" from payments.cardholders c
+
+-- name: denied-street-in-scalar-subquery
+-- agent: support-bot
+-- kind: denied_column
+-- expect: error
+-- feature: subqueries
+-- hidden: street
+select (select max(street) from payments.cardholders) as s
+
+-- name: denied-street-through-join
+-- agent: support-bot
+-- kind: denied_column
+-- expect: error
+-- feature: joins
+-- hidden: street
+select h.street from payments.cards c join payments.cardholders h on h.cardholder_id = c.cardholder_id
+
+-- name: denied-full-name-fraud
+-- agent: fraud-analyst
+-- kind: denied_column
+-- expect: error
+-- feature: metadata
+-- hidden: full_name
+select full_name from payments.cardholders
+
+-- name: denied-email-order-by-fraud
+-- agent: fraud-analyst
+-- kind: denied_column
+-- expect: error
+-- feature: ordering
+-- hidden: email
+select cardholder_id from payments.cardholders order by email
+
+-- name: denied-phone-in-cte-fraud
+-- agent: fraud-analyst
+-- kind: denied_column
+-- expect: error
+-- feature: cte
+-- hidden: phone
+with h as (select cardholder_id, phone from payments.cardholders) select count(*) from h
+
+-- name: denied-street-upper-case-quoted
+-- agent: support-bot
+-- kind: denied_column
+-- expect: error
+-- feature: identifiers
+-- hidden: STREET
+select "STREET" from payments.cardholders
+
+-- ============================================================ invisible tables and catalogs
+
+-- name: invisible-cardholders-migration
+-- agent: migration-bot
+-- kind: invisible_table
+-- expect: error
+-- feature: metadata
+-- hidden: cardholders
+select * from payments.cardholders
+
+-- name: invisible-cardholders-unqualified-join
+-- agent: migration-bot
+-- kind: invisible_table
+-- expect: error
+-- feature: joins
+-- hidden: cardholders
+select count(*) from cards c join cardholders h on h.cardholder_id = c.cardholder_id
+
+-- name: invisible-settlements-support
+-- agent: support-bot
+-- kind: invisible_table
+-- expect: error
+-- feature: metadata
+-- hidden: settlements
+select * from payments.settlements
+
+-- name: invisible-settlements-in-subquery
+-- agent: support-bot
+-- kind: invisible_table
+-- expect: error
+-- feature: subqueries
+-- hidden: settlements
+select txn_id from payments.transactions where exists (select 1 from payments.settlements s where s.merchant_id = 1)
+
+-- name: invisible-cards-security-officer
+-- agent: security-officer
+-- kind: invisible_table
+-- expect: error
+-- feature: metadata
+-- hidden: cards
+select * from payments.cards
+
+-- name: invisible-unqualified-security-officer
+-- agent: security-officer
+-- kind: invisible_table
+-- expect: error
+-- feature: metadata
+-- hidden: transactions
+select count(*) from transactions
+
+-- name: invisible-schema-security-officer
+-- agent: security-officer
+-- kind: invisible_table
+-- expect: error
+-- feature: catalog
+-- hidden: payments
+select * from payments.merchants
+
+-- name: explain-invisible-table-security-officer
+-- agent: security-officer
+-- kind: invisible_table
+-- expect: error
+-- feature: explain
+-- hidden: cards
+explain plan for select pan from payments.cards
+
+-- name: invisible-in-subquery-security-officer
+-- agent: security-officer
+-- kind: invisible_table
+-- expect: error
+-- feature: subqueries
+-- hidden: disputes
+select 1 where exists (select 1 from payments.disputes)
+
+-- name: pg-catalog-tables
+-- agent: support-bot
+-- kind: invisible_table
+-- expect: error
+-- feature: catalog
+-- hidden: pg_catalog
+select * from pg_catalog.pg_tables
+
+-- name: information-schema-columns
+-- agent: support-bot
+-- kind: invisible_table
+-- expect: error
+-- feature: catalog
+-- hidden: information_schema
+select table_name, column_name from information_schema.columns
+
+-- name: pg-user-fraud
+-- agent: fraud-analyst
+-- kind: invisible_table
+-- expect: error
+-- feature: catalog
+-- hidden: pg_catalog
+select * from pg_catalog.pg_user
+
+-- name: calcite-metadata-schema
+-- agent: migration-bot
+-- kind: invisible_table
+-- expect: error
+-- feature: catalog
+-- hidden: metadata
+select * from metadata.tables
+
+-- name: upper-case-quoted-schema-and-table
+-- agent: support-bot
+-- kind: invisible_table
+-- expect: error
+-- feature: identifiers
+-- hidden: SETTLEMENTS
+select * from "payments"."SETTLEMENTS"
+
+-- name: quoted-lower-case-hidden-table
+-- agent: support-bot
+-- kind: invisible_table
+-- expect: error
+-- feature: identifiers
+-- hidden: settlements
+select * from "payments"."settlements"
+
+-- name: insert-into-invisible-table
+-- agent: migration-bot
+-- kind: invisible_table
+-- expect: error
+-- feature: dml
+-- hidden: cardholders
+insert into payments.cardholders (cardholder_id) values (1)
+
+-- name: pg-function-on-hidden-table
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: catalog
+select pg_relation_size('payments.cardholders')
+
+-- name: current-user-of-the-gateway
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: catalog
+select current_user, session_user
+
+-- ============================================================ comments and unicode tricks
+
+-- name: line-comment-hides-nothing
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: comments-unicode
+-- check: empty
+select txn_id, merchant_id from payments.transactions -- where merchant_id in (1, 2, 3)
+where merchant_id = {hidden_merchant}
+
+-- name: block-comment-hides-nothing
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: comments-unicode
+select txn_id, merchant_id from payments.transactions /* policy */ where /* merchant_id in (1, 2, 3) or */ merchant_id > 3 or txn_id > 0
+
+-- name: unicode-escaped-table-name
+-- agent: support-bot
+-- kind: invisible_table
+-- expect: error
+-- feature: comments-unicode
+select * from payments.U&"settlement\0073"
+
+-- name: unicode-escaped-denied-column
+-- agent: support-bot
+-- kind: denied_column
+-- expect: error
+-- feature: comments-unicode
+select U&"stree\0074" from payments.cardholders
+
+-- name: fullwidth-column-name
+-- agent: support-bot
+-- kind: pan
+-- expect: error
+-- feature: comments-unicode
+select ｐａｎ from payments.transactions
+
+-- name: zero-width-space-in-table-name
+-- agent: support-bot
+-- kind: invisible_table
+-- expect: error
+-- feature: comments-unicode
+select * from payments."settlements​"
+
+-- name: cyrillic-homoglyph-table
+-- agent: migration-bot
+-- kind: invisible_table
+-- expect: error
+-- feature: comments-unicode
+select * from payments."сardholders"
+
+-- name: two-statements
+-- agent: support-bot
+-- kind: invisible_table
+-- expect: error
+-- feature: comments-unicode
+select 1; select * from payments.settlements
+
+-- name: quoted-identifiers-pan
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: identifiers
+select "pan", "txn_id" from "payments"."transactions" where "txn_id" < 50
+
+-- name: alias-named-like-raw-column
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: identifiers
+select t.pan as raw_pan, t.pan as "PAN" from payments.transactions as t
+
+-- name: system-column-ctid
+-- agent: support-bot
+-- kind: denied_column
+-- expect: error
+-- feature: catalog
+-- hidden: ctid
+select ctid, txn_id from payments.transactions
+
+-- name: long-aliases-collide-in-postgresql
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: identifiers
+select * from (select txn_id, pan, txn_id + 1 as "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", txn_id + 2 as "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2" from payments.transactions) s where "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1" > 5 order by "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2" limit 3
+
+-- name: quoted-alias-sql-injection
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: identifiers
+select * from (select txn_id + 0 as "txn_id"" from payments.transactions --", merchant_id, pan from payments.transactions) s
+
+-- ============================================================ writes under the policy (run after approval)
+
+-- name: approved-insert-select-duplicate-pan
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: dml
+-- approve: yes
+insert into payments.cards (card_id, cardholder_id, pan, brand, expiry_month, expiry_year, status, issued_at) select card_id + 100000, cardholder_id, pan, brand, expiry_month, expiry_year, status, issued_at from payments.cards where card_id = 1
+
+-- name: approved-update-copies-pan-into-clear-column
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: dml
+-- approve: yes
+update payments.cards set brand = pan where card_id = 1
+
+-- name: approved-update-copies-pan-digits-into-clear-column
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: dml
+-- approve: yes
+update payments.cards set status = substring(pan, 7, 6) where card_id = 1
+
+-- name: approved-insert-select-pan-into-clear-column
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: dml
+-- approve: yes
+insert into payments.transactions (txn_id, card_id, pan, merchant_id, amount, currency, created_at, status, auth_code) select txn_id + 100000, card_id, pan, merchant_id, amount, currency, created_at, status, substring(pan, 1, 6) from payments.transactions where txn_id = 1
+
+-- name: approved-update-where-masked-digit
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: dml
+-- approve: yes
+update payments.cards set status = status where substring(pan, 7, 1) = '5'
+
+-- name: approved-update-writes-a-token-as-pan
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: dml
+-- approve: yes
+update payments.cards set pan = '{card_token}' where card_id = 1
+
+-- name: approved-update-pan-from-a-subquery
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: dml
+-- approve: yes
+update payments.transactions set pan = (select c.pan from payments.cards c where c.card_id = 2) where txn_id = 1
+
+-- name: approved-insert-values-raw-pan
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: dml
+-- approve: yes
+insert into payments.cards (card_id, cardholder_id, pan, brand, expiry_month, expiry_year, status, issued_at) values (100001, 1, '4111111111111111', 'Visa', 1, 2030, 'active', date '2022-01-01')
+
+-- name: denied-update-of-hidden-rows
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: error
+-- feature: dml
+update payments.transactions set status = status where merchant_id = {hidden_merchant}
+
+-- name: approved-update-pan-error-message
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: dml
+-- approve: yes
+update payments.transactions set amount = cast(pan as decimal(5, 0)) where txn_id = 1
