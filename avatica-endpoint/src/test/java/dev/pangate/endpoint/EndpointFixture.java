@@ -3,6 +3,7 @@ package dev.pangate.endpoint;
 import dev.pangate.endpoint.auth.AgentSecrets;
 import dev.pangate.endpoint.config.ConfigLoader;
 import dev.pangate.endpoint.server.PangateServer;
+import dev.pangate.engine.approval.ApprovalStore;
 import dev.pangate.engine.demo.DemoDatabase;
 import dev.pangate.engine.demo.DemoSize;
 import dev.pangate.engine.gateway.GatewayFixture;
@@ -70,6 +71,7 @@ public final class EndpointFixture implements AutoCloseable {
         }
       }
       DemoDatabase.createGatewayRole(admin, role, password);
+      ApprovalStore.install(admin, role);
       this.allPans = DemoDatabase.allPans(admin);
     }
     directory = Files.createTempDirectory("pangate-endpoint-test");

@@ -240,10 +240,7 @@ public final class GatewayMeta implements Meta {
     if (query.planned().kind().isWrite()) {
       long updated;
       try (OpenResult result = new OpenResult(cursor, -1, false, protocol, metrics)) {
-        while (!result.read(Integer.MAX_VALUE, row -> { })) {
-          // a write's cursor yields no rows; reading it to the end records its completion
-        }
-        updated = cursor.rowCount();
+        updated = rowsChanged(result);
       }
       metrics.latency(System.nanoTime() - started);
       return new ExecuteResult(List.of(MetaResultSet.count(connection.id, statement.id, updated)));
@@ -325,13 +322,20 @@ public final class GatewayMeta implements Meta {
       throw new GatewayRequestException("BATCH_NOT_UPDATE", 400, "A batch may only hold INSERT,"
           + " UPDATE or DELETE statements; run queries one by one.");
     }
-    try (ResultCursor cursor = connection.session.execute(query,
-        ParameterValues.convert(values, query.parameterTypes()))) {
-      while (cursor.next()) {
-        // a write's cursor yields no rows
-      }
-      return cursor.rowCount();
+    ResultCursor cursor = connection.session.execute(query,
+        ParameterValues.convert(values, query.parameterTypes()));
+    try (OpenResult result = new OpenResult(cursor, -1, false, caller().protocol(), metrics)) {
+      return rowsChanged(result);
     }
+  }
+
+  /** A write's result: one row holding the number of rows it changed. */
+  private static long rowsChanged(OpenResult result) {
+    long[] changed = {0};
+    while (!result.read(Integer.MAX_VALUE, row -> changed[0] += ((Number) row[0]).longValue())) {
+      // one row; reading to the end records the statement's completion
+    }
+    return changed[0];
   }
 
   // ---------------------------------------------------------------- metadata

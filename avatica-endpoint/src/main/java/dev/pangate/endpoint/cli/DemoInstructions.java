@@ -1,6 +1,7 @@
 package dev.pangate.endpoint.cli;
 
 import dev.pangate.masking.policy.Agent;
+import dev.pangate.masking.policy.DmlRule;
 import dev.pangate.masking.policy.Policy;
 import dev.pangate.masking.policy.Role;
 import dev.pangate.masking.policy.TableName;
@@ -43,6 +44,16 @@ final class DemoInstructions {
       out.println("  sqlline:  " + launcher + " sqlline -u '" + jdbc + "' -n " + identity + " -p " + secret);
       out.println("            then: " + sql + ";");
       out.println("  curl:     " + curl(base, identity, secret, sql));
+      if (role.tables().values().stream().anyMatch(table -> table.dml() == DmlRule.APPROVAL)) {
+        out.println("  a write:  update payments.cards set status = 'blocked' where card_id = 1;"
+            + "   (held until an approver decides; run it again once approved)");
+      }
+      if (role.mayApprove()) {
+        out.println("  approve:  curl -s -u " + identity + ":" + secret + " " + base + "/v1/approvals"
+            + "   (then POST /v1/approvals/<id>/approve with {\"reason\": \"...\"})");
+        out.println("            PANGATE_SECRET=" + secret + " " + launcher + " approvals list --url "
+            + base + " --user " + identity);
+      }
       out.println();
     }
     out.println("== " + DemoSetup.ADMIN + " (operator; may reload the policy)");

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.pangate.endpoint.auth.AgentSecrets;
 import dev.pangate.endpoint.auth.SecretHash;
 import dev.pangate.endpoint.config.ConfigException;
+import dev.pangate.engine.approval.ApprovalStore;
 import dev.pangate.engine.demo.DemoDatabase;
 import dev.pangate.engine.demo.DemoSize;
 import dev.pangate.masking.keys.KeysetGenerator;
@@ -113,6 +114,7 @@ final class DemoSetup {
       try (Connection demo = DriverManager.getConnection(databaseUrl, admin.properties())) {
         loadData(demo, options, progress);
         DemoDatabase.createGatewayRole(demo, options.role(), password);
+        ApprovalStore.install(demo, options.role()); // the migration bot's writes wait for approval
       }
       Path directory = options.directory();
       boolean newKeys = writeKeys(directory, progress);

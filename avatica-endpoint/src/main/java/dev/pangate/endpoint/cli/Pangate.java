@@ -19,6 +19,7 @@ import java.util.Arrays;
  * pangate keys generate|generate-kek ...
  * pangate audit verify|show ...
  * pangate policy check FILE | policy reload --url URL --user ID
+ * pangate approvals install|list|show|approve|deny ...
  * pangate sqlline [sqlline options]
  * </pre>
  *
@@ -45,6 +46,10 @@ public final class Pangate {
       "  policy check FILE          validate a policy file",
       "  policy reload --url URL --user ID   ask a running gateway to reload its policy",
       "        (the identity must be in 'admins'; its secret is read from PANGATE_SECRET)",
+      "  approvals install --config FILE [--admin-user NAME]   create the approval store",
+      "        (the administrator's password is read from PANGATE_ADMIN_DB_PASSWORD)",
+      "  approvals list [--status S] | show ID | approve ID --reason R | deny ID --reason R",
+      "        --url URL --user ID   decide held writes (an approving role; secret in PANGATE_SECRET)",
       "  sqlline [options]          the SQL shell, with the Avatica JDBC driver",
       "",
       "exit codes: 0 success, 1 failure, 2 usage error");
@@ -70,6 +75,7 @@ public final class Pangate {
         case "keys" -> KeysetCommand.run(rest, out, err);
         case "audit" -> AuditCli.run(rest, out, err);
         case "policy" -> PolicyCommand.run(rest, out, err);
+        case "approvals" -> ApprovalsCommand.run(rest, out, err);
         case "sqlline" -> SqllineCommand.run(rest);
         default -> {
           err.println("unknown command '" + args[0] + "'\n" + USAGE);

@@ -30,6 +30,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *   <li>{@code POST /avatica/json} Avatica, JSON ({@code serialization=json})
  *   <li>{@code POST /v1/query} one SQL statement over JSON
  *   <li>{@code GET /healthz}, {@code GET /metrics} health and Prometheus metrics
+ *   <li>{@code GET /v1/approvals}, {@code GET /v1/approvals/{id}},
+ *       {@code POST /v1/approvals/{id}/approve|deny} just-in-time approval of writes
  *   <li>{@code POST /admin/reload-policy} policy reload (identities in {@code admins})
  * </ul>
  *
@@ -51,7 +53,7 @@ public final class GatewayHttpServer implements AutoCloseable {
   public static RouteTable routes(GatewayConfig config, Gateway gateway, AvaticaService avatica,
       GatewayMetrics metrics, List<String> keysets, Function<String, String> reloadPolicy) {
     Access health = config.publicHealth() ? Access.PUBLIC : Access.ADMIN;
-    return new RouteTable()
+    RouteTable routes = new RouteTable()
         .add("POST", "/", Access.AUTHENTICATED, "avatica-protobuf",
             exchange -> reply(exchange, avatica.protobuf(exchange.body()), "application/octet-stream"))
         .add("POST", "/avatica/json", Access.AUTHENTICATED, "avatica-json",
@@ -61,6 +63,7 @@ public final class GatewayHttpServer implements AutoCloseable {
         .add("GET", "/healthz", health, "http", new HealthRoute(gateway, keysets))
         .add("GET", "/metrics", health, "http", new MetricsRoute(metrics))
         .add("POST", "/admin/reload-policy", Access.ADMIN, "http-admin", new ReloadRoute(reloadPolicy));
+    return new ApprovalRoutes(gateway.approvals()).register(routes);
   }
 
   private static void reply(Exchange exchange, AvaticaService.Reply reply, String contentType)

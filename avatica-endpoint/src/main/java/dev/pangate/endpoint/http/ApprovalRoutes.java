@@ -1,0 +1,140 @@
+package dev.pangate.endpoint.http;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pangate.endpoint.session.ClientRequest;
+import dev.pangate.endpoint.session.GatewayRequestException;
+import dev.pangate.engine.approval.ApprovalRequest;
+import dev.pangate.engine.approval.ApprovalStatus;
+import dev.pangate.engine.gateway.Approvals;
+import dev.pangate.engine.gateway.Caller;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Just-in-time approval over HTTP, for identities whose role may approve ({@code approve: true}
+ * in the policy; the engine checks, and refuses an agent deciding its own request):
+ *
+ * <pre>
+ * GET  /v1/approvals[?status=pending|approved|denied|executed|expired]   the requests
+ * GET  /v1/approvals/{id}                                                one request
+ * POST /v1/approvals/{id}/approve   {"reason": "..."}                    approve it
+ * POST /v1/approvals/{id}/deny      {"reason": "..."}                    deny it
+ * </pre>
+ *
+ * Every decision is audited by the engine ({@code APPROVAL_DECISION}).
+ */
+final class ApprovalRoutes {
+
+  private static final Pattern ONE = Pattern.compile("/v1/approvals/([0-9a-fA-F-]{36})");
+  private static final Pattern DECIDE = Pattern.compile("/v1/approvals/([0-9a-fA-F-]{36})/(approve|deny)");
+
+  private final Approvals approvals;
+
+  ApprovalRoutes(Approvals approvals) {
+    this.approvals = requireNonNull(approvals, "approvals is null");
+  }
+
+  /** Adds the routes to a table. */
+  RouteTable register(RouteTable routes) {
+    return routes
+        .add("GET", "/v1/approvals", Access.AUTHENTICATED, "http-json", this::list)
+        .addPrefix("GET", "/v1/approvals/", Access.AUTHENTICATED, "http-json", this::one)
+        .addPrefix("POST", "/v1/approvals/", Access.AUTHENTICATED, "http-json", this::decide);
+  }
+
+  private void list(Exchange exchange) throws IOException {
+    String status = exchange.request().getParameter("status");
+    ApprovalStatus filter = null;
+    if (status != null) {
+      try {
+        filter = ApprovalStatus.valueOf(status.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new GatewayRequestException("BAD_REQUEST", 400, "status must be one of pending,"
+            + " approved, denied, executed, expired.");
+      }
+    }
+    List<ApprovalRequest> found = approvals.list(caller(exchange), filter);
+    exchange.sendJson(200, Map.of("requests", found.stream().map(ApprovalRoutes::json).toList()));
+  }
+
+  private void one(Exchange exchange) throws IOException {
+    Matcher m = ONE.matcher(exchange.request().getRequestURI());
+    if (!m.matches()) {
+      throw notFound();
+    }
+    exchange.sendJson(200, json(approvals.get(caller(exchange), m.group(1))));
+  }
+
+  private void decide(Exchange exchange) throws IOException {
+    Matcher m = DECIDE.matcher(exchange.request().getRequestURI());
+    if (!m.matches()) {
+      throw notFound();
+    }
+    String reason = reason(exchange.body());
+    ApprovalRequest decided = m.group(2).equals("approve")
+        ? approvals.approve(caller(exchange), m.group(1), reason)
+        : approvals.deny(caller(exchange), m.group(1), reason);
+    exchange.sendJson(200, json(decided));
+  }
+
+  private static String reason(byte[] body) {
+    try {
+      JsonNode root = body.length == 0 ? null : Exchange.JSON.readTree(body);
+      JsonNode reason = root == null ? null : root.get("reason");
+      if (reason == null || !reason.isTextual() || reason.asText().isBlank()) {
+        throw new GatewayRequestException("REASON_REQUIRED", 400, "Send {\"reason\": \"...\"}: a"
+            + " decision needs a reason (it is audited).");
+      }
+      return reason.asText();
+    } catch (IOException e) {
+      throw new GatewayRequestException("BAD_REQUEST", 400, "The request body is not valid JSON;"
+          + " send {\"reason\": \"...\"}.");
+    }
+  }
+
+  private static Caller caller(Exchange exchange) {
+    ClientRequest client = exchange.client();
+    return new Caller(client.identity(), client.clientAddress(), "http-" + UUID.randomUUID(),
+        client.protocol());
+  }
+
+  private static GatewayRequestException notFound() {
+    return new GatewayRequestException("NOT_FOUND", 404, "Approval routes are /v1/approvals,"
+        + " /v1/approvals/{id}, and POST /v1/approvals/{id}/approve or /deny.");
+  }
+
+  static Map<String, Object> json(ApprovalRequest request) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("id", request.id());
+    json.put("status", request.status().name().toLowerCase(Locale.ROOT));
+    json.put("agent", request.agent());
+    json.put("role", request.role());
+    json.put("kind", request.kind());
+    json.put("target", request.target());
+    json.put("sql", request.sql());
+    json.put("parameters", request.parameters());
+    json.put("plan", request.plan());
+    json.put("plan_digest", request.planDigest());
+    json.put("estimated_rows", request.estimatedRows());
+    json.put("created_at", text(request.createdAt()));
+    json.put("expires_at", text(request.expiresAt()));
+    json.put("decided_by", request.decidedBy());
+    json.put("decided_at", text(request.decidedAt()));
+    json.put("reason", request.reason());
+    json.put("executed_at", text(request.executedAt()));
+    json.put("rows_affected", request.rowsAffected());
+    return json;
+  }
+
+  private static String text(Object value) {
+    return value == null ? null : value.toString();
+  }
+}

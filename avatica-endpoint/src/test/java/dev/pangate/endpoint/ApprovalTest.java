@@ -1,0 +1,139 @@
+package dev.pangate.endpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pangate.testing.PostgresExtension;
+import dev.pangate.testing.TestDatabase;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A write under an {@code approval} rule through the gateway: the agent gets APPROVAL_REQUIRED with
+ * a request id, an approver lists and decides it over {@code /v1/approvals}, and the same
+ * statement then runs once; a denied request does not run; non-approvers cannot see requests.
+ */
+@ExtendWith(PostgresExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApprovalTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern REQUEST_ID = Pattern.compile(
+      "Request ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
+  private static final String BLOCK = "update payments.cards set status = 'blocked' where card_id = 1";
+
+  private EndpointFixture fixture;
+
+  @BeforeAll
+  void start(TestDatabase database) throws Exception {
+    fixture = EndpointFixture.demo(database);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    fixture.close();
+  }
+
+  private HttpResponse<String> asApprover(String method, String path, String body) throws Exception {
+    String identity = "security-officer";
+    java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(fixture.baseUri().resolve(path))
+        .header("Authorization", EndpointFixture.basic(identity, fixture.secret(identity)));
+    request = method.equals("GET") ? request.GET()
+        : request.POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+    return java.net.http.HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void anApprovedWriteRunsOnceAfterTheApproverDecides() throws Exception {
+    String id;
+    String before = status();
+    try (Connection connection = fixture.connect("migration-bot"); Statement statement = connection.createStatement()) {
+      SQLException held = assertThrows(SQLException.class, () -> statement.executeUpdate(BLOCK));
+      assertTrue(held.getMessage().contains("APPROVAL_REQUIRED"), held.getMessage());
+      Matcher m = REQUEST_ID.matcher(held.getMessage());
+      assertTrue(m.find(), held.getMessage());
+      id = m.group(1);
+      assertEquals(before, status(), "nothing ran yet");
+
+      JsonNode pending = JSON.readTree(asApprover("GET", "/v1/approvals?status=pending", null).body());
+      JsonNode request = null;
+      for (JsonNode each : pending.get("requests")) {
+        if (each.get("id").asText().equals(id)) {
+          request = each;
+        }
+      }
+      assertTrue(request != null, "the approver sees the request: " + pending);
+      assertEquals("migration-bot", request.get("agent").asText());
+      assertEquals(1, request.get("estimated_rows").asInt());
+      assertTrue(request.get("sql").asText().contains("blocked"));
+
+      HttpResponse<String> noReason = asApprover("POST", "/v1/approvals/" + id + "/approve", "{}");
+      assertEquals(400, noReason.statusCode());
+      HttpResponse<String> approved = asApprover("POST", "/v1/approvals/" + id + "/approve",
+          "{\"reason\": \"card reported stolen, ticket 4711\"}");
+      assertEquals(200, approved.statusCode(), approved.body());
+      assertEquals("approved", JSON.readTree(approved.body()).get("status").asText());
+
+      assertEquals(1, statement.executeUpdate(BLOCK), "the same statement now runs");
+      assertEquals("blocked", status());
+      SQLException again = assertThrows(SQLException.class, () -> statement.executeUpdate(BLOCK));
+      assertTrue(again.getMessage().contains("APPROVAL_REQUIRED"), "an approval is used once");
+    }
+    JsonNode executed = JSON.readTree(asApprover("GET", "/v1/approvals/" + id, null).body());
+    assertEquals("executed", executed.get("status").asText());
+    assertEquals(1, executed.get("rows_affected").asInt());
+    String audit = fixture.auditText();
+    assertTrue(audit.contains("\"APPROVAL_REQUEST\"") && audit.contains("\"APPROVAL_DECISION\"")
+        && audit.contains("\"APPROVAL_EXECUTED\""), "every step is audited");
+  }
+
+  @Test
+  void aDeniedWriteDoesNotRunAndNonApproversSeeNothing() throws Exception {
+    String update = "{\"sql\": \"update payments.cards set status = 'lost' where card_id = 2\"}";
+    HttpResponse<String> held = fixture.query("migration-bot", update);
+    assertEquals(403, held.statusCode());
+    JsonNode error = JSON.readTree(held.body()).get("error");
+    assertEquals("APPROVAL_REQUIRED", error.get("code").asText());
+    Matcher m = REQUEST_ID.matcher(error.get("message").asText());
+    assertTrue(m.find());
+    String id = m.group(1);
+
+    HttpResponse<String> outsider = fixture.post("/v1/approvals/" + id + "/approve", "support-bot",
+        fixture.secret("support-bot"), "{\"reason\": \"x\"}");
+    assertEquals(403, outsider.statusCode());
+    assertEquals("NOT_AN_APPROVER", JSON.readTree(outsider.body()).get("error").get("code").asText());
+    assertEquals(401, fixture.get("/v1/approvals").statusCode(), "listing needs an identity");
+
+    HttpResponse<String> denied = asApprover("POST", "/v1/approvals/" + id + "/deny",
+        "{\"reason\": \"no ticket\"}");
+    assertEquals(200, denied.statusCode(), denied.body());
+    HttpResponse<String> rerun = fixture.query("migration-bot", update);
+    Matcher next = REQUEST_ID.matcher(JSON.readTree(rerun.body()).get("error").get("message").asText());
+    assertTrue(next.find());
+    assertNotEquals(id, next.group(1), "after a denial the statement needs a new request");
+    assertEquals(404, asApprover("GET", "/v1/approvals/00000000-0000-0000-0000-000000000000", null)
+        .statusCode());
+  }
+
+  private String status() throws SQLException {
+    try (Connection admin = fixture.database().connect(); Statement statement = admin.createStatement();
+        ResultSet row = statement.executeQuery("SELECT status FROM payments.cards WHERE card_id = 1")) {
+      row.next();
+      return row.getString(1);
+    }
+  }
+}
