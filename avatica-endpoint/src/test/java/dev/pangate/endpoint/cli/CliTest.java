@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pangate.endpoint.auth.AgentSecrets;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,23 +13,13 @@ import org.junit.jupiter.api.Test;
 /** The pangate command line: usage errors, agent secrets, keys, policy checks, bad configuration. */
 class CliTest {
 
-  private record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = Pangate.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   @Test
   void usageErrorsExitWithTwo() {
-    Run none = run();
+    CliRun none = run();
     assertEquals(2, none.status());
     assertTrue(none.err().contains("usage: pangate"));
     assertEquals(2, run("launch").status());
-    Run unknownOption = run("serve", "--confg", "x.yaml");
+    CliRun unknownOption = run("serve", "--confg", "x.yaml");
     assertEquals(2, unknownOption.status());
     assertTrue(unknownOption.err().contains("unknown option --confg"));
     assertEquals(2, run("serve").status(), "--config is required");
@@ -42,7 +29,7 @@ class CliTest {
   @Test
   void agentsAddPrintsTheSecretOnceAndStoresOnlyItsHash() throws Exception {
     Path secrets = Files.createTempDirectory("cli").resolve("agents.secrets");
-    Run added = run("agents", "add", "report-bot", "--secrets", secrets.toString());
+    CliRun added = run("agents", "add", "report-bot", "--secrets", secrets.toString());
     assertEquals(0, added.status(), added.err());
     String secret = added.out().strip();
     assertTrue(secret.matches("[A-Za-z0-9_-]{43}"), "stdout is the secret alone: " + added.out());
@@ -51,12 +38,12 @@ class CliTest {
     assertFalse(stored.contains(secret));
     assertTrue(AgentSecrets.load(secrets).hash("report-bot").orElseThrow().matches(secret));
 
-    Run again = run("agents", "add", "report-bot", "--secrets", secrets.toString());
+    CliRun again = run("agents", "add", "report-bot", "--secrets", secrets.toString());
     assertEquals(1, again.status());
     assertTrue(again.err().contains("--replace"));
     assertEquals(0, run("agents", "add", "report-bot", "--secrets", secrets.toString(), "--replace").status());
 
-    Run listed = run("agents", "list", "--secrets", secrets.toString());
+    CliRun listed = run("agents", "list", "--secrets", secrets.toString());
     assertEquals("report-bot", listed.out().strip());
     assertEquals(0, run("agents", "remove", "report-bot", "--secrets", secrets.toString()).status());
     assertEquals("", run("agents", "list", "--secrets", secrets.toString()).out().strip());
@@ -66,9 +53,9 @@ class CliTest {
   @Test
   void keysArePassedToTheKeysetCommand() throws Exception {
     Path out = Files.createTempDirectory("cli-keys").resolve("keys");
-    Run refused = run("keys", "generate", "--out", out.toString());
+    CliRun refused = run("keys", "generate", "--out", out.toString());
     assertEquals(1, refused.status(), "no KEK and no --cleartext-for-demo");
-    Run generated = run("keys", "generate", "--out", out.toString(), "--cleartext-for-demo");
+    CliRun generated = run("keys", "generate", "--out", out.toString(), "--cleartext-for-demo");
     assertEquals(0, generated.status(), generated.err());
     assertTrue(Files.exists(out.resolve("tokenization.json")));
     assertTrue(Files.exists(out.resolve("audit-signing.public.json")));
@@ -81,11 +68,11 @@ class CliTest {
     try (var in = CliTest.class.getResourceAsStream("/dev/pangate/masking/demo-policy.yaml")) {
       Files.write(policy, in.readAllBytes());
     }
-    Run ok = run("policy", "check", policy.toString());
+    CliRun ok = run("policy", "check", policy.toString());
     assertEquals(0, ok.status(), ok.err());
     assertTrue(ok.out().startsWith("OK: 4 agents"));
     Files.writeString(policy, Files.readString(policy).replace("role: support_agent", "role: nobody"));
-    Run bad = run("policy", "check", policy.toString());
+    CliRun bad = run("policy", "check", policy.toString());
     assertEquals(1, bad.status());
     assertTrue(bad.err().contains("nobody"), bad.err());
   }
@@ -94,11 +81,11 @@ class CliTest {
   void aBadConfigurationFailsWithAMessageNotAStackTrace() throws Exception {
     Path config = Files.createTempFile("pangate", ".yaml");
     Files.writeString(config, "postgres:\n  url: jdbc:postgresql://127.0.0.1:1/none\n  usr: x\n");
-    Run failed = run("serve", "--config", config.toString());
+    CliRun failed = run("serve", "--config", config.toString());
     assertEquals(1, failed.status());
     assertTrue(failed.err().contains("unknown key 'usr'"), failed.err());
     assertFalse(failed.err().contains("\tat "));
-    Run missing = run("serve", "--config", "/nonexistent/pangate.yaml");
+    CliRun missing = run("serve", "--config", "/nonexistent/pangate.yaml");
     assertEquals(1, missing.status());
     assertTrue(missing.err().contains("cannot be read"), missing.err());
   }
@@ -110,5 +97,9 @@ class CliTest {
     assertArrayEquals(new String[] {"-u", "x"}, SqllineCommand.withDefaults(new String[] {"-u", "x"}, true));
     assertArrayEquals(new String[] {"--maxWidth=80"},
         SqllineCommand.withDefaults(new String[] {"--maxWidth=80"}, false));
+  }
+
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 }

@@ -81,10 +81,10 @@ class DemoTest {
         assertTrue(demo.printed.contains("policy reload --url"), "the operator's reload command");
         assertTrue(demo.errors.contains("CLEARTEXT"), "development keys are said loudly");
       }
-      Run verify = run("audit", "verify", directory.resolve("audit").toString(), "--public-keyset",
+      CliRun verify = run("audit", "verify", directory.resolve("audit").toString(), "--public-keyset",
           directory.resolve("keys/audit-signing.public.json").toString());
-      assertEquals(0, verify.status, verify.out + verify.err);
-      assertTrue(verify.out.startsWith("OK"), verify.out);
+      assertEquals(0, verify.status(), verify.out() + verify.err());
+      assertTrue(verify.out().startsWith("OK"), verify.out());
 
       try (StartedDemoView again = start(args, environment)) {
         Map<String, Printed> second = parse(again.printed);
@@ -206,13 +206,7 @@ class DemoTest {
     return words;
   }
 
-  private record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = Pangate.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 }

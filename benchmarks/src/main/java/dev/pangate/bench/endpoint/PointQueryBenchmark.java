@@ -29,6 +29,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * <ul>
  *   <li>{@code adHocSameText}: the same statement text every time (plan cache hit);
  *   <li>{@code adHocNewLiteral}: a new literal every time (the same shape);
+ *   <li>{@code adHocFirstSight}: a statement the gateway has never seen (a new column alias and
+ *       literal every time), so it is parsed, rewritten and planned from scratch;
  *   <li>{@code prepared}: one prepared statement, a new parameter every time;
  *   <li>{@code engineOnly}: the prepared lookup through an engine session in the server's JVM
  *       (policy, PostgreSQL, audit) without HTTP and Avatica, to see where the time goes;
@@ -54,6 +56,7 @@ public class PointQueryBenchmark {
   private Connection postgres;
   private PreparedStatement direct;
   private long next = 1;
+  private long shapes;
   private dev.pangate.engine.gateway.Session session;
   private dev.pangate.engine.gateway.PreparedQuery engineQuery;
 
@@ -95,6 +98,13 @@ public class PointQueryBenchmark {
   public void adHocNewLiteral(Blackhole sink) throws SQLException {
     read(statement.executeQuery("select txn_id, pan, amount from payments.transactions where txn_id = "
         + nextId()), sink);
+  }
+
+  @Benchmark
+  public void adHocFirstSight(Blackhole sink) throws SQLException {
+    long id = nextId();
+    read(statement.executeQuery("select txn_id, pan, amount as amount_" + (++shapes)
+        + " from payments.transactions where txn_id = " + id), sink);
   }
 
   @Benchmark

@@ -1,0 +1,23 @@
+package dev.pangate.endpoint.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One run of the {@code pangate} command in the test's JVM: its exit code and what it printed.
+ *
+ * @param status the exit code
+ * @param out standard output
+ * @param err standard error
+ */
+record CliRun(int status, String out, String err) {
+
+  static CliRun of(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = Pangate.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new CliRun(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+}
