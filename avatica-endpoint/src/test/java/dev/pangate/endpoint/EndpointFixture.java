@@ -395,13 +395,18 @@ public final class EndpointFixture implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws SQLException {
     if (server != null) {
       server.close();
     } else {
       child.destroy(); // SIGTERM: the shutdown hook closes results and seals the audit log
-      if (!child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      try {
+        if (!child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+          child.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
         child.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
     }
     try (Connection admin = database.connect(); Statement statement = admin.createStatement()) {

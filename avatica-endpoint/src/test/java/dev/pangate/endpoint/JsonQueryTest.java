@@ -163,6 +163,7 @@ class JsonQueryTest {
   @Test
   void aClientThatStopsReadingIsCutOffAfterTheWriteTimeout() throws Exception {
     try (Socket socket = request("fraud-analyst", BIG)) {
+      assertTrue(socket.isConnected());
       assertTrue(EndpointFixture.eventually(Duration.ofSeconds(10), () -> busy() == 1),
           "the query started");
       // never read: the gateway's writes block, then time out after limits.write_timeout

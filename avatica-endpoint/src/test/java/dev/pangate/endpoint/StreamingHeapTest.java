@@ -267,9 +267,13 @@ class StreamingHeapTest {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       running = false;
-      thread.join(5_000);
+      try {
+        thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

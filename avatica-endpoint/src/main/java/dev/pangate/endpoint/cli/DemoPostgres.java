@@ -30,7 +30,8 @@ final class DemoPostgres {
     DemoSetup.AdminLogin configured = new DemoSetup.AdminLogin(url, user, password, Optional.empty());
     SQLException failure;
     try (Connection connection = DriverManager.getConnection(url, configured.properties())) {
-      progress.println("using PostgreSQL at " + url + " as " + user);
+      progress.println("using PostgreSQL " + connection.getMetaData().getDatabaseProductVersion()
+          + " at " + url + " as " + user);
       return configured;
     } catch (SQLException e) {
       failure = e;
