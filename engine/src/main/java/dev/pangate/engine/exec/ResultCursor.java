@@ -21,7 +21,15 @@ public interface ResultCursor extends AutoCloseable {
   /** Rows returned so far (for DML: rows affected). */
   long rowCount();
 
-  /** Releases the PostgreSQL connection; idempotent. */
+  /** Releases the PostgreSQL connection; idempotent. The statement is recorded as completed. */
   @Override
   void close();
+
+  /**
+   * Releases the cursor because the client went away or stopped reading (disconnect, idle
+   * expiry): the statement is recorded as failed with this code and reason, not as completed.
+   */
+  default void abandon(String code, String reason) {
+    close();
+  }
 }

@@ -64,6 +64,12 @@ final class AuditedCursor implements ResultCursor {
     end(Outcome.success());
   }
 
+  @Override
+  public void abandon(String code, String reason) {
+    delegate.close();
+    end(Outcome.failure(code, reason));
+  }
+
   private void end(Outcome outcome) {
     if (ended) {
       return;

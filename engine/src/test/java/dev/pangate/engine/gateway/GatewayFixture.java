@@ -147,5 +147,10 @@ public final class GatewayFixture implements AutoCloseable {
   public void close() throws Exception {
     gateway.close();
     audit.close();
+    // Roles live in the cluster, not the database: drop the gateway login the fixture created.
+    try (Connection admin = database.connect(); java.sql.Statement statement = admin.createStatement()) {
+      statement.execute("DROP OWNED BY " + gatewayRole);
+      statement.execute("DROP ROLE IF EXISTS " + gatewayRole);
+    }
   }
 }

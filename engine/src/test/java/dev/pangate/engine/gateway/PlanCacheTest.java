@@ -91,6 +91,15 @@ class PlanCacheTest {
   }
 
   @Test
+  void anAbandonedResultIsAuditedAsAFailureNotAsCompleted() throws Exception {
+    ResultCursor cursor = support.query("select txn_id from payments.transactions", List.of());
+    assertTrue(cursor.next());
+    cursor.abandon("CLIENT_GONE", "the client disconnected after 1 row");
+    assertTrue(fixture.auditText().contains("the client disconnected after 1 row"));
+    assertTrue(fixture.auditText().contains("\"CLIENT_GONE\""));
+  }
+
+  @Test
   void aPolicyReloadEmptiesTheCache() throws Exception {
     String sql = "select txn_id from payments.transactions where txn_id = 2";
     PreparedQuery before = support.prepare(sql);
