@@ -359,6 +359,9 @@ public final class EndpointFixture implements AutoCloseable {
 
   /** Everything the audit log wrote so far. */
   public String auditText() throws IOException {
+    if (server != null) {
+      server.gateway().flushAudit(); // completion entries are written off the request thread
+    }
     StringBuilder text = new StringBuilder();
     try (var files = Files.list(directory.resolve("audit"))) {
       for (Path file : files.sorted().toList()) {

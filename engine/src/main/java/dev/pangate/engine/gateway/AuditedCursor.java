@@ -75,6 +75,6 @@ final class AuditedCursor implements ResultCursor {
       return;
     }
     ended = true;
-    session.end(statementId, query, view, started, delegate.rowCount(), outcome);
+    session.endLater(statementId, query, view, started, delegate.rowCount(), outcome);
   }
 }

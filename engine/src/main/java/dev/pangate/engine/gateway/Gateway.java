@@ -239,6 +239,44 @@ public final class Gateway implements AutoCloseable {
     return merged;
   }
 
+  /**
+   * Completion entries of read statements are appended off the caller's thread: they are not
+   * needed before rows are returned, and waiting for a second durable, sealed append would double
+   * a point query's audit cost. A bounded queue keeps them in order; when it is full the caller
+   * appends itself.
+   */
+  private final java.util.concurrent.ThreadPoolExecutor auditTail =
+      new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.SECONDS,
+          new java.util.concurrent.ArrayBlockingQueue<>(10_000), runnable -> {
+            Thread thread = new Thread(runnable, "pangate-audit-tail");
+            thread.setDaemon(true);
+            return thread;
+          }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+
+  /** Waits until every completion entry queued so far is written (tests, orderly shutdown). */
+  public void flushAudit() {
+    try {
+      auditTail.submit(() -> { }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new EngineException("AUDIT_UNAVAILABLE", "queued completion entries were not written"
+          + " within 30 s");
+    }
+  }
+
+  /** Appends a completion entry without making the caller wait (see {@link #auditTail}). */
+  void auditLater(AuditEvent event) {
+    auditTail.execute(() -> {
+      try {
+        audit(event);
+      } catch (EngineException e) {
+        LOG.error("a STATEMENT_END entry could not be written: {} (the audit log's health reports"
+            + " the cause)", e.code());
+      }
+    });
+  }
+
   /** Appends to the audit log; a log that cannot take the entry refuses the operation. */
   void audit(AuditEvent event) {
     try {
@@ -313,6 +351,14 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
+    auditTail.shutdown();
+    try {
+      if (!auditTail.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        LOG.error("completion entries still queued after 30 s at shutdown");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     engine.close();
   }
 

@@ -234,14 +234,25 @@ public final class Session implements AutoCloseable {
 
   void end(String statementId, PreparedQuery query, PolicyViews.AgentView view, long startedNanos,
       long rows, Outcome outcome) {
-    gateway.audit(base(AuditEventType.STATEMENT_END, view)
+    gateway.audit(endEvent(statementId, query, view, startedNanos, rows, outcome));
+  }
+
+  /** A read's completion entry, appended without making the caller wait. */
+  void endLater(String statementId, PreparedQuery query, PolicyViews.AgentView view,
+      long startedNanos, long rows, Outcome outcome) {
+    gateway.auditLater(endEvent(statementId, query, view, startedNanos, rows, outcome));
+  }
+
+  private AuditEvent endEvent(String statementId, PreparedQuery query, PolicyViews.AgentView view,
+      long startedNanos, long rows, Outcome outcome) {
+    return base(AuditEventType.STATEMENT_END, view)
         .statementId(statementId)
         .sql(query.sql())
         .policyDigest(gateway.state().policy().digest())
         .rows(rows)
         .duration(Duration.ofNanos(System.nanoTime() - startedNanos))
         .outcome(outcome)
-        .build());
+        .build();
   }
 
   private void auditRefusal(String sql, PolicyViews.AgentView view, Gateway.PolicyState state,

@@ -134,6 +134,7 @@ public final class GatewayFixture implements AutoCloseable {
 
   /** Everything the audit log wrote so far, as text. */
   public String auditText() throws IOException {
+    gateway.flushAudit();
     StringBuilder text = new StringBuilder();
     try (var files = Files.list(auditDirectory)) {
       for (Path file : files.sorted().toList()) {
