@@ -194,6 +194,22 @@ class PushdownUnderPolicyTest {
   }
 
   @Test
+  void masksHaveTheSqlTypeOfWhatTheyShow() throws Exception {
+    try (Session migration = fixture.session("migration-bot")) {
+      var numeric = migration.prepare("select pan from payments.settlements").columns().get(0).type();
+      assertEquals(org.apache.calcite.sql.type.SqlTypeName.DECIMAL, numeric.getSqlTypeName(),
+          "a numeric PAN's token is a number of the column's type");
+      assertEquals(19, numeric.getPrecision());
+      var text = migration.prepare("select pan from payments.cards").columns().get(0).type();
+      assertEquals(org.apache.calcite.sql.type.SqlTypeName.VARCHAR, text.getSqlTypeName());
+      assertEquals(19, text.getPrecision());
+    }
+    var truncated = fraud.prepare("select pan from payments.settlements").columns().get(0).type();
+    assertEquals(org.apache.calcite.sql.type.SqlTypeName.VARCHAR, truncated.getSqlTypeName(),
+        "a truncated numeric PAN is text (it holds the mask character)");
+  }
+
+  @Test
   void aPredicateThatCouldFailOnHiddenRowsIsFencedOff() throws Exception {
     // Merchant 4's rows are hidden from support-bot; the predicate divides by zero only on them.
     try (Connection admin = fixture.admin(); Statement statement = admin.createStatement();
