@@ -152,6 +152,15 @@ class EngineTest {
   }
 
   @Test
+  void unaliasedColumnsAreNamedAsPostgresqlNamesThem() {
+    PlannedStatement planned = engine.prepare("select count(*), upper(brand), card_id + 1,"
+        + " case when card_id > 1 then 'a' end, pan::text, sum(card_id) as total"
+        + " from payments.cards group by brand, card_id, pan");
+    assertEquals(List.of("count", "upper", "?column?", "case", "pan", "total"),
+        planned.columns().stream().map(c -> c.name()).toList());
+  }
+
+  @Test
   void parametersAreBoundInThePushedStatementsOrder() {
     List<Object[]> rows = rows("select card_id from payments.cards where brand = ? and card_id < ?"
         + " order by card_id", "Visa", 50L);

@@ -6,6 +6,7 @@ import dev.pangate.engine.EngineException;
 import dev.pangate.engine.exec.ErrorTranslator;
 import dev.pangate.engine.exec.GatewayPlans;
 import dev.pangate.engine.sql.AgentSql;
+import dev.pangate.engine.sql.ColumnNames;
 import dev.pangate.engine.sql.PostgresSyntax;
 import dev.pangate.engine.sql.PostgresTypeSystem;
 import java.util.ArrayList;
@@ -173,7 +174,7 @@ public final class QueryPlanner {
     List<RelDataType> parameterTypes = validator.getParameterRowType(validated).getFieldList()
         .stream().map(RelDataTypeField::getType).toList();
     GatewaySplit split = rewriter.rewrite(logical, parameterTypes.size(), view);
-    List<OutputColumn> columns = outputColumns(root.validatedRowType, kind, split.plan());
+    List<OutputColumn> columns = outputColumns(root.validatedRowType, kind, split.plan(), validated);
     List<PushedQuery> queries = new ArrayList<>();
     for (GatewaySplit.Leaf leaf : split.leaves()) {
       queries.add(new PushedQuery(PushdownSql.render(leaf.pushed()),
@@ -188,7 +189,7 @@ public final class QueryPlanner {
   }
 
   private static List<OutputColumn> outputColumns(RelDataType validated, StatementKind kind,
-      RelNode plan) {
+      RelNode plan, SqlNode statement) {
     List<OutputColumn> columns = new ArrayList<>();
     if (kind.isWrite()) {
       columns.add(new OutputColumn("rowcount", plan.getRowType().getFieldList().get(0).getType()));
@@ -198,6 +199,10 @@ public final class QueryPlanner {
     List<RelDataTypeField> names = validated.getFieldList();
     for (int i = 0; i < planFields.size(); i++) {
       String name = i < names.size() ? names.get(i).getName() : planFields.get(i).getName();
+      if (name.startsWith("EXPR$")) {
+        String postgres = ColumnNames.postgresName(statement, i);
+        name = postgres == null ? name : postgres;
+      }
       columns.add(new OutputColumn(name, planFields.get(i).getType()));
     }
     return columns;
