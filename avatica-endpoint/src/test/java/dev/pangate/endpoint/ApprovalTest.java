@@ -1,21 +1,19 @@
 package dev.pangate.endpoint;
 
+import static dev.pangate.endpoint.ApprovalSteps.JSON;
+import static dev.pangate.endpoint.ApprovalSteps.cardStatus;
+import static dev.pangate.endpoint.ApprovalSteps.held;
+import static dev.pangate.endpoint.ApprovalSteps.requestId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pangate.testing.PostgresExtension;
 import dev.pangate.testing.TestDatabase;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,9 +29,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApprovalTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern REQUEST_ID = Pattern.compile(
-      "Request ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
   private static final String BLOCK = "update payments.cards set status = 'blocked' where card_id = 1";
 
   private EndpointFixture fixture;
@@ -60,14 +55,10 @@ class ApprovalTest {
   @Test
   void anApprovedWriteRunsOnceAfterTheApproverDecides() throws Exception {
     String id;
-    String before = status();
+    String before = cardStatus(fixture, 1);
     try (Connection connection = fixture.connect("migration-bot"); Statement statement = connection.createStatement()) {
-      SQLException held = assertThrows(SQLException.class, () -> statement.executeUpdate(BLOCK));
-      assertTrue(held.getMessage().contains("APPROVAL_REQUIRED"), held.getMessage());
-      Matcher m = REQUEST_ID.matcher(held.getMessage());
-      assertTrue(m.find(), held.getMessage());
-      id = m.group(1);
-      assertEquals(before, status(), "nothing ran yet");
+      id = held(() -> statement.executeUpdate(BLOCK));
+      assertEquals(before, cardStatus(fixture, 1), "nothing ran yet");
 
       JsonNode pending = JSON.readTree(asApprover("GET", "/v1/approvals?status=pending", null).body());
       JsonNode request = null;
@@ -89,9 +80,8 @@ class ApprovalTest {
       assertEquals("approved", JSON.readTree(approved.body()).get("status").asText());
 
       assertEquals(1, statement.executeUpdate(BLOCK), "the same statement now runs");
-      assertEquals("blocked", status());
-      SQLException again = assertThrows(SQLException.class, () -> statement.executeUpdate(BLOCK));
-      assertTrue(again.getMessage().contains("APPROVAL_REQUIRED"), "an approval is used once");
+      assertEquals("blocked", cardStatus(fixture, 1));
+      assertNotEquals(id, held(() -> statement.executeUpdate(BLOCK)), "an approval is used once");
     }
     JsonNode executed = JSON.readTree(asApprover("GET", "/v1/approvals/" + id, null).body());
     assertEquals("executed", executed.get("status").asText());
@@ -108,9 +98,7 @@ class ApprovalTest {
     assertEquals(403, held.statusCode());
     JsonNode error = JSON.readTree(held.body()).get("error");
     assertEquals("APPROVAL_REQUIRED", error.get("code").asText());
-    Matcher m = REQUEST_ID.matcher(error.get("message").asText());
-    assertTrue(m.find());
-    String id = m.group(1);
+    String id = requestId(error.get("message").asText());
 
     HttpResponse<String> outsider = fixture.post("/v1/approvals/" + id + "/approve", "support-bot",
         fixture.secret("support-bot"), "{\"reason\": \"x\"}");
@@ -122,18 +110,9 @@ class ApprovalTest {
         "{\"reason\": \"no ticket\"}");
     assertEquals(200, denied.statusCode(), denied.body());
     HttpResponse<String> rerun = fixture.query("migration-bot", update);
-    Matcher next = REQUEST_ID.matcher(JSON.readTree(rerun.body()).get("error").get("message").asText());
-    assertTrue(next.find());
-    assertNotEquals(id, next.group(1), "after a denial the statement needs a new request");
+    assertNotEquals(id, requestId(JSON.readTree(rerun.body()).get("error").get("message").asText()),
+        "after a denial the statement needs a new request");
     assertEquals(404, asApprover("GET", "/v1/approvals/00000000-0000-0000-0000-000000000000", null)
         .statusCode());
-  }
-
-  private String status() throws SQLException {
-    try (Connection admin = fixture.database().connect(); Statement statement = admin.createStatement();
-        ResultSet row = statement.executeQuery("SELECT status FROM payments.cards WHERE card_id = 1")) {
-      row.next();
-      return row.getString(1);
-    }
   }
 }

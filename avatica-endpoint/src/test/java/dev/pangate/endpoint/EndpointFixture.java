@@ -346,6 +346,13 @@ public final class EndpointFixture implements AutoCloseable {
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A GET with the identity's Basic credentials. */
+  public HttpResponse<String> get(String path, String identity) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(baseUri().resolve(path)).timeout(Duration.ofSeconds(30))
+        .header("Authorization", basic(identity, secret(identity))).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   /** A GET without credentials. */
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(baseUri().resolve(path)).timeout(Duration.ofSeconds(30))

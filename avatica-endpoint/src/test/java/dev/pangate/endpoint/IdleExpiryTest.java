@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pangate.audit.show.ShownEntry;
 import dev.pangate.testing.PostgresExtension;
 import dev.pangate.testing.TestDatabase;
 import java.sql.Connection;
@@ -19,8 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A client that stops reading does not hold a PostgreSQL connection forever: an unread result is
- * closed after the result idle timeout, an unused connection after the idle timeout, and closing
- * releases the PostgreSQL session (checked in pg_stat_activity).
+ * closed after the result idle timeout (and audited as {@code RESULT_EXPIRED}), an unused connection
+ * after the idle timeout, and closing releases the PostgreSQL session (checked in
+ * pg_stat_activity).
  */
 @ExtendWith(PostgresExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -46,7 +48,8 @@ class IdleExpiryTest {
     try (Connection connection = fixture.connect("fraud-analyst");
         Statement statement = connection.createStatement()) {
       statement.setFetchSize(10);
-      ResultSet rows = statement.executeQuery("select txn_id, pan from payments.transactions");
+      ResultSet rows = statement.executeQuery(
+          "select txn_id as left_unread, pan from payments.transactions");
       for (int i = 0; i < 10; i++) {
         assertTrue(rows.next());
       }
@@ -62,6 +65,11 @@ class IdleExpiryTest {
       });
       assertTrue(expired.getMessage().contains("RESULT_EXPIRED"), expired.getMessage());
     }
+    ShownEntry end = AuditTrail.awaitEnd(fixture, "left_unread", Duration.ofSeconds(10));
+    assertEquals("failure", end.outcome(), "the audit says the client did not get the result");
+    assertEquals("RESULT_EXPIRED", AuditTrail.code(end));
+    assertTrue(AuditTrail.message(end).contains("limits.result_idle_timeout"), AuditTrail.message(end));
+    assertTrue(AuditTrail.message(end).matches(".*; \\d+ rows had been sent"), AuditTrail.message(end));
   }
 
   @Test

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pangate.audit.EventEncoder;
+import dev.pangate.audit.show.ShownEntry;
 import dev.pangate.testing.PostgresExtension;
 import dev.pangate.testing.TestDatabase;
 import java.io.InputStream;
@@ -27,16 +29,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * {@code POST /v1/query}: the documented document shape, parameters, row limits, errors as JSON
  * with a stable code and no stack trace, a server that keeps serving after bad requests, and
- * clients that go away or stop reading mid-stream freeing their PostgreSQL connection.
+ * clients that go away or stop reading mid-stream freeing their PostgreSQL connection. Results the
+ * client did not get whole (cut at max_rows, client gone) are audited as failures.
  */
 @ExtendWith(PostgresExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JsonQueryTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Large enough (about 15 MB of JSON) that socket buffers cannot absorb it. */
-  private static final String BIG = "select t.txn_id, t.pan, m.name, t.amount"
-      + " from payments.transactions t cross join payments.merchants m";
+  /**
+   * Large enough (about 15 MB of JSON) that socket buffers cannot absorb it; the first column's
+   * name tells the tests' statements apart in the audit log.
+   */
+  private static String big(String marker) {
+    return "select t.txn_id as " + marker + ", t.pan, m.name, t.amount"
+        + " from payments.transactions t cross join payments.merchants m";
+  }
 
   private EndpointFixture fixture;
 
@@ -86,16 +94,34 @@ class JsonQueryTest {
   }
 
   @Test
-  void maxRowsTruncatesAndSaysSo() throws Exception {
-    JsonNode limited = ok("fraud-analyst",
-        "{\"sql\": \"select merchant_id from payments.merchants order by merchant_id\", \"max_rows\": 5}");
+  void maxRowsTruncatesAndSaysSoInTheResponseAndTheAudit() throws Exception {
+    JsonNode limited = ok("fraud-analyst", "{\"sql\": \"select merchant_id as cut_at_five"
+        + " from payments.merchants order by merchant_id\", \"max_rows\": 5}");
     assertEquals(5, limited.get("rows").size());
     assertTrue(limited.get("truncated").asBoolean());
+    ShownEntry cut = AuditTrail.awaitEnd(fixture, "cut_at_five", Duration.ofSeconds(10));
+    assertEquals("failure", cut.outcome(), "the client did not get the whole result");
+    assertEquals("TRUNCATED", AuditTrail.code(cut));
+    assertTrue(AuditTrail.message(cut).contains("max_rows=5 after 5 rows"), AuditTrail.message(cut));
+
     int merchants = count("SELECT count(*) FROM payments.merchants");
-    JsonNode exact = ok("fraud-analyst", "{\"sql\": \"select merchant_id from payments.merchants\","
-        + " \"max_rows\": " + merchants + "}");
+    JsonNode exact = ok("fraud-analyst", "{\"sql\": \"select merchant_id as exactly_all"
+        + " from payments.merchants\", \"max_rows\": " + merchants + "}");
     assertEquals(merchants, exact.get("rows").size());
     assertFalse(exact.get("truncated").asBoolean(), "exactly the limit is not truncated");
+    ShownEntry whole = AuditTrail.awaitEnd(fixture, "exactly_all", Duration.ofSeconds(10));
+    assertEquals("success", whole.outcome(), "every row was delivered");
+    assertEquals(merchants, whole.number(EventEncoder.ROWS));
+
+    // A limit beyond the first batch of rows read: the cut is still made at the limit.
+    JsonNode longer = ok("fraud-analyst", "{\"sql\": \"select txn_id as cut_at_300"
+        + " from payments.transactions\", \"max_rows\": 300}");
+    assertEquals(300, longer.get("rows").size());
+    assertTrue(longer.get("truncated").asBoolean());
+    ShownEntry cutLater = AuditTrail.awaitEnd(fixture, "cut_at_300", Duration.ofSeconds(10));
+    assertEquals("TRUNCATED", AuditTrail.code(cutLater));
+    assertTrue(AuditTrail.message(cutLater).contains("max_rows=300 after 300 rows"),
+        AuditTrail.message(cutLater));
   }
 
   @Test
@@ -148,7 +174,7 @@ class JsonQueryTest {
 
   @Test
   void aClientThatDisconnectsMidStreamFreesItsPostgresConnection() throws Exception {
-    try (Socket socket = request("fraud-analyst", BIG)) {
+    try (Socket socket = request("fraud-analyst", big("gone_mid_stream"))) {
       InputStream in = socket.getInputStream();
       byte[] some = new byte[64 * 1024];
       int read = in.readNBytes(some, 0, some.length);
@@ -157,12 +183,15 @@ class JsonQueryTest {
     } // the client goes away here
     assertTrue(EndpointFixture.eventually(Duration.ofSeconds(30), () -> busy() == 0),
         "the PostgreSQL connection was released after the client disconnected");
+    ShownEntry end = AuditTrail.awaitEnd(fixture, "gone_mid_stream", Duration.ofSeconds(30));
+    assertEquals("failure", end.outcome(), "the audit says the client did not get the result");
+    assertEquals("CLIENT_DISCONNECTED", AuditTrail.code(end));
     assertEquals(1, ok("fraud-analyst", "{\"sql\": \"select 1 as one\"}").get("rows").size());
   }
 
   @Test
   void aClientThatStopsReadingIsCutOffAfterTheWriteTimeout() throws Exception {
-    try (Socket socket = request("fraud-analyst", BIG)) {
+    try (Socket socket = request("fraud-analyst", big("never_read"))) {
       assertTrue(socket.isConnected());
       assertTrue(EndpointFixture.eventually(Duration.ofSeconds(10), () -> busy() == 1),
           "the query started");
@@ -171,6 +200,9 @@ class JsonQueryTest {
           "the PostgreSQL connection was released although the client never read");
       assertEquals(0, fixture.server().gateway().poolUse().active());
     }
+    ShownEntry end = AuditTrail.awaitEnd(fixture, "never_read", Duration.ofSeconds(30));
+    assertEquals("CLIENT_DISCONNECTED", AuditTrail.code(end));
+    assertTrue(AuditTrail.message(end).contains("limits.write_timeout"), AuditTrail.message(end));
   }
 
   /** Sends a query over a raw socket, so the test controls reading and closing. */

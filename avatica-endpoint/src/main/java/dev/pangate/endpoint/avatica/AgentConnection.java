@@ -63,8 +63,11 @@ final class AgentConnection {
     return closed;
   }
 
-  /** Closes every result (releasing PostgreSQL connections) and the session (audited). */
-  void close() {
+  /**
+   * Closes the connection: every result still open is abandoned (audited as failed with this code
+   * and reason, its PostgreSQL connection released), then the session ends (audited).
+   */
+  void close(String code, String reason) {
     if (closed) {
       return;
     }
@@ -72,7 +75,7 @@ final class AgentConnection {
     RuntimeException first = null;
     for (StatementState statement : statements.values()) {
       try {
-        statement.closeResult();
+        statement.abandonResult(code, reason);
       } catch (RuntimeException e) {
         first = first == null ? e : first;
       }

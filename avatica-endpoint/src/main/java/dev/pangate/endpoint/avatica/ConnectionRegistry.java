@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * client configure nothing; those that would configure a Calcite server ({@code model},
  * {@code schemaFactory}, {@code jdbcUrl}, ...) or claim another identity or role are refused.
  * Connections idle for longer than the idle timeout are closed, and results not read for longer
- * than the result idle timeout are closed, releasing their PostgreSQL connections.
+ * than the result idle timeout are closed, releasing their PostgreSQL connections. A result
+ * dropped before the client read it whole (expiry, its connection closed, the gateway stopping)
+ * is audited as a failure with a code that says why.
  */
 final class ConnectionRegistry implements AutoCloseable {
 
@@ -139,7 +141,10 @@ final class ConnectionRegistry implements AutoCloseable {
     }
   }
 
-  /** Closes the caller's own connection; closing an unknown id does nothing. */
+  /**
+   * Closes the caller's own connection; closing an unknown id does nothing. A result the client
+   * left unfinished is audited as failed ({@code CONNECTION_CLOSED}).
+   */
   void close(String id, ClientRequest request) {
     AgentConnection connection = connections.get(id);
     if (connection == null) {
@@ -148,10 +153,11 @@ final class ConnectionRegistry implements AutoCloseable {
     if (!connection.owner().equals(request.identity())) {
       throw foreign(id, request, "close");
     }
-    discard(connection);
+    discard(connection, "CONNECTION_CLOSED",
+        "the client closed its connection before reading the whole result");
   }
 
-  private void discard(AgentConnection connection) {
+  private void discard(AgentConnection connection, String code, String reason) {
     synchronized (perIdentity) {
       if (connections.remove(connection.id, connection)) {
         perIdentity.computeIfPresent(connection.owner(), (k, n) -> n <= 1 ? null : n - 1);
@@ -159,7 +165,7 @@ final class ConnectionRegistry implements AutoCloseable {
     }
     connection.lock.lock();
     try {
-      connection.close();
+      connection.close(code, reason);
     } finally {
       connection.lock.unlock();
     }
@@ -222,7 +228,9 @@ final class ConnectionRegistry implements AutoCloseable {
         if (!expired && resultIdle > 0) {
           for (StatementState statement : connection.statements.values()) {
             if (statement.result != null && now - statement.result.lastUsedNanos() > resultIdle) {
-              statement.closeResult();
+              statement.abandonResult("RESULT_EXPIRED", "the client fetched nothing for "
+                  + Durations.format(limits.resultIdleTimeout())
+                  + " (limits.result_idle_timeout), so the result was closed");
               statement.resultExpired = true;
             }
           }
@@ -233,7 +241,8 @@ final class ConnectionRegistry implements AutoCloseable {
       if (expired) {
         LOG.info("closing connection of {} after {} idle", connection.owner(),
             Durations.format(limits.idleTimeout()));
-        discard(connection);
+        discard(connection, "CONNECTION_EXPIRED", "the connection was unused for "
+            + Durations.format(limits.idleTimeout()) + " (limits.idle_timeout), so it was closed");
       }
     }
   }
@@ -274,7 +283,8 @@ final class ConnectionRegistry implements AutoCloseable {
     reaper.shutdownNow();
     for (AgentConnection connection : new ArrayList<>(connections.values())) {
       try {
-        discard(connection);
+        discard(connection, "GATEWAY_STOPPING", "the gateway stopped before the client read the"
+            + " whole result");
       } catch (RuntimeException e) {
         LOG.warn("closing a connection at shutdown failed: {}", e.getClass().getSimpleName());
       }

@@ -143,14 +143,34 @@ final class StatementState {
     return new Rows(rows, done);
   }
 
-  /** Closes the open result, releasing its PostgreSQL connection (after a read ahead in progress). */
+  /**
+   * Closes the open result because the client closed it or ran another statement in its place,
+   * releasing its PostgreSQL connection (after a read ahead in progress).
+   */
   void closeResult() {
-    OpenResult open = result;
-    result = null;
-    resultExpired = false;
-    ahead = null; // a frame read ahead is dropped; its read finishes before the close below
+    OpenResult open = detachResult();
     if (open != null) {
       open.close();
     }
+  }
+
+  /**
+   * Drops an unfinished result the client will not read any more (idle expiry, its connection
+   * closed): audited as failed with this code, the reason and how many rows the client got.
+   */
+  void abandonResult(String code, String reason) {
+    long rowsSent = sent;
+    OpenResult open = detachResult();
+    if (open != null) {
+      open.abandon(code, reason + "; " + rowsSent + " rows had been sent");
+    }
+  }
+
+  private OpenResult detachResult() {
+    OpenResult open = result;
+    result = null;
+    resultExpired = false;
+    ahead = null; // a frame read ahead is dropped; its read finishes before the result ends
+    return open;
   }
 }

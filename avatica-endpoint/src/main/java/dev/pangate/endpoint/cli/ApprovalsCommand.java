@@ -1,5 +1,6 @@
 package dev.pangate.endpoint.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.pangate.endpoint.config.ConfigException;
 import dev.pangate.endpoint.config.ConfigLoader;
 import dev.pangate.endpoint.config.GatewayConfig;
@@ -9,6 +10,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 
@@ -22,35 +25,57 @@ import java.util.Set;
  * approvals show ID --url URL --user ID
  * approvals approve|deny ID --reason TEXT --url URL --user ID
  * </pre>
+ *
+ * Answers are printed for a person ({@link ApprovalText}); {@code --json} prints the gateway's
+ * JSON document instead, for scripts.
  */
 final class ApprovalsCommand {
 
   static final String ADMIN_PASSWORD_ENV = "PANGATE_ADMIN_DB_PASSWORD";
+  private static final Set<String> STATUSES = Set.of("pending", "approved", "denied", "executed",
+      "expired");
 
   private ApprovalsCommand() {}
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
     if (args.length == 0) {
       throw new Arguments.UsageException("approvals needs install, list, show, approve or deny");
     }
     Arguments arguments = Arguments.parse(args, 1,
-        Set.of("--config", "--admin-user", "--url", "--user", "--status", "--reason"), Set.of());
-    if (args[0].equals("install")) {
-      return install(arguments, out);
-    }
-    GatewayClient client = GatewayClient.of(arguments, err);
-    if (client == null) {
-      return 1;
-    }
-    return switch (args[0]) {
-      case "list" -> client.send("GET", "/v1/approvals"
-          + arguments.option("--status").map(s -> "?status=" + s).orElse(""), null, out, err);
-      case "show" -> client.send("GET", "/v1/approvals/" + id(arguments), null, out, err);
-      case "approve", "deny" -> client.send("POST", "/v1/approvals/" + id(arguments) + "/" + args[0],
-          Json.object("reason", arguments.required("--reason")), out, err);
+        Set.of("--config", "--admin-user", "--url", "--user", "--status", "--reason"),
+        Set.of("--json"));
+    String path = switch (args[0]) {
+      case "install" -> null;
+      case "list" -> "/v1/approvals" + status(arguments).map(s -> "?status=" + s).orElse("");
+      case "show" -> "/v1/approvals/" + id(arguments);
+      case "approve", "deny" -> "/v1/approvals/" + id(arguments) + "/" + args[0];
       default -> throw new Arguments.UsageException("approvals needs install, list, show, approve"
           + " or deny, not '" + args[0] + "'");
     };
+    if (path == null) {
+      return install(arguments, environment, out);
+    }
+    String body = args[0].equals("approve") || args[0].equals("deny")
+        ? reasonDocument(arguments.required("--reason")) : null;
+    GatewayClient client = GatewayClient.of(arguments, environment, err);
+    if (client == null) {
+      return 1;
+    }
+    String answer = client.call(body == null ? "GET" : "POST", path, body, err);
+    if (answer == null) {
+      return 1;
+    }
+    out.println(arguments.flag("--json") ? answer : ApprovalText.render(args[0], answer));
+    return 0;
+  }
+
+  private static Optional<String> status(Arguments arguments) {
+    Optional<String> status = arguments.option("--status");
+    if (status.isPresent() && !STATUSES.contains(status.get())) {
+      throw new Arguments.UsageException("--status must be one of pending, approved, denied,"
+          + " executed, expired");
+    }
+    return status;
   }
 
   private static String id(Arguments arguments) {
@@ -61,11 +86,11 @@ final class ApprovalsCommand {
   }
 
   /** Installs the store in the configured database, for the configured gateway login. */
-  private static int install(Arguments arguments, PrintStream out) {
-    GatewayConfig config = ConfigLoader.load(Path.of(arguments.required("--config")));
+  private static int install(Arguments arguments, Map<String, String> environment, PrintStream out) {
+    GatewayConfig config = ConfigLoader.load(Path.of(arguments.required("--config")), environment);
     Properties admin = new Properties();
     admin.setProperty("user", arguments.option("--admin-user").orElse("postgres"));
-    String password = System.getenv(ADMIN_PASSWORD_ENV);
+    String password = environment.get(ADMIN_PASSWORD_ENV);
     if (password != null) {
       admin.setProperty("password", password);
     }
@@ -80,11 +105,12 @@ final class ApprovalsCommand {
     return 0;
   }
 
-  /** The one JSON document the command line sends. */
-  private static final class Json {
-    static String object(String key, String value) {
-      return "{\"" + key + "\": \"" + value.replace("\\", "\\\\").replace("\"", "\\\"")
-          .replace("\n", "\\n") + "\"}";
+  /** The document a decision sends: {@code {"reason": "..."}}. */
+  private static String reasonDocument(String reason) {
+    try {
+      return ApprovalText.JSON.writeValueAsString(Map.of("reason", reason));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a map of one string always serializes", e);
     }
   }
 }

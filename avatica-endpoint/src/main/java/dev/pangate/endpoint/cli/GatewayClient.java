@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 
 /**
  * The command line's client for a running gateway's REST routes (policy reload, approvals). The
@@ -27,9 +28,12 @@ final class GatewayClient {
     this.authorization = authorization;
   }
 
-  /** A client for {@code --url} as {@code --user}; null (after saying why) when the secret is missing. */
-  static GatewayClient of(Arguments arguments, PrintStream err) {
-    String secret = System.getenv(SECRET_ENV);
+  /**
+   * A client for {@code --url} as {@code --user}, with the secret from {@code PANGATE_SECRET} in
+   * the environment; null (after saying why) when the secret is missing.
+   */
+  static GatewayClient of(Arguments arguments, Map<String, String> environment, PrintStream err) {
+    String secret = environment.get(SECRET_ENV);
     if (secret == null || secret.isEmpty()) {
       err.println("set " + SECRET_ENV + " to the secret of " + arguments.required("--user"));
       return null;
@@ -42,6 +46,19 @@ final class GatewayClient {
 
   /** Sends a request and prints the answer; returns the exit code (0 for 2xx). */
   int send(String method, String path, String body, PrintStream out, PrintStream err) {
+    String answer = call(method, path, body, err);
+    if (answer == null) {
+      return 1;
+    }
+    out.println(answer);
+    return 0;
+  }
+
+  /**
+   * Sends a request; returns the body of a 2xx answer, or null after printing to {@code err} why
+   * there is none (the gateway's error document, or that it cannot be reached).
+   */
+  String call(String method, String path, String body, PrintStream err) {
     URI uri = URI.create(base + path);
     HttpRequest request = HttpRequest.newBuilder(uri)
         .header("Authorization", authorization)
@@ -54,18 +71,17 @@ final class GatewayClient {
       HttpResponse<String> response = HttpClient.newHttpClient().send(request,
           HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() / 100 == 2) {
-        out.println(response.body());
-        return 0;
+        return response.body();
       }
       err.println("the gateway refused (HTTP " + response.statusCode() + "): "
           + (response.body().isEmpty() ? "check the identity and its secret" : response.body()));
-      return 1;
+      return null;
     } catch (IOException e) {
       err.println("cannot reach " + uri + " (" + e.getClass().getSimpleName() + ")");
-      return 1;
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return 1;
+      return null;
     }
   }
 }

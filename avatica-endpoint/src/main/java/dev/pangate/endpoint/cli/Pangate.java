@@ -8,6 +8,7 @@ import dev.pangate.masking.keys.KeyRingException;
 import dev.pangate.masking.keys.KeysetCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * The {@code pangate} command: one executable jar for the gateway and its tools.
@@ -49,7 +50,8 @@ public final class Pangate {
       "  approvals install --config FILE [--admin-user NAME]   create the approval store",
       "        (the administrator's password is read from PANGATE_ADMIN_DB_PASSWORD)",
       "  approvals list [--status S] | show ID | approve ID --reason R | deny ID --reason R",
-      "        --url URL --user ID   decide held writes (an approving role; secret in PANGATE_SECRET)",
+      "        --url URL --user ID [--json]   decide held writes (an approving role; secret in",
+      "        PANGATE_SECRET); --json prints the gateway's JSON instead of text",
       "  sqlline [options]          the SQL shell, with the Avatica JDBC driver",
       "",
       "exit codes: 0 success, 1 failure, 2 usage error");
@@ -60,8 +62,18 @@ public final class Pangate {
     System.exit(run(args, System.out, System.err));
   }
 
-  /** Runs a command; returns its exit code. */
+  /** Runs a command with the process's environment; returns its exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, System.getenv(), out, err);
+  }
+
+  /**
+   * Runs a command; returns its exit code. Secrets the commands read from the environment
+   * ({@code PANGATE_SECRET}, {@code PANGATE_ADMIN_DB_PASSWORD}) are looked up in
+   * {@code environment} (tests pass their own).
+   */
+  public static int run(String[] args, Map<String, String> environment, PrintStream out,
+      PrintStream err) {
     if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
       (args.length == 0 ? err : out).println(USAGE);
       return args.length == 0 ? 2 : 0;
@@ -74,8 +86,8 @@ public final class Pangate {
         case "agents" -> AgentsCommand.run(rest, out, err);
         case "keys" -> KeysetCommand.run(rest, out, err);
         case "audit" -> AuditCli.run(rest, out, err);
-        case "policy" -> PolicyCommand.run(rest, out, err);
-        case "approvals" -> ApprovalsCommand.run(rest, out, err);
+        case "policy" -> PolicyCommand.run(rest, environment, out, err);
+        case "approvals" -> ApprovalsCommand.run(rest, environment, out, err);
         case "sqlline" -> SqllineCommand.run(rest);
         default -> {
           err.println("unknown command '" + args[0] + "'\n" + USAGE);

@@ -4,6 +4,7 @@ import dev.pangate.masking.policy.PolicyException;
 import dev.pangate.masking.policy.PolicyLoader;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,14 +17,14 @@ final class PolicyCommand {
 
   private PolicyCommand() {}
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
     if (args.length == 0) {
       throw new Arguments.UsageException("policy needs check or reload");
     }
     Arguments arguments = Arguments.parse(args, 1, Set.of("--url", "--user"), Set.of());
     return switch (args[0]) {
       case "check" -> check(arguments, out, err);
-      case "reload" -> reload(arguments, out, err);
+      case "reload" -> reload(arguments, environment, out, err);
       default -> throw new Arguments.UsageException("policy needs check or reload, not '" + args[0] + "'");
     };
   }
@@ -44,8 +45,9 @@ final class PolicyCommand {
     }
   }
 
-  private static int reload(Arguments arguments, PrintStream out, PrintStream err) {
-    GatewayClient client = GatewayClient.of(arguments, err);
+  private static int reload(Arguments arguments, Map<String, String> environment, PrintStream out,
+      PrintStream err) {
+    GatewayClient client = GatewayClient.of(arguments, environment, err);
     return client == null ? 1 : client.send("POST", "/admin/reload-policy", null, out, err);
   }
 }

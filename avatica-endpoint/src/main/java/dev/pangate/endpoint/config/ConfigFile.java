@@ -90,7 +90,8 @@ record ConfigFile(
       @JsonProperty("max_frame_rows") Integer maxFrameRows,
       @JsonProperty("json_max_rows") Long jsonMaxRows,
       @JsonProperty("max_request_bytes") Integer maxRequestBytes,
-      @JsonProperty("write_timeout") String writeTimeout) {}
+      @JsonProperty("write_timeout") String writeTimeout,
+      @JsonProperty("approval_lifetime") String approvalLifetime) {}
 
   record HealthSection(@JsonProperty("public") Boolean publicAccess) {}
 }

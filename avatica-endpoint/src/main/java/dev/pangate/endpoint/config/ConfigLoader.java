@@ -230,13 +230,20 @@ public final class ConfigLoader {
     if (maxRequestBytes < 1024) {
       throw problem("limits.max_request_bytes must be at least 1024");
     }
+    Duration approvalLifetime = duration("limits.approval_lifetime", s.approvalLifetime(),
+        d.approvalLifetime());
+    if (approvalLifetime.isZero()) {
+      throw problem("limits.approval_lifetime must be longer than 0 (it is how long a held write"
+          + " may wait for a decision and then be run); write e.g. 1h or 15m");
+    }
     return new GatewayConfig.Limits(
         positive("limits.connections_per_agent", s.connectionsPerAgent(), d.connectionsPerAgent()),
         duration("limits.idle_timeout", s.idleTimeout(), d.idleTimeout()),
         duration("limits.result_idle_timeout", s.resultIdleTimeout(), d.resultIdleTimeout()),
         positive("limits.max_frame_rows", s.maxFrameRows(), d.maxFrameRows()),
         jsonMaxRows, maxRequestBytes,
-        duration("limits.write_timeout", s.writeTimeout(), d.writeTimeout()));
+        duration("limits.write_timeout", s.writeTimeout(), d.writeTimeout()),
+        approvalLifetime);
   }
 
   private static java.util.Set<String> admins(List<String> admins) {

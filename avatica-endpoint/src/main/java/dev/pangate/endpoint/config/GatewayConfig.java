@@ -261,23 +261,30 @@ public record GatewayConfig(
    * @param jsonMaxRows the most rows one {@code /v1/query} returns
    * @param maxRequestBytes the largest request body accepted
    * @param writeTimeout how long a response write may block on a client that does not read
+   * @param approvalLifetime how long a write held for approval stays open: to be decided, then
+   *     to be run by its agent
    */
   public record Limits(int connectionsPerAgent, Duration idleTimeout, Duration resultIdleTimeout,
-      int maxFrameRows, long jsonMaxRows, int maxRequestBytes, Duration writeTimeout) {
+      int maxFrameRows, long jsonMaxRows, int maxRequestBytes, Duration writeTimeout,
+      Duration approvalLifetime) {
 
     public Limits {
       requireNonNull(idleTimeout, "idleTimeout is null");
       requireNonNull(resultIdleTimeout, "resultIdleTimeout is null");
       requireNonNull(writeTimeout, "writeTimeout is null");
+      requireNonNull(approvalLifetime, "approvalLifetime is null");
       if (connectionsPerAgent < 1 || maxFrameRows < 1 || jsonMaxRows < 0 || maxRequestBytes < 1024) {
         throw new IllegalArgumentException("limits out of range");
+      }
+      if (approvalLifetime.isNegative() || approvalLifetime.isZero()) {
+        throw new IllegalArgumentException("approvalLifetime must be positive, got " + approvalLifetime);
       }
     }
 
     /** The defaults documented in docs/gateway.md. */
     public static Limits defaults() {
       return new Limits(8, Duration.ofMinutes(10), Duration.ofMinutes(2), 10_000, 1_000_000,
-          4 * 1024 * 1024, Duration.ofSeconds(30));
+          4 * 1024 * 1024, Duration.ofSeconds(30), Duration.ofHours(1));
     }
   }
 }

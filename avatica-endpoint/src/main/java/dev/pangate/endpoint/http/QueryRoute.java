@@ -40,9 +40,10 @@ import java.util.UUID;
  *
  * <p>Each request is its own engine session for the authenticated identity: the same policy,
  * masks, row filters and audit as the JDBC path. Rows are written as they come from PostgreSQL
- * (never collected); when the client goes away the write fails, the result is closed and its
- * PostgreSQL connection released. An error after the first row has gone out ends the
- * {@code rows} array and adds {@code "error": {"code", "message"}} to the document.
+ * (never collected); when the client goes away the write fails, the result is abandoned (audited
+ * as {@code CLIENT_DISCONNECTED}) and its PostgreSQL connection released; a result cut off at
+ * {@code max_rows} is audited as {@code TRUNCATED}. An error after the first row has gone out ends
+ * the {@code rows} array and adds {@code "error": {"code", "message"}} to the document.
  */
 final class QueryRoute implements Route {
 
@@ -82,21 +83,33 @@ final class QueryRoute implements Route {
         metrics.statement(client.protocol(), e.code());
         throw e;
       }
-      // One row more than asked is read (not sent) to tell whether the result was truncated.
-      try (OpenResult result = new OpenResult(cursor, query.maxRows() + 1,
-          !prepared.facts().masks().isEmpty(), client.protocol(), metrics)) {
+      OpenResult result = new OpenResult(cursor, -1, !prepared.facts().masks().isEmpty(),
+          client.protocol(), metrics);
+      try {
         stream(exchange, prepared.columns(), result, query.maxRows(), started);
+      } catch (RuntimeException e) {
+        result.abandon("INTERNAL_ERROR", "the gateway failed while sending the result (the"
+            + " incident is in its log)");
+        throw e;
+      } finally {
+        result.close(); // a result read to its end, cut off or abandoned has ended already
       }
     } finally {
       session.close();
     }
   }
 
+  /**
+   * Writes the document. One row more than {@code limit} is read (not sent) to tell whether the
+   * result was truncated; a truncated result, or one whose client went away, is abandoned, so that
+   * its audit entry says the client did not get all of it.
+   */
   private void stream(Exchange exchange, List<OutputColumn> columns, OpenResult result, long limit,
       long started) throws IOException {
+    long wanted = limit == Long.MAX_VALUE ? limit : limit + 1;
     List<Object[]> batch = new ArrayList<>(BATCH);
     // Read the first batch before answering, so that an error there still gets a status code.
-    boolean done = result.read((int) Math.min(BATCH, limit + 1), batch::add);
+    boolean done = result.read(batch(wanted, result), batch::add);
     metrics.latency(System.nanoTime() - started);
     exchange.response().setStatus(200);
     exchange.response().setContentType("application/json");
@@ -129,11 +142,15 @@ final class QueryRoute implements Route {
           break;
         }
         try {
-          done = result.read(BATCH, batch::add);
+          done = result.read(batch(wanted, result), batch::add);
         } catch (EngineException e) {
           failure = e;
           break;
         }
+      }
+      if (truncated) {
+        result.abandon("TRUNCATED", "stopped at max_rows=" + limit + " after " + sent
+            + " rows; the rest of the result was not read");
       }
       json.writeEndArray();
       json.writeBooleanField("truncated", truncated);
@@ -144,7 +161,16 @@ final class QueryRoute implements Route {
         json.writeEndObject();
       }
       json.writeEndObject();
+    } catch (IOException e) {
+      result.abandon("CLIENT_DISCONNECTED", "the response could not be written after " + sent
+          + " rows: the client went away, or read nothing for limits.write_timeout");
+      throw e;
     }
+  }
+
+  /** Rows to read next: a batch, but never past the one row beyond the limit. */
+  private static int batch(long wanted, OpenResult result) {
+    return (int) Math.min(BATCH, wanted - result.delivered());
   }
 
   private static void writeRow(JsonGenerator json, Object[] row) throws IOException {

@@ -76,7 +76,8 @@ public final class PangateServer implements AutoCloseable {
       AuditLog audit = openAudit(config.audit(), keys);
       started.add(audit);
       Gateway gateway = Gateway.start(config.postgres().engineConfig(), config.policyFile(), keys,
-          audit, GatewayOptions.defaults());
+          audit, GatewayOptions.defaults()
+              .withApprovalLifetime(config.limits().approvalLifetime()));
       started.add(gateway);
       GatewayMetrics metrics = new GatewayMetrics();
       registerGauges(metrics, gateway);

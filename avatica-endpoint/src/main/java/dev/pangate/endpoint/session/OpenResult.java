@@ -10,9 +10,12 @@ import java.util.function.Consumer;
 /**
  * A statement's result while a client reads it: the engine's cursor (which holds a PostgreSQL
  * connection), how many rows went out, the row limit, and when it was last read. Rows are handed
- * out in bounded batches, never collected whole. Closing it releases the PostgreSQL connection and
- * records the statement's outcome in the metrics, once. Reading and closing are synchronized, so a
- * frame read ahead on another thread and a close (idle expiry, the client closing) never overlap.
+ * out in bounded batches, never collected whole. Ending it releases the PostgreSQL connection and
+ * records the statement's outcome in the metrics, once: {@link #close()} when the result was read
+ * to its end or the client closed it, {@link #abandon} when the gateway drops a result the client
+ * did not finish (it went away, stopped fetching, was cut off at a row limit), which the audit log
+ * then records as a failure with that code. Reading and ending are synchronized, so a frame read
+ * ahead on another thread and an end (idle expiry, the client closing) never overlap.
  */
 public final class OpenResult implements AutoCloseable {
 
@@ -60,18 +63,14 @@ public final class OpenResult implements AutoCloseable {
         taken++;
       }
     } catch (EngineException e) {
-      fail(e.code());
+      abandon(e.code(), e.getMessage()); // the engine's own failure entry, when it wrote one, stays
       throw e;
     } catch (RuntimeException e) {
-      fail("INTERNAL_ERROR");
+      abandon("INTERNAL_ERROR", "the gateway failed while handing out the result after "
+          + delivered + " rows (the incident is in its log)");
       throw e;
     }
     return false;
-  }
-
-  /** Whether more rows may follow: neither finished nor at the limit. */
-  public synchronized boolean limitReached() {
-    return delivered >= limit;
   }
 
   /** Rows handed out so far. */
@@ -88,24 +87,36 @@ public final class OpenResult implements AutoCloseable {
     return closed;
   }
 
-  /** Ends the result normally (read to the end, or the client closed it). */
+  /** Ends the result normally (read to the end, or the client closed it); idempotent. */
   @Override
   public synchronized void close() {
-    end("success");
+    end("success", null);
   }
 
-  /** Ends the result after a failure with this code. */
-  public synchronized void fail(String code) {
-    end(code);
+  /**
+   * Ends a result the client did not finish; the statement is audited as failed with this code
+   * and reason (e.g. {@code CLIENT_DISCONNECTED}, {@code RESULT_EXPIRED}, {@code TRUNCATED}).
+   * Does nothing when the result has already ended.
+   *
+   * @param reason what happened, for the audit log: fixed text and counts, never a value
+   */
+  public synchronized void abandon(String code, String reason) {
+    requireNonNull(code, "code is null");
+    requireNonNull(reason, "reason is null");
+    end(code, reason);
   }
 
-  private void end(String outcome) {
+  private void end(String outcome, String abandonReason) {
     if (closed) {
       return;
     }
     closed = true;
     try {
-      cursor.close();
+      if (abandonReason == null) {
+        cursor.close();
+      } else {
+        cursor.abandon(outcome, abandonReason);
+      }
     } finally {
       metrics.statement(protocol, outcome);
       metrics.rows(delivered, masked);

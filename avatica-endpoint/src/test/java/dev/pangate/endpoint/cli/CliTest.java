@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pangate.endpoint.auth.AgentSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The pangate command line: usage errors, agent secrets, keys, policy checks, bad configuration. */
@@ -88,6 +89,27 @@ class CliTest {
     CliRun missing = run("serve", "--config", "/nonexistent/pangate.yaml");
     assertEquals(1, missing.status());
     assertTrue(missing.err().contains("cannot be read"), missing.err());
+  }
+
+  @Test
+  void approvalsUsageErrorsAreCaughtBeforeAnythingIsSent() {
+    Map<String, String> secret = Map.of("PANGATE_SECRET", "not-used");
+    CliRun badStatus = CliRun.withEnvironment(secret, "approvals", "list", "--status", "done",
+        "--url", "http://127.0.0.1:1", "--user", "officer");
+    assertEquals(2, badStatus.status());
+    assertTrue(badStatus.err().contains("--status must be one of pending"), badStatus.err());
+    CliRun badId = CliRun.withEnvironment(secret, "approvals", "approve", "42", "--reason", "x",
+        "--url", "http://127.0.0.1:1", "--user", "officer");
+    assertEquals(2, badId.status());
+    assertTrue(badId.err().contains("request id"), badId.err());
+    CliRun unknown = CliRun.withEnvironment(Map.of(), "approvals", "grant", "--url",
+        "http://127.0.0.1:1", "--user", "officer");
+    assertEquals(2, unknown.status(), "a usage error, before asking for the secret");
+    CliRun unreachable = CliRun.withEnvironment(secret, "approvals", "list", "--url",
+        "http://127.0.0.1:1", "--user", "officer");
+    assertEquals(1, unreachable.status());
+    assertTrue(unreachable.err().contains("cannot reach"), unreachable.err());
+    assertFalse(unreachable.err().contains("not-used"), "the secret is never printed");
   }
 
   @Test

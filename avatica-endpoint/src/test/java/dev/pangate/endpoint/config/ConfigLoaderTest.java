@@ -53,6 +53,7 @@ class ConfigLoaderTest {
     assertTrue(config.tls() != null);
     assertEquals(FileAuditSink.Durability.FSYNC_EACH_BATCH, config.audit().durability());
     assertEquals(4, config.limits().connectionsPerAgent());
+    assertEquals(Duration.ofHours(2), config.limits().approvalLifetime());
     assertTrue(config.admins().contains("ops-alice"));
   }
 
@@ -65,6 +66,7 @@ class ConfigLoaderTest {
     assertEquals(8765, config.listen().port());
     assertNull(config.tls());
     assertEquals(GatewayConfig.Limits.defaults(), config.limits());
+    assertEquals(Duration.ofHours(1), config.limits().approvalLifetime(), "the documented default");
     assertEquals(1000, config.postgres().fetchSize());
     assertTrue(config.publicHealth());
     assertFalse(config.postgres().password().toString().contains("secret"), "a secret never prints");
@@ -90,6 +92,12 @@ class ConfigLoaderTest {
     assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(
         write(MINIMAL + "limits:\n  idle_timeout: soon\n"), Map.of("DB_PASSWORD", "x")))
         .getMessage().contains("limits.idle_timeout: 'soon' is not a duration"));
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(
+        write(MINIMAL + "limits:\n  approval_lifetime: 0\n"), Map.of("DB_PASSWORD", "x")))
+        .getMessage().contains("limits.approval_lifetime must be longer than 0"));
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(
+        write(MINIMAL + "limits:\n  approval_lifetime: an hour\n"), Map.of("DB_PASSWORD", "x")))
+        .getMessage().contains("limits.approval_lifetime: 'an hour' is not a duration"));
     assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(
         write(MINIMAL + "listen:\n  port: [1]\n"), Map.of("DB_PASSWORD", "x")))
         .getMessage().contains("'listen.port' has the wrong kind"));

@@ -1,0 +1,119 @@
+package dev.pangate.endpoint.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The gateway's approval documents ({@code /v1/approvals}) as an approver reads them in a
+ * terminal. Agent-supplied text (SQL, parameters, plans) is printed with control characters
+ * replaced, so a statement cannot move the cursor or rewrite what the approver sees.
+ */
+final class ApprovalText {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** SQL in a list is cut to this many characters; {@code show} prints it whole. */
+  private static final int LIST_SQL = 100;
+
+  private ApprovalText() {}
+
+  /** The answer to {@code list}, {@code show}, {@code approve} or {@code deny}, for a person. */
+  static String render(String command, String document) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(document);
+    } catch (JsonProcessingException e) {
+      return safe(document, true); // not ours to interpret; print it as it came
+    }
+    return switch (command) {
+      case "list" -> list(root.path("requests"));
+      case "show" -> show(root);
+      default -> decided(root);
+    };
+  }
+
+  private static String list(JsonNode requests) {
+    if (requests.isEmpty()) {
+      return "no requests";
+    }
+    List<String> lines = new ArrayList<>();
+    for (JsonNode request : requests) {
+      lines.add(text(request, "id") + "  " + text(request, "status") + "  "
+          + text(request, "kind") + " " + text(request, "target") + " by " + text(request, "agent")
+          + "  " + rows(request.path("estimated_rows")) + "  expires " + text(request, "expires_at"));
+      String sql = safe(request.path("sql").asText().replaceAll("\\s+", " "), false);
+      lines.add("    " + (sql.length() > LIST_SQL ? sql.substring(0, LIST_SQL) + "..." : sql));
+    }
+    return String.join("\n", lines);
+  }
+
+  private static String show(JsonNode request) {
+    List<String> lines = new ArrayList<>();
+    lines.add("request     " + text(request, "id"));
+    lines.add("status      " + text(request, "status") + decision(request));
+    lines.add("agent       " + text(request, "agent") + " (role " + text(request, "role") + ")");
+    lines.add("write       " + text(request, "kind") + " " + text(request, "target") + ", "
+        + rows(request.path("estimated_rows")));
+    lines.add("created     " + text(request, "created_at"));
+    lines.add("expires     " + text(request, "expires_at"));
+    if (!request.path("executed_at").isNull() && !request.path("executed_at").isMissingNode()) {
+      long changed = request.path("rows_affected").asLong();
+      lines.add("executed    " + text(request, "executed_at") + ", " + changed
+          + (changed == 1 ? " row" : " rows") + " changed");
+    }
+    lines.add("sql         " + safe(request.path("sql").asText(), true).replace("\n", "\n            "));
+    List<String> parameters = new ArrayList<>();
+    request.path("parameters").forEach(p -> parameters.add(safe(p.asText(), false)));
+    lines.add("parameters  " + (parameters.isEmpty() ? "none" : String.join(", ", parameters)));
+    lines.add("plan");
+    for (String line : safe(request.path("plan").asText(), true).split("\n")) {
+      lines.add("    " + line);
+    }
+    return String.join("\n", lines);
+  }
+
+  private static String decided(JsonNode request) {
+    String status = text(request, "status");
+    String line = status + " request " + text(request, "id") + " (" + text(request, "kind") + " "
+        + text(request, "target") + " by " + text(request, "agent") + ")";
+    if (status.equals("approved")) {
+      line += "; " + text(request, "agent") + " may now run the same statement, with the same"
+          + " parameters, once before " + text(request, "expires_at");
+    }
+    return line;
+  }
+
+  private static String decision(JsonNode request) {
+    if (request.path("decided_by").isNull() || request.path("decided_by").isMissingNode()) {
+      return "";
+    }
+    return " by " + text(request, "decided_by") + " at " + text(request, "decided_at")
+        + ": " + text(request, "reason");
+  }
+
+  private static String rows(JsonNode estimate) {
+    if (!estimate.isNumber()) {
+      return "rows unknown";
+    }
+    return "about " + estimate.asLong() + (estimate.asLong() == 1 ? " row" : " rows");
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.path(field);
+    return value.isNull() || value.isMissingNode() ? "-" : safe(value.asText(), false);
+  }
+
+  /** The text with control characters (escape sequences included) shown as '?'. */
+  private static String safe(String text, boolean keepNewlines) {
+    StringBuilder shown = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> {
+      boolean control = Character.getType(c) == Character.CONTROL
+          || Character.getType(c) == Character.FORMAT;
+      shown.appendCodePoint(keepNewlines && c == '\n' ? c : control ? '?' : c);
+    });
+    return shown.toString();
+  }
+}
