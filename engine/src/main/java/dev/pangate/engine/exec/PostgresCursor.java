@@ -86,15 +86,9 @@ final class PostgresCursor extends RowCursor {
       if (ps != null) {
         ps.close();
       }
-      c.rollback(); // read-only work: end the transaction that held the cursor
     } catch (SQLException e) {
-      // The connection is going back to the pool either way; HikariCP resets a broken one.
-    } finally {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // nothing more to release
-      }
+      // The connection is released either way; HikariCP resets a broken one.
     }
+    ConnectionReleaser.release(c);
   }
 }
