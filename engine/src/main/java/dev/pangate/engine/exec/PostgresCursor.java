@@ -36,7 +36,8 @@ final class PostgresCursor extends RowCursor {
     for (int i = 0; i < outputs.size(); i++) {
       GatewayOutput output = outputs.get(i);
       sources[i] = output.source();
-      transforms[i] = output.transform();
+      transforms[i] = output.transform() != null && output.transform().worthRemembering()
+          ? new RememberedTransform(output.transform()) : output.transform();
       readers[output.source()] = ValueReader.of(output.sourceType());
     }
   }

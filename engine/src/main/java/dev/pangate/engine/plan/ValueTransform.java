@@ -8,4 +8,12 @@ public interface ValueTransform {
 
   /** The transformed value; {@code null} in, {@code null} out unless the transform says otherwise. */
   Object apply(Object value);
+
+  /**
+   * Whether a result should remember this transform's outputs for repeated inputs (a PAN
+   * appears in many transactions): true for costly deterministic masks such as FF1 tokens.
+   */
+  default boolean worthRemembering() {
+    return false;
+  }
 }

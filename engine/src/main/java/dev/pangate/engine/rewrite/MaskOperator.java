@@ -66,8 +66,19 @@ public final class MaskOperator extends SqlFunction {
       return masking.typedTransform().get();
     }
     boolean rawNumeric = SqlTypeName.NUMERIC_TYPES.contains(rawType.getSqlTypeName());
+    boolean costly = masking.injective(); // FF1 tokens and keyed hashes: AES or HMAC per value
     if (!rawNumeric) {
-      return value -> value == null ? null : masking.mask(value.toString());
+      return new ValueTransform() {
+        @Override
+        public Object apply(Object value) {
+          return value == null ? null : masking.mask(value.toString());
+        }
+
+        @Override
+        public boolean worthRemembering() {
+          return costly;
+        }
+      };
     }
     SqlTypeName out = maskedType.getSqlTypeName();
     return value -> {
