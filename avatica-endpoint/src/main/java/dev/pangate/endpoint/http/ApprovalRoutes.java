@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * GET  /v1/approvals/{id}                                                one request
  * POST /v1/approvals/{id}/approve   {"reason": "..."}                    approve it
  * POST /v1/approvals/{id}/deny      {"reason": "..."}                    deny it
+ * POST /v1/approvals/{id}/wait?timeout=30s                               wait for the decision
  * </pre>
  *
  * Every decision is audited by the engine ({@code APPROVAL_DECISION}).
@@ -34,7 +35,9 @@ import java.util.regex.Pattern;
 final class ApprovalRoutes {
 
   private static final Pattern ONE = Pattern.compile("/v1/approvals/([0-9a-fA-F-]{36})");
-  private static final Pattern DECIDE = Pattern.compile("/v1/approvals/([0-9a-fA-F-]{36})/(approve|deny)");
+  private static final Pattern DECIDE = Pattern.compile("/v1/approvals/([0-9a-fA-F-]{36})/(approve|deny|wait)");
+  /** The longest a requester may wait on one call. */
+  static final java.time.Duration MAX_WAIT = java.time.Duration.ofSeconds(120);
 
   private final Approvals approvals;
 
@@ -78,11 +81,41 @@ final class ApprovalRoutes {
     if (!m.matches()) {
       throw notFound();
     }
+    if (m.group(2).equals("wait")) {
+      await(exchange, m.group(1));
+      return;
+    }
     String reason = reason(exchange.body());
     ApprovalRequest decided = m.group(2).equals("approve")
         ? approvals.approve(caller(exchange), m.group(1), reason)
         : approvals.deny(caller(exchange), m.group(1), reason);
     exchange.sendJson(200, json(decided));
+  }
+
+  /** Long poll: the requester (or an approver) waits for the decision, up to {@link #MAX_WAIT}. */
+  private void await(Exchange exchange, String id) throws IOException {
+    String text = exchange.request().getParameter("timeout");
+    java.time.Duration timeout;
+    try {
+      timeout = text == null ? java.time.Duration.ofSeconds(30)
+          : dev.pangate.endpoint.config.Durations.parse(text);
+    } catch (RuntimeException e) {
+      throw new GatewayRequestException("BAD_REQUEST", 400, "timeout is a duration such as 30s"
+          + " (at most " + MAX_WAIT.toSeconds() + "s).");
+    }
+    if (timeout.isNegative() || timeout.compareTo(MAX_WAIT) > 0) {
+      throw new GatewayRequestException("BAD_REQUEST", 400, "timeout must be between 0s and "
+          + MAX_WAIT.toSeconds() + "s.");
+    }
+    try {
+      ApprovalRequest request = approvals.awaitDecision(caller(exchange), id, timeout);
+      Map<String, Object> json = new LinkedHashMap<>(json(request));
+      json.put("decided", request.status() != ApprovalStatus.PENDING);
+      exchange.sendJson(200, json);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GatewayRequestException("UNAVAILABLE", 503, "The gateway is stopping; wait again.");
+    }
   }
 
   private static String reason(byte[] body) {

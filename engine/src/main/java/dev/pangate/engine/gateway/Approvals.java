@@ -164,6 +164,30 @@ public final class Approvals {
     return store.find(id).orElseThrow(() -> notFound(id));
   }
 
+  /**
+   * Waits (long poll) until a request is decided or expires, or the timeout passes, and returns
+   * it as it then stands. Only the agent that submitted it and approvers may wait on a request;
+   * to anyone else it does not exist (the same answer as for an unknown id).
+   */
+  public ApprovalRequest awaitDecision(Caller caller, String id, Duration timeout)
+      throws InterruptedException {
+    requireNonNull(timeout, "timeout is null");
+    boolean approver = gateway.policy().agent(caller.agentId())
+        .map(agent -> gateway.policy().role(agent.role()).mayApprove()).orElse(false);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      expireOverdue();
+      ApprovalRequest request = store.find(id).orElseThrow(() -> notFound(id));
+      if (!approver && !request.agent().equals(caller.agentId())) {
+        throw notFound(id);
+      }
+      if (request.status() != ApprovalStatus.PENDING || System.nanoTime() >= deadline) {
+        return request;
+      }
+      Thread.sleep(Math.min(250, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+    }
+  }
+
   /** Approves a pending request; the approver must not be the requester. */
   public ApprovalRequest approve(Caller approver, String id, String reason) {
     return decide(approver, id, ApprovalStatus.APPROVED, reason);
