@@ -2,16 +2,12 @@ package dev.pangate.engine.exec;
 
 import dev.pangate.engine.EngineException;
 import dev.pangate.engine.plan.LeafScan;
-import dev.pangate.engine.plan.QueryPlanner;
-import org.apache.calcite.DataContext;
-import org.apache.calcite.adapter.java.JavaTypeFactory;
+import java.util.List;
 import org.apache.calcite.interpreter.Interpreter;
-import org.apache.calcite.linq4j.QueryProvider;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.rules.CoreRules;
-import org.apache.calcite.schema.SchemaPlus;
 
 /**
  * Gateway plans (the part of a statement evaluated over masked rows) made ready for Calcite's
@@ -41,7 +37,9 @@ public final class GatewayPlans {
         return super.visit(other);
       }
     });
-    try (Interpreter ignored = new Interpreter(new CompileOnly(), prepared)) {
+    // Compiled against empty leaves: nothing is read, every node is built.
+    LeafScan.Sources empty = leaf -> org.apache.calcite.linq4j.Linq4j.emptyEnumerable();
+    try (Interpreter ignored = new Interpreter(new LeafDataContext(empty, List.of()), prepared)) {
       return prepared;
     } catch (EngineException e) {
       throw e;
@@ -49,31 +47,6 @@ public final class GatewayPlans {
       throw new EngineException("NEEDS_MASKED_VALUES", "pangate cannot evaluate this statement"
           + " over masked values (" + ErrorTranslator.sanitize(e.getMessage()) + "). Compute on"
           + " columns your role sees in clear, or select the masked column as it is.");
-    }
-  }
-
-  /** A data context for compiling only: nothing is read. */
-  private static final class CompileOnly implements DataContext {
-    private final LeafScan.Sources none = leaf -> org.apache.calcite.linq4j.Linq4j.emptyEnumerable();
-
-    @Override
-    public SchemaPlus getRootSchema() {
-      return null;
-    }
-
-    @Override
-    public JavaTypeFactory getTypeFactory() {
-      return QueryPlanner.TYPE_FACTORY;
-    }
-
-    @Override
-    public QueryProvider getQueryProvider() {
-      return null;
-    }
-
-    @Override
-    public Object get(String name) {
-      return LeafScan.SOURCES.equals(name) ? none : null;
     }
   }
 }

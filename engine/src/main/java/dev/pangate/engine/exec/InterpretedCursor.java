@@ -5,22 +5,18 @@ import dev.pangate.engine.plan.LeafScan;
 import dev.pangate.engine.plan.OutputColumn;
 import dev.pangate.engine.plan.PlannedStatement;
 import dev.pangate.engine.plan.PushedQuery;
-import dev.pangate.engine.plan.QueryPlanner;
 import java.sql.Date;
 import java.sql.Time;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.DataContext;
-import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.interpreter.Interpreter;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
-import org.apache.calcite.linq4j.QueryProvider;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.runtime.SqlFunctions;
-import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
@@ -42,7 +38,8 @@ final class InterpretedCursor extends RowCursor {
   InterpretedCursor(PlannedStatement plan, List<?> parameters, QueryExecutor executor) {
     super(plan.columns());
     this.columns = plan.columns();
-    DataContext context = new Context(plan, parameters, executor, opened);
+    DataContext context = new LeafDataContext(sources(plan, parameters, executor, opened),
+        parameters);
     try {
       this.interpreter = new Interpreter(context, plan.gatewayPlan());
       this.rows = interpreter.enumerator();
@@ -145,55 +142,23 @@ final class InterpretedCursor extends RowCursor {
     return value;
   }
 
-  /** What the interpreter reads: parameters ({@code ?0}, ...) and the leaves. */
-  private static final class Context implements DataContext {
-    private final List<?> parameters;
-    private final LeafScan.Sources sources;
-
-    Context(PlannedStatement plan, List<?> parameters, QueryExecutor executor,
-        List<ResultCursor> opened) {
-      this.parameters = parameters;
-      this.sources = leaf -> new AbstractEnumerable<Object[]>() {
-        @Override
-        public Enumerator<Object[]> enumerator() {
-          PushedQuery query = plan.queries().get(leaf);
-          List<OutputColumn> leafColumns = new ArrayList<>();
-          query.rowType().getFieldList().forEach(f ->
-              leafColumns.add(new OutputColumn(f.getName(), f.getType())));
-          ResultCursor cursor = executor.open(query, plan, parameters, leafColumns);
-          synchronized (opened) {
-            opened.add(cursor);
-          }
-          return new LeafEnumerator(cursor);
+  /** The leaves of the plan, each run on PostgreSQL when the interpreter first reads it. */
+  private static LeafScan.Sources sources(PlannedStatement plan, List<?> parameters,
+      QueryExecutor executor, List<ResultCursor> opened) {
+    return leaf -> new AbstractEnumerable<Object[]>() {
+      @Override
+      public Enumerator<Object[]> enumerator() {
+        PushedQuery query = plan.queries().get(leaf);
+        List<OutputColumn> leafColumns = new ArrayList<>();
+        query.rowType().getFieldList().forEach(f ->
+            leafColumns.add(new OutputColumn(f.getName(), f.getType())));
+        ResultCursor cursor = executor.open(query, plan, parameters, leafColumns);
+        synchronized (opened) {
+          opened.add(cursor);
         }
-      };
-    }
-
-    @Override
-    public SchemaPlus getRootSchema() {
-      return null;
-    }
-
-    @Override
-    public JavaTypeFactory getTypeFactory() {
-      return QueryPlanner.TYPE_FACTORY;
-    }
-
-    @Override
-    public QueryProvider getQueryProvider() {
-      return null;
-    }
-
-    @Override
-    public Object get(String name) {
-      if (LeafScan.SOURCES.equals(name)) {
-        return sources;
+        return new LeafEnumerator(cursor);
       }
-      if (name.startsWith("?")) {
-        return toInternal(parameters.get(Integer.parseInt(name.substring(1))));
-      }
-      return Variable.TIME_ZONE.camelName.equals(name) ? java.util.TimeZone.getDefault() : null;
-    }
+    };
   }
 
   /** A leaf's masked rows, in the interpreter's representation, with a row budget. */
