@@ -43,7 +43,7 @@ public final class PanScrubber {
           break;
         }
       }
-      if (digits >= MIN) {
+      if (digits >= MIN && !insideHexToken(text, i, end)) {
         if (out == null) {
           out = new StringBuilder(text);
         }
@@ -52,6 +52,41 @@ public final class PanScrubber {
       i = end;
     }
     return out == null ? text : out.toString();
+  }
+
+  /**
+   * Whether the digit run {@code [start, end)} is part of a long hexadecimal token such as a UUID
+   * ({@code d3f34804-155b-4dff-b358-151544614767}) or a SHA-256 digest: a token of hex digits
+   * and dashes, at least {@value #HEX_TOKEN} characters long, holding a letter a-f. Scrubbing
+   * inside one would corrupt an identifier without protecting a PAN.
+   */
+  private static boolean insideHexToken(String text, int start, int end) {
+    int from = start;
+    while (from > 0 && isHexOrDash(text.charAt(from - 1))) {
+      from--;
+    }
+    int to = end;
+    while (to < text.length() && isHexOrDash(text.charAt(to))) {
+      to++;
+    }
+    if (to - from < HEX_TOKEN
+        || (from > 0 && Character.isLetterOrDigit(text.charAt(from - 1)))
+        || (to < text.length() && Character.isLetterOrDigit(text.charAt(to)))) {
+      return false;
+    }
+    for (int k = from; k < to; k++) {
+      char c = Character.toLowerCase(text.charAt(k));
+      if (c >= 'a' && c <= 'f') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final int HEX_TOKEN = 32;
+
+  private static boolean isHexOrDash(char c) {
+    return isDigit(c) || c == '-' || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
   /** Whether the text holds any PAN-like substring. */

@@ -46,6 +46,18 @@ class PanScrubberTest {
   }
 
   @Test
+  void leavesUuidsAndDigestsWhole() {
+    String uuid = "Request d3f34804-155b-4dff-b358-151544614767 is pending";
+    assertSame(uuid, PanScrubber.scrub(uuid));
+    String digest = "plan_digest 4f1c0a22" + "4111111111111111" + "ab3e9c0d5e6f7a8b9c0d1e2f3a4b5c6d7e8f";
+    assertSame(digest, PanScrubber.scrub(digest));
+    assertFalse(PanScrubber.scrub("id-4111111111111111").contains("4111111111111111"),
+        "a PAN after an ordinary word is still scrubbed");
+    assertFalse(PanScrubber.scrub("'4111-1111-1111-1111'").contains("1111-1111-1111"),
+        "a dashed PAN has no hex letters: still scrubbed");
+  }
+
+  @Test
   void catchesAPanGluedToOtherDigits() {
     String scrubbed = PanScrubber.scrub("x00004111111111111111y");
     assertFalse(scrubbed.contains("4111111111111111"), scrubbed);
