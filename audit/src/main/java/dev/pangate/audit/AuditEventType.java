@@ -20,6 +20,10 @@ public enum AuditEventType {
   APPROVAL_DECISION,
   APPROVAL_EXECUTED,
   APPROVAL_EXPIRED,
+  /** A caller's transaction (writes run with autocommit off) was committed. */
+  TRANSACTION_COMMIT,
+  /** A caller's transaction was rolled back: asked for, after a failure, or on disconnect. */
+  TRANSACTION_ROLLBACK,
   /** Written by the log when it opens: the time source, and what it repaired after a crash. */
   LOG_OPEN;
 

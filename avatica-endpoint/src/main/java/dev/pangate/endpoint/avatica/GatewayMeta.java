@@ -85,11 +85,13 @@ public final class GatewayMeta implements Meta {
   @Override
   public ConnectionProperties connectionSync(ConnectionHandle ch, ConnectionProperties requested) {
     return connections.use(ch.id, caller(), connection -> {
-      // Echo what the client sets so its view stays consistent; none of it reaches PostgreSQL:
-      // the gateway runs read-only statements in their own transactions.
+      // Autocommit decides whether writes commit one by one or wait for commit/rollback (turning
+      // it back on commits, as JDBC says). The rest is echoed so the client's view stays
+      // consistent: reads run at READ COMMITTED, and read-only is the policy's business.
       ConnectionPropertiesImpl properties = connection.properties;
       if (requested != null) {
         if (requested.isAutoCommit() != null) {
+          connection.session.setAutoCommit(requested.isAutoCommit());
           properties.setAutoCommit(requested.isAutoCommit());
         }
         if (requested.isReadOnly() != null) {
@@ -106,14 +108,20 @@ public final class GatewayMeta implements Meta {
 
   @Override
   public void commit(ConnectionHandle ch) {
-    // Nothing is pending: every statement runs in its own transaction (reads), and writes are
-    // decided by the engine's policy. Commit and rollback succeed so JDBC tools work unchanged.
-    connections.use(ch.id, caller(), connection -> null);
+    // With autocommit on nothing is pending (each write committed); with it off this ends the
+    // transaction the first write opened.
+    connections.use(ch.id, caller(), connection -> {
+      connection.session.commit();
+      return null;
+    });
   }
 
   @Override
   public void rollback(ConnectionHandle ch) {
-    connections.use(ch.id, caller(), connection -> null);
+    connections.use(ch.id, caller(), connection -> {
+      connection.session.rollback();
+      return null;
+    });
   }
 
   @Override

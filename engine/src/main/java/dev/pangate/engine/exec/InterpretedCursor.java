@@ -35,11 +35,12 @@ final class InterpretedCursor extends RowCursor {
   private final Enumerator<Object[]> rows;
   private boolean closed;
 
-  InterpretedCursor(PlannedStatement plan, List<?> parameters, QueryExecutor executor) {
+  InterpretedCursor(PlannedStatement plan, List<?> parameters, QueryExecutor executor,
+      Transaction transaction) {
     super(plan.columns());
     this.columns = plan.columns();
-    DataContext context = new LeafDataContext(sources(plan, parameters, executor, opened),
-        parameters);
+    DataContext context = new LeafDataContext(
+        sources(plan, parameters, executor, transaction, opened), parameters);
     try {
       this.interpreter = new Interpreter(context, plan.gatewayPlan());
       this.rows = interpreter.enumerator();
@@ -144,7 +145,7 @@ final class InterpretedCursor extends RowCursor {
 
   /** The leaves of the plan, each run on PostgreSQL when the interpreter first reads it. */
   private static LeafScan.Sources sources(PlannedStatement plan, List<?> parameters,
-      QueryExecutor executor, List<ResultCursor> opened) {
+      QueryExecutor executor, Transaction transaction, List<ResultCursor> opened) {
     return leaf -> new AbstractEnumerable<Object[]>() {
       @Override
       public Enumerator<Object[]> enumerator() {
@@ -152,7 +153,8 @@ final class InterpretedCursor extends RowCursor {
         List<OutputColumn> leafColumns = new ArrayList<>();
         query.rowType().getFieldList().forEach(f ->
             leafColumns.add(new OutputColumn(f.getName(), f.getType())));
-        ResultCursor cursor = executor.open(query, plan, parameters, leafColumns);
+        ResultCursor cursor = executor.open(query, plan, parameters, leafColumns,
+            transaction);
         synchronized (opened) {
           opened.add(cursor);
         }

@@ -1,5 +1,6 @@
 package dev.pangate.engine.exec;
 
+import dev.pangate.engine.EngineException;
 import dev.pangate.engine.plan.GatewayOutput;
 import dev.pangate.engine.plan.OutputColumn;
 import dev.pangate.engine.plan.ValueTransform;
@@ -9,7 +10,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
-/** A cursor over a pushed query's PostgreSQL result, with the gateway's transforms applied. */
+/**
+ * A cursor over a pushed query's PostgreSQL result, with the gateway's transforms applied. Outside
+ * a transaction it owns its connection and releases it at the end; inside one it only closes its
+ * statement.
+ */
 final class PostgresCursor extends RowCursor {
 
   private final ValueReader[] readers;
@@ -17,14 +22,17 @@ final class PostgresCursor extends RowCursor {
   private final ValueTransform[] transforms;
   private final Object[] pushedRow;
   private final ErrorTranslator errors;
+  private final Transaction transaction;
+  private String endedWith;
   private Connection connection;
   private PreparedStatement statement;
   private ResultSet resultSet;
 
   PostgresCursor(List<OutputColumn> columns, List<GatewayOutput> outputs, int pushedColumns,
       Connection connection, PreparedStatement statement, ResultSet resultSet,
-      ErrorTranslator errors) {
+      ErrorTranslator errors, Transaction transaction) {
     super(columns);
+    this.transaction = transaction;
     this.connection = connection;
     this.statement = statement;
     this.resultSet = resultSet;
@@ -44,6 +52,11 @@ final class PostgresCursor extends RowCursor {
 
   @Override
   Object[] advance() {
+    if (endedWith != null) {
+      throw new EngineException("TRANSACTION_ENDED", "This result was still open when its"
+          + " transaction was " + endedWith + ", which closed it; read a result to its end before"
+          + " committing or rolling back.");
+    }
     if (resultSet == null) {
       return null;
     }
@@ -64,13 +77,35 @@ final class PostgresCursor extends RowCursor {
       }
       return row;
     } catch (SQLException e) {
+      if (transaction != null) {
+        transaction.failed(QueryExecutor.stateOf(e));
+      }
       close();
       throw errors.translate(e);
     }
   }
 
+  /** Its transaction ended (the portal is gone): close, and refuse further reads. */
+  void endedWithTransaction(String how) {
+    endedWith = how;
+    closeStatement();
+  }
+
   @Override
   public void close() {
+    Connection c = closeStatement();
+    if (c == null) {
+      return;
+    }
+    if (transaction != null) {
+      transaction.closed(this);
+    } else {
+      ConnectionReleaser.release(c);
+    }
+  }
+
+  /** Closes the result and statement; the connection it held, or null if already closed. */
+  private Connection closeStatement() {
     ResultSet rs = resultSet;
     PreparedStatement ps = statement;
     Connection c = connection;
@@ -78,7 +113,7 @@ final class PostgresCursor extends RowCursor {
     statement = null;
     connection = null;
     if (c == null) {
-      return;
+      return null;
     }
     try {
       if (rs != null) {
@@ -90,6 +125,6 @@ final class PostgresCursor extends RowCursor {
     } catch (SQLException e) {
       // The connection is released either way; HikariCP resets a broken one.
     }
-    ConnectionReleaser.release(c);
+    return c;
   }
 }

@@ -35,33 +35,59 @@ public final class QueryExecutor {
    * @param parameters the statement's parameter values, by index
    */
   public ResultCursor query(PlannedStatement plan, List<?> parameters) {
+    return query(plan, parameters, null);
+  }
+
+  /**
+   * Starts a query, on the caller's open transaction (so it sees the transaction's writes) or,
+   * when {@code transaction} is null, on a connection of its own.
+   */
+  public ResultCursor query(PlannedStatement plan, List<?> parameters, Transaction transaction) {
     checkParameters(plan, parameters);
     if (!plan.gatewayEvaluated()) {
       PushedQuery query = plan.queries().get(0);
-      return open(query, plan, parameters, plan.columns());
+      return open(query, plan, parameters, plan.columns(), transaction);
     }
-    return new InterpretedCursor(plan, parameters, this);
+    return new InterpretedCursor(plan, parameters, this, transaction);
+  }
+
+  /** Opens a transaction for a caller who turned autocommit off; it holds one connection. */
+  public Transaction begin() {
+    try {
+      return new Transaction(pool.getConnection(), errors);
+    } catch (SQLException e) {
+      throw errors.translate(e);
+    }
   }
 
   /** Runs one pushed query; its cursor yields the gateway's (masked) rows. */
   ResultCursor open(PushedQuery query, PlannedStatement plan, List<?> parameters,
-      List<OutputColumn> columns) {
+      List<OutputColumn> columns, Transaction transaction) {
     Connection connection = null;
     PreparedStatement statement = null;
     try {
-      connection = pool.getConnection();
+      connection = transaction == null ? pool.getConnection() : transaction.connection();
       statement = connection.prepareStatement(query.sql().sql(), ResultSet.TYPE_FORWARD_ONLY,
           ResultSet.CONCUR_READ_ONLY);
       statement.setFetchSize(fetchSize);
       bind(statement, query.sql().parameterOrder(), plan, parameters);
       ResultSet resultSet = statement.executeQuery();
-      return new PostgresCursor(columns, query.outputs(), query.columnCount(), connection,
-          statement, resultSet, errors);
+      PostgresCursor cursor = new PostgresCursor(columns, query.outputs(), query.columnCount(),
+          connection, statement, resultSet, errors, transaction);
+      if (transaction != null) {
+        transaction.opened(cursor);
+      }
+      return cursor;
     } catch (SQLException e) {
-      release(connection, statement);
+      if (transaction != null) {
+        transaction.failed(stateOf(e));
+        release(null, statement);
+      } else {
+        release(connection, statement);
+      }
       throw errors.translate(e);
     } catch (RuntimeException e) {
-      release(connection, statement);
+      release(transaction == null ? connection : null, statement);
       throw e;
     }
   }
@@ -75,12 +101,9 @@ public final class QueryExecutor {
    */
   public long update(PlannedStatement plan, List<?> parameters, TransactionStep inTransaction) {
     checkParameters(plan, parameters);
-    PushedQuery query = plan.queries().get(0);
     try (Connection connection = pool.getConnection()) {
-      try (PreparedStatement statement = connection.prepareStatement(query.sql().sql())) {
-        bind(statement, query.sql().parameterOrder(), plan, parameters);
-        long rows = statement.executeLargeUpdate();
-        inTransaction.run(connection, rows);
+      try {
+        long rows = write(connection, plan, parameters, inTransaction);
         connection.commit();
         return rows;
       } catch (SQLException | RuntimeException e) {
@@ -90,6 +113,41 @@ public final class QueryExecutor {
     } catch (SQLException e) {
       throw errors.translate(e);
     }
+  }
+
+  /**
+   * Runs a write in the caller's open transaction, uncommitted; {@code inTransaction} runs after
+   * it on the same connection. A failure aborts the transaction (PostgreSQL's rule).
+   */
+  public long update(PlannedStatement plan, List<?> parameters, TransactionStep inTransaction,
+      Transaction transaction) {
+    checkParameters(plan, parameters);
+    try {
+      long rows = write(transaction.connection(), plan, parameters, inTransaction);
+      transaction.wrote(rows);
+      return rows;
+    } catch (SQLException e) {
+      transaction.failed(stateOf(e));
+      throw errors.translate(e);
+    } catch (RuntimeException e) {
+      transaction.failed(e instanceof EngineException engine ? engine.code() : "gateway error");
+      throw e;
+    }
+  }
+
+  private long write(Connection connection, PlannedStatement plan, List<?> parameters,
+      TransactionStep inTransaction) throws SQLException {
+    PushedQuery query = plan.queries().get(0);
+    try (PreparedStatement statement = connection.prepareStatement(query.sql().sql())) {
+      bind(statement, query.sql().parameterOrder(), plan, parameters);
+      long rows = statement.executeLargeUpdate();
+      inTransaction.run(connection, rows);
+      return rows;
+    }
+  }
+
+  static String stateOf(SQLException e) {
+    return e.getSQLState() == null ? "PostgreSQL error" : "SQLSTATE " + e.getSQLState();
   }
 
   /** Counts rows with a query in a read-only transaction (an estimate shown to approvers). */

@@ -15,6 +15,7 @@ import dev.pangate.engine.plan.PlannedStatement;
 import dev.pangate.engine.plan.QueryPlanner;
 import dev.pangate.engine.approval.ApprovalRequest;
 import dev.pangate.engine.exec.QueryExecutor;
+import dev.pangate.engine.exec.Transaction;
 import dev.pangate.engine.policy.PolicyViews;
 import dev.pangate.masking.policy.DmlRule;
 import dev.pangate.masking.policy.TableName;
@@ -35,12 +36,19 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * the caller's view under the policy in force at that moment (so a reload applies to open
  * sessions from their next statement), audited before it runs, and audited again when its
  * result is exhausted or closed. Not thread-safe; one per client connection.
+ *
+ * <p>With autocommit on (the default) every write commits on its own. With it off, the first
+ * write opens a transaction on one PostgreSQL connection; later statements (reads too, so they
+ * see the writes) run on it until {@link #commit} or {@link #rollback}, and closing the session
+ * rolls it back.
  */
 public final class Session implements AutoCloseable {
 
   private final Gateway gateway;
   private final Caller caller;
   private boolean closed;
+  private boolean autoCommit = true;
+  private Transaction transaction;
 
   Session(Gateway gateway, Caller caller) {
     this.gateway = requireNonNull(gateway, "gateway is null");
@@ -140,6 +148,11 @@ public final class Session implements AutoCloseable {
     }
     PolicyViews.AgentView view = view();
     PlannedStatement planned = query.planned();
+    if (transaction != null && transaction.failure() != null) {
+      EngineException aborted = transaction.aborted();
+      auditRefusal(query.sql(), view, state, aborted);
+      throw aborted;
+    }
     if (planned.kind().isWrite()) {
       return executeWrite(query, view, state, query.bind(parameters));
     }
@@ -152,7 +165,7 @@ public final class Session implements AutoCloseable {
     }
     ResultCursor cursor;
     try {
-      cursor = gateway.executor().query(planned, query.bind(parameters));
+      cursor = gateway.executor().query(planned, query.bind(parameters), transaction);
     } catch (EngineException e) {
       end(statementId, query, view, started, 0, Outcome.failure(e.code(), e.getMessage()));
       throw e;
@@ -183,20 +196,31 @@ public final class Session implements AutoCloseable {
       approval = approvals.approvedOrHold(caller, view.role().name(), query, parameters);
       step = approvals.consume(approval);
     }
+    if (!autoCommit && transaction == null) {
+      transaction = gateway.executor().begin();
+    }
     String statementId = UUID.randomUUID().toString();
     long started = System.nanoTime();
     AuditEvent start = startEvent(statementId, query, view, state, parameters);
     gateway.audit(approval == null ? start : withApproval(start, approval.id()));
     long rows;
     try {
-      rows = gateway.executor().update(planned, parameters, step);
+      rows = transaction == null
+          ? gateway.executor().update(planned, parameters, step)
+          : gateway.executor().update(planned, parameters, step, transaction);
     } catch (EngineException e) {
       end(statementId, query, view, started, 0, Outcome.failure(e.code(), e.getMessage()));
       throw e;
     }
     end(statementId, query, view, started, rows, Outcome.success());
     if (approval != null) {
-      gateway.approvals().executed(caller, view.role().name(), approval, rows);
+      ApprovalRequest used = approval;
+      String role = view.role().name();
+      if (transaction == null) {
+        gateway.approvals().executed(caller, role, used, rows);
+      } else { // used only if the transaction commits; a rollback leaves it approved
+        transaction.afterCommit(() -> gateway.approvals().executed(caller, role, used, rows));
+      }
     }
     return new ListCursor(planned.columns(), List.<Object[]>of(new Object[] {rows}));
   }
@@ -228,8 +252,14 @@ public final class Session implements AutoCloseable {
         .pushedSql(planned.explain() ? List.of() : planned.pushedSqlList())
         .policyDigest(state.policy().digest())
         .parameters(parameters.stream().map(p -> p == null ? null : String.valueOf(p)).toList())
-        .details(Map.of("kind", planned.explain() ? "EXPLAIN" : planned.kind().name()))
+        .details(details("kind", planned.explain() ? "EXPLAIN" : planned.kind().name()))
         .build();
+  }
+
+  /** Entry details, with the open transaction's id when there is one. */
+  private Map<String, String> details(String key, String value) {
+    return transaction == null ? Map.of(key, value)
+        : Map.of(key, value, "transaction", transaction.id());
   }
 
   void end(String statementId, PreparedQuery query, PolicyViews.AgentView view, long startedNanos,
@@ -252,6 +282,7 @@ public final class Session implements AutoCloseable {
         .rows(rows)
         .duration(Duration.ofNanos(System.nanoTime() - startedNanos))
         .outcome(outcome)
+        .details(transaction == null ? Map.of() : Map.of("transaction", transaction.id()))
         .build();
   }
 
@@ -285,6 +316,89 @@ public final class Session implements AutoCloseable {
     OutputColumn plan = new OutputColumn("plan",
         QueryPlanner.TYPE_FACTORY.createSqlType(SqlTypeName.VARCHAR));
     return new ListCursor(List.of(plan), rows);
+  }
+
+  /**
+   * Turns autocommit on or off, as JDBC's {@code setAutoCommit}: turning it on commits an open
+   * transaction.
+   */
+  public void setAutoCommit(boolean on) {
+    checkOpen();
+    if (on && transaction != null) {
+      commit();
+    }
+    autoCommit = on;
+  }
+
+  public boolean autoCommit() {
+    return autoCommit;
+  }
+
+  /** Whether a transaction is open (a write ran with autocommit off and has not been ended). */
+  public boolean inTransaction() {
+    return transaction != null;
+  }
+
+  /**
+   * Commits the open transaction (nothing to do when none is open). Audited.
+   *
+   * @throws EngineException {@code TRANSACTION_ABORTED} when a statement in it had failed: it was
+   *     rolled back instead
+   */
+  public void commit() {
+    checkOpen();
+    Transaction ending = transaction;
+    if (ending == null) {
+      return;
+    }
+    transaction = null;
+    try {
+      ending.commit();
+    } catch (EngineException e) {
+      auditTransactionEnd(ending, ending.failure() != null
+          ? AuditEventType.TRANSACTION_ROLLBACK : AuditEventType.TRANSACTION_COMMIT,
+          "commit requested", Outcome.failure(e.code(), e.getMessage()));
+      throw e;
+    }
+    auditTransactionEnd(ending, AuditEventType.TRANSACTION_COMMIT, "commit requested",
+        Outcome.success());
+  }
+
+  /** Rolls back the open transaction (nothing to do when none is open). Audited. */
+  public void rollback() {
+    checkOpen();
+    rollback("rollback requested");
+  }
+
+  private void rollback(String reason) {
+    Transaction ending = transaction;
+    if (ending == null) {
+      return;
+    }
+    transaction = null;
+    ending.rollback();
+    auditTransactionEnd(ending, AuditEventType.TRANSACTION_ROLLBACK, reason, Outcome.success());
+  }
+
+  private void auditTransactionEnd(Transaction ending, AuditEventType type, String reason,
+      Outcome outcome) {
+    view(caller).ifPresent(view -> {
+      try {
+        gateway.audit(base(type, view)
+            .policyDigest(gateway.state().policy().digest())
+            .rows(ending.rowsWritten())
+            .outcome(outcome)
+            .details(Map.of("transaction", ending.id(), "writes", String.valueOf(ending.writes()),
+                "reason", reason))
+            .build());
+      } catch (EngineException e) {
+        // The transaction has ended either way; the audit log's health reports the problem.
+      }
+    });
+  }
+
+  private Optional<PolicyViews.AgentView> view(Caller who) {
+    return gateway.state().views().agent(who.agentId());
   }
 
   /** The tables (and their columns) this caller's role sees, for metadata calls. */
@@ -324,8 +438,9 @@ public final class Session implements AutoCloseable {
     if (closed) {
       return;
     }
+    rollback("session closed with the transaction open");
     closed = true;
-    gateway.state().views().agent(caller.agentId()).ifPresent(view -> {
+    view(caller).ifPresent(view -> {
       try {
         gateway.audit(base(AuditEventType.SESSION_CLOSE, view).outcome(Outcome.success()).build());
       } catch (EngineException e) {
