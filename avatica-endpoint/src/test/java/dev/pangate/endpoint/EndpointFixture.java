@@ -108,9 +108,10 @@ public final class EndpointFixture implements AutoCloseable {
           "dev.pangate.endpoint.cli.Pangate", "serve", "--config", configFile.toString()));
       this.child = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(childLog.toFile()).start();
-      if (!eventually(Duration.ofSeconds(120), this::childReady)) {
+      if (!eventually(Duration.ofSeconds(120), this::childReady) || !child.isAlive()) {
         child.destroyForcibly();
-        throw new IllegalStateException("the gateway in a child JVM did not start:\n"
+        throw new IllegalStateException("the gateway in a child JVM did not start (exit "
+            + (child.isAlive() ? "none" : String.valueOf(child.waitFor())) + "):\n"
             + Files.readString(childLog));
       }
     }
@@ -125,7 +126,7 @@ public final class EndpointFixture implements AutoCloseable {
 
   private boolean childReady() {
     if (!child.isAlive()) {
-      return true; // reported by the caller from the log
+      return true; // the caller reports it, with the log
     }
     try {
       return get("/healthz").statusCode() == 200;
