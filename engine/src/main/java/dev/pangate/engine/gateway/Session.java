@@ -140,7 +140,7 @@ public final class Session implements AutoCloseable {
     }
     PolicyViews.AgentView view = view();
     PlannedStatement planned = query.planned();
-    if (planned.kind().isWrite()) {
+    if (planned.kind().isWrite() && !planned.explain()) {
       return executeWrite(query, view, state, query.bind(parameters));
     }
     String statementId = UUID.randomUUID().toString();

@@ -112,6 +112,21 @@ class WritePolicyTest {
   }
 
   @Test
+  void explainingAWriteShowsItsPlanAndWritesNothing() throws Exception {
+    long row = count("select min(txn_id) from payments.transactions where merchant_id = 1");
+    int lines = 0;
+    try (Session clerk = fixture.session("clerk");
+        ResultCursor plan = clerk.query("explain plan for update payments.transactions"
+            + " set status = 'explained' where txn_id = " + row, List.of())) {
+      while (plan.next()) {
+        lines++;
+      }
+    }
+    assertTrue(lines > 1, "the plan is shown");
+    assertEquals(0, count("select count(*) from payments.transactions where status = 'explained'"));
+  }
+
+  @Test
   void aWriteOfATokenColumnNeedsTheDetokenizePermission() {
     try (Session clerk = fixture.session("clerk")) {
       EngineException refused = assertThrows(EngineException.class,
