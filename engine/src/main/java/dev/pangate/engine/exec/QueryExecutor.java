@@ -95,9 +95,12 @@ public final class QueryExecutor {
   /**
    * Runs a write as one statement in its own transaction and commits it; {@code inTransaction}
    * runs on the same connection before the commit (e.g. consuming an approval, so both or
-   * neither happen).
+   * neither happen). A write checked against a row filter is rolled back, and refused, when it
+   * wrote a row outside the filter.
    *
    * @return the number of rows the write changed
+   * @throws EngineException {@code ROW_FILTER_VIOLATION} when a checked write left a row outside
+   *     the role's row filter (nothing is written)
    */
   public long update(PlannedStatement plan, List<?> parameters, TransactionStep inTransaction) {
     checkParameters(plan, parameters);
@@ -140,7 +143,8 @@ public final class QueryExecutor {
     PushedQuery query = plan.queries().get(0);
     try (PreparedStatement statement = connection.prepareStatement(query.sql().sql())) {
       bind(statement, query.sql().parameterOrder(), plan, parameters);
-      long rows = statement.executeLargeUpdate();
+      long rows = plan.rowFilterCheck() == null
+          ? statement.executeLargeUpdate() : checkedWrite(statement, plan);
       inTransaction.run(connection, rows);
       return rows;
     }
@@ -148,6 +152,23 @@ public final class QueryExecutor {
 
   static String stateOf(SQLException e) {
     return e.getSQLState() == null ? "PostgreSQL error" : "SQLSTATE " + e.getSQLState();
+  }
+
+  /**
+   * Runs a write whose SQL returns the rows it wrote and how many of them fail the row filter;
+   * throws (so the caller rolls back) when any does.
+   */
+  private static long checkedWrite(PreparedStatement statement, PlannedStatement plan)
+      throws SQLException {
+    try (ResultSet counts = statement.executeQuery()) {
+      counts.next();
+      long written = counts.getLong(1);
+      long outside = counts.getLong(2);
+      if (outside > 0) {
+        throw plan.rowFilterCheck().violation(plan.kind(), outside);
+      }
+      return written;
+    }
   }
 
   /** Counts rows with a query in a read-only transaction (an estimate shown to approvers). */

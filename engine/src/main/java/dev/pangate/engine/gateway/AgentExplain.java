@@ -34,6 +34,10 @@ final class AgentExplain {
     List<String> lines = new ArrayList<>(List.of(text.split("\n")));
     lines.add("-- masks are applied by the gateway after PostgreSQL returns the rows;"
         + " row filters run in PostgreSQL before any predicate of yours that could fail.");
+    if (planned.rowFilterCheck() != null) {
+      lines.add("-- every row this " + planned.kind() + " writes must pass your row filter "
+          + planned.rowFilterCheck().label() + "; if one does not, nothing is written.");
+    }
     return lines;
   }
 

@@ -122,7 +122,7 @@ public final class Session implements AutoCloseable {
   private PreparedQuery plan(String sql, String text, PolicyViews.AgentView view, long generation) {
     PlannedStatement planned = gateway.planner().plan(text, view.view());
     List<String> names = planned.columns().stream().map(OutputColumn::name).toList();
-    return new PreparedQuery(sql, planned, StatementFacts.of(planned.plan(), names),
+    return new PreparedQuery(sql, planned, StatementFacts.of(planned, names),
         planned.planText(), generation, null);
   }
 
@@ -153,7 +153,7 @@ public final class Session implements AutoCloseable {
       auditRefusal(query.sql(), view, state, aborted);
       throw aborted;
     }
-    if (planned.kind().isWrite()) {
+    if (planned.kind().isWrite() && !planned.explain()) {
       return executeWrite(query, view, state, query.bind(parameters));
     }
     String statementId = UUID.randomUUID().toString();

@@ -2,6 +2,8 @@ package dev.pangate.engine.gateway;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pangate.engine.plan.PlannedStatement;
+import dev.pangate.engine.plan.RowFilterCheck;
 import dev.pangate.engine.rewrite.MaskOperator;
 import dev.pangate.engine.rewrite.PolicyFilter;
 import java.util.ArrayList;
@@ -42,12 +44,20 @@ public record StatementFacts(List<String> tables, List<String> columns, Map<Stri
 
   static final StatementFacts NONE = new StatementFacts(List.of(), List.of(), Map.of(), Map.of());
 
-  /** Reads the facts off a rewritten plan (masks above, pushed part below). */
-  static StatementFacts of(RelNode plan, List<String> resultNames) {
+  /**
+   * Reads the facts off a rewritten plan (masks above, pushed part below), with the row filter a
+   * write checks its rows against.
+   */
+  static StatementFacts of(PlannedStatement planned, List<String> resultNames) {
+    RelNode plan = planned.plan();
     Set<String> tables = new TreeSet<>();
     Set<String> columns = new TreeSet<>();
     Map<String, String> rowFilters = new TreeMap<>();
     collect(plan, tables, rowFilters);
+    RowFilterCheck check = planned.rowFilterCheck();
+    if (check != null) {
+      rowFilters.put(check.table(), check.label());
+    }
     addOrigins(plan, columns);
     Map<String, String> masks = new TreeMap<>();
     if (plan instanceof org.apache.calcite.rel.core.Project project) {

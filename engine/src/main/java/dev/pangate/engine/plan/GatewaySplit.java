@@ -26,9 +26,11 @@ import org.apache.calcite.rel.type.RelDataTypeField;
  *     tokens), numbered after the caller's
  * @param countRows for a write, a query counting the rows it would change (shown to approvers);
  *     null for queries
+ * @param writeCheck for an INSERT or UPDATE through a row filter, how it checks the rows it
+ *     writes; null otherwise
  */
 public record GatewaySplit(RelNode plan, List<Leaf> leaves, RelNode gatewayPlan,
-    List<Derived> derivedParameters, RelNode countRows) {
+    List<Derived> derivedParameters, RelNode countRows, WriteCheck writeCheck) {
 
   public GatewaySplit {
     requireNonNull(plan, "plan is null");
@@ -39,6 +41,9 @@ public record GatewaySplit(RelNode plan, List<Leaf> leaves, RelNode gatewayPlan,
     }
     if (gatewayPlan == null && leaves.size() != 1) {
       throw new IllegalArgumentException("several leaves need a gateway plan over them");
+    }
+    if (writeCheck != null && gatewayPlan != null) {
+      throw new IllegalArgumentException("a checked write runs whole in PostgreSQL");
     }
   }
 
@@ -63,6 +68,35 @@ public record GatewaySplit(RelNode plan, List<Leaf> leaves, RelNode gatewayPlan,
     }
   }
 
+  /**
+   * How a write checks, in the same statement, that every row it leaves in the table passes the
+   * role's row filter: the write returns those rows ({@code RETURNING}) as the relation
+   * {@link #WRITTEN_ROWS}, and a query over it counts them and those outside the filter.
+   *
+   * @param filter the role's row filter on the written table
+   * @param columns the raw columns the filter reads, which the write returns, in the order of
+   *     {@link #WRITTEN_ROWS}'s row type
+   * @param counts the query over {@link #WRITTEN_ROWS}: two columns, the rows written and how many
+   *     of them fail the filter
+   */
+  public record WriteCheck(RowFilterCheck filter, List<String> columns, RelNode counts) {
+
+    /** The name under which the rows a write returns are read by its check. */
+    public static final String WRITTEN_ROWS = "written_rows";
+
+    public WriteCheck {
+      requireNonNull(filter, "filter is null");
+      columns = List.copyOf(requireNonNull(columns, "columns is null"));
+      requireNonNull(counts, "counts is null");
+      if (columns.isEmpty()) {
+        throw new IllegalArgumentException("a write returns at least one column to its check");
+      }
+      if (counts.getRowType().getFieldCount() != 2) {
+        throw new IllegalArgumentException("the check counts rows written and rows outside");
+      }
+    }
+  }
+
   /** A plan PostgreSQL runs whole, every column passed through. */
   public static GatewaySplit pushedWhole(RelNode plan) {
     List<GatewayOutput> outputs = new ArrayList<>();
@@ -73,6 +107,6 @@ public record GatewaySplit(RelNode plan, List<Leaf> leaves, RelNode gatewayPlan,
     List<MaskOperator> masks = new ArrayList<>();
     outputs.forEach(o -> masks.add(null));
     return new GatewaySplit(plan, List.of(new Leaf(plan, outputs, plan.getRowType(), masks)), null,
-        List.of(), null);
+        List.of(), null, null);
   }
 }

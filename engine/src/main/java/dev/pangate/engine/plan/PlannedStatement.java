@@ -24,6 +24,9 @@ import org.apache.calcite.rel.type.RelDataType;
  * @param derivedParameters parameters of the pushed SQL computed from the caller's
  * @param writeTarget the table a write changes ({@code schema.table}), null for queries
  * @param countRows for a write, SQL counting the rows it would change; null for queries
+ * @param rowFilterCheck for an INSERT or UPDATE through a row filter, that filter: the pushed SQL
+ *     then returns the rows written and how many of them fail it, and the write is refused unless
+ *     none does; null otherwise
  */
 public record PlannedStatement(
     StatementKind kind,
@@ -36,7 +39,8 @@ public record PlannedStatement(
     List<RelDataType> parameterTypes,
     List<Derived> derivedParameters,
     String writeTarget,
-    PushdownSql countRows) {
+    PushdownSql countRows,
+    RowFilterCheck rowFilterCheck) {
 
   public PlannedStatement {
     requireNonNull(kind, "kind is null");
@@ -48,6 +52,9 @@ public record PlannedStatement(
     derivedParameters = List.copyOf(requireNonNull(derivedParameters, "derivedParameters is null"));
     if (kind.isWrite() != (writeTarget != null)) {
       throw new IllegalArgumentException("a write names its target table, a query none");
+    }
+    if (rowFilterCheck != null && kind != StatementKind.INSERT && kind != StatementKind.UPDATE) {
+      throw new IllegalArgumentException("only an INSERT or an UPDATE checks the rows it writes");
     }
     if (queries.isEmpty()) {
       throw new IllegalArgumentException("a statement sends at least one query to PostgreSQL");

@@ -47,6 +47,26 @@ public record PushdownSql(String sql, List<Integer> parameterOrder) {
     return new PushdownSql(sql.getSql().replace('\n', ' '), order);
   }
 
+  /**
+   * An INSERT or UPDATE that checks the rows it writes, as one statement (one round trip, one
+   * snapshot): {@code WITH written_rows AS (<write> RETURNING <columns>) <counts>}. The
+   * placeholders keep their textual order, the write's before the check's.
+   */
+  public static PushdownSql renderCheckedWrite(RelNode write, GatewaySplit.WriteCheck check) {
+    PushdownSql modification = render(write);
+    PushdownSql counts = render(check.counts());
+    PostgresDialect dialect = PostgresDialect.INSTANCE;
+    StringBuilder returning = new StringBuilder();
+    for (String column : check.columns()) {
+      returning.append(returning.isEmpty() ? "" : ", ").append(dialect.quoteIdentifier(column));
+    }
+    String sql = "WITH " + dialect.quoteIdentifier(GatewaySplit.WriteCheck.WRITTEN_ROWS) + " AS ("
+        + modification.sql() + " RETURNING " + returning + ") " + counts.sql();
+    List<Integer> order = new java.util.ArrayList<>(modification.parameterOrder());
+    order.addAll(counts.parameterOrder());
+    return new PushdownSql(sql, order);
+  }
+
   /** Whether an aggregate groups by a constant (PostgreSQL rejects a literal in GROUP BY). */
   private static boolean groupsByLiteral(RelNode rel) {
     boolean[] found = {false};

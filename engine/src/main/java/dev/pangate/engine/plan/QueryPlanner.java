@@ -176,16 +176,21 @@ public final class QueryPlanner {
     GatewaySplit split = rewriter.rewrite(logical, parameterTypes.size(), view);
     List<OutputColumn> columns = outputColumns(root.validatedRowType, kind, split.plan(), validated);
     List<PushedQuery> queries = new ArrayList<>();
+    GatewaySplit.WriteCheck check = split.writeCheck();
     for (GatewaySplit.Leaf leaf : split.leaves()) {
-      queries.add(new PushedQuery(PushdownSql.render(leaf.pushed()),
-          leaf.pushed().getRowType().getFieldCount(), leaf.outputs(), leaf.rowType()));
+      PushdownSql pushed = check == null ? PushdownSql.render(leaf.pushed())
+          : PushdownSql.renderCheckedWrite(leaf.pushed(), check);
+      RelNode returned = check == null ? leaf.pushed() : check.counts();
+      queries.add(new PushedQuery(pushed, returned.getRowType().getFieldCount(), leaf.outputs(),
+          leaf.rowType()));
     }
     String target = logical instanceof TableModify modify
         ? String.join(".", modify.getTable().getQualifiedName()) : null;
     RelNode gatewayPlan = split.gatewayPlan() == null ? null : GatewayPlans.prepare(split.gatewayPlan());
     return new PlannedStatement(kind, explain, sql, split.plan(), queries, gatewayPlan,
         columns, parameterTypes, split.derivedParameters(), target,
-        split.countRows() == null ? null : PushdownSql.render(split.countRows()));
+        split.countRows() == null ? null : PushdownSql.render(split.countRows()),
+        check == null ? null : check.filter());
   }
 
   private static List<OutputColumn> outputColumns(RelDataType validated, StatementKind kind,

@@ -1,5 +1,6 @@
 package dev.pangate.engine.plan;
 
+import java.util.Optional;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
@@ -29,6 +30,17 @@ public interface TableExpansion {
   /** The masked columns of this view and their masks (none in clear), for writes. */
   default java.util.Map<String, dev.pangate.engine.rewrite.MaskOperator> columnMasks() {
     return java.util.Map.of();
+  }
+
+  /**
+   * The row filter every row written through this view must pass; empty when the view shows every
+   * row of the table (a write then needs no check).
+   *
+   * @throws dev.pangate.engine.EngineException when the view shows no row because the agent lacks
+   *     an attribute the filter needs (no write can pass)
+   */
+  default Optional<RowFilterCheck> rowFilterCheck() {
+    return Optional.empty();
   }
 
   /** The unrestricted expansion: the raw table, every column in clear. */

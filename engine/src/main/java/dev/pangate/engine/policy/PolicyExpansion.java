@@ -2,11 +2,12 @@ package dev.pangate.engine.policy;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.pangate.engine.EngineException;
+import dev.pangate.engine.plan.RowFilterCheck;
 import dev.pangate.engine.plan.TableExpansion;
 import dev.pangate.engine.rewrite.PolicyFilter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
@@ -58,10 +59,13 @@ final class PolicyExpansion implements TableExpansion {
   }
 
   @Override
+  public Optional<RowFilterCheck> rowFilterCheck() {
+    return filter.writeCheck();
+  }
+
+  @Override
   public RelNode expand(RelBuilder builder) {
-    if (filter.missingAttribute() != null) {
-      throw new EngineException("MISSING_AGENT_ATTRIBUTE", filter.missingAttribute());
-    }
+    filter.requireAttributes();
     RelNode scan = builder.build();
     RelNode input = filter.condition() == null
         ? scan : PolicyFilter.create(scan, filter.condition(), filter.label());

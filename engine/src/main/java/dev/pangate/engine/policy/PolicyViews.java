@@ -264,15 +264,16 @@ public final class PolicyViews {
     private RowFilterBinding bind(Agent agent, Role role, TablePolicy rule, RowFilter filter) {
       List<String> missing = filter.attributeNames().stream()
           .filter(name -> agent.attribute(name).isEmpty()).distinct().toList();
-      String label = rule.table() + ": " + filter.sql();
+      String table = rule.table().toString();
       if (!missing.isEmpty()) {
-        return RowFilterBinding.missing(label, "Agent '" + agent.id() + "' has no attribute "
-            + String.join(", ", missing) + ", which the row filter of " + rule.table()
-            + " for role '" + role.name() + "' needs (" + filter.location()
+        return RowFilterBinding.missing(role.name(), table, filter.sql(), "Agent '" + agent.id()
+            + "' has no attribute " + String.join(", ", missing) + ", which the row filter of "
+            + table + " for role '" + role.name() + "' needs (" + filter.location()
             + "); it sees no rows of that table. Add the attribute to the agent in the policy.");
       }
       String sql = filter.bind(name -> literal(agent.attribute(name).orElseThrow()));
-      return RowFilterBinding.of(label, compileFilter(rule, filter, sql));
+      return RowFilterBinding.of(role.name(), table, filter.sql(),
+          compileFilter(rule, filter, sql));
     }
 
     private RexNode compileFilter(TablePolicy rule, RowFilter filter, String boundSql) {

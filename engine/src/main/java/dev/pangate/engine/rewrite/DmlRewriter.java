@@ -7,32 +7,44 @@ import com.google.common.collect.ImmutableSet;
 import dev.pangate.engine.EngineException;
 import dev.pangate.engine.catalog.MirroredTable;
 import dev.pangate.engine.catalog.ReflectedTable;
+import dev.pangate.engine.plan.GatewaySplit.WriteCheck;
 import dev.pangate.engine.plan.GatewayTable;
+import dev.pangate.engine.plan.RowFilterCheck;
 import dev.pangate.engine.rewrite.Lifted.Column;
 import dev.pangate.engine.rewrite.Lifted.Masked;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.prepare.RelOptTableImpl;
+import org.apache.calcite.rel.RelCollations;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.TableModify;
 import org.apache.calcite.rel.core.Values;
+import org.apache.calcite.rel.logical.LogicalAggregate;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.logical.LogicalTableModify;
 import org.apache.calcite.rel.logical.LogicalTableScan;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexDynamicParam;
+import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexSubQuery;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.util.ImmutableBitSet;
 
 /**
  * INSERT, UPDATE and DELETE as one statement on the raw table that obeys the caller's view:
@@ -46,7 +58,10 @@ import org.apache.calcite.sql.SqlKind;
  *       detokenize its family; copying a column to a column of the same token family copies the
  *       raw value; anything else written to a masked column is refused;
  *   <li>SET expressions and predicates read raw values only where a proven equivalence allows
- *       it, as for queries; writing from a masked value is refused.
+ *       it, as for queries; writing from a masked value is refused;
+ *   <li>INSERT and UPDATE leave only rows the caller sees: the statement returns the rows it wrote
+ *       to a query that counts those outside the caller's row filter ({@link #writeCheck}), and
+ *       the executor refuses the write (rolls it back) when there is one.
  * </ul>
  */
 final class DmlRewriter {
@@ -81,6 +96,58 @@ final class DmlRewriter {
       throw refused("it reads " + e.getMessage() + ", and a write must run as one statement"
           + " in PostgreSQL");
     }
+  }
+
+  /**
+   * How an INSERT or UPDATE checks the rows it leaves in the table against the role's row filter
+   * on it; null for a DELETE (it leaves no row) and where the role's view of the table has no row
+   * filter. The filter reads the rows as stored (a denied column's default included), and its
+   * sub-queries the tables as they were before the statement.
+   */
+  WriteCheck writeCheck(TableModify modify) {
+    if (modify.getOperation() == TableModify.Operation.DELETE) {
+      return null;
+    }
+    GatewayTable target = modify.getTable().unwrap(GatewayTable.class);
+    if (target == null) {
+      throw refused("the target is not a table of your view");
+    }
+    RowFilterCheck filter = target.expansion().rowFilterCheck().orElse(null);
+    if (filter == null) {
+      return null;
+    }
+    RelDataTypeFactory typeFactory = rexBuilder.getTypeFactory();
+    List<RelDataTypeField> raw = target.raw().getRowType(typeFactory).getFieldList();
+    ImmutableBitSet filterColumns = RelOptUtil.InputFinder.bits(filter.condition());
+    // RETURNING needs a column even when the filter reads none.
+    ImmutableBitSet read = filterColumns.isEmpty() ? ImmutableBitSet.of(0) : filterColumns;
+    RelDataTypeFactory.Builder writtenType = typeFactory.builder();
+    List<String> columns = new ArrayList<>();
+    for (int column : read) {
+      writtenType.add(raw.get(column));
+      columns.add(raw.get(column).getName());
+    }
+    RelOptTable table = RelOptTableImpl.create(modify.getTable().getRelOptSchema(),
+        writtenType.build(), List.of(WriteCheck.WRITTEN_ROWS), (Expression) null);
+    RelNode written = LogicalTableScan.create(modify.getCluster(), table, List.of());
+    RexNode passes = filter.condition().accept(new RexShuttle() {
+      @Override
+      public RexNode visitInputRef(RexInputRef ref) {
+        return rexBuilder.makeInputRef(ref.getType(), read.indexOf(ref.getIndex()));
+      }
+    });
+    // Unknown counts as outside, as it hides the row from the role.
+    RelNode outside = LogicalProject.create(written, ImmutableList.of(),
+        List.of(rexBuilder.makeCall(SqlStdOperatorTable.IS_NOT_TRUE, passes)), List.of("outside"),
+        ImmutableSet.of());
+    RelNode counts = LogicalAggregate.create(outside, ImmutableList.of(), ImmutableBitSet.of(),
+        null, List.of(countStar(outside, -1, "written"), countStar(outside, 0, "outside")));
+    return new WriteCheck(filter, columns, counts);
+  }
+
+  private static AggregateCall countStar(RelNode input, int filterArg, String name) {
+    return AggregateCall.create(SqlStdOperatorTable.COUNT, false, false, false, List.of(),
+        List.of(), filterArg, null, RelCollations.EMPTY, 0, input, null, name);
   }
 
   private RelNode update(TableModify modify, GatewayTable target) throws CannotPushDown {

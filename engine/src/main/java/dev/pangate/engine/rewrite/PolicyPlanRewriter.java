@@ -47,23 +47,24 @@ public final class PolicyPlanRewriter implements PlanRewriter {
     DerivedParameters derived = new DerivedParameters(parameterCount);
     MaskLifter lifter = new MaskLifter(rexBuilder, derived);
     if (plan instanceof TableModify modify) {
-      RelNode write = new DmlRewriter(lifter, rexBuilder, derived, view.detokenizeFamilies())
-          .rewrite(modify);
+      DmlRewriter dml = new DmlRewriter(lifter, rexBuilder, derived, view.detokenizeFamilies());
+      RelNode write = dml.rewrite(modify);
       RelDataType count = write.getRowType().getFieldList().get(0).getType();
       Leaf leaf = new Leaf(write, List.of(GatewayOutput.passThrough(0, count)), write.getRowType(),
           java.util.Collections.singletonList(null));
-      return new GatewaySplit(write, List.of(leaf), null, derived.derived(), countRows(write));
+      return new GatewaySplit(write, List.of(leaf), null, derived.derived(), countRows(write),
+          dml.writeCheck(modify));
     }
     try {
       Leaf leaf = leaf(lifter.lift(plan), plan, rexBuilder);
       return new GatewaySplit(display(leaf, plan, rexBuilder), List.of(leaf), null, derived.derived(),
-          null);
+          null, null);
     } catch (CannotPushDown whole) {
       List<Leaf> leaves = new ArrayList<>();
       List<RelNode> displays = new ArrayList<>();
       RelNode gatewayPlan = partial(plan, lifter, leaves, displays, rexBuilder);
       return new GatewaySplit(withLeafDisplays(gatewayPlan, displays), leaves, gatewayPlan,
-          derived.derived(), null);
+          derived.derived(), null, null);
     }
   }
 

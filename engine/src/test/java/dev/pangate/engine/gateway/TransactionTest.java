@@ -156,6 +156,23 @@ class TransactionTest {
   }
 
   @Test
+  void aWriteOutsideTheRowFilterAbortsTheTransaction() throws Exception {
+    long txn = txnOfMerchant1();
+    String before = stored("select status from payments.transactions where txn_id = " + txn);
+    try (Session clerk = fixture.session("clerk")) {
+      clerk.setAutoCommit(false);
+      first(clerk, "update payments.transactions set status = 'kept?' where txn_id = " + txn);
+      EngineException outside = assertThrows(EngineException.class, () -> first(clerk,
+          "update payments.transactions set merchant_id = 4 where txn_id = " + txn));
+      assertEquals("ROW_FILTER_VIOLATION", outside.code());
+      EngineException commit = assertThrows(EngineException.class, clerk::commit);
+      assertEquals("TRANSACTION_ABORTED", commit.code());
+    }
+    assertEquals(before, stored("select status from payments.transactions where txn_id = " + txn));
+    assertEquals("1", stored("select merchant_id from payments.transactions where txn_id = " + txn));
+  }
+
+  @Test
   void closingTheSessionRollsBackAndReleasesTheConnection() throws Exception {
     long txn = txnOfMerchant1();
     String before = stored("select status from payments.transactions where txn_id = " + txn);
