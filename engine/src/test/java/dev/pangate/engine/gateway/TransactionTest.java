@@ -25,42 +25,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * With autocommit off, writes wait for commit or rollback on one PostgreSQL connection: later
  * reads see them, other sessions do not, rollback keeps nothing, a failed statement aborts the
  * transaction, closing the session rolls back, and an approval is used only if its write commits.
+ * Runs as the write-policy test's clerk (row filter, tokenized PAN) and officers (approval).
  */
 @ExtendWith(PostgresExtension.class)
 class TransactionTest {
-
-  private static final String POLICY = """
-      version: 1
-      token_families:
-        pan: {key: tokenization}
-      agents:
-        clerk: {role: clerk, attributes: {merchant_ids: [1, 2, 3]}}
-        officer-a: {role: officer}
-        officer-b: {role: officer}
-      roles:
-        clerk:
-          tables:
-            payments.transactions:
-              columns_default: clear
-              columns:
-                pan: {mask: tokenize, family: pan}
-              row_filter: "merchant_id IN (:agent.merchant_ids)"
-              dml: allow
-        officer:
-          approve: true
-          tables:
-            payments.cards:
-              columns_default: clear
-              columns:
-                pan: deny
-              dml: approval
-      """;
 
   private static GatewayFixture fixture;
 
   @BeforeAll
   static void start(TestDatabase database) throws Exception {
-    fixture = GatewayFixture.withPolicy(database, POLICY);
+    fixture = GatewayFixture.withPolicy(database, WritePolicyTest.POLICY);
   }
 
   @AfterAll

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresExtension.class)
 class WritePolicyTest {
 
-  private static final String POLICY = """
+  /** Roles that write under row filters and masks; {@link TransactionTest} uses it too. */
+  static final String POLICY = """
       version: 1
       token_families:
         pan: {key: tokenization}
