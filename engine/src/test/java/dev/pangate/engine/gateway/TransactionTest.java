@@ -82,6 +82,24 @@ class TransactionTest {
   }
 
   @Test
+  void aQueryTheGatewayEvaluatesReadsItsLeavesInTheTransaction() throws Exception {
+    long txn = txnOfMerchant1();
+    try (Session clerk = fixture.session("clerk")) {
+      clerk.setAutoCommit(false);
+      first(clerk, "update payments.transactions set status = 'leafy' where txn_id = " + txn);
+      // A join on a substring of tokens: evaluated by the gateway over two PostgreSQL leaves,
+      // both open at once on the transaction's connection.
+      String sql = "select count(*) from payments.transactions a join payments.transactions b"
+          + " on substring(a.pan, 1, 8) = substring(b.pan, 1, 8) and a.txn_id = b.txn_id"
+          + " where a.status = 'leafy'";
+      assertTrue(clerk.prepare(sql).planned().gatewayEvaluated(), "the gateway evaluates it");
+      assertEquals(1L, ((Number) first(clerk, sql)).longValue());
+      clerk.rollback();
+      assertEquals(0L, ((Number) first(clerk, sql)).longValue());
+    }
+  }
+
+  @Test
   void commitKeepsEveryWriteOfTheTransactionAndIsAudited() throws Exception {
     long txn = txnOfMerchant1();
     try (Session clerk = fixture.session("clerk")) {
