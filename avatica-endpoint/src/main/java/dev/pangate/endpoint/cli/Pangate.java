@@ -81,7 +81,7 @@ public final class Pangate {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     try {
       return switch (args[0]) {
-        case "serve" -> ServeCommand.run(rest, out, err);
+        case "serve" -> ServeCommand.run(rest, environment, out, err);
         case "demo" -> DemoCommand.run(rest, out, err);
         case "agents" -> AgentsCommand.run(rest, out, err);
         case "keys" -> KeysetCommand.run(rest, out, err);

@@ -8,6 +8,7 @@ import dev.pangate.endpoint.server.PangateServer;
 import dev.pangate.engine.EngineException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code pangate serve}: runs the gateway until it is stopped (SIGTERM, Ctrl-C). SIGHUP reloads the policy. */
@@ -15,37 +16,37 @@ final class ServeCommand {
 
   private ServeCommand() {}
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
-    Arguments arguments = Arguments.parse(args, 0,
-        Set.of("--config", "--tls-keystore", "--tls-password-env", "--port"),
-        Set.of("--allow-plain-http"));
-    GatewayConfig config = configure(arguments);
+  static int run(String[] args, Map<String, String> environment, PrintStream out,
+      PrintStream err) {
+    GatewayConfig config = configure(args, environment);
     PangateServer server = PangateServer.start(config);
     serveUntilStopped(server, out, err);
     return 0;
   }
 
-  /** The configuration file with the command line's overrides applied. */
-  static GatewayConfig configure(Arguments arguments) {
+  /**
+   * The configuration file with the command line's overrides applied; secrets named by the file
+   * or the flags are read from {@code environment}.
+   */
+  static GatewayConfig configure(String[] args, Map<String, String> environment) {
+    Arguments arguments = Arguments.parse(args, 0,
+        Set.of("--config", "--tls-keystore", "--tls-password-env", "--port"),
+        Set.of("--allow-plain-http"));
     Path file = Path.of(arguments.required("--config"));
-    GatewayConfig config = ConfigLoader.load(file);
+    GatewayConfig.Tls tls = null;
     if (arguments.option("--tls-keystore").isPresent()) {
       String variable = arguments.option("--tls-password-env").orElse("PANGATE_TLS_PASSWORD");
-      String password = System.getenv(variable);
+      String password = environment.get(variable);
       if (password == null) {
         throw new ConfigException("--tls-keystore needs the keystore's password in the environment"
             + " variable " + variable + " (or name another with --tls-password-env)");
       }
-      config = config.withTls(new GatewayConfig.Tls(Path.of(arguments.required("--tls-keystore"))
-          .toAbsolutePath(), new Secret(password, "environment variable " + variable)));
+      tls = new GatewayConfig.Tls(Path.of(arguments.required("--tls-keystore")).toAbsolutePath(),
+          new Secret(password, "environment variable " + variable));
     }
-    if (arguments.flag("--allow-plain-http")) {
-      config = config.withPlainHttpAllowed();
-    }
-    if (arguments.option("--port").isPresent()) {
-      config = config.withPort(arguments.intOption("--port", config.listen().port()));
-    }
-    return config;
+    Integer port = arguments.option("--port").isPresent() ? arguments.intOption("--port", 0) : null;
+    return ConfigLoader.load(file, environment,
+        new ConfigLoader.Overrides(tls, port, arguments.flag("--allow-plain-http")));
   }
 
   /** Blocks until the process is asked to stop; SIGHUP reloads the policy meanwhile. */

@@ -41,9 +41,20 @@ public final class ConfigLoader {
   private final Path file;
   private final Path base;
   private final Map<String, String> environment;
+  private final Overrides overrides;
 
-  private ConfigLoader(Path file, Map<String, String> environment) {
+  /**
+   * What the command line sets over the file ({@code pangate serve --tls-keystore, --port,
+   * --allow-plain-http}); applied before the configuration is checked, so a flag can supply
+   * what the file lacks. Null fields leave the file's setting.
+   */
+  public record Overrides(GatewayConfig.Tls tls, Integer port, boolean allowPlainHttp) {
+    public static final Overrides NONE = new Overrides(null, null, false);
+  }
+
+  private ConfigLoader(Path file, Map<String, String> environment, Overrides overrides) {
     this.file = file;
+    this.overrides = overrides;
     Path parent = file.toAbsolutePath().getParent();
     this.base = parent == null ? Path.of(".").toAbsolutePath() : parent;
     this.environment = environment;
@@ -58,7 +69,16 @@ public final class ConfigLoader {
   public static GatewayConfig load(Path file, Map<String, String> environment) {
     requireNonNull(file, "file is null");
     requireNonNull(environment, "environment is null");
-    return new ConfigLoader(file, environment).read();
+    return new ConfigLoader(file, environment, Overrides.NONE).read();
+  }
+
+  /** Loads a configuration file with the command line's overrides applied. */
+  public static GatewayConfig load(Path file, Map<String, String> environment,
+      Overrides overrides) {
+    requireNonNull(file, "file is null");
+    requireNonNull(environment, "environment is null");
+    requireNonNull(overrides, "overrides is null");
+    return new ConfigLoader(file, environment, overrides).read();
   }
 
   private GatewayConfig read() {
@@ -95,8 +115,8 @@ public final class ConfigLoader {
         path(require(raw.policy(), "policy")),
         keys(require(raw.keys(), "keys")),
         audit(require(raw.audit(), "audit")),
-        listen(raw.listen()),
-        tls(raw.tls()),
+        overridden(listen(raw.listen())),
+        overrides.tls() != null ? overrides.tls() : tls(raw.tls()),
         auth(require(raw.auth(), "auth")),
         limits(raw.limits()),
         admins(raw.admins()),
@@ -187,6 +207,15 @@ public final class ConfigLoader {
     }
     return new GatewayConfig.Listen(s.address() == null ? "127.0.0.1" : s.address(), port,
         s.allowPlainHttp() != null && s.allowPlainHttp());
+  }
+
+  private GatewayConfig.Listen overridden(GatewayConfig.Listen listen) {
+    int port = overrides.port() == null ? listen.port() : overrides.port();
+    if (port < 0 || port > 65_535) {
+      throw new ConfigException("--port must be between 0 and 65535");
+    }
+    return new GatewayConfig.Listen(listen.address(), port,
+        listen.allowPlainHttp() || overrides.allowPlainHttp());
   }
 
   private GatewayConfig.Tls tls(ConfigFile.TlsSection s) {

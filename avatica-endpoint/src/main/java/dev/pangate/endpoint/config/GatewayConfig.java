@@ -67,18 +67,6 @@ public record GatewayConfig(
         publicHealth);
   }
 
-  /** A copy serving HTTPS with this keystore. */
-  public GatewayConfig withTls(Tls tls) {
-    return new GatewayConfig(source, postgres, policyFile, keys, audit, listen, tls, auth, limits,
-        admins, publicHealth);
-  }
-
-  /** A copy that allows plain HTTP on a network address. */
-  public GatewayConfig withPlainHttpAllowed() {
-    return new GatewayConfig(source, postgres, policyFile, keys, audit,
-        new Listen(listen.address(), listen.port(), true), tls, auth, limits, admins, publicHealth);
-  }
-
   /** A copy with other limits. */
   public GatewayConfig withLimits(Limits limits) {
     return new GatewayConfig(source, postgres, policyFile, keys, audit, listen, tls, auth, limits,
