@@ -24,7 +24,7 @@ final class AgentExplain {
   private AgentExplain() {}
 
   static List<String> lines(PlannedStatement planned) {
-    String text = planned.planText();
+    String text = NamedPlanWriter.explain(planned.plan());
     Map<String, String> labels = new TreeMap<>((a, b) -> b.length() != a.length()
         ? b.length() - a.length() : a.compareTo(b)); // longest first: mask_12 before mask_1
     collectMasks(planned.plan(), labels);
