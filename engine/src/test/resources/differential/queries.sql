@@ -451,6 +451,34 @@ where s.settled_on - t.created_at::date between 0 and 10
 group by s.settled_on - t.created_at::date
 order by lag_days;
 
+-- name: date_plus_and_minus_days
+-- postgresql-only: date + integer and date - integer add and subtract days
+-- ordered
+select card_id, issued_at + 30 as month_later, 7 + issued_at as week_later,
+       issued_at - 1 as day_before
+from payments.cards
+where card_id <= 20 and issued_at - 365 < date '2023-01-01'
+order by card_id;
+
+-- name: timestamp_difference_dispute_delay
+-- postgresql-only: timestamp - timestamp is an interval
+-- ordered
+select d.dispute_id, d.opened_at - t.created_at as delay,
+       extract(day from d.opened_at - t.created_at) as delay_days
+from payments.disputes d
+join payments.transactions t on t.txn_id = d.txn_id
+where d.dispute_id <= 25
+order by d.dispute_id;
+
+-- name: cards_by_age_in_days
+-- postgresql-only: date - date is an integer number of days
+-- ordered
+select (date '2025-01-01' - issued_at) / 365 as years_old, count(*) as cards
+from payments.cards
+where date '2025-01-01' - issued_at > 30
+group by (date '2025-01-01' - issued_at) / 365
+order by years_old;
+
 -- name: extract_dow_hour
 -- ordered
 select extract(dow from created_at) as dow, count(*) as txns,

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * Reads one column of a PostgreSQL result as the Java value of the column's declared SQL type
@@ -16,6 +17,9 @@ interface ValueReader {
   Object read(ResultSet rs, int index) throws SQLException;
 
   static ValueReader of(RelDataType type) {
+    if (SqlTypeName.INTERVAL_TYPES.contains(type.getSqlTypeName())) {
+      return ResultSet::getString; // PostgreSQL's own text, e.g. "1231 days 03:30:08.37"
+    }
     return switch (type.getSqlTypeName()) {
       case BOOLEAN -> (rs, i) -> {
         boolean v = rs.getBoolean(i);

@@ -7,11 +7,14 @@ import dev.pangate.engine.exec.ErrorTranslator;
 import dev.pangate.engine.exec.GatewayPlans;
 import dev.pangate.engine.sql.AgentSql;
 import dev.pangate.engine.sql.ColumnNames;
+import dev.pangate.engine.sql.DatetimeArithmetic;
 import dev.pangate.engine.sql.PostgresSyntax;
 import dev.pangate.engine.sql.PostgresTypeSystem;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.calcite.config.CalciteConnectionConfig;
 import org.apache.calcite.config.CalciteConnectionConfigImpl;
 import org.apache.calcite.config.CalciteConnectionProperty;
@@ -37,6 +40,7 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorException;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
@@ -98,6 +102,21 @@ public final class QueryPlanner {
     }
   }
 
+  /** A fresh parse of the statement with every datetime fix so far and the new one applied. */
+  private static SqlNode reparse(String sql, boolean explain, List<DatetimeArithmetic.Fix> fixes,
+      DatetimeArithmetic.Fix fix) {
+    SqlNode parsed = parse(sql);
+    SqlNode statement = explain ? ((SqlExplain) parsed).getExplicandum() : parsed;
+    fixes.add(fix);
+    for (DatetimeArithmetic.Fix each : fixes) {
+      statement = each.apply(statement);
+      if (statement == null) {
+        return null;
+      }
+    }
+    return statement;
+  }
+
   private static String stripTrailingSemicolon(String sql) {
     int end = sql.length();
     while (end > 0 && (Character.isWhitespace(sql.charAt(end - 1)) || sql.charAt(end - 1) == ';')) {
@@ -145,18 +164,31 @@ public final class QueryPlanner {
 
     CalciteCatalogReader catalogReader = new CalciteCatalogReader(view.root(),
         view.defaultSchema(), TYPE_FACTORY, CONNECTION_CONFIG);
-    SqlValidator validator = SqlValidatorUtil.newValidator(AgentSql.OPERATORS, catalogReader,
-        TYPE_FACTORY, AgentSql.VALIDATOR);
+    SqlValidator validator;
     SqlNode validated;
-    try {
-      validated = validator.validate(statement);
-    } catch (CalciteContextException e) {
-      throw ValidationErrors.toEngineException(e);
-    } catch (RuntimeException e) {
-      if (e.getCause() instanceof SqlValidatorException) {
-        throw new EngineException("SQL_VALIDATION_ERROR", e.getCause().getMessage(), e);
+    List<DatetimeArithmetic.Fix> fixes = new ArrayList<>();
+    while (true) {
+      validator = SqlValidatorUtil.newValidator(AgentSql.OPERATORS, catalogReader, TYPE_FACTORY,
+          AgentSql.VALIDATOR);
+      try {
+        validated = validator.validate(statement);
+        break;
+      } catch (CalciteContextException e) {
+        // PostgreSQL's date arithmetic (date - date, date + integer, timestamp - timestamp):
+        // rewrite the refused call to standard SQL and validate a fresh parse again.
+        DatetimeArithmetic.Fix fix = fixes.size() < DatetimeArithmetic.MAX_REWRITES
+            ? DatetimeArithmetic.fixFor(e) : null;
+        SqlNode retry = fix == null ? null : reparse(sql, explain, fixes, fix);
+        if (retry == null) {
+          throw ValidationErrors.toEngineException(e);
+        }
+        statement = retry;
+      } catch (RuntimeException e) {
+        if (e.getCause() instanceof SqlValidatorException) {
+          throw new EngineException("SQL_VALIDATION_ERROR", e.getCause().getMessage(), e);
+        }
+        throw e;
       }
-      throw e;
     }
 
     refuseSessionFunctions(validated);
@@ -174,7 +206,10 @@ public final class QueryPlanner {
     List<RelDataType> parameterTypes = validator.getParameterRowType(validated).getFieldList()
         .stream().map(RelDataTypeField::getType).toList();
     GatewaySplit split = rewriter.rewrite(logical, parameterTypes.size(), view);
-    List<OutputColumn> columns = outputColumns(root.validatedRowType, kind, split.plan(), validated);
+    Set<SqlParserPos> rewritten = new HashSet<>();
+    fixes.forEach(fix -> rewritten.add(fix.position()));
+    List<OutputColumn> columns = outputColumns(root.validatedRowType, kind, split.plan(), validated,
+        rewritten);
     List<PushedQuery> queries = new ArrayList<>();
     GatewaySplit.WriteCheck check = split.writeCheck();
     for (GatewaySplit.Leaf leaf : split.leaves()) {
@@ -194,7 +229,7 @@ public final class QueryPlanner {
   }
 
   private static List<OutputColumn> outputColumns(RelDataType validated, StatementKind kind,
-      RelNode plan, SqlNode statement) {
+      RelNode plan, SqlNode statement, Set<SqlParserPos> rewritten) {
     List<OutputColumn> columns = new ArrayList<>();
     if (kind.isWrite()) {
       columns.add(new OutputColumn("rowcount", plan.getRowType().getFieldList().get(0).getType()));
@@ -205,7 +240,7 @@ public final class QueryPlanner {
     for (int i = 0; i < planFields.size(); i++) {
       String name = i < names.size() ? names.get(i).getName() : planFields.get(i).getName();
       if (name.startsWith("EXPR$")) {
-        String postgres = ColumnNames.postgresName(statement, i);
+        String postgres = ColumnNames.postgresName(statement, i, rewritten);
         name = postgres == null ? name : postgres;
       }
       columns.add(new OutputColumn(name, planFields.get(i).getType()));

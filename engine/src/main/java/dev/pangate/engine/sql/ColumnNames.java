@@ -1,6 +1,7 @@
 package dev.pangate.engine.sql;
 
 import java.util.Locale;
+import java.util.Set;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlFunction;
@@ -11,6 +12,7 @@ import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlWith;
+import org.apache.calcite.sql.parser.SqlParserPos;
 
 /**
  * PostgreSQL's names for result columns the statement did not alias, in place of Calcite's
@@ -21,13 +23,19 @@ public final class ColumnNames {
 
   private ColumnNames() {}
 
-  /** The name PostgreSQL gives the {@code index}-th result column, or null to keep Calcite's. */
-  public static String postgresName(SqlNode statement, int index) {
+  /**
+   * The name PostgreSQL gives the {@code index}-th result column, or null to keep Calcite's.
+   *
+   * @param operators positions of calls the planner rewrote from an operator (such as
+   *     {@code date - date}), which PostgreSQL names {@code ?column?} whatever they became
+   */
+  public static String postgresName(SqlNode statement, int index, Set<SqlParserPos> operators) {
     SqlNodeList items = selectList(statement);
     if (items == null || index >= items.size()) {
       return null;
     }
-    return name(items.get(index));
+    SqlNode item = items.get(index);
+    return operators.contains(item.getParserPosition()) ? "?column?" : name(item);
   }
 
   private static SqlNodeList selectList(SqlNode node) {

@@ -41,7 +41,9 @@ public record QueryResult(List<String> columns, List<List<String>> rows) {
     while (resultSet.next()) {
       String[] row = new String[width];
       for (int i = 1; i <= width; i++) {
-        row[i - 1] = normalize(resultSet.getObject(i));
+        // An interval as PostgreSQL writes it ("20 days 06:11:40"), which pangate returns
+        row[i - 1] = "interval".equals(meta.getColumnTypeName(i))
+            ? resultSet.getString(i) : normalize(resultSet.getObject(i));
       }
       rows.add(Arrays.asList(row)); // may hold nulls, so not List.of
     }
