@@ -479,6 +479,27 @@ where date '2025-01-01' - issued_at > 30
 group by (date '2025-01-01' - issued_at) / 365
 order by years_old;
 
+-- name: group_by_primary_key_selects_dependent_columns
+-- postgresql-only: columns functionally dependent on a grouped primary key need not be grouped
+-- ordered
+select h.cardholder_id, h.full_name, h.city, count(*) as cards
+from payments.cardholders h
+join payments.cards c on c.cardholder_id = h.cardholder_id
+group by h.cardholder_id
+order by cards desc, h.cardholder_id
+limit 10;
+
+-- name: group_by_merchant_key_with_totals
+-- postgresql-only: m.name and m.mcc depend on the grouped primary key m.merchant_id
+-- ordered
+select m.merchant_id, m.name, m.mcc, sum(t.amount) as total, count(*) as txns
+from payments.merchants m
+join payments.transactions t on t.merchant_id = m.merchant_id
+where m.merchant_id <= 5
+group by m.merchant_id
+having count(*) > 1
+order by m.merchant_id;
+
 -- name: extract_dow_hour
 -- ordered
 select extract(dow from created_at) as dow, count(*) as txns,

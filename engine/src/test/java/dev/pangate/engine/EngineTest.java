@@ -183,6 +183,24 @@ class EngineTest {
   }
 
   @Test
+  void aColumnNotDependingOnAGroupedPrimaryKeyIsStillRefused() {
+    // Grouped by city, or by the cards' foreign key: neither determines full_name. PostgreSQL
+    // refuses both, and so does pangate.
+    for (String sql : List.of(
+        "select h.city, h.full_name, count(*) from payments.cardholders h group by h.city",
+        "select c.cardholder_id, h.full_name from payments.cards c join payments.cardholders h"
+            + " on h.cardholder_id = c.cardholder_id group by c.cardholder_id")) {
+      EngineException e = assertThrows(EngineException.class, () -> engine.prepare(sql));
+      assertEquals("SQL_VALIDATION_ERROR", e.code());
+      assertTrue(e.getMessage().contains("full_name") && e.getMessage().contains("not being grouped"),
+          e.getMessage());
+    }
+    assertEquals(List.of("cardholder_id", "full_name", "count"), engine.prepare(
+        "select h.cardholder_id, h.full_name, count(*) from payments.cardholders h"
+            + " group by h.cardholder_id").columns().stream().map(c -> c.name()).toList());
+  }
+
+  @Test
   void sqlThatDoesNotParseNamesLineAndColumn() {
     EngineException e = assertThrows(EngineException.class,
         () -> engine.prepare("select pan\nfrom payments.cards\nwhere card_id = = 3"));

@@ -8,8 +8,10 @@ import dev.pangate.engine.exec.GatewayPlans;
 import dev.pangate.engine.sql.AgentSql;
 import dev.pangate.engine.sql.ColumnNames;
 import dev.pangate.engine.sql.DatetimeArithmetic;
+import dev.pangate.engine.sql.GroupByDependency;
 import dev.pangate.engine.sql.PostgresSyntax;
 import dev.pangate.engine.sql.PostgresTypeSystem;
+import dev.pangate.engine.sql.ValidationFix;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -103,12 +105,12 @@ public final class QueryPlanner {
   }
 
   /** A fresh parse of the statement with every datetime fix so far and the new one applied. */
-  private static SqlNode reparse(String sql, boolean explain, List<DatetimeArithmetic.Fix> fixes,
-      DatetimeArithmetic.Fix fix) {
+  private static SqlNode reparse(String sql, boolean explain, List<ValidationFix> fixes,
+      ValidationFix fix) {
     SqlNode parsed = parse(sql);
     SqlNode statement = explain ? ((SqlExplain) parsed).getExplicandum() : parsed;
     fixes.add(fix);
-    for (DatetimeArithmetic.Fix each : fixes) {
+    for (ValidationFix each : fixes) {
       statement = each.apply(statement);
       if (statement == null) {
         return null;
@@ -124,6 +126,9 @@ public final class QueryPlanner {
     }
     return sql.substring(0, end);
   }
+
+  /** The most validation fixes for one statement (each rewrites one refused construct). */
+  private static final int MAX_FIXES = 32;
 
   /** The longest statement accepted, in characters. */
   public static final int MAX_STATEMENT_LENGTH = 256 * 1024;
@@ -166,7 +171,7 @@ public final class QueryPlanner {
         view.defaultSchema(), TYPE_FACTORY, CONNECTION_CONFIG);
     SqlValidator validator;
     SqlNode validated;
-    List<DatetimeArithmetic.Fix> fixes = new ArrayList<>();
+    List<ValidationFix> fixes = new ArrayList<>();
     while (true) {
       validator = SqlValidatorUtil.newValidator(AgentSql.OPERATORS, catalogReader, TYPE_FACTORY,
           AgentSql.VALIDATOR);
@@ -174,10 +179,13 @@ public final class QueryPlanner {
         validated = validator.validate(statement);
         break;
       } catch (CalciteContextException e) {
-        // PostgreSQL's date arithmetic (date - date, date + integer, timestamp - timestamp):
-        // rewrite the refused call to standard SQL and validate a fresh parse again.
-        DatetimeArithmetic.Fix fix = fixes.size() < DatetimeArithmetic.MAX_REWRITES
-            ? DatetimeArithmetic.fixFor(e) : null;
+        // A PostgreSQL form standard SQL spells differently (date - date, a column that depends
+        // on a grouped primary key): rewrite it and validate a fresh parse again.
+        ValidationFix fix = null;
+        if (fixes.size() < MAX_FIXES) {
+          fix = DatetimeArithmetic.fixFor(e);
+          fix = fix != null ? fix : GroupByDependency.fixFor(e, validator, statement);
+        }
         SqlNode retry = fix == null ? null : reparse(sql, explain, fixes, fix);
         if (retry == null) {
           throw ValidationErrors.toEngineException(e);
@@ -207,7 +215,11 @@ public final class QueryPlanner {
         .stream().map(RelDataTypeField::getType).toList();
     GatewaySplit split = rewriter.rewrite(logical, parameterTypes.size(), view);
     Set<SqlParserPos> rewritten = new HashSet<>();
-    fixes.forEach(fix -> rewritten.add(fix.position()));
+    fixes.forEach(fix -> {
+      if (fix instanceof DatetimeArithmetic.Fix datetime) {
+        rewritten.add(datetime.position());
+      }
+    });
     List<OutputColumn> columns = outputColumns(root.validatedRowType, kind, split.plan(), validated,
         rewritten);
     List<PushedQuery> queries = new ArrayList<>();

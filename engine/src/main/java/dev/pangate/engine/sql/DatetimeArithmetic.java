@@ -35,9 +35,6 @@ import org.apache.calcite.sql.util.SqlShuttle;
  */
 public final class DatetimeArithmetic {
 
-  /** The most rewrites for one statement (one per refused call). */
-  public static final int MAX_REWRITES = 32;
-
   private static final Pattern REFUSED = Pattern.compile(
       "Cannot apply '([-+])' to arguments of type '<([A-Z_]+)[^>]*> [-+] <([A-Z_]+)[^>]*>'");
 
@@ -64,9 +61,10 @@ public final class DatetimeArithmetic {
    * One refused call, found again by its operator and parser position in a freshly parsed copy of
    * the statement (validation changes the tree it validates, so each attempt starts afresh).
    */
-  public record Fix(SqlKind kind, Operand left, Operand right, SqlParserPos position) {
+  public record Fix(SqlKind kind, Operand left, Operand right, SqlParserPos position)
+      implements ValidationFix {
 
-    /** The statement with the call rewritten, or null when it is not there or not rewritable. */
+    @Override
     public SqlNode apply(SqlNode statement) {
       Rewriter rewriter = new Rewriter(this);
       SqlNode rewritten = statement.accept(rewriter);

@@ -254,6 +254,27 @@ class PushdownUnderPolicyTest {
     assertFalse(text.toLowerCase(Locale.ROOT).contains("fraud_analyst"), "no other role's policy");
   }
 
+  @Test
+  void aMaskedColumnDependingOnTheGroupedKeyIsShownMasked() throws Exception {
+    // PostgreSQL's functional dependency: full_name is not grouped, cardholder_id (the key) is.
+    List<Object[]> grouped = rows(support, "select h.cardholder_id, h.full_name, count(*) as cards"
+        + " from payments.cardholders h join payments.cards c on c.cardholder_id = h.cardholder_id"
+        + " group by h.cardholder_id order by h.cardholder_id");
+    assertFalse(grouped.isEmpty());
+    Set<String> rawNames = new HashSet<>();
+    try (Connection admin = fixture.admin(); Statement statement = admin.createStatement();
+        ResultSet rs = statement.executeQuery("select full_name from payments.cardholders")) {
+      while (rs.next()) {
+        rawNames.add(rs.getString(1));
+      }
+    }
+    for (Object[] row : grouped) {
+      String name = (String) row[1];
+      assertTrue(name.matches(".[* ]+"), "truncated to its first letter: " + name);
+      assertFalse(rawNames.contains(name));
+    }
+  }
+
   private static String explain(Session session, String sql) {
     List<String> lines = new ArrayList<>();
     try (ResultCursor cursor = session.query("explain plan for " + sql, List.of())) {
