@@ -30,7 +30,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
 public final class Engine implements AutoCloseable {
 
   private final PostgresCatalog catalog;
-  private final CatalogView unrestricted;
+  private volatile CatalogView unrestricted;
   private final QueryPlanner planner;
   private final QueryExecutor executor;
 
@@ -58,6 +58,22 @@ public final class Engine implements AutoCloseable {
       tables.put(schema, schemaTables);
     });
     return new CatalogView("*", tables, catalog.config().schemas().get(0));
+  }
+
+  /**
+   * Reads the mirrored schemas again; the unrestricted view follows. Views built before keep the
+   * tables they were built with.
+   *
+   * @return whether the schemas changed
+   */
+  public boolean refreshSchema() {
+    synchronized (catalog) {
+      if (!catalog.refresh()) {
+        return false;
+      }
+      unrestricted = unrestrictedView(catalog);
+      return true;
+    }
   }
 
   public PostgresCatalog catalog() {

@@ -27,7 +27,7 @@ public final class PostgresCatalog implements AutoCloseable {
 
   private final EngineConfig config;
   private final HikariDataSource pool;
-  private final Map<String, Map<String, ReflectedTable>> schemas;
+  private volatile Map<String, Map<String, ReflectedTable>> schemas;
 
   private PostgresCatalog(EngineConfig config, HikariDataSource pool,
       Map<String, Map<String, ReflectedTable>> schemas) {
@@ -188,6 +188,20 @@ public final class PostgresCatalog implements AutoCloseable {
   private static boolean isUnconstrained(String typeName, int size) {
     // PgJDBC reports 131089 for a numeric without precision.
     return "numeric".equals(typeName) && size > 1000;
+  }
+
+  /**
+   * Reads the schemas again (after a schema change: a reload asks for it).
+   *
+   * @return whether anything changed: a table, a column, a type or a primary key
+   */
+  public synchronized boolean refresh() {
+    Map<String, Map<String, ReflectedTable>> current = reflect(pool, config.schemas());
+    if (current.equals(schemas)) {
+      return false;
+    }
+    schemas = current;
+    return true;
   }
 
   /** The mirrored schemas, each with its tables by name. */

@@ -184,8 +184,9 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Replaces the policy: loads, validates and compiles the new file against the database, then
-   * swaps it in atomically. A bad policy is rejected (and audited) and the old one stays.
+   * Replaces the policy: reads the mirrored schemas again (so a schema change takes effect),
+   * loads, validates and compiles the new file against them, then swaps it in atomically with
+   * empty plan caches. A bad policy is rejected (and audited) and the old one stays.
    *
    * @return the new policy's digest
    * @throws EngineException naming what is wrong with the new policy
@@ -193,7 +194,9 @@ public final class Gateway implements AutoCloseable {
   public synchronized String reloadPolicy(Path policyFile, String requestedBy) {
     Policy old = state.get().policy();
     PolicyState compiled;
+    boolean schemaChanged;
     try {
+      schemaChanged = engine.refreshSchema();
       compiled = compile(loadPolicy(policyFile));
     } catch (RuntimeException e) {
       auditPolicyFailure(old, requestedBy, e);
@@ -203,8 +206,10 @@ public final class Gateway implements AutoCloseable {
     Map<String, String> details = new java.util.TreeMap<>(keyIds(compiled.masks()));
     details.put("previous_digest", old.digest());
     details.put("requested_by", requestedBy);
+    details.put("schema", schemaChanged ? "changed, read again" : "unchanged");
     auditPolicy(AuditEventType.POLICY_RELOAD, compiled.policy(), details);
-    LOG.info("policy reloaded from {} (sha256:{})", policyFile, compiled.policy().digest());
+    LOG.info("policy reloaded from {} (sha256:{}); schema {}", policyFile,
+        compiled.policy().digest(), schemaChanged ? "changed, read again" : "unchanged");
     return compiled.policy().digest();
   }
 
