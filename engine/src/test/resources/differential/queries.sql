@@ -500,6 +500,14 @@ group by m.merchant_id
 having count(*) > 1
 order by m.merchant_id;
 
+-- name: interval_literals_with_several_units
+-- postgresql-only: interval literals with the units inside the string
+select count(*) filter (where created_at > timestamp '2024-06-01 00:00:00' - interval '1 day 12 hours') as recent,
+       count(*) filter (where created_at < timestamp '2024-06-01 00:00:00' - interval '1 year 6 months') as old,
+       count(*) filter (where created_at between timestamp '2024-01-01 00:00:00' + interval '2 weeks, 3 days'
+                                         and timestamp '2024-01-01 00:00:00' + interval '30 days 23 hours 59 minutes') as january
+from payments.transactions;
+
 -- name: extract_dow_hour
 -- ordered
 select extract(dow from created_at) as dow, count(*) as txns,

@@ -201,6 +201,17 @@ class EngineTest {
   }
 
   @Test
+  void anIntervalMixingMonthsWithDaysIsRefusedClearly() {
+    EngineException e = assertThrows(EngineException.class, () -> engine.prepare(
+        "select count(*) from payments.transactions where created_at > now() - interval '1 month 2 days'"));
+    assertEquals("SQL_PARSE_ERROR", e.code());
+    assertTrue(e.getMessage().contains("line 1"), e.getMessage());
+    // what the documentation suggests instead
+    engine.execute(engine.prepare("select count(*) from payments.transactions"
+        + " where created_at > now() - interval '1 month' - interval '2 days'"), List.of()).close();
+  }
+
+  @Test
   void sqlThatDoesNotParseNamesLineAndColumn() {
     EngineException e = assertThrows(EngineException.class,
         () -> engine.prepare("select pan\nfrom payments.cards\nwhere card_id = = 3"));

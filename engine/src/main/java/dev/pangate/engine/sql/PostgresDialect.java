@@ -1,6 +1,8 @@
 package dev.pangate.engine.sql;
 
+import org.apache.calcite.rel.type.RelDataTypeSystem;
 import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlIntervalQualifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.dialect.PostgresqlSqlDialect;
@@ -30,6 +32,21 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
   @Override
   public boolean supportsGroupByLiteral() {
     return groupByLiteral;
+  }
+
+  /**
+   * Interval units without a leading-field precision: PostgreSQL's intervals have none
+   * ({@code INTERVAL '100' DAY(3)} is a syntax error there), while Calcite's validation needs it
+   * for values of more than two digits.
+   */
+  @Override
+  public void unparseSqlIntervalQualifier(SqlWriter writer, SqlIntervalQualifier qualifier,
+      RelDataTypeSystem typeSystem) {
+    writer.keyword(qualifier.timeUnitRange.startUnit.name());
+    if (qualifier.timeUnitRange.endUnit != null) {
+      writer.keyword("TO");
+      writer.keyword(qualifier.timeUnitRange.endUnit.name());
+    }
   }
 
   @Override

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>interval literals with the unit inside the string ({@code interval '30 days'}) become
- *       {@code INTERVAL '30' DAY};
+ *       {@code INTERVAL '30' DAY}, and with several ({@code interval '1 day 2 hours'}) one literal
+ *       in the smallest unit ({@code INTERVAL '26' HOUR(2)});
  *   <li>{@code ::} binds tighter than any operator in PostgreSQL, but Babel applies it to the
  *       whole expression on its left ({@code a AND b::int} as {@code (a AND b)::int}); each
  *       {@code operand::type} is parenthesised first.
@@ -18,8 +19,11 @@ import java.util.regex.Pattern;
  */
 public final class PostgresSyntax {
 
+  private static final String UNIT =
+      "(years?|mons?|months?|weeks?|days?|hours?|mins?|minutes?|secs?|seconds?)";
   private static final Pattern INTERVAL = Pattern.compile(
-      "(?i)\\binterval\\s*'\\s*([+-]?\\d+)\\s*(years?|mons?|months?|weeks?|days?|hours?|mins?|minutes?|secs?|seconds?)\\s*'");
+      "(?i)\\binterval\\s*'((?:\\s*[+-]?\\d+\\s*" + UNIT + "\\s*,?)+)\\s*'");
+  private static final Pattern PART = Pattern.compile("(?i)([+-]?\\d+)\\s*" + UNIT);
 
   private PostgresSyntax() {}
 
@@ -46,8 +50,9 @@ public final class PostgresSyntax {
         i = end;
       } else if ((c == 'i' || c == 'I') && (i == 0 || !Character.isLetterOrDigit(sql.charAt(i - 1)))) {
         Matcher matcher = INTERVAL.matcher(sql).region(i, n);
-        if (matcher.lookingAt()) {
-          out.append(interval(matcher.group(1), matcher.group(2)));
+        String rewritten = matcher.lookingAt() ? intervals(matcher.group(1)) : null;
+        if (rewritten != null) {
+          out.append(rewritten);
           i = matcher.end();
         } else {
           out.append(c);
@@ -76,10 +81,68 @@ public final class PostgresSyntax {
     return sql.length();
   }
 
+  /**
+   * One literal's parts ({@code '1 day 12 hours'}) as one standard literal in the smallest unit
+   * named ({@code INTERVAL '36' HOUR(2)}): a sum of literals would need parentheses that the SQL
+   * rendered for PostgreSQL does not keep around a subtrahend. Null when the literal mixes months
+   * or years with days or smaller units, which have no common unit (it is then left as written,
+   * and the parser names it).
+   */
+  private static String intervals(String parts) {
+    Matcher part = PART.matcher(parts);
+    List<String> literals = new java.util.ArrayList<>();
+    long[] totals = new long[SMALLEST.length];
+    int smallest = -1;
+    while (part.find()) {
+      literals.add(interval(part.group(1), part.group(2)));
+      String unit = part.group(2).toLowerCase(Locale.ROOT);
+      int index = unitIndex(unit);
+      long amount = Long.parseLong(part.group(1).replace("+", ""));
+      totals[index] += unit.startsWith("week") ? amount * 7 : amount;
+      smallest = Math.max(smallest, index);
+    }
+    if (literals.size() == 1) {
+      return literals.get(0);
+    }
+    boolean yearMonth = totals[0] != 0 || totals[1] != 0 || smallest <= 1;
+    boolean dayTime = smallest >= 2;
+    for (int i = 2; i < totals.length && yearMonth; i++) {
+      dayTime |= totals[i] != 0;
+    }
+    if (yearMonth && dayTime) {
+      return null;
+    }
+    long total = 0;
+    for (int i = yearMonth ? 0 : 2; i <= smallest; i++) {
+      total = total * FACTOR[i] + totals[i];
+    }
+    return literal(total, SMALLEST[smallest]);
+  }
+
+  /** Units from the largest, and how many of the previous one each holds. */
+  private static final String[] SMALLEST = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"};
+  private static final long[] FACTOR = {1, 12, 1, 24, 60, 60};
+
+  private static int unitIndex(String unit) {
+    if (unit.startsWith("year")) {
+      return 0;
+    }
+    if (unit.startsWith("mon")) {
+      return 1;
+    }
+    if (unit.startsWith("day") || unit.startsWith("week")) {
+      return 2;
+    }
+    if (unit.startsWith("hour")) {
+      return 3;
+    }
+    return unit.startsWith("min") ? 4 : 5;
+  }
+
   private static String interval(String amount, String unit) {
     String u = unit.toLowerCase(Locale.ROOT);
     if (u.startsWith("week")) {
-      return "INTERVAL '" + Long.parseLong(amount.replace("+", "")) * 7 + "' DAY";
+      return literal(Long.parseLong(amount.replace("+", "")) * 7, "DAY");
     }
     String sqlUnit = u.startsWith("year") ? "YEAR"
         : u.startsWith("mon") ? "MONTH"
@@ -87,7 +150,13 @@ public final class PostgresSyntax {
         : u.startsWith("hour") ? "HOUR"
         : u.startsWith("min") ? "MINUTE"
         : "SECOND";
-    return "INTERVAL '" + amount + "' " + sqlUnit;
+    return literal(Long.parseLong(amount.replace("+", "")), sqlUnit);
+  }
+
+  /** A standard interval literal, its leading precision wide enough for the value. */
+  private static String literal(long amount, String unit) {
+    int digits = Math.max(2, Long.toString(Math.abs(amount)).length());
+    return "INTERVAL '" + amount + "' " + unit + "(" + digits + ")";
   }
 
   /**
