@@ -118,6 +118,27 @@ class AvaticaEndToEndTest {
   }
 
   @Test
+  void explainIsOneTextColumnOfPlanLinesThroughBothProtocols() throws Exception {
+    String sql = "explain plan for select email, city from payments.cardholders where city like 'B%'";
+    try (Connection connection = fixture.connect("support-bot");
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(sql)) {
+      assertEquals(1, rows.getMetaData().getColumnCount());
+      assertEquals("plan", rows.getMetaData().getColumnName(1));
+      StringBuilder plan = new StringBuilder();
+      while (rows.next()) {
+        plan.append(rows.getString(1)).append('\n');
+      }
+      assertTrue(plan.toString().contains("redact<-(email)"), plan.toString());
+    }
+    java.net.http.HttpResponse<String> json = fixture.query("support-bot",
+        "{\"sql\": \"" + sql + "\"}");
+    assertEquals(200, json.statusCode(), json.body());
+    assertTrue(json.body().startsWith("{\"columns\":[{\"name\":\"plan\",\"type\":\"VARCHAR\"}]"),
+        json.body());
+  }
+
+  @Test
   void metadataShowsOnlyTheRolesObjects() throws SQLException {
     try (Connection connection = fixture.connect("support-bot")) {
       DatabaseMetaData metadata = connection.getMetaData();

@@ -4,9 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.pangate.engine.plan.OutputColumn;
 import dev.pangate.engine.plan.PlannedStatement;
+import dev.pangate.engine.plan.QueryPlanner;
 import java.util.Collections;
 import java.util.List;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * A statement planned for one agent under one policy generation: what the endpoints prepare,
@@ -41,8 +43,13 @@ public record PreparedQuery(String sql, PlannedStatement planned, StatementFacts
     return new PreparedQuery(text, planned, facts, planText, generation, values);
   }
 
+  /** EXPLAIN's one result column: a line of the plan per row. */
+  static final OutputColumn PLAN_COLUMN = new OutputColumn("plan",
+      QueryPlanner.TYPE_FACTORY.createSqlType(SqlTypeName.VARCHAR));
+
+  /** The result's columns: the statement's, or for EXPLAIN the plan's one text column. */
   public List<OutputColumn> columns() {
-    return planned.columns();
+    return planned.explain() ? List.of(PLAN_COLUMN) : planned.columns();
   }
 
   /** The parameters the caller binds ({@code ?} in the caller's text). */

@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
-import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * One authenticated caller's conversation with the gateway. Every statement is planned against
@@ -313,9 +312,7 @@ public final class Session implements AutoCloseable {
     for (String line : query.agentExplain()) { // computed on demand: EXPLAIN is rare
       rows.add(new Object[] {line});
     }
-    OutputColumn plan = new OutputColumn("plan",
-        QueryPlanner.TYPE_FACTORY.createSqlType(SqlTypeName.VARCHAR));
-    return new ListCursor(List.of(plan), rows);
+    return new ListCursor(List.of(PreparedQuery.PLAN_COLUMN), rows);
   }
 
   /**
