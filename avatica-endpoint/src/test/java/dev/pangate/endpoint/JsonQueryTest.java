@@ -198,7 +198,8 @@ class JsonQueryTest {
       // never read: the gateway's writes block, then time out after limits.write_timeout
       assertTrue(EndpointFixture.eventually(Duration.ofSeconds(60), () -> busy() == 0),
           "the PostgreSQL connection was released although the client never read");
-      assertEquals(0, fixture.server().gateway().poolUse().active());
+      assertTrue(EndpointFixture.eventually(Duration.ofSeconds(10),
+          () -> fixture.server().gateway().poolUse().active() == 0), "returned to the pool");
     }
     ShownEntry end = AuditTrail.awaitEnd(fixture, "never_read", Duration.ofSeconds(30));
     assertEquals("CLIENT_DISCONNECTED", AuditTrail.code(end));

@@ -10,6 +10,7 @@ import dev.pangate.endpoint.session.GatewayRequestException;
 import dev.pangate.endpoint.session.OpenResult;
 import dev.pangate.endpoint.session.ParameterValues;
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.catalog.ReflectedTable;
 import dev.pangate.engine.exec.ResultCursor;
 import dev.pangate.engine.gateway.PreparedQuery;
 import dev.pangate.engine.gateway.TableInfo;
@@ -423,8 +424,24 @@ public final class GatewayMeta implements Meta {
         column.name(), jdbcType, column.typeName(), size, digits, 10,
         column.nullable() ? DatabaseMetaData.columnNullable : DatabaseMetaData.columnNoNulls,
         text ? size : null, ordinal, column.nullable() ? "YES" : "NO", "NO", "NO");
-    // REMARKS says how the role sees the column, so tools show it next to the name.
-    String remarks = column.mask().equals("clear") ? null : "masked: " + column.mask();
+    // REMARKS says how the role sees the column and the keys it belongs to, so tools (and agents
+    // exploring the schema) show it next to the name: Avatica's remote driver answers
+    // getPrimaryKeys and getImportedKeys itself, with nothing.
+    List<String> notes = new ArrayList<>();
+    if (table.primaryKey().contains(column.name())) {
+      notes.add("primary key");
+    }
+    for (ReflectedTable.ForeignKey key : table.foreignKeys()) {
+      int position = key.columns().indexOf(column.name());
+      if (position >= 0) {
+        notes.add("references " + key.referencedSchema() + "." + key.referencedTable() + "("
+            + key.referencedColumns().get(position) + ")");
+      }
+    }
+    if (!column.mask().equals("clear")) {
+      notes.add("masked: " + column.mask());
+    }
+    String remarks = notes.isEmpty() ? null : String.join("; ", notes);
     return MetadataTables.row(MetaImpl.MetaColumn.class, row, remarks == null
         ? Map.of() : Map.of("remarks", remarks));
   }

@@ -178,11 +178,37 @@ public final class PostgresCatalog implements AutoCloseable {
             .put(rs.getInt("KEY_SEQ"), rs.getString("COLUMN_NAME"));
       }
     }
+    Map<String, List<ReflectedTable.ForeignKey>> foreignKeys = foreignKeys(metaData, schema);
     Map<String, ReflectedTable> tables = new LinkedHashMap<>();
     kinds.forEach((name, view) -> tables.put(name, new ReflectedTable(schema, name, view,
         columns.getOrDefault(name, List.of()),
-        new ArrayList<>(keys.getOrDefault(name, Map.of()).values()))));
+        new ArrayList<>(keys.getOrDefault(name, Map.of()).values()),
+        foreignKeys.getOrDefault(name, List.of()))));
     return Collections.unmodifiableMap(tables);
+  }
+
+  /** The foreign keys each table of the schema declares, by table name. */
+  private static Map<String, List<ReflectedTable.ForeignKey>> foreignKeys(
+      DatabaseMetaData metaData, String schema) throws SQLException {
+    // rows per key column: the key's table, name, position, and the column it references
+    Map<String, Map<String, TreeMap<Integer, String[]>>> parts = new TreeMap<>();
+    try (ResultSet rs = metaData.getImportedKeys(null, schema, null)) {
+      while (rs.next()) {
+        parts.computeIfAbsent(rs.getString("FKTABLE_NAME"), t -> new TreeMap<>())
+            .computeIfAbsent(rs.getString("FK_NAME"), k -> new TreeMap<>())
+            .put(rs.getInt("KEY_SEQ"), new String[] {rs.getString("FKCOLUMN_NAME"),
+                rs.getString("PKTABLE_SCHEM"), rs.getString("PKTABLE_NAME"),
+                rs.getString("PKCOLUMN_NAME")});
+      }
+    }
+    Map<String, List<ReflectedTable.ForeignKey>> result = new TreeMap<>();
+    parts.forEach((table, keys) -> keys.forEach((name, columns) -> {
+      String[] first = columns.firstEntry().getValue();
+      result.computeIfAbsent(table, t -> new ArrayList<>()).add(new ReflectedTable.ForeignKey(
+          name, columns.values().stream().map(c -> c[0]).toList(), first[1], first[2],
+          columns.values().stream().map(c -> c[3]).toList()));
+    }));
+    return result;
   }
 
   private static boolean isUnconstrained(String typeName, int size) {

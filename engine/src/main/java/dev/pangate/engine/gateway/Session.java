@@ -14,6 +14,7 @@ import dev.pangate.engine.plan.OutputColumn;
 import dev.pangate.engine.plan.PlannedStatement;
 import dev.pangate.engine.plan.QueryPlanner;
 import dev.pangate.engine.approval.ApprovalRequest;
+import dev.pangate.engine.catalog.ReflectedTable;
 import dev.pangate.engine.exec.QueryExecutor;
 import dev.pangate.engine.exec.Transaction;
 import dev.pangate.engine.policy.PolicyViews;
@@ -398,17 +399,18 @@ public final class Session implements AutoCloseable {
     return gateway.state().views().agent(who.agentId());
   }
 
-  /** The tables (and their columns) this caller's role sees, for metadata calls. */
+  /** The tables (and their columns and keys) this caller's role sees, for metadata calls. */
   public List<TableInfo> tables() {
     checkOpen();
     CatalogView catalog = view().view();
     List<TableInfo> tables = new ArrayList<>();
     catalog.tables().forEach((schema, schemaTables) -> schemaTables.forEach((name, table) ->
-        tables.add(tableInfo(schema, name, table))));
+        tables.add(tableInfo(catalog, schema, name, table))));
     return tables;
   }
 
-  private static TableInfo tableInfo(String schema, String name, GatewayTable table) {
+  private static TableInfo tableInfo(CatalogView catalog, String schema, String name,
+      GatewayTable table) {
     RelDataType rowType = table.getRowType(QueryPlanner.TYPE_FACTORY);
     List<TableInfo.ColumnInfo> columns = new ArrayList<>();
     for (RelDataTypeField field : rowType.getFieldList()) {
@@ -419,8 +421,25 @@ public final class Session implements AutoCloseable {
           type.getSqlTypeName().allowsScale() ? type.getScale() : -1,
           type.isNullable(), table.maskLabel(field.getName())));
     }
+    // Keys only where the role sees every column they name: a key must not reveal a hidden one.
+    ReflectedTable source = table.raw().source();
+    List<String> primaryKey = visible(table, source.primaryKey()) ? source.primaryKey() : List.of();
+    List<ReflectedTable.ForeignKey> foreignKeys = new ArrayList<>();
+    for (ReflectedTable.ForeignKey key : source.foreignKeys()) {
+      GatewayTable referenced = catalog.tables().getOrDefault(key.referencedSchema(), Map.of())
+          .get(key.referencedTable());
+      if (referenced != null && visible(table, key.columns())
+          && visible(referenced, key.referencedColumns())) {
+        foreignKeys.add(key);
+      }
+    }
     return new TableInfo(schema, name, table.getJdbcTableType()
-        == org.apache.calcite.schema.Schema.TableType.VIEW, columns);
+        == org.apache.calcite.schema.Schema.TableType.VIEW, columns, primaryKey, foreignKeys);
+  }
+
+  private static boolean visible(GatewayTable table, List<String> columns) {
+    List<String> names = table.getRowType(QueryPlanner.TYPE_FACTORY).getFieldNames();
+    return !columns.isEmpty() && names.containsAll(columns);
   }
 
   private void checkOpen() {

@@ -2,6 +2,7 @@ package dev.pangate.engine.gateway;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pangate.engine.catalog.ReflectedTable;
 import java.util.List;
 
 /**
@@ -11,13 +12,19 @@ import java.util.List;
  * @param name the table name
  * @param view whether PostgreSQL holds it as a view
  * @param columns its visible columns, in order
+ * @param primaryKey its primary key's columns, when the role sees all of them (else empty)
+ * @param foreignKeys its foreign keys whose columns, and the table and columns they reference,
+ *     the role sees
  */
-public record TableInfo(String schema, String name, boolean view, List<ColumnInfo> columns) {
+public record TableInfo(String schema, String name, boolean view, List<ColumnInfo> columns,
+    List<String> primaryKey, List<ReflectedTable.ForeignKey> foreignKeys) {
 
   public TableInfo {
     requireNonNull(schema, "schema is null");
     requireNonNull(name, "name is null");
     columns = List.copyOf(requireNonNull(columns, "columns is null"));
+    primaryKey = List.copyOf(requireNonNull(primaryKey, "primaryKey is null"));
+    foreignKeys = List.copyOf(requireNonNull(foreignKeys, "foreignKeys is null"));
   }
 
   /**

@@ -168,15 +168,23 @@ class TransactionTest {
   void closingTheSessionRollsBackAndReleasesTheConnection() throws Exception {
     long txn = txnOfMerchant1();
     String before = stored("select status from payments.transactions where txn_id = " + txn);
-    int activeBefore = fixture.gateway().poolUse().active();
+    awaitIdlePool(); // finished reads give their connections back from a background thread
     try (Session clerk = fixture.session("clerk")) {
       clerk.setAutoCommit(false);
       first(clerk, "update payments.transactions set status = 'abandoned' where txn_id = " + txn);
-      assertEquals(activeBefore + 1, fixture.gateway().poolUse().active(),
+      assertEquals(1, fixture.gateway().poolUse().active(),
           "the open transaction holds one connection");
     }
     assertEquals(before, stored("select status from payments.transactions where txn_id = " + txn));
-    assertEquals(activeBefore, fixture.gateway().poolUse().active());
+    assertEquals(0, fixture.gateway().poolUse().active(), "the rollback returned it at once");
+  }
+
+  private static void awaitIdlePool() throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (fixture.gateway().poolUse().active() != 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(0, fixture.gateway().poolUse().active(), "no connection in use before the test");
   }
 
   @Test
