@@ -508,6 +508,13 @@ select count(*) filter (where created_at > timestamp '2024-06-01 00:00:00' - int
                                          and timestamp '2024-01-01 00:00:00' + interval '30 days 23 hours 59 minutes') as january
 from payments.transactions;
 
+-- name: string_cast_to_interval
+-- postgresql-only: a string cast to an interval with ::interval
+select count(*) as last_month
+from payments.transactions
+where created_at > timestamp '2024-12-31 00:00:00' - '30 days'::interval
+  and created_at <= timestamp '2024-12-31 00:00:00' - '1 day 6 hours'::interval;
+
 -- name: extract_dow_hour
 -- ordered
 select extract(dow from created_at) as dow, count(*) as txns,

@@ -212,6 +212,15 @@ class EngineTest {
   }
 
   @Test
+  void distinctOnIsRefusedWithWhatToWriteInstead() {
+    EngineException e = assertThrows(EngineException.class, () -> engine.prepare(
+        "select distinct on (merchant_id) merchant_id, amount from payments.transactions"
+            + " order by merchant_id, amount desc"));
+    assertEquals("SQL_PARSE_ERROR", e.code());
+    assertTrue(e.getMessage().contains("row_number() over"), e.getMessage());
+  }
+
+  @Test
   void sqlThatDoesNotParseNamesLineAndColumn() {
     EngineException e = assertThrows(EngineException.class,
         () -> engine.prepare("select pan\nfrom payments.cards\nwhere card_id = = 3"));

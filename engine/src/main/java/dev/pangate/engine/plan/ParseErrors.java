@@ -9,6 +9,20 @@ final class ParseErrors {
 
   private ParseErrors() {}
 
+  private static final java.util.regex.Pattern DISTINCT_ON = java.util.regex.Pattern.compile(
+      "(?is)\\bselect\\s+distinct\\s+on\\s*\\(");
+
+  /** The failure, with a hint when the statement uses a PostgreSQL form pangate lacks. */
+  static EngineException toEngineException(SqlParseException e, String sql) {
+    EngineException plain = toEngineException(e);
+    if (sql != null && DISTINCT_ON.matcher(sql).find()) {
+      return new EngineException("SQL_PARSE_ERROR", plain.getMessage() + " pangate does not"
+          + " support PostgreSQL's DISTINCT ON: keep one row per group with row_number() over"
+          + " (partition by ... order by ...) in a sub-query, and filter on it = 1.", e);
+    }
+    return plain;
+  }
+
   static EngineException toEngineException(SqlParseException e) {
     SqlParserPos pos = e.getPos();
     String where = pos == null ? "" : "line " + pos.getLineNum() + ", column " + pos.getColumnNum() + ": ";

@@ -100,7 +100,7 @@ public final class QueryPlanner {
       String text = PostgresSyntax.beforeParsing(stripTrailingSemicolon(sql));
       return SqlParser.create(text, AgentSql.PARSER).parseStmt();
     } catch (SqlParseException e) {
-      throw ParseErrors.toEngineException(e);
+      throw ParseErrors.toEngineException(e, sql);
     }
   }
 

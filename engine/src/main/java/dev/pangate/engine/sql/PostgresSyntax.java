@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>interval literals with the unit inside the string ({@code interval '30 days'}) become
  *       {@code INTERVAL '30' DAY}, and with several ({@code interval '1 day 2 hours'}) one literal
- *       in the smallest unit ({@code INTERVAL '26' HOUR(2)});
+ *       in the smallest unit ({@code INTERVAL '26' HOUR(2)}); so does a string cast to an interval
+ *       ({@code '30 days'::interval});
  *   <li>{@code ::} binds tighter than any operator in PostgreSQL, but Babel applies it to the
  *       whole expression on its left ({@code a AND b::int} as {@code (a AND b)::int}); each
  *       {@code operand::type} is parenthesised first.
@@ -24,6 +25,10 @@ public final class PostgresSyntax {
   private static final Pattern INTERVAL = Pattern.compile(
       "(?i)\\binterval\\s*'((?:\\s*[+-]?\\d+\\s*" + UNIT + "\\s*,?)+)\\s*'");
   private static final Pattern PART = Pattern.compile("(?i)([+-]?\\d+)\\s*" + UNIT);
+  /** {@code '30 days'::interval}, PostgreSQL's cast of a string to an interval. */
+  private static final Pattern CAST_TO_INTERVAL = Pattern.compile(
+      "'((?:\\s*[+-]?\\d+\\s*" + UNIT + "\\s*,?)+)\\s*'\\s*::\\s*interval\\b",
+      Pattern.CASE_INSENSITIVE);
 
   private PostgresSyntax() {}
 
@@ -39,7 +44,12 @@ public final class PostgresSyntax {
     int n = sql.length();
     while (i < n) {
       char c = sql.charAt(i);
-      if (c == '\'' || c == '"') {
+      Matcher cast = c == '\'' ? CAST_TO_INTERVAL.matcher(sql).region(i, n) : null;
+      String castInterval = cast != null && cast.lookingAt() ? intervals(cast.group(1)) : null;
+      if (castInterval != null) {
+        out.append(castInterval);
+        i = cast.end();
+      } else if (c == '\'' || c == '"') {
         int end = skipQuoted(sql, i, c);
         out.append(sql, i, end);
         i = end;
