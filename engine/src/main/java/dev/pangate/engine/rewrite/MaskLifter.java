@@ -47,12 +47,15 @@ import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexCorrelVariable;
 import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexFieldAccess;
+import org.apache.calcite.rex.RexFieldCollation;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexOver;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexSubQuery;
 import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.rex.RexWindow;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.type.SqlTypeName;
@@ -566,6 +569,41 @@ final class MaskLifter {
         throw new Unliftable(e);
       }
       return super.visitCall(call);
+    }
+
+    /**
+     * A window partitioned by a column under an injective mask (an FF1 token, a keyed hash)
+     * partitions exactly as by the raw value, so it runs in PostgreSQL on the raw column. Its
+     * ordering and arguments follow the usual rules: a masked one is not pushed down.
+     */
+    @Override
+    public RexNode visitOver(RexOver over) {
+      RexWindow window = over.getWindow();
+      List<RexNode> partitionKeys = new ArrayList<>();
+      boolean tokenKey = false;
+      for (RexNode key : window.partitionKeys) {
+        MaskedRef masked = maskedRef(key);
+        if (masked != null && masked.mask().masking().injective()) {
+          partitionKeys.add(masked.raw());
+          tokenKey = true;
+        } else {
+          partitionKeys.add(key.accept(this));
+        }
+      }
+      if (!tokenKey) {
+        return super.visitOver(over);
+      }
+      List<RexNode> operands = new ArrayList<>();
+      for (RexNode operand : over.getOperands()) {
+        operands.add(operand.accept(this));
+      }
+      ImmutableList.Builder<RexFieldCollation> orderKeys = ImmutableList.builder();
+      for (RexFieldCollation key : window.orderKeys) {
+        orderKeys.add(new RexFieldCollation(key.left.accept(this), key.right));
+      }
+      return rexBuilder.makeOver(over.getType(), over.getAggOperator(), operands, partitionKeys,
+          orderKeys.build(), window.getLowerBound(), window.getUpperBound(), window.getExclude(),
+          window.isRows(), true, false, over.isDistinct(), over.ignoreNulls());
     }
 
     @Override

@@ -3,8 +3,10 @@ package dev.pangate.engine.rewrite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pangate.engine.EngineException;
 import dev.pangate.engine.exec.ResultCursor;
 import dev.pangate.engine.gateway.GatewayFixture;
 import dev.pangate.engine.gateway.PreparedQuery;
@@ -16,9 +18,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -141,6 +145,42 @@ class PushdownUnderPolicyTest {
     List<Object[]> byParameter = rows(support, "select card_id, pan from payments.cards where pan = ?", token);
     assertEquals(1, byParameter.size(), "the same with the token as a parameter");
     assertEquals(java.util.Arrays.asList(rows.get(0)), java.util.Arrays.asList(byParameter.get(0)));
+  }
+
+  @Test
+  void windowsPartitionedByATokenRunInPostgresqlOnTheRawColumn() throws Exception {
+    String sql = "select txn_id, pan, row_number() over (partition by pan order by txn_id) as nth,"
+        + " count(*) over (partition by pan) as uses from payments.transactions";
+    PlannedStatement planned = plan(support, sql);
+    String pushed = sql(planned);
+    assertFalse(planned.gatewayEvaluated(), "all in PostgreSQL: " + pushed);
+    assertTrue(pushed.contains("PARTITION BY \"pan\""), pushed);
+    // the same numbers as PostgreSQL computes over the raw PANs of the rows the role sees
+    Map<Long, List<Long>> expected = new HashMap<>();
+    try (Connection admin = fixture.admin(); Statement statement = admin.createStatement();
+        ResultSet rs = statement.executeQuery("select txn_id, row_number() over (partition by pan"
+            + " order by txn_id), count(*) over (partition by pan) from payments.transactions"
+            + " where merchant_id in (1, 2, 3)")) {
+      while (rs.next()) {
+        expected.put(rs.getLong(1), List.of(rs.getLong(2), rs.getLong(3)));
+      }
+    }
+    List<Object[]> rows = rows(support, sql);
+    assertEquals(expected.size(), rows.size());
+    Set<String> pans = fixture.allPans();
+    for (Object[] row : rows) {
+      assertEquals(expected.get((Long) row[0]), List.of((Long) row[2], (Long) row[3]));
+      assertFalse(pans.contains((String) row[1]), "the PAN column is still a token");
+    }
+    // ordering by a token, or partitioning by a truncated PAN, still needs the masked values
+    for (String needsMasks : List.of(
+        "select txn_id, row_number() over (partition by merchant_id order by pan) from payments.transactions")) {
+      EngineException refused = assertThrows(EngineException.class, () -> plan(support, needsMasks));
+      assertEquals("NEEDS_MASKED_VALUES", refused.code());
+    }
+    EngineException truncated = assertThrows(EngineException.class, () -> plan(fraud,
+        "select txn_id, count(*) over (partition by pan) from payments.transactions"));
+    assertEquals("NEEDS_MASKED_VALUES", truncated.code());
   }
 
   @Test
