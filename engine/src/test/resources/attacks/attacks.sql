@@ -479,6 +479,37 @@ select card_id, first_value(pan) over (partition by brand order by card_id) from
 -- feature: window
 select txn_id, max(pan) over (partition by card_id) from payments.transactions
 
+-- name: window-partitioned-by-token-runs-on-raw-but-shows-tokens
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: window
+select txn_id, pan, first_value(txn_id) over (partition by pan order by txn_id) as first_txn,
+       count(*) over (partition by pan) as uses
+from payments.transactions
+
+-- name: window-partitioned-by-token-ordered-by-pan
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: window
+select txn_id, rank() over (partition by pan order by pan, txn_id) from payments.transactions
+
+-- name: window-partitioned-by-token-last-value-of-pan
+-- agent: migration-bot
+-- kind: pan
+-- expect: either
+-- feature: window
+select card_id, last_value(pan) over (partition by pan order by card_id) from payments.cards
+
+-- name: window-partitioned-by-token-hidden-rows
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: window
+-- truth: select txn_id, count(*) over (partition by pan) from payments.transactions where merchant_id in (1, 2, 3)
+select txn_id, count(*) over (partition by pan) as n from payments.transactions
+
 -- name: window-count-sees-only-visible-rows
 -- agent: support-bot
 -- kind: filtered_row
