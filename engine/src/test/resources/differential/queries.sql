@@ -515,6 +515,14 @@ from payments.transactions
 where created_at > timestamp '2024-12-31 00:00:00' - '30 days'::interval
   and created_at <= timestamp '2024-12-31 00:00:00' - '1 day 6 hours'::interval;
 
+-- name: to_char_of_numbers_and_timestamps
+-- postgresql-only: to_char with PostgreSQL's number and datetime format patterns
+-- ordered
+select txn_id, to_char(amount, 'FM999,990.00') as amount_text, to_char(created_at, 'YYYY-MM') as month
+from payments.transactions
+where txn_id <= 5
+order by txn_id;
+
 -- name: extract_dow_hour
 -- ordered
 select extract(dow from created_at) as dow, count(*) as txns,

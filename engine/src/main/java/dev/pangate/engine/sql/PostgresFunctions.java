@@ -43,8 +43,21 @@ public final class PostgresFunctions {
       OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME),
       SqlFunctionCategory.TIMEDATE);
 
+  /**
+   * {@code to_char(amount, 'FM999,990.00')} and {@code to_char(ts, 'YYYY-MM')}: PostgreSQL's
+   * formatting of numbers and datetimes (Calcite's own {@code to_char} takes datetimes only, and
+   * found first, this one answers for both).
+   */
+  public static final SqlFunction TO_CHAR = new SqlFunction("to_char",
+      SqlKind.OTHER_FUNCTION, ReturnTypes.explicit(SqlTypeName.VARCHAR)
+          .andThen(SqlTypeTransforms.TO_NULLABLE), null,
+      OperandTypes.or(OperandTypes.family(SqlTypeFamily.NUMERIC, SqlTypeFamily.CHARACTER),
+          OperandTypes.family(SqlTypeFamily.DATETIME, SqlTypeFamily.CHARACTER)),
+      SqlFunctionCategory.STRING);
+
   /** The table of these functions, consulted before Calcite's own. */
-  public static final SqlOperatorTable TABLE = new CaseInsensitiveTable(List.of(NOW, DATE_TRUNC));
+  public static final SqlOperatorTable TABLE = new CaseInsensitiveTable(
+      List.of(NOW, DATE_TRUNC, TO_CHAR));
 
   private PostgresFunctions() {}
 
