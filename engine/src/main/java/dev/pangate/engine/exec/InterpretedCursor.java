@@ -120,6 +120,9 @@ final class InterpretedCursor extends RowCursor {
     if (name == SqlTypeName.TIME && value instanceof Integer millis) {
       return SqlFunctions.internalToTime(millis);
     }
+    if (Intervals.isInterval(type) && value instanceof Number number) {
+      return Intervals.toText(number, type);
+    }
     if (name == SqlTypeName.BIGINT && value instanceof Number number && !(value instanceof Long)) {
       return number.longValue();
     }
@@ -127,6 +130,14 @@ final class InterpretedCursor extends RowCursor {
       return number.intValue();
     }
     return value;
+  }
+
+  /** A JDBC value of a column of this type as Calcite's interpreter holds it. */
+  static Object toInternal(Object value, RelDataType type) {
+    if (value instanceof String text && Intervals.isInterval(type)) {
+      return Intervals.toInternal(text, type);
+    }
+    return toInternal(value);
   }
 
   /** A JDBC value as Calcite's interpreter holds it. */
@@ -189,8 +200,9 @@ final class InterpretedCursor extends RowCursor {
             + " not hold in memory. Narrow it with predicates on columns your role sees in clear.");
       }
       Object[] row = cursor.row();
+      List<OutputColumn> columns = cursor.columns();
       for (int i = 0; i < row.length; i++) {
-        row[i] = toInternal(row[i]);
+        row[i] = toInternal(row[i], columns.get(i).type());
       }
       current = row;
       return true;

@@ -90,6 +90,10 @@ public final class PolicyPlanRewriter implements PlanRewriter {
       displays.add(display(leaf, rel, rexBuilder));
       return LeafScan.scan(rel.getCluster(), leaves.size() - 1, rel.getRowType());
     } catch (CannotPushDown e) {
+      RelNode split = ClearExpressions.split(rel, lifter, rexBuilder);
+      if (split != null) {
+        return partial(split, lifter, leaves, displays, rexBuilder);
+      }
       if (!GATEWAY_EVALUABLE.contains(rel.getClass())) {
         throw new EngineException("UNSUPPORTED_SQL", "pangate cannot evaluate " + e.getMessage()
             + " in a " + rel.getRelTypeName() + " (recursive queries, sampling, LATERAL over"

@@ -184,6 +184,50 @@ class PushdownUnderPolicyTest {
   }
 
   @Test
+  void clearExpressionsNextToGatewayWorkRunInPostgresql() throws Exception {
+    // A fraud analyst's BINs per month: the distinct count over truncated PANs is the gateway's,
+    // date_trunc (which only PostgreSQL implements) is computed by PostgreSQL below it.
+    String sql = "select date_trunc('month', created_at) as m, count(distinct substring(pan, 1, 6))"
+        + " as bins from payments.transactions group by 1 order by 1";
+    PlannedStatement planned = plan(fraud, sql);
+    assertTrue(planned.gatewayEvaluated());
+    assertTrue(planned.pushedSql().toString().contains("DATE_TRUNC"), planned.pushedSql().toString());
+    List<List<Object>> expected = new ArrayList<>();
+    try (Connection admin = fixture.admin(); Statement statement = admin.createStatement();
+        ResultSet rs = statement.executeQuery("select date_trunc('month', created_at),"
+            + " count(distinct substring(pan, 1, 6)) from payments.transactions group by 1 order by 1")) {
+      while (rs.next()) {
+        expected.add(List.of(rs.getTimestamp(1).toInstant(), rs.getLong(2)));
+      }
+    }
+    List<List<Object>> actual = new ArrayList<>();
+    for (Object[] row : rows(fraud, sql)) {
+      actual.add(List.of(((java.sql.Timestamp) row[0]).toInstant(), ((Number) row[1]).longValue()));
+    }
+    assertEquals(expected, actual);
+
+    // beneath a filter the gateway evaluates: to_char and now() - created_at
+    List<Object[]> months = rows(support, "select to_char(created_at, 'YYYY-MM') as m, count(*)"
+        + " from payments.transactions where pan like '4%' group by 1 order by 1");
+    long total = months.stream().mapToLong(r -> ((Number) r[1]).longValue()).sum();
+    try (Connection admin = fixture.admin(); Statement statement = admin.createStatement();
+        ResultSet rs = statement.executeQuery("select count(*) from payments.transactions"
+            + " where pan like '4%' and merchant_id in (1, 2, 3)")) {
+      rs.next();
+      assertEquals(rs.getLong(1), total);
+    }
+    assertTrue(((String) months.get(0)[0]).matches("\\d{4}-\\d{2}"), String.valueOf(months.get(0)[0]));
+    Object age = rows(fraud, "select now() - created_at, pan from payments.transactions"
+        + " where substring(pan, 1, 1) = '4' limit 1").get(0)[0];
+    assertTrue(String.valueOf(age).matches("\\d+ days \\d{2}:\\d{2}:\\d{2}(\\.\\d+)?"),
+        "an interval as PostgreSQL writes it: " + age);
+
+    // an expression that can fail is not computed for rows the gateway's filter then drops
+    assertTrue(rows(fraud, "select 100 / (amount - amount) from payments.transactions"
+        + " where substring(pan, 1, 1) = 'x'").isEmpty());
+  }
+
+  @Test
   void inListsOfTokensAreRewrittenToo() {
     List<Object[]> tokens = rows(support, "select pan from payments.cards order by card_id limit 3");
     String list = String.join(", ", tokens.stream().map(t -> "'" + t[0] + "'").toList());
