@@ -289,14 +289,22 @@ final class QueryGenerator {
           "lpad(" + c + ", 22, '0')", "rpad(" + c + ", 22, '#')", "replace(" + c + ", '1', '-')",
           "cast(" + c + " as varchar(30))", "coalesce(" + c + ", 'none')",
           "position('4' in " + c + ")", "trim(" + c + ")", "concat(" + c + ", '|', " + c + ")",
-          "case when " + c + " like '4%' then 'visa' else " + c + " end");
+          "case when " + c + " like '4%' then 'visa' else " + c + " end",
+          "count(*) over (partition by " + c + ")",
+          "row_number() over (partition by " + c + ")",
+          "first_value(" + c + ") over (order by " + c + ")");
       case NUMERIC_PAN -> pick(c + " + 0", c + " % 10000", c + " / 7", "cast(" + c + " as varchar)",
           c + " * 1", "floor(" + c + " / 1000)", c + " - 1", "abs(" + c + ")", "coalesce(" + c + ", 0)");
       case ID, INT -> pick(c + " + 1", c + " * 2", c + " % 7", "cast(" + c + " as varchar)");
       case NUM -> pick(c + " * 2", "round(" + c + ")", c + " - 1.5", "floor(" + c + ")");
       case TEXT -> pick("upper(" + c + ")", "length(" + c + ")", "substring(" + c + ", 1, 3)",
           c + " || '-'");
-      case DATE, TIMESTAMP -> pick("extract(year from " + c + ")", "cast(" + c + " as varchar)");
+      case DATE -> pick("extract(year from " + c + ")", "cast(" + c + " as varchar)",
+          "date_trunc('month', " + c + ")", "to_char(" + c + ", 'YYYY-MM')",
+          "current_date - " + c, c + " + 30");
+      case TIMESTAMP -> pick("extract(year from " + c + ")", "cast(" + c + " as varchar)",
+          "date_trunc('month', " + c + ")", "to_char(" + c + ", 'YYYY-MM')",
+          "now() - " + c, c + " - interval '1 day 2 hours'");
     };
   }
 
