@@ -937,6 +937,26 @@ select txn_id from payments.transactions where 1 / (case when txn_id = {target} 
 -- oracle: hidden_merchant
 select txn_id, merchant_id from payments.transactions where 1 / (case when merchant_id = {target} and amount > 100 then 0 else 1 end) = 1
 
+-- name: divide-by-zero-next-to-gateway-work
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_txn
+select 1 / (case when txn_id = {target} then 0 else 1 end) as x, left(pan, 6) as bin,
+       date_trunc('month', created_at) as month
+from payments.transactions
+
+-- name: divide-by-zero-next-to-gateway-grouping
+-- agent: support-bot
+-- kind: error_oracle
+-- expect: rows
+-- feature: hidden-row-errors
+-- oracle: hidden_txn
+select date_trunc('month', created_at) + interval '1' day * (1 / (case when txn_id = {target} then 0 else 1 end)) as m,
+       count(distinct left(pan, 6)) as bins
+from payments.transactions group by 1
+
 -- name: divide-by-zero-in-derived-column-transactions
 -- agent: support-bot
 -- kind: error_oracle
