@@ -1,6 +1,7 @@
 package dev.pangate.engine.plan;
 
 import dev.pangate.engine.EngineException;
+import java.util.regex.Pattern;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParserPos;
 
@@ -9,7 +10,7 @@ final class ParseErrors {
 
   private ParseErrors() {}
 
-  private static final java.util.regex.Pattern DISTINCT_ON = java.util.regex.Pattern.compile(
+  private static final Pattern DISTINCT_ON = Pattern.compile(
       "(?is)\\bselect\\s+distinct\\s+on\\s*\\(");
 
   /** The failure, with a hint when the statement uses a PostgreSQL form pangate lacks. */

@@ -6,7 +6,9 @@ import dev.pangate.engine.rewrite.Lifted.Raw;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalProject;
@@ -14,12 +16,16 @@ import org.apache.calcite.rel.logical.LogicalSort;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexFieldAccess;
 import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexOver;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexSubQuery;
 import org.apache.calcite.rex.RexVisitorImpl;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
 
 /**
@@ -109,7 +115,7 @@ final class ClearExpressions {
     }
     LogicalFilter filter = (LogicalFilter) rel;
     RelNode filtered = LogicalFilter.create(bottom, rewritten.get(0),
-        com.google.common.collect.ImmutableSet.copyOf(filter.getVariablesSet()));
+        ImmutableSet.copyOf(filter.getVariablesSet()));
     List<RexNode> original = new ArrayList<>();
     for (RelDataTypeField field : rel.getRowType().getFieldList()) {
       original.add(rexBuilder.makeInputRef(field.getType(), field.getIndex()));
@@ -119,8 +125,8 @@ final class ClearExpressions {
   }
 
   /** Operators that fail on no value of their arguments' types (datetime formatting). */
-  private static final java.util.Set<String> DATETIME_FORMATTING =
-      java.util.Set.of("DATE_TRUNC", "TO_CHAR", "NOW", "EXTRACT");
+  private static final Set<String> DATETIME_FORMATTING =
+      Set.of("DATE_TRUNC", "TO_CHAR", "NOW", "EXTRACT");
 
   /**
    * Whether the expression can be computed for a row the gateway's own filter then drops without
@@ -132,16 +138,16 @@ final class ClearExpressions {
       return true;
     }
     if (!(node instanceof RexCall call)) {
-      return node instanceof RexInputRef || node instanceof org.apache.calcite.rex.RexLiteral;
+      return node instanceof RexInputRef || node instanceof RexLiteral;
     }
-    String name = call.getOperator().getName().toUpperCase(java.util.Locale.ROOT);
-    boolean datetime = org.apache.calcite.sql.type.SqlTypeUtil.isDatetime(call.getType())
-        || org.apache.calcite.sql.type.SqlTypeUtil.isInterval(call.getType());
+    String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
+    boolean datetime = SqlTypeUtil.isDatetime(call.getType())
+        || SqlTypeUtil.isInterval(call.getType());
     boolean operator = DATETIME_FORMATTING.contains(name)
-        || ((call.getKind() == org.apache.calcite.sql.SqlKind.MINUS
-            || call.getKind() == org.apache.calcite.sql.SqlKind.PLUS) && datetime)
-        || (call.getKind() == org.apache.calcite.sql.SqlKind.CAST
-            && org.apache.calcite.sql.type.SqlTypeUtil.isCharacter(call.getType()));
+        || ((call.getKind() == SqlKind.MINUS
+            || call.getKind() == SqlKind.PLUS) && datetime)
+        || (call.getKind() == SqlKind.CAST
+            && SqlTypeUtil.isCharacter(call.getType()));
     return operator && call.getOperands().stream().allMatch(ClearExpressions::cannotFail);
   }
 
@@ -169,7 +175,7 @@ final class ClearExpressions {
       }
 
       @Override
-      public Void visitFieldAccess(org.apache.calcite.rex.RexFieldAccess access) {
+      public Void visitFieldAccess(RexFieldAccess access) {
         clear[0] = false; // a correlated reference: leave it where it is
         return null;
       }
