@@ -3,6 +3,7 @@ package dev.pangate.engine.rewrite;
 import com.google.common.collect.ImmutableSet;
 import dev.pangate.engine.rewrite.Lifted.Column;
 import dev.pangate.engine.rewrite.Lifted.Raw;
+import dev.pangate.engine.sql.PostgresFunctions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -152,13 +153,22 @@ final class ClearExpressions {
   }
 
   /**
-   * Whether PostgreSQL may compute the call: it reads at least one column, every column it reads
-   * is clear to the role, and it holds no sub-query, correlation or window.
+   * Whether PostgreSQL may compute the call: it reads at least one column (or calls a function
+   * only PostgreSQL implements), every column it reads is clear to the role, and it holds no
+   * sub-query, correlation or window.
    */
   private static boolean movable(RexCall call, List<Column> columns) {
     boolean[] reads = {false};
     boolean[] clear = {true};
     call.accept(new RexVisitorImpl<Void>(true) {
+      @Override
+      public Void visitCall(RexCall inner) {
+        if (PostgresFunctions.TABLE.getOperatorList().contains(inner.getOperator())) {
+          reads[0] = true; // now(), date_trunc, to_char: only PostgreSQL computes them
+        }
+        return super.visitCall(inner);
+      }
+
       @Override
       public Void visitInputRef(RexInputRef ref) {
         reads[0] = true;

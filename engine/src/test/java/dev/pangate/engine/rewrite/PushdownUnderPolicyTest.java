@@ -222,6 +222,10 @@ class PushdownUnderPolicyTest {
     assertTrue(String.valueOf(age).matches("\\d+ days \\d{2}:\\d{2}:\\d{2}(\\.\\d+)?"),
         "an interval as PostgreSQL writes it: " + age);
 
+    Object stamped = rows(support, "select case when pan like '4%' then now() end as at, pan"
+        + " from payments.transactions where pan like '4%' limit 1").get(0)[0];
+    assertTrue(stamped instanceof java.sql.Timestamp, "now() from PostgreSQL: " + stamped);
+
     // an expression that can fail is not computed for rows the gateway's filter then drops
     assertTrue(rows(fraud, "select 100 / (amount - amount) from payments.transactions"
         + " where substring(pan, 1, 1) = 'x'").isEmpty());
