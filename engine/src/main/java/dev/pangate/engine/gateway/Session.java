@@ -338,10 +338,12 @@ public final class Session implements AutoCloseable {
   }
 
   /**
-   * Commits the open transaction (nothing to do when none is open). Audited.
+   * Commits the open transaction (nothing to do when none is open). The commit's audit entry is
+   * durable before PostgreSQL commits: when the audit log cannot take it, the transaction is rolled
+   * back instead (fail closed).
    *
-   * @throws EngineException {@code TRANSACTION_ABORTED} when a statement in it had failed: it was
-   *     rolled back instead
+   * @throws EngineException {@code TRANSACTION_ABORTED} when a statement in it had failed, or
+   *     {@code AUDIT_UNAVAILABLE}: in both cases it was rolled back
    */
   public void commit() {
     checkOpen();
@@ -350,16 +352,30 @@ public final class Session implements AutoCloseable {
       return;
     }
     transaction = null;
+    if (ending.failure() != null) {
+      try {
+        ending.commit(); // rolls back, and says why
+      } catch (EngineException e) {
+        auditTransactionEnd(ending, AuditEventType.TRANSACTION_ROLLBACK, "commit requested",
+            Outcome.failure(e.code(), e.getMessage()));
+        throw e;
+      }
+    }
+    try {
+      gateway.audit(transactionEvent(ending, AuditEventType.TRANSACTION_COMMIT, "commit requested",
+          Outcome.success()));
+    } catch (EngineException auditDown) {
+      ending.rollback();
+      throw new EngineException(auditDown.code(), "The transaction was rolled back, not committed:"
+          + " its commit could not be recorded in the audit log. " + auditDown.getMessage());
+    }
     try {
       ending.commit();
     } catch (EngineException e) {
-      auditTransactionEnd(ending, ending.failure() != null
-          ? AuditEventType.TRANSACTION_ROLLBACK : AuditEventType.TRANSACTION_COMMIT,
-          "commit requested", Outcome.failure(e.code(), e.getMessage()));
+      auditTransactionEnd(ending, AuditEventType.TRANSACTION_ROLLBACK,
+          "the commit failed in PostgreSQL", Outcome.failure(e.code(), e.getMessage()));
       throw e;
     }
-    auditTransactionEnd(ending, AuditEventType.TRANSACTION_COMMIT, "commit requested",
-        Outcome.success());
   }
 
   /** Rolls back the open transaction (nothing to do when none is open). Audited. */
@@ -378,21 +394,25 @@ public final class Session implements AutoCloseable {
     auditTransactionEnd(ending, AuditEventType.TRANSACTION_ROLLBACK, reason, Outcome.success());
   }
 
+  /** A transaction's end, audited as well as the log allows (the transaction has ended). */
   private void auditTransactionEnd(Transaction ending, AuditEventType type, String reason,
       Outcome outcome) {
-    view(caller).ifPresent(view -> {
-      try {
-        gateway.audit(base(type, view)
-            .policyDigest(gateway.state().policy().digest())
-            .rows(ending.rowsWritten())
-            .outcome(outcome)
-            .details(Map.of("transaction", ending.id(), "writes", String.valueOf(ending.writes()),
-                "reason", reason))
-            .build());
-      } catch (EngineException e) {
-        // The transaction has ended either way; the audit log's health reports the problem.
-      }
-    });
+    try {
+      gateway.audit(transactionEvent(ending, type, reason, outcome));
+    } catch (EngineException e) {
+      // The transaction has ended either way; the audit log's health reports the problem.
+    }
+  }
+
+  private AuditEvent transactionEvent(Transaction ending, AuditEventType type, String reason,
+      Outcome outcome) {
+    return base(type, view())
+        .policyDigest(gateway.state().policy().digest())
+        .rows(ending.rowsWritten())
+        .outcome(outcome)
+        .details(Map.of("transaction", ending.id(), "writes", String.valueOf(ending.writes()),
+            "reason", reason))
+        .build();
   }
 
   private Optional<PolicyViews.AgentView> view(Caller who) {

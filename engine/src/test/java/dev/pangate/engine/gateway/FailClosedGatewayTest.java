@@ -27,27 +27,14 @@ class FailClosedGatewayTest {
       try (ResultCursor cursor = session.query("select count(*) from payments.cards", List.of())) {
         assertTrue(cursor.next());
       }
-      List<Path> files;
-      try (var list = Files.list(fixture.auditDirectory())) {
-        files = list.toList();
-      }
-      for (Path file : files) {
-        Unwritable.make(file);
-      }
-      Unwritable.make(fixture.auditDirectory());
-      try {
+      whileAuditUnwritable(fixture, () -> {
         EngineException refused = assertThrows(EngineException.class,
             () -> session.query("select count(*) from payments.cards", List.of()).close());
         assertEquals("AUDIT_UNAVAILABLE", refused.code());
         assertTrue(refused.getMessage().contains("fail closed"), refused.getMessage());
         assertFalse(fixture.gateway().health().healthy(), "health reports the audit problem");
         assertFalse(fixture.gateway().health().audit().available());
-      } finally {
-        Unwritable.undo(fixture.auditDirectory());
-        for (Path file : files) {
-          Unwritable.undo(file);
-        }
-      }
+      });
       long deadline = System.nanoTime() + 15_000_000_000L;
       while (!fixture.gateway().health().audit().available() && System.nanoTime() < deadline) {
         Thread.sleep(100);
@@ -56,5 +43,62 @@ class FailClosedGatewayTest {
         assertTrue(cursor.next(), "statements run again once the sink is writable");
       }
     }
+  }
+
+  @Test
+  void aCommitTheAuditLogCannotRecordIsRolledBack(TestDatabase database) throws Exception {
+    try (GatewayFixture fixture = GatewayFixture.withPolicy(database, WritePolicyTest.POLICY);
+        Session clerk = fixture.session("clerk")) {
+      String status;
+      try (var admin = fixture.admin(); var statement = admin.createStatement();
+          var rs = statement.executeQuery("select status from payments.transactions where txn_id ="
+              + " (select min(txn_id) from payments.transactions where merchant_id = 1)")) {
+        rs.next();
+        status = rs.getString(1);
+      }
+      clerk.setAutoCommit(false);
+      try (ResultCursor cursor = clerk.query("update payments.transactions set status = 'unrecorded'"
+          + " where txn_id = (select min(txn_id) from payments.transactions where merchant_id = 1)",
+          List.of())) {
+        assertTrue(cursor.next());
+      }
+      whileAuditUnwritable(fixture, () -> {
+        EngineException refused = assertThrows(EngineException.class, clerk::commit);
+        assertEquals("AUDIT_UNAVAILABLE", refused.code());
+        assertTrue(refused.getMessage().contains("rolled back, not committed"), refused.getMessage());
+      });
+      try (var admin = fixture.admin(); var statement = admin.createStatement();
+          var rs = statement.executeQuery("select status from payments.transactions where txn_id ="
+              + " (select min(txn_id) from payments.transactions where merchant_id = 1)")) {
+        rs.next();
+        assertEquals(status, rs.getString(1), "nothing was committed without its audit entry");
+      }
+      assertFalse(clerk.inTransaction());
+    }
+  }
+
+  /** Runs the checks with every audit file and the audit directory unwritable, then restores them. */
+  private static void whileAuditUnwritable(GatewayFixture fixture, Checks checks) throws Exception {
+    List<Path> files;
+    try (var list = Files.list(fixture.auditDirectory())) {
+      files = list.toList();
+    }
+    for (Path file : files) {
+      Unwritable.make(file);
+    }
+    Unwritable.make(fixture.auditDirectory());
+    try {
+      checks.run();
+    } finally {
+      Unwritable.undo(fixture.auditDirectory());
+      for (Path file : files) {
+        Unwritable.undo(file);
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface Checks {
+    void run() throws Exception;
   }
 }
