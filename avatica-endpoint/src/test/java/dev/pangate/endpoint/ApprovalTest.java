@@ -5,6 +5,7 @@ import static dev.pangate.endpoint.ApprovalSteps.cardStatus;
 import static dev.pangate.endpoint.ApprovalSteps.held;
 import static dev.pangate.endpoint.ApprovalSteps.requestId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import dev.pangate.testing.TestDatabase;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,6 +107,17 @@ class ApprovalTest {
     assertEquals(403, outsider.statusCode());
     assertEquals("NOT_AN_APPROVER", JSON.readTree(outsider.body()).get("error").get("code").asText());
     assertEquals(401, fixture.get("/v1/approvals").statusCode(), "listing needs an identity");
+    // Requests carry another agent's SQL, parameters and plan: only approvers may read them,
+    // not other agents and not the requester itself.
+    for (String reader : List.of("support-bot", "migration-bot")) {
+      for (String path : List.of("/v1/approvals", "/v1/approvals/" + id,
+          "/v1/approvals?status=pending")) {
+        HttpResponse<String> read = fixture.get(path, reader);
+        assertEquals(403, read.statusCode(), reader + " GET " + path + ": " + read.body());
+        assertEquals("NOT_AN_APPROVER", JSON.readTree(read.body()).get("error").get("code").asText());
+        assertFalse(read.body().contains("lost"), "no SQL of the request in the refusal");
+      }
+    }
 
     HttpResponse<String> denied = asApprover("POST", "/v1/approvals/" + id + "/deny",
         "{\"reason\": \"no ticket\"}");

@@ -123,7 +123,18 @@ class PanLeakTest {
           + " where created_at > ?\", \"params\": [\"" + pan + "\"]}").body());
       messages.add(fixture.post("/avatica/json", identity, fixture.secret(identity),
           "{\"request\": \"prepareAndExecute\", \"connectionId\": \"" + pan + "\", \"statementId\": 1,"
-              + " \"sql\": \"select '" + pan + "'\", \"maxRowCount\": -1}").body());
+              + " \"sql\": \"select '" + pan + "'\", \"maxRowCount\": -1}").body());      // a PAN as a JSON field name, and as an Avatica fetch offset on a real open result
+      messages.add(fixture.query(identity, "{\"sql\": \"select 1\", \"" + pan + "\": 1}").body());
+      String connection = "pan-offset-" + identity;
+      fixture.post("/avatica/json", identity, fixture.secret(identity),
+          "{\"request\": \"openConnection\", \"connectionId\": \"" + connection + "\"}");
+      fixture.post("/avatica/json", identity, fixture.secret(identity),
+          "{\"request\": \"prepareAndExecute\", \"connectionId\": \"" + connection + "\","
+              + " \"statementId\": 1, \"sql\": \"select txn_id from payments.transactions\","
+              + " \"maxRowCount\": -1, \"maxRowsInFirstFrame\": 1}");
+      messages.add(fixture.post("/avatica/json", identity, fixture.secret(identity),
+          "{\"request\": \"fetch\", \"connectionId\": \"" + connection + "\", \"statementId\": 1,"
+              + " \"offset\": " + pan + ", \"fetchMaxRowCount\": 10}").body());
     }
     String all = String.join("\n", messages);
     assertTrue(all.contains("OBJECT_NOT_FOUND") && all.contains("PARAMETER_TYPE"),

@@ -66,14 +66,12 @@ public final class Engine implements AutoCloseable {
    *
    * @return whether the schemas changed
    */
-  public boolean refreshSchema() {
-    synchronized (catalog) {
-      if (!catalog.refresh()) {
-        return false;
-      }
-      unrestricted = unrestrictedView(catalog);
-      return true;
+  public synchronized boolean refreshSchema() {
+    if (!catalog.refresh()) {
+      return false;
     }
+    unrestricted = unrestrictedView(catalog);
+    return true;
   }
 
   public PostgresCatalog catalog() {

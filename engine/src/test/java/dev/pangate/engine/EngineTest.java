@@ -189,7 +189,10 @@ class EngineTest {
     for (String sql : List.of(
         "select h.city, h.full_name, count(*) from payments.cardholders h group by h.city",
         "select c.cardholder_id, h.full_name from payments.cards c join payments.cardholders h"
-            + " on h.cardholder_id = c.cardholder_id group by c.cardholder_id")) {
+            + " on h.cardholder_id = c.cardholder_id group by c.cardholder_id",
+        // a self-join: the key is grouped on one reference, the column read from the other
+        "select a.cardholder_id, b.full_name from payments.cardholders a join payments.cardholders b"
+            + " on b.city = a.city group by a.cardholder_id")) {
       EngineException e = assertThrows(EngineException.class, () -> engine.prepare(sql));
       assertEquals("SQL_VALIDATION_ERROR", e.code());
       assertTrue(e.getMessage().contains("full_name") && e.getMessage().contains("not being grouped"),

@@ -127,7 +127,7 @@ public final class Authenticator {
     byte[] mac = mac(identity, secret);
     if (stored.isPresent()) {
       Verified remembered = verified.get(identity);
-      if (remembered != null && remembered.stored() == stored.get()
+      if (remembered != null && remembered.stored().equals(stored.get())
           && remembered.expires().isAfter(clock.instant())
           && MessageDigest.isEqual(remembered.mac(), mac)) {
         return new AuthResult.Authenticated(identity, "secret");

@@ -266,7 +266,8 @@ public final class GatewayMeta implements Meta {
   @Override
   public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
       throws NoSuchStatementException, MissingResultsException {
-    Function<Frame, byte[]> encoder = caller().protocol().equals("avatica-protobuf") ? encoder() : null;
+    Function<Frame, byte[]> encoder = caller().protocol().equals("avatica-protobuf")
+        ? protobufEncoder : null;
     return withStatement(h, (connection, statement) -> statement.frame(offset,
         frameRows(fetchMaxRowCount), readAhead, limits.resultIdleTimeout(), encoder));
   }
@@ -274,10 +275,6 @@ public final class GatewayMeta implements Meta {
   /** Sets how frames read ahead for protobuf clients are encoded (the server address is known late). */
   void protobufEncoder(Function<Frame, byte[]> encoder) {
     this.protobufEncoder = encoder;
-  }
-
-  private Function<Frame, byte[]> encoder() {
-    return protobufEncoder;
   }
 
   /** Rows per frame: what the client asks for, capped; its default when it does not say. */

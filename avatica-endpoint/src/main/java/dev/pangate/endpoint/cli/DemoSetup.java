@@ -81,10 +81,9 @@ final class DemoSetup {
    *
    * @param configFile the gateway configuration
    * @param secrets identity → secret, for printing once
-   * @param databaseUrl the demo database
    * @param container the PostgreSQL container started for the demo, if any
    */
-  record Prepared(Path configFile, Map<String, String> secrets, String databaseUrl,
+  record Prepared(Path configFile, Map<String, String> secrets,
       Optional<AutoCloseable> container) {
 
     void closeContainer() {
@@ -126,7 +125,7 @@ final class DemoSetup {
       Map<String, String> secrets = issueSecrets(directory.resolve("agents.secrets"));
       Path config = directory.resolve("pangate.yaml");
       Files.writeString(config, configuration(databaseUrl, options), StandardCharsets.UTF_8);
-      return new Prepared(config, secrets, databaseUrl, admin.container());
+      return new Prepared(config, secrets, admin.container());
     } catch (SQLException e) {
       admin.closeContainer();
       throw new ConfigException("Preparing the demo database failed: " + e.getMessage()

@@ -60,19 +60,6 @@ public record GatewayConfig(
     }
   }
 
-  /** A copy with another listen port (the demo and tests pick free ports). */
-  public GatewayConfig withPort(int port) {
-    return new GatewayConfig(source, postgres, policyFile, keys, audit,
-        new Listen(listen.address(), port, listen.allowPlainHttp()), tls, auth, limits, admins,
-        publicHealth);
-  }
-
-  /** A copy with other limits. */
-  public GatewayConfig withLimits(Limits limits) {
-    return new GatewayConfig(source, postgres, policyFile, keys, audit, listen, tls, auth, limits,
-        admins, publicHealth);
-  }
-
   /**
    * PostgreSQL, as the gateway's own least-privilege login.
    *

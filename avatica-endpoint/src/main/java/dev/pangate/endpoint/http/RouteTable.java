@@ -77,11 +77,4 @@ public final class RouteTable {
     }
     return new Match(Optional.ofNullable(found), allowed);
   }
-
-  /** Every route, for documentation and tests. */
-  public List<Entry> entries() {
-    List<Entry> all = new ArrayList<>(exact.values());
-    all.addAll(prefixes);
-    return all;
-  }
 }

@@ -44,7 +44,6 @@ public final class PangateServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PangateServer.class);
 
   private final GatewayConfig config;
-  private final KeyRing keys;
   private final AuditLog audit;
   private final Gateway gateway;
   private final GatewayMetrics metrics;
@@ -52,10 +51,9 @@ public final class PangateServer implements AutoCloseable {
   private final GatewayHttpServer http;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private PangateServer(GatewayConfig config, KeyRing keys, AuditLog audit, Gateway gateway,
+  private PangateServer(GatewayConfig config, AuditLog audit, Gateway gateway,
       GatewayMetrics metrics, AvaticaService avatica, GatewayHttpServer http) {
     this.config = config;
-    this.keys = keys;
     this.audit = audit;
     this.gateway = gateway;
     this.metrics = metrics;
@@ -87,15 +85,15 @@ public final class PangateServer implements AutoCloseable {
           Clock.systemUTC());
       AvaticaService avatica = new AvaticaService(gateway, config.limits(), endpointAudit, metrics);
       started.add(avatica);
-      PangateServer[] self = new PangateServer[1];
       RouteTable routes = GatewayHttpServer.routes(config, gateway, avatica, metrics,
-          new ArrayList<>(keys.names()), requester -> self[0].reloadPolicy(requester));
+          new ArrayList<>(keys.names()),
+          requester -> gateway.reloadPolicy(config.policyFile(), requester));
       GatewayHttpServer http = GatewayHttpServer.start(config, routes, authenticator);
       avatica.serverAddress(http.baseUri().getHost() + ":" + http.port());
-      self[0] = new PangateServer(config, keys, audit, gateway, metrics, avatica, http);
+      PangateServer server = new PangateServer(config, audit, gateway, metrics, avatica, http);
       LOG.info("pangate serving on {} (Avatica protobuf at /, Avatica JSON at /avatica/json,"
           + " SQL over JSON at /v1/query, /healthz, /metrics)", http.baseUri());
-      return self[0];
+      return server;
     } catch (IOException e) {
       closeAll(lastFirst(started));
       if (e instanceof NoSuchFileException) {
@@ -183,14 +181,6 @@ public final class PangateServer implements AutoCloseable {
 
   public GatewayMetrics metrics() {
     return metrics;
-  }
-
-  public GatewayConfig config() {
-    return config;
-  }
-
-  public KeyRing keys() {
-    return keys;
   }
 
   /** Blocks until {@link #close()} has run (for {@code pangate serve}). */

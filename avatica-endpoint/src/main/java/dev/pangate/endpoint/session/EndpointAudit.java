@@ -51,9 +51,4 @@ public final class EndpointAudit {
     }
     return refusal;
   }
-
-  /** The audit log, for health checks. */
-  public AuditLog log() {
-    return audit;
-  }
 }

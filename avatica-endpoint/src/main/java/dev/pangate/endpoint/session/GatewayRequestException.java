@@ -2,10 +2,13 @@ package dev.pangate.endpoint.session;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pangate.masking.pan.PanScrubber;
+
 /**
  * A request the endpoint refuses (not the engine): a foreign connection id, a limit, a malformed
  * parameter. Like the engine's errors it has a stable upper-case code and a message safe to show
- * the client: it says what was wrong and what to do, and never quotes a value the client sent.
+ * the client: it says what was wrong and what to do, and never quotes a value the client sent;
+ * should one be quoted all the same (a field name, an offset), PAN-like digits are truncated.
  */
 public final class GatewayRequestException extends RuntimeException {
 
@@ -15,7 +18,7 @@ public final class GatewayRequestException extends RuntimeException {
   private final int httpStatus;
 
   public GatewayRequestException(String code, int httpStatus, String message) {
-    super(message);
+    super(PanScrubber.scrub(message));
     this.code = requireNonNull(code, "code is null");
     this.httpStatus = httpStatus;
   }

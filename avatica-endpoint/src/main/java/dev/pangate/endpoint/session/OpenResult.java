@@ -83,10 +83,6 @@ public final class OpenResult implements AutoCloseable {
     return lastUsedNanos;
   }
 
-  public synchronized boolean isClosed() {
-    return closed;
-  }
-
   /** Ends the result normally (read to the end, or the client closed it); idempotent. */
   @Override
   public synchronized void close() {

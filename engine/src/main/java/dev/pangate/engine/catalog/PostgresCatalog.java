@@ -221,7 +221,7 @@ public final class PostgresCatalog implements AutoCloseable {
    *
    * @return whether anything changed: a table, a column, a type or a primary key
    */
-  public synchronized boolean refresh() {
+  public boolean refresh() {
     Map<String, Map<String, ReflectedTable>> current = reflect(pool, config.schemas());
     if (current.equals(schemas)) {
       return false;

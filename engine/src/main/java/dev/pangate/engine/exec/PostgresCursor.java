@@ -78,7 +78,7 @@ final class PostgresCursor extends RowCursor {
       return row;
     } catch (SQLException e) {
       if (transaction != null) {
-        transaction.failed(QueryExecutor.stateOf(e));
+        transaction.failed(e);
       }
       close();
       throw errors.translate(e);

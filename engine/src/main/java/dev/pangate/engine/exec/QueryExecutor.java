@@ -80,7 +80,7 @@ public final class QueryExecutor {
       return cursor;
     } catch (SQLException e) {
       if (transaction != null) {
-        transaction.failed(stateOf(e));
+        transaction.failed(e);
         release(null, statement);
       } else {
         release(connection, statement);
@@ -130,7 +130,7 @@ public final class QueryExecutor {
       transaction.wrote(rows);
       return rows;
     } catch (SQLException e) {
-      transaction.failed(stateOf(e));
+      transaction.failed(e);
       throw errors.translate(e);
     } catch (RuntimeException e) {
       transaction.failed(e instanceof EngineException engine ? engine.code() : "gateway error");
@@ -148,10 +148,6 @@ public final class QueryExecutor {
       inTransaction.run(connection, rows);
       return rows;
     }
-  }
-
-  static String stateOf(SQLException e) {
-    return e.getSQLState() == null ? "PostgreSQL error" : "SQLSTATE " + e.getSQLState();
   }
 
   /**
@@ -229,12 +225,7 @@ public final class QueryExecutor {
       // closing the connection below releases it too
     }
     if (connection != null) {
-      try {
-        connection.rollback();
-        connection.close();
-      } catch (SQLException ignored) {
-        // HikariCP evicts a connection that fails here
-      }
+      ConnectionReleaser.releaseNow(connection);
     }
   }
 }

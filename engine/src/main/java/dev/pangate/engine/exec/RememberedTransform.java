@@ -23,7 +23,7 @@ final class RememberedTransform implements ValueTransform {
   static final int DIGIT_CAPACITY = 262_144;
 
   private static final int MAX_DIGITS = 18;
-  private static final int FIRST_SLOTS = 1 << 10;
+  private static final int FIRST_SLOTS = 16; // grows by doubling: a one-row result pays little
 
   private final ValueTransform transform;
   private final Map<Object, Object> outputs = new HashMap<>();

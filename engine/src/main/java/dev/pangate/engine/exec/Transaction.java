@@ -11,10 +11,12 @@ import java.util.UUID;
 
 /**
  * A caller's open transaction: the one PostgreSQL connection its writes, and every read after
- * the first write, run on until it is committed or rolled back. Once a statement fails on it,
- * PostgreSQL has aborted it, and every later statement is refused until it is rolled back.
- * Results still open when it ends are closed; reading on from one is an error, never a silently
- * short result. Not thread-safe: one per session.
+ * the first write, run on until it is committed or rolled back. Once a statement fails on it (in
+ * PostgreSQL, or a write the gateway refuses after it ran, such as one leaving a row outside the
+ * row filter), its work is rolled back in PostgreSQL at once (locks released), and every later
+ * statement is refused until the caller rolls back. Results still open when it ends are closed;
+ * reading on from one is an error, never a silently short result. Not thread-safe: one per
+ * session.
  */
 public final class Transaction {
 
@@ -63,16 +65,32 @@ public final class Transaction {
       throw new IllegalStateException("transaction " + id + " has ended");
     }
     if (failure != null) {
-      throw aborted();
+      throw aborted(false);
     }
     return connection;
   }
 
-  /** A statement on this transaction failed in PostgreSQL: the transaction is aborted. */
-  void failed(String code) {
-    if (failure == null) {
-      failure = code;
+  /**
+   * A statement on this transaction failed: its work is rolled back in PostgreSQL now, and the
+   * transaction refuses statements until the caller rolls back.
+   *
+   * @param why the failure's code, as the caller will be told it
+   */
+  void failed(String why) {
+    if (failure != null) {
+      return;
     }
+    failure = why;
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      // the caller's rollback (or HikariCP, when the connection comes back) ends it
+    }
+  }
+
+  /** A statement on this transaction failed in PostgreSQL. */
+  void failed(SQLException e) {
+    failed(e.getSQLState() == null ? "PostgreSQL error" : "SQLSTATE " + e.getSQLState());
   }
 
   void wrote(long rows) {
@@ -88,18 +106,10 @@ public final class Transaction {
     open.remove(cursor);
   }
 
-  /**
-   * Commits, then runs the after-commit actions. An aborted transaction is rolled back instead
-   * and the caller told so.
-   *
-   * @throws EngineException {@code TRANSACTION_ABORTED} when it had to be rolled back
-   */
+  /** Commits, then runs the after-commit actions. Not for a failed transaction (roll it back). */
   public void commit() {
     if (failure != null) {
-      rollback();
-      throw new EngineException("TRANSACTION_ABORTED", "The transaction was rolled back, not"
-          + " committed: a statement in it failed (" + failure + "), and PostgreSQL aborts a"
-          + " transaction at its first error. Nothing it wrote was kept; run the writes again.");
+      throw new IllegalStateException("transaction " + id + " failed: roll it back");
     }
     endResults("committed");
     ended = true;
@@ -138,11 +148,17 @@ public final class Transaction {
     open.clear();
   }
 
-  /** The refusal of a statement sent while the transaction is aborted. */
-  public EngineException aborted() {
-    return new EngineException("TRANSACTION_ABORTED", "An earlier statement in this transaction"
-        + " failed (" + failure + "), so PostgreSQL aborted the transaction; every statement is"
-        + " refused until it is rolled back. Call rollback (nothing it wrote is kept) and start"
-        + " again.");
+  /**
+   * The refusal of a statement sent while the transaction is aborted, or ({@code atCommit}) of
+   * the commit, which rolled it back instead.
+   */
+  public EngineException aborted(boolean atCommit) {
+    String failed = "a statement in this transaction failed (" + failure + ")";
+    return new EngineException("TRANSACTION_ABORTED", atCommit
+        ? "The transaction was rolled back, not committed: " + failed + ", which ends a"
+            + " transaction. Nothing it wrote was kept; run the writes again."
+        : "An earlier statement in this transaction failed (" + failure + "), so the"
+            + " transaction was rolled back; every statement is refused until you roll it back."
+            + " Call rollback (nothing it wrote is kept) and start again.");
   }
 }

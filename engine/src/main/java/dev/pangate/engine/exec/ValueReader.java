@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.apache.calcite.rel.type.RelDataType;
-import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * Reads one column of a PostgreSQL result as the Java value of the column's declared SQL type
@@ -17,7 +16,7 @@ interface ValueReader {
   Object read(ResultSet rs, int index) throws SQLException;
 
   static ValueReader of(RelDataType type) {
-    if (SqlTypeName.INTERVAL_TYPES.contains(type.getSqlTypeName())) {
+    if (Intervals.isInterval(type)) {
       return ResultSet::getString; // PostgreSQL's own text, e.g. "1231 days 03:30:08.37"
     }
     return switch (type.getSqlTypeName()) {

@@ -247,8 +247,8 @@ public final class Gateway implements AutoCloseable {
   /**
    * Completion entries of read statements are appended off the caller's thread: they are not
    * needed before rows are returned, and waiting for a second durable, sealed append would double
-   * a point query's audit cost. A bounded queue keeps them in order; when it is full the caller
-   * appends itself.
+   * a point query's audit cost. A bounded queue keeps them in order; when it is full, or the
+   * gateway is stopping, the caller appends itself, so no entry is dropped.
    */
   private final java.util.concurrent.ThreadPoolExecutor auditTail =
       new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.SECONDS,
@@ -256,7 +256,7 @@ public final class Gateway implements AutoCloseable {
             Thread thread = new Thread(runnable, "pangate-audit-tail");
             thread.setDaemon(true);
             return thread;
-          }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+          }, (entry, pool) -> entry.run()); // full, or shut down: the caller writes it (never dropped)
 
   /** Waits until every completion entry queued so far is written (tests, orderly shutdown). */
   public void flushAudit() {

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.externalize.RelWriterImpl;
 import org.apache.calcite.rel.type.RelDataTypeField;
@@ -53,31 +53,61 @@ final class NamedPlanWriter extends RelWriterImpl {
     List<String> names = inputNames(rel);
     List<Pair<String, Object>> named = new ArrayList<>(values.size());
     for (Pair<String, Object> value : values) {
-      named.add(Pair.of(value.left, name(rel, value.right, names)));
+      named.add(Pair.of(value.left, name(value.right, names)));
     }
     super.explain_(rel, named);
   }
 
-  private static Object name(RelNode rel, Object value, List<String> names) {
+  private static Object name(Object value, List<String> names) {
     if (value instanceof RexNode rex) {
       return render(rex, names);
     }
     if (value instanceof AggregateCall call) {
-      return renamePositions(call.toString(), names);
+      return render(call, names);
     }
-    if (value instanceof ImmutableBitSet bits && rel instanceof Aggregate) {
-      List<String> columns = new ArrayList<>();
-      bits.forEach(i -> columns.add(nameOf(i, names)));
-      return "{" + String.join(", ", columns) + "}";
+    if (value instanceof ImmutableBitSet bits) {
+      // a group set, a correlation's required columns: positions in the node's input
+      return render(bits, names);
     }
-    if (value instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof RexNode) {
-      List<String> rendered = new ArrayList<>();
+    if (value instanceof List<?> list && !list.isEmpty()
+        && (list.get(0) instanceof RexNode || list.get(0) instanceof ImmutableBitSet)) {
+      List<Object> rendered = new ArrayList<>();
       for (Object item : list) {
-        rendered.add(item instanceof RexNode rex ? render(rex, names) : String.valueOf(item));
+        rendered.add(name(item, names));
       }
-      return "[" + String.join(", ", rendered) + "]";
+      return rendered.toString();
     }
     return value;
+  }
+
+  private static String render(ImmutableBitSet bits, List<String> names) {
+    List<String> columns = new ArrayList<>();
+    bits.forEach(i -> columns.add(nameOf(i, names)));
+    return "{" + String.join(", ", columns) + "}";
+  }
+
+  /** An aggregate call from its parts (Calcite's text numbers WITHIN GROUP keys without a $). */
+  private static String render(AggregateCall call, List<String> names) {
+    List<String> arguments = new ArrayList<>();
+    call.getArgList().forEach(i -> arguments.add(nameOf(i, names)));
+    StringBuilder text = new StringBuilder(call.getAggregation().getName()).append('(')
+        .append(call.isDistinct() ? "DISTINCT " : "").append(String.join(", ", arguments))
+        .append(')');
+    if (!call.collation.getFieldCollations().isEmpty()) {
+      List<String> keys = new ArrayList<>();
+      for (RelFieldCollation key : call.collation.getFieldCollations()) {
+        keys.add(nameOf(key.getFieldIndex(), names)
+            + (key.getDirection().isDescending() ? " DESC" : ""));
+      }
+      text.append(" WITHIN GROUP (").append(String.join(", ", keys)).append(')');
+    }
+    if (call.distinctKeys != null) {
+      text.append(" WITHIN DISTINCT (").append(render(call.distinctKeys, names)).append(')');
+    }
+    if (call.filterArg >= 0) {
+      text.append(" FILTER ").append(nameOf(call.filterArg, names));
+    }
+    return text.toString();
   }
 
   /** The columns a node's expressions refer to by position: its inputs' columns, in order. */

@@ -65,8 +65,13 @@ public final class Session implements AutoCloseable {
   }
 
   private PolicyViews.AgentView view() {
-    return gateway.state().views().agent(caller.agentId()).orElseThrow(() -> new EngineException(
+    return currentView().orElseThrow(() -> new EngineException(
         "UNKNOWN_AGENT", "Agent '" + caller.agentId() + "' is no longer named in the policy in force."));
+  }
+
+  /** The caller's view under the policy in force, if the policy still names the caller. */
+  private Optional<PolicyViews.AgentView> currentView() {
+    return gateway.state().views().agent(caller.agentId());
   }
 
   /**
@@ -149,7 +154,7 @@ public final class Session implements AutoCloseable {
     PolicyViews.AgentView view = view();
     PlannedStatement planned = query.planned();
     if (transaction != null && transaction.failure() != null) {
-      EngineException aborted = transaction.aborted();
+      EngineException aborted = transaction.aborted(false);
       auditRefusal(query.sql(), view, state, aborted);
       throw aborted;
     }
@@ -328,10 +333,6 @@ public final class Session implements AutoCloseable {
     autoCommit = on;
   }
 
-  public boolean autoCommit() {
-    return autoCommit;
-  }
-
   /** Whether a transaction is open (a write ran with autocommit off and has not been ended). */
   public boolean inTransaction() {
     return transaction != null;
@@ -353,13 +354,11 @@ public final class Session implements AutoCloseable {
     }
     transaction = null;
     if (ending.failure() != null) {
-      try {
-        ending.commit(); // rolls back, and says why
-      } catch (EngineException e) {
-        auditTransactionEnd(ending, AuditEventType.TRANSACTION_ROLLBACK, "commit requested",
-            Outcome.failure(e.code(), e.getMessage()));
-        throw e;
-      }
+      ending.rollback();
+      EngineException aborted = ending.aborted(true);
+      auditTransactionEnd(ending, AuditEventType.TRANSACTION_ROLLBACK, "commit requested",
+          Outcome.failure(aborted.code(), aborted.getMessage()));
+      throw aborted;
     }
     try {
       gateway.audit(transactionEvent(ending, AuditEventType.TRANSACTION_COMMIT, "commit requested",
@@ -413,10 +412,6 @@ public final class Session implements AutoCloseable {
         .details(Map.of("transaction", ending.id(), "writes", String.valueOf(ending.writes()),
             "reason", reason))
         .build();
-  }
-
-  private Optional<PolicyViews.AgentView> view(Caller who) {
-    return gateway.state().views().agent(who.agentId());
   }
 
   /** The tables (and their columns and keys) this caller's role sees, for metadata calls. */
@@ -476,7 +471,7 @@ public final class Session implements AutoCloseable {
     }
     rollback("session closed with the transaction open");
     closed = true;
-    view(caller).ifPresent(view -> {
+    currentView().ifPresent(view -> {
       try {
         gateway.audit(base(AuditEventType.SESSION_CLOSE, view).outcome(Outcome.success()).build());
       } catch (EngineException e) {

@@ -100,24 +100,18 @@ public final class PostgresSyntax {
    */
   private static String intervals(String parts) {
     Matcher part = PART.matcher(parts);
-    List<String> literals = new java.util.ArrayList<>();
     long[] totals = new long[SMALLEST.length];
+    boolean yearMonth = false;
+    boolean dayTime = false;
     int smallest = -1;
     while (part.find()) {
-      literals.add(interval(part.group(1), part.group(2)));
       String unit = part.group(2).toLowerCase(Locale.ROOT);
       int index = unitIndex(unit);
       long amount = Long.parseLong(part.group(1).replace("+", ""));
       totals[index] += unit.startsWith("week") ? amount * 7 : amount;
       smallest = Math.max(smallest, index);
-    }
-    if (literals.size() == 1) {
-      return literals.get(0);
-    }
-    boolean yearMonth = totals[0] != 0 || totals[1] != 0 || smallest <= 1;
-    boolean dayTime = smallest >= 2;
-    for (int i = 2; i < totals.length && yearMonth; i++) {
-      dayTime |= totals[i] != 0;
+      yearMonth |= index <= 1;
+      dayTime |= index >= 2;
     }
     if (yearMonth && dayTime) {
       return null;
@@ -147,20 +141,6 @@ public final class PostgresSyntax {
       return 3;
     }
     return unit.startsWith("min") ? 4 : 5;
-  }
-
-  private static String interval(String amount, String unit) {
-    String u = unit.toLowerCase(Locale.ROOT);
-    if (u.startsWith("week")) {
-      return literal(Long.parseLong(amount.replace("+", "")) * 7, "DAY");
-    }
-    String sqlUnit = u.startsWith("year") ? "YEAR"
-        : u.startsWith("mon") ? "MONTH"
-        : u.startsWith("day") ? "DAY"
-        : u.startsWith("hour") ? "HOUR"
-        : u.startsWith("min") ? "MINUTE"
-        : "SECOND";
-    return literal(Long.parseLong(amount.replace("+", "")), sqlUnit);
   }
 
   /** A standard interval literal, its leading precision wide enough for the value. */

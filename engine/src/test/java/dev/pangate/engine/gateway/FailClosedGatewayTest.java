@@ -77,6 +77,22 @@ class FailClosedGatewayTest {
     }
   }
 
+  @Test
+  void aResultEndedWhileTheGatewayStopsIsStillAudited(TestDatabase database) throws Exception {
+    try (GatewayFixture fixture = GatewayFixture.demo(database);
+        Session session = fixture.session("fraud-analyst")) {
+      ResultCursor open = session.query("select card_id as ended_at_stop from payments.cards",
+          List.of());
+      assertTrue(open.next());
+      fixture.gateway().close(); // completion entries are no longer queued...
+      open.close();              // ...so this one is written by the caller, not dropped
+      String audit = fixture.auditText();
+      int start = audit.indexOf("ended_at_stop");
+      assertTrue(start >= 0, "the statement's START entry");
+      assertTrue(audit.indexOf("STATEMENT_END", start) > 0, "its END entry after the stop");
+    }
+  }
+
   /** Runs the checks with every audit file and the audit directory unwritable, then restores them. */
   private static void whileAuditUnwritable(GatewayFixture fixture, Checks checks) throws Exception {
     List<Path> files;

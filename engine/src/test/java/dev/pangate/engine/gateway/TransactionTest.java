@@ -73,6 +73,15 @@ class TransactionTest {
           "a read after the write runs in its transaction");
       assertEquals(before, first(other, "select status from payments.transactions where txn_id = " + txn),
           "another session does not see an uncommitted write");
+      // reads on the transaction's connection are masked and filtered like any other
+      try (ResultCursor rows = clerk.query("select pan, merchant_id from payments.transactions",
+          List.of())) {
+        while (rows.next()) {
+          assertFalse(fixture.allPans().contains((String) rows.row()[0]), "a token, not the PAN");
+          assertTrue(List.of(1, 2, 3).contains(((Number) rows.row()[1]).intValue()),
+              "only the clerk's merchants");
+        }
+      }
       assertEquals(before, stored("select status from payments.transactions where txn_id = " + txn));
       clerk.rollback();
       assertFalse(clerk.inTransaction());
@@ -157,6 +166,19 @@ class TransactionTest {
       EngineException outside = assertThrows(EngineException.class, () -> first(clerk,
           "update payments.transactions set merchant_id = 4 where txn_id = " + txn));
       assertEquals("ROW_FILTER_VIOLATION", outside.code());
+      // the moved row is not readable through the transaction, and nothing more runs in it
+      for (String next : List.of("select merchant_id from payments.transactions where txn_id = " + txn,
+          "update payments.transactions set status = 'again' where txn_id = " + txn,
+          "explain plan for select txn_id from payments.transactions")) {
+        EngineException refused = assertThrows(EngineException.class, () -> first(clerk, next));
+        assertEquals("TRANSACTION_ABORTED", refused.code(), next);
+      }
+      // its row locks are gone at once: another writer does not wait for the caller's rollback
+      try (Connection admin = fixture.admin(); Statement statement = admin.createStatement()) {
+        statement.execute("SET lock_timeout = '2s'");
+        assertEquals(1, statement.executeUpdate("update payments.transactions set status = status"
+            + " where txn_id = " + txn));
+      }
       EngineException commit = assertThrows(EngineException.class, clerk::commit);
       assertEquals("TRANSACTION_ABORTED", commit.code());
     }

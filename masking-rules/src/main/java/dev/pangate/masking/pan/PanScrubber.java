@@ -1,5 +1,7 @@
 package dev.pangate.masking.pan;
 
+import java.util.regex.Pattern;
+
 /**
  * Finds PAN-like strings in free text (SQL, plans, parameters, error messages) and replaces each
  * with its truncated form (first six and last four digits, the rest {@code *}).
@@ -55,10 +57,11 @@ public final class PanScrubber {
   }
 
   /**
-   * Whether the digit run {@code [start, end)} is part of a long hexadecimal token such as a UUID
-   * ({@code d3f34804-155b-4dff-b358-151544614767}) or a SHA-256 digest: a token of hex digits
-   * and dashes, at least {@value #HEX_TOKEN} characters long, holding a letter a-f. Scrubbing
-   * inside one would corrupt an identifier without protecting a PAN.
+   * Whether the digit run {@code [start, end)} lies in an identifier of a canonical shape that
+   * pangate itself writes: a UUID ({@code d3f34804-155b-4dff-b358-151544614767}) or a hex digest
+   * of 32, 40 or 64 characters (MD5, SHA-1, SHA-256), holding a letter a-f and standing alone.
+   * Scrubbing inside one would corrupt an identifier. Only these exact shapes: a PAN glued to
+   * other hex characters or dashes in any other way is scrubbed.
    */
   private static boolean insideHexToken(String text, int start, int end) {
     int from = start;
@@ -69,21 +72,18 @@ public final class PanScrubber {
     while (to < text.length() && isHexOrDash(text.charAt(to))) {
       to++;
     }
-    if (to - from < HEX_TOKEN
-        || (from > 0 && Character.isLetterOrDigit(text.charAt(from - 1)))
+    if ((from > 0 && Character.isLetterOrDigit(text.charAt(from - 1)))
         || (to < text.length() && Character.isLetterOrDigit(text.charAt(to)))) {
       return false;
     }
-    for (int k = from; k < to; k++) {
-      char c = Character.toLowerCase(text.charAt(k));
-      if (c >= 'a' && c <= 'f') {
-        return true;
-      }
-    }
-    return false;
+    String token = text.substring(from, to);
+    return CANONICAL_IDENTIFIER.matcher(token).matches()
+        && token.chars().anyMatch(c -> Character.toLowerCase(c) >= 'a' && Character.toLowerCase(c) <= 'f');
   }
 
-  private static final int HEX_TOKEN = 32;
+  private static final Pattern CANONICAL_IDENTIFIER = Pattern.compile(
+      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+          + "|[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
 
   private static boolean isHexOrDash(char c) {
     return isDigit(c) || c == '-' || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PanScrubberTest {
@@ -49,12 +50,25 @@ class PanScrubberTest {
   void leavesUuidsAndDigestsWhole() {
     String uuid = "Request d3f34804-155b-4dff-b358-151544614767 is pending";
     assertSame(uuid, PanScrubber.scrub(uuid));
-    String digest = "plan_digest 4f1c0a22" + "4111111111111111" + "ab3e9c0d5e6f7a8b9c0d1e2f3a4b5c6d7e8f";
-    assertSame(digest, PanScrubber.scrub(digest));
+    String digest = "plan_digest 4f1c0a22" + "4111111111111111" + "ab3e9c0d5e6f7a8b9c0d1e2f3a4b5c6d7e8f1234";
+    assertSame(digest, PanScrubber.scrub(digest), "a SHA-256 digest (64 hex characters) is kept");
     assertFalse(PanScrubber.scrub("id-4111111111111111").contains("4111111111111111"),
         "a PAN after an ordinary word is still scrubbed");
     assertFalse(PanScrubber.scrub("'4111-1111-1111-1111'").contains("1111-1111-1111"),
         "a dashed PAN has no hex letters: still scrubbed");
+  }
+
+  @Test
+  void aPanDressedAsAHexIdentifierIsStillScrubbed() {
+    for (String disguised : List.of(
+        "'4111111111111111-abcdef0123456789'",           // PAN, dash, hex tail
+        "'4111111111111111abcdef0123456789ab'",          // 34 hex characters: no digest length
+        "'4111-1111-1111-1111-abcdef012345678901'",      // dashed PAN, hex tail
+        "x 4111111111111111-abcdef01-2345-6789-abcd-ef0123456789", // PAN before a UUID
+        "'abcdef-4111111111111111-0123456789abcdef'")) {
+      assertFalse(PanScrubber.scrub(disguised).replace("-", "").contains("4111111111111111"),
+          disguised + " -> " + PanScrubber.scrub(disguised));
+    }
   }
 
   @Test
