@@ -62,7 +62,8 @@ public final class Authenticator {
   private final FailureThrottle throttle;
   private final TokenVerifier tokens;
   private final SecretHash decoy;
-  private final byte[] cacheKey = new byte[32];
+  /** Keys the login cache's MACs; one MAC per thread, made once (a request is on this path). */
+  private final ThreadLocal<Mac> cacheMac;
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
   private volatile Loaded loaded;
 
@@ -80,7 +81,18 @@ public final class Authenticator {
     this.clock = requireNonNull(clock, "clock is null");
     this.throttle = new FailureThrottle(config.freeFailures(), config.firstDelay(), config.maxDelay(), clock);
     SecureRandom random = new SecureRandom();
+    byte[] cacheKey = new byte[32];
     random.nextBytes(cacheKey);
+    SecretKeySpec macKey = new SecretKeySpec(cacheKey, "HmacSHA256");
+    this.cacheMac = ThreadLocal.withInitial(() -> {
+      try {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(macKey);
+        return mac;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
+      }
+    });
     this.decoy = SecretHash.create("decoy", SecretHash.DEFAULT_ITERATIONS, random);
     this.loaded = read(clock.instant());
   }
@@ -223,15 +235,10 @@ public final class Authenticator {
   }
 
   private byte[] mac(String identity, String secret) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
-      mac.update(identity.getBytes(StandardCharsets.UTF_8));
-      mac.update((byte) 0);
-      return mac.doFinal(secret.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
-    }
+    Mac mac = cacheMac.get(); // doFinal leaves it reset for the next use
+    mac.update(identity.getBytes(StandardCharsets.UTF_8));
+    mac.update((byte) 0);
+    return mac.doFinal(secret.getBytes(StandardCharsets.UTF_8));
   }
 
   /** A credential as sent: Basic identity and secret, or a bearer token. */

@@ -9,7 +9,6 @@ import dev.pangate.endpoint.session.CurrentRequest;
 import dev.pangate.endpoint.session.GatewayRequestException;
 import dev.pangate.endpoint.session.OpenResult;
 import dev.pangate.endpoint.session.ParameterValues;
-import dev.pangate.engine.EngineException;
 import dev.pangate.engine.catalog.ReflectedTable;
 import dev.pangate.engine.exec.ResultCursor;
 import dev.pangate.engine.gateway.PreparedQuery;
@@ -625,9 +624,7 @@ public final class GatewayMeta implements Meta {
   }
 
   private void countFailure(RuntimeException e) {
-    String code = e instanceof EngineException engine ? engine.code()
-        : e instanceof GatewayRequestException request ? request.code() : "INTERNAL_ERROR";
-    metrics.statement(caller().protocol(), code);
+    metrics.statement(caller().protocol(), GatewayRequestException.codeOf(e));
   }
 
   private static String requireSql(String sql) {

@@ -76,11 +76,8 @@ final class QueryRoute implements Route {
       try {
         prepared = session.prepare(query.sql());
         cursor = session.execute(prepared, ParameterValues.convert(query.params(), prepared.parameterTypes()));
-      } catch (EngineException e) {
-        metrics.statement(client.protocol(), e.code());
-        throw e;
-      } catch (GatewayRequestException e) {
-        metrics.statement(client.protocol(), e.code());
+      } catch (EngineException | GatewayRequestException e) {
+        metrics.statement(client.protocol(), GatewayRequestException.codeOf(e));
         throw e;
       }
       OpenResult result = new OpenResult(cursor, -1, !prepared.facts().masks().isEmpty(),

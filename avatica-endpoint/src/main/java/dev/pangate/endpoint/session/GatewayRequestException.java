@@ -2,6 +2,7 @@ package dev.pangate.endpoint.session;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pangate.engine.EngineException;
 import dev.pangate.masking.pan.PanScrubber;
 
 /**
@@ -21,6 +22,15 @@ public final class GatewayRequestException extends RuntimeException {
     super(PanScrubber.scrub(message));
     this.code = requireNonNull(code, "code is null");
     this.httpStatus = httpStatus;
+  }
+
+  /**
+   * The stable code of a failure the endpoint reports: the engine's, the endpoint's own, or
+   * {@code INTERNAL_ERROR} for anything unexpected.
+   */
+  public static String codeOf(RuntimeException failure) {
+    return failure instanceof EngineException engine ? engine.code()
+        : failure instanceof GatewayRequestException request ? request.code() : "INTERNAL_ERROR";
   }
 
   /** A stable upper-case code, e.g. {@code CONNECTION_LIMIT}. */

@@ -177,11 +177,13 @@ final class InterpretedCursor extends RowCursor {
   /** A leaf's masked rows, in the interpreter's representation, with a row budget. */
   private static final class LeafEnumerator implements Enumerator<Object[]> {
     private final ResultCursor cursor;
+    private final RelDataType[] types;
     private Object[] current;
     private long rows;
 
     LeafEnumerator(ResultCursor cursor) {
       this.cursor = cursor;
+      this.types = cursor.columns().stream().map(OutputColumn::type).toArray(RelDataType[]::new);
     }
 
     @Override
@@ -200,9 +202,8 @@ final class InterpretedCursor extends RowCursor {
             + " not hold in memory. Narrow it with predicates on columns your role sees in clear.");
       }
       Object[] row = cursor.row();
-      List<OutputColumn> columns = cursor.columns();
       for (int i = 0; i < row.length; i++) {
-        row[i] = toInternal(row[i], columns.get(i).type());
+        row[i] = toInternal(row[i], types[i]);
       }
       current = row;
       return true;
