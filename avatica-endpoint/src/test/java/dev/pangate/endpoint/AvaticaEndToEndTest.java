@@ -313,4 +313,29 @@ class AvaticaEndToEndTest {
       }
     }
   }
+
+  @Test
+  void errorsCarryTheRegistrysSqlStateOrPostgresqlsOwn() throws SQLException {
+    try (Connection connection = fixture.connect("fraud-analyst");
+        Statement statement = connection.createStatement()) {
+      SQLException missing = assertThrows(SQLException.class,
+          () -> statement.executeQuery("select nope from payments.transactions"));
+      assertEquals("42P01", missing.getSQLState());
+      assertEquals(dev.pangate.engine.ErrorCode.OBJECT_NOT_FOUND.number(), missing.getErrorCode());
+      SQLException parse = assertThrows(SQLException.class,
+          () -> statement.executeQuery("select from from"));
+      assertEquals("42601", parse.getSQLState());
+      // raised by PostgreSQL: its own SQLSTATE (division_by_zero), not the class of the code
+      SQLException division = assertThrows(SQLException.class,
+          () -> statement.executeQuery("select txn_id / (txn_id - txn_id) from payments.transactions"));
+      assertTrue(division.getMessage().contains("DATA_EXCEPTION: "), division.getMessage());
+      assertEquals("22012", division.getSQLState());
+    }
+    try (Connection connection = fixture.connect("support-bot");
+        Statement statement = connection.createStatement()) {
+      SQLException refused = assertThrows(SQLException.class, () -> statement.executeUpdate(
+          "update payments.transactions set status = 'reversed' where txn_id = 1"));
+      assertEquals("42501", refused.getSQLState(), refused.getMessage());
+    }
+  }
 }

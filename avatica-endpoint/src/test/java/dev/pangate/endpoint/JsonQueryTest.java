@@ -151,6 +151,7 @@ class JsonQueryTest {
         "{\"sql\": \"select txn_id from payments.transactions where created_at > ?\","
             + " \"params\": [\"yesterday\"]}").get("code").asText());
     JsonNode missing = error(400, "fraud-analyst", "{\"sql\": \"select nope from payments.transactions\"}");
+    assertEquals("42P01", missing.get("sqlstate").asText());
     assertEquals("OBJECT_NOT_FOUND", missing.get("code").asText());
     assertTrue(missing.get("message").asText().contains("nope"), "the message says what was wrong");
     assertEquals("BODY_TOO_LARGE", error(413, "fraud-analyst",

@@ -2,6 +2,8 @@ package dev.pangate.endpoint.auth;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pangate.engine.ErrorCode;
+
 /** What authenticating one request decided. */
 public sealed interface AuthResult {
 
@@ -26,7 +28,7 @@ public sealed interface AuthResult {
    *
    * @param reason why, for the audit log and metrics only ({@code BAD_SECRET}, {@code THROTTLED}, ...)
    */
-  record Refused(String reason) implements AuthResult {
+  record Refused(ErrorCode reason) implements AuthResult {
     public Refused {
       requireNonNull(reason, "reason is null");
     }

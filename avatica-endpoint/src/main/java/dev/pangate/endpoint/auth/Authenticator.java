@@ -9,6 +9,7 @@ import dev.pangate.audit.AuditUnavailableException;
 import dev.pangate.audit.Outcome;
 import dev.pangate.endpoint.config.GatewayConfig;
 import dev.pangate.endpoint.metrics.GatewayMetrics;
+import dev.pangate.engine.ErrorCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,14 +112,14 @@ public final class Authenticator {
     String addressKey = "address " + clientAddress;
     Credential credential = Credential.parse(authorization);
     if (credential == null) {
-      return refuse(null, clientAddress, route, addressKey, null, "MALFORMED_CREDENTIALS",
+      return refuse(null, clientAddress, route, addressKey, null, ErrorCode.MALFORMED_CREDENTIALS,
           "the Authorization header is neither valid Basic nor Bearer");
     }
     String agentKey = credential.identity() == null ? null : "agent " + credential.identity();
     if (!throttle.waitFor(addressKey).isZero()
         || (agentKey != null && !throttle.waitFor(agentKey).isZero())) {
       // Refused unchecked: guessing gets no faster by sending more requests.
-      return refuse(credential.identity(), clientAddress, route, null, null, "THROTTLED",
+      return refuse(credential.identity(), clientAddress, route, null, null, ErrorCode.THROTTLED,
           "too many failed attempts recently; this attempt was not checked");
     }
     AuthResult result = credential.isToken() ? checkToken(credential) : checkSecret(credential);
@@ -127,7 +128,7 @@ public final class Authenticator {
       throttle.succeeded(agentKey);
       return result;
     }
-    String reason = ((AuthResult.Refused) result).reason();
+    ErrorCode reason = ((AuthResult.Refused) result).reason();
     return refuse(credential.identity(), clientAddress, route, addressKey, agentKey, reason,
         describe(reason));
   }
@@ -148,7 +149,7 @@ public final class Authenticator {
     // The same slow hash runs for unknown identities, so timing does not tell them apart.
     boolean matches = !secret.isEmpty() && stored.orElse(decoy).matches(secret) && stored.isPresent();
     if (!matches) {
-      return new AuthResult.Refused(stored.isPresent() ? "BAD_SECRET" : "UNKNOWN_IDENTITY");
+      return new AuthResult.Refused(stored.isPresent() ? ErrorCode.BAD_SECRET : ErrorCode.UNKNOWN_IDENTITY);
     }
     verified.put(identity, new Verified(mac, stored.get(), clock.instant().plus(config.verifiedCacheTime())));
     return new AuthResult.Authenticated(identity, "secret");
@@ -156,21 +157,21 @@ public final class Authenticator {
 
   private AuthResult checkToken(Credential credential) {
     if (tokens == null) {
-      return new AuthResult.Refused("TOKENS_NOT_ACCEPTED");
+      return new AuthResult.Refused(ErrorCode.TOKENS_NOT_ACCEPTED);
     }
     Optional<String> subject = tokens.verify(credential.token());
     if (subject.isEmpty()) {
-      return new AuthResult.Refused("BAD_TOKEN");
+      return new AuthResult.Refused(ErrorCode.BAD_TOKEN);
     }
     if (credential.identity() != null && !credential.identity().equals(subject.get())) {
-      return new AuthResult.Refused("TOKEN_SUBJECT_MISMATCH");
+      return new AuthResult.Refused(ErrorCode.TOKEN_SUBJECT_MISMATCH);
     }
     return new AuthResult.Authenticated(subject.get(), "jwt");
   }
 
   private AuthResult refuse(String identity, String clientAddress, String route, String addressKey,
-      String agentKey, String reason, String message) {
-    metrics.authFailure(reason);
+      String agentKey, ErrorCode reason, String message) {
+    metrics.authFailure(reason.name());
     if (addressKey != null) {
       throttle.failed(addressKey);
     }
@@ -182,7 +183,7 @@ public final class Authenticator {
           .agent(identity)
           .clientAddress(clientAddress)
           .driver(route)
-          .outcome(Outcome.failure(reason, message))
+          .outcome(Outcome.failure(reason.name(), message))
           .build());
     } catch (AuditUnavailableException e) {
       // Refused either way; the audit log's health reports that it cannot write.
@@ -191,15 +192,8 @@ public final class Authenticator {
     return new AuthResult.Refused(reason);
   }
 
-  private static String describe(String reason) {
-    return switch (reason) {
-      case "BAD_SECRET" -> "the secret does not match the identity's stored hash";
-      case "UNKNOWN_IDENTITY" -> "no secret is stored for this identity";
-      case "BAD_TOKEN" -> "the token's signature, issuer, audience or lifetime is not valid";
-      case "TOKEN_SUBJECT_MISMATCH" -> "the token's subject is not the identity sent with it";
-      case "TOKENS_NOT_ACCEPTED" -> "a token was sent but the gateway accepts no tokens";
-      default -> reason;
-    };
+  private static String describe(ErrorCode reason) {
+    return reason.meaning();
   }
 
   /** The secrets in force; the file is re-read when it changes (agents added while running). */

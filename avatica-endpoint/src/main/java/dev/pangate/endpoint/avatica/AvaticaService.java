@@ -8,12 +8,11 @@ import dev.pangate.endpoint.metrics.GatewayMetrics;
 import dev.pangate.endpoint.session.EndpointAudit;
 import dev.pangate.endpoint.session.GatewayRequestException;
 import dev.pangate.endpoint.session.Incidents;
-import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.gateway.Gateway;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.calcite.avatica.AvaticaSeverity;
@@ -83,7 +82,7 @@ public final class AvaticaService implements AutoCloseable {
     try {
       request = protobuf.parseRequest(body);
     } catch (IOException | RuntimeException e) {
-      return protobufError(400, new GatewayRequestException("BAD_REQUEST", 400, "The request body"
+      return protobufError(400, new GatewayRequestException(ErrorCode.BAD_REQUEST, "The request body"
           + " is not an Avatica protocol-buffers request; use the Avatica JDBC driver with"
           + " serialization=protobuf, or POST to /avatica/json for JSON."));
     }
@@ -115,7 +114,7 @@ public final class AvaticaService implements AutoCloseable {
         throw new IOException("empty");
       }
     } catch (IOException | RuntimeException e) {
-      return jsonError(400, new GatewayRequestException("BAD_REQUEST", 400, "The request body is"
+      return jsonError(400, new GatewayRequestException(ErrorCode.BAD_REQUEST, "The request body is"
           + " not an Avatica JSON request; see Avatica's JSON reference, or use the JDBC driver with"
           + " serialization=json."));
     }
@@ -149,53 +148,20 @@ public final class AvaticaService implements AutoCloseable {
    * driver puts it in the SQLException), a SQLSTATE, and no stack trace.
    */
   private Service.ErrorResponse errorResponse(Exception e) {
-    String code;
-    String message;
-    if (e instanceof EngineException engine) {
-      code = engine.code();
-      message = engine.getMessage();
-    } else if (e instanceof GatewayRequestException request) {
-      code = request.code();
-      message = request.getMessage();
-    } else {
-      code = "INTERNAL_ERROR";
+    ErrorCode code = GatewayRequestException.errorCodeOf(e);
+    String message = e.getMessage();
+    if (code == ErrorCode.INTERNAL_ERROR) {
       message = "The gateway failed unexpectedly (incident "
           + Incidents.record(LOG, "an Avatica request", e) + "); the details are in its log.";
     }
-    String text = code + ": " + message;
+    String text = code.name() + ": " + message;
     int errorCode = switch (code) {
-      case "NO_SUCH_CONNECTION" -> Service.ErrorResponse.MISSING_CONNECTION_ERROR_CODE;
-      case "CONNECTION_NOT_OWNED" -> Service.ErrorResponse.UNAUTHORIZED_ERROR_CODE;
-      default -> Service.ErrorResponse.UNKNOWN_ERROR_CODE;
+      case NO_SUCH_CONNECTION -> Service.ErrorResponse.MISSING_CONNECTION_ERROR_CODE;
+      case CONNECTION_NOT_OWNED -> Service.ErrorResponse.UNAUTHORIZED_ERROR_CODE;
+      default -> code.number();
     };
-    return new Service.ErrorResponse(List.of(text), text, errorCode, sqlState(code),
-        AvaticaSeverity.ERROR, serverAddress);
-  }
-
-  private static final Map<String, String> SQL_STATES = Map.ofEntries(
-      Map.entry("SQL_PARSE_ERROR", "42601"),
-      Map.entry("SQL_VALIDATION_ERROR", "42000"),
-      Map.entry("OBJECT_NOT_FOUND", "42P01"),
-      Map.entry("WRITE_NOT_ALLOWED", "42501"),
-      Map.entry("ACCESS_DENIED", "42501"),
-      Map.entry("APPROVAL_REQUIRED", "42501"),
-      Map.entry("UNKNOWN_AGENT", "28000"),
-      Map.entry("CONNECTION_NOT_OWNED", "28000"),
-      Map.entry("USER_MISMATCH", "28000"),
-      Map.entry("CONNECTION_PROPERTY_REFUSED", "08004"),
-      Map.entry("NO_SUCH_CONNECTION", "08003"),
-      Map.entry("CONNECTION_LIMIT", "53300"),
-      Map.entry("RESULT_EXPIRED", "24000"),
-      Map.entry("FETCH_OFFSET", "24000"),
-      Map.entry("PARAMETER_COUNT", "07001"),
-      Map.entry("PARAMETER_TYPE", "22023"),
-      Map.entry("DATA_EXCEPTION", "22000"),
-      Map.entry("STATEMENT_TIMEOUT", "57014"),
-      Map.entry("AUDIT_UNAVAILABLE", "58000"),
-      Map.entry("POSTGRES_UNREACHABLE", "08006"));
-
-  static String sqlState(String code) {
-    return SQL_STATES.getOrDefault(code, "HY000");
+    return new Service.ErrorResponse(List.of(text), text, errorCode,
+        GatewayRequestException.sqlStateOf(e), AvaticaSeverity.ERROR, serverAddress);
   }
 
   @Override

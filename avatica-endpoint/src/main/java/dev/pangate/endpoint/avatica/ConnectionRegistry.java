@@ -7,6 +7,7 @@ import dev.pangate.endpoint.config.GatewayConfig;
 import dev.pangate.endpoint.session.ClientRequest;
 import dev.pangate.endpoint.session.EndpointAudit;
 import dev.pangate.endpoint.session.GatewayRequestException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.gateway.Caller;
 import dev.pangate.engine.gateway.Gateway;
 import dev.pangate.engine.gateway.Session;
@@ -94,7 +95,7 @@ final class ConnectionRegistry implements AutoCloseable {
       }
       int open = perIdentity.getOrDefault(request.identity(), 0);
       if (open >= limits.connectionsPerAgent()) {
-        throw audit.refuse(request, id, new GatewayRequestException("CONNECTION_LIMIT", 429,
+        throw audit.refuse(request, id, new GatewayRequestException(ErrorCode.CONNECTION_LIMIT,
             "Identity '" + request.identity() + "' already has " + open + " open connections, the"
                 + " most allowed (limits.connections_per_agent). Close connections you no longer"
                 + " use; idle ones close by themselves after "
@@ -117,7 +118,7 @@ final class ConnectionRegistry implements AutoCloseable {
   <T> T use(String id, ClientRequest request, Function<AgentConnection, T> work) {
     AgentConnection connection = connections.get(id);
     if (connection == null) {
-      throw new GatewayRequestException("NO_SUCH_CONNECTION", 404, "No open connection has this id"
+      throw new GatewayRequestException(ErrorCode.NO_SUCH_CONNECTION, "No open connection has this id"
           + " (it was closed, or expired after " + Durations.format(limits.idleTimeout())
           + " idle); open a new connection.");
     }
@@ -127,7 +128,7 @@ final class ConnectionRegistry implements AutoCloseable {
     connection.lock.lock();
     try {
       if (connection.isClosed()) {
-        throw new GatewayRequestException("NO_SUCH_CONNECTION", 404, "The connection was closed;"
+        throw new GatewayRequestException(ErrorCode.NO_SUCH_CONNECTION, "The connection was closed;"
             + " open a new connection.");
       }
       connection.touch();
@@ -174,14 +175,14 @@ final class ConnectionRegistry implements AutoCloseable {
   private GatewayRequestException foreign(String id, ClientRequest request, String action) {
     LOG.warn("identity {} from {} tried to {} a connection opened by another identity",
         request.identity(), request.clientAddress(), action);
-    return audit.refuse(request, id, new GatewayRequestException("CONNECTION_NOT_OWNED", 403,
+    return audit.refuse(request, id, new GatewayRequestException(ErrorCode.CONNECTION_NOT_OWNED,
         "This connection id belongs to another identity; a connection can only be used by the"
             + " identity that opened it. Open your own connection."), Map.of("action", action));
   }
 
   private void checkId(String id, ClientRequest request) {
     if (id == null || !CONNECTION_ID.matcher(id).matches()) {
-      throw audit.refuse(request, null, new GatewayRequestException("BAD_CONNECTION_ID", 400,
+      throw audit.refuse(request, null, new GatewayRequestException(ErrorCode.BAD_CONNECTION_ID,
           "A connection id must be 1 to 128 letters, digits, '.', '_', ':' or '-' (the Avatica"
               + " driver sends a UUID)."), Map.of());
     }
@@ -192,7 +193,7 @@ final class ConnectionRegistry implements AutoCloseable {
       String key = property.getKey() == null ? "" : property.getKey();
       String normalized = key.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "");
       if (REFUSED_PROPERTIES.contains(normalized)) {
-        throw audit.refuse(request, id, new GatewayRequestException("CONNECTION_PROPERTY_REFUSED", 400,
+        throw audit.refuse(request, id, new GatewayRequestException(ErrorCode.CONNECTION_PROPERTY_REFUSED,
             "Connection property '" + safeKey(key) + "' is refused: pangate builds every connection"
                 + " from its own configuration, and your role comes from your authenticated identity."
                 + " Remove the property from the JDBC URL or connection properties."),
@@ -200,7 +201,7 @@ final class ConnectionRegistry implements AutoCloseable {
       }
       if (normalized.equals("user") && property.getValue() != null && !property.getValue().isEmpty()
           && !property.getValue().equals(request.identity())) {
-        throw audit.refuse(request, id, new GatewayRequestException("USER_MISMATCH", 400,
+        throw audit.refuse(request, id, new GatewayRequestException(ErrorCode.USER_MISMATCH,
             "Connection property 'user' names another identity than the one you authenticated as"
                 + " ('" + request.identity() + "'). Leave 'user' out, or set it to your own identity;"
                 + " the identity is always the authenticated one."), Map.of());
@@ -228,7 +229,7 @@ final class ConnectionRegistry implements AutoCloseable {
         if (!expired && resultIdle > 0) {
           for (StatementState statement : connection.statements.values()) {
             if (statement.result != null && now - statement.result.lastUsedNanos() > resultIdle) {
-              statement.abandonResult("RESULT_EXPIRED", "the client fetched nothing for "
+              statement.abandonResult(ErrorCode.RESULT_EXPIRED.name(), "the client fetched nothing for "
                   + Durations.format(limits.resultIdleTimeout())
                   + " (limits.result_idle_timeout), so the result was closed");
               statement.resultExpired = true;
@@ -283,7 +284,7 @@ final class ConnectionRegistry implements AutoCloseable {
     reaper.shutdownNow();
     for (AgentConnection connection : new ArrayList<>(connections.values())) {
       try {
-        discard(connection, "GATEWAY_STOPPING", "the gateway stopped before the client read the"
+        discard(connection, ErrorCode.GATEWAY_STOPPING.name(), "the gateway stopped before the client read the"
             + " whole result");
       } catch (RuntimeException e) {
         LOG.warn("closing a connection at shutdown failed: {}", e.getClass().getSimpleName());

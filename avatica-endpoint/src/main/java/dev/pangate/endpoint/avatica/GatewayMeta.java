@@ -9,6 +9,7 @@ import dev.pangate.endpoint.session.CurrentRequest;
 import dev.pangate.endpoint.session.GatewayRequestException;
 import dev.pangate.endpoint.session.OpenResult;
 import dev.pangate.endpoint.session.ParameterValues;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.catalog.ReflectedTable;
 import dev.pangate.engine.exec.ResultCursor;
 import dev.pangate.engine.gateway.PreparedQuery;
@@ -219,7 +220,7 @@ public final class GatewayMeta implements Meta {
     return withStatement(h, (connection, statement) -> {
       long started = System.nanoTime();
       if (statement.prepared == null) {
-        throw new GatewayRequestException("NOT_PREPARED", 400,
+        throw new GatewayRequestException(ErrorCode.NOT_PREPARED,
             "This statement has nothing prepared; prepare it before executing.");
       }
       List<Object> values = new ArrayList<>();
@@ -284,7 +285,7 @@ public final class GatewayMeta implements Meta {
   @Override
   public boolean syncResults(StatementHandle sh, QueryState state, long offset)
       throws NoSuchStatementException {
-    throw new GatewayRequestException("RESULT_EXPIRED", 410, "This result is no longer open on the"
+    throw new GatewayRequestException(ErrorCode.RESULT_EXPIRED, "This result is no longer open on the"
         + " gateway; run the statement again.");
   }
 
@@ -306,7 +307,7 @@ public final class GatewayMeta implements Meta {
       throws NoSuchStatementException {
     return withStatement(h, (connection, statement) -> {
       if (statement.prepared == null) {
-        throw new GatewayRequestException("NOT_PREPARED", 400,
+        throw new GatewayRequestException(ErrorCode.NOT_PREPARED,
             "This statement has nothing prepared; prepare it before executing a batch.");
       }
       long[] counts = new long[parameterValues.size()];
@@ -324,7 +325,7 @@ public final class GatewayMeta implements Meta {
   /** Runs one statement of a batch: only writes belong in a batch, and the engine decides on them. */
   private long update(AgentConnection connection, PreparedQuery query, List<Object> values) {
     if (!query.planned().kind().isWrite()) {
-      throw new GatewayRequestException("BATCH_NOT_UPDATE", 400, "A batch may only hold INSERT,"
+      throw new GatewayRequestException(ErrorCode.BATCH_NOT_UPDATE, "A batch may only hold INSERT,"
           + " UPDATE or DELETE statements; run queries one by one.");
     }
     ResultCursor cursor = connection.session.execute(query,
@@ -629,7 +630,7 @@ public final class GatewayMeta implements Meta {
 
   private static String requireSql(String sql) {
     if (sql == null || sql.isBlank()) {
-      throw new GatewayRequestException("EMPTY_STATEMENT", 400, "The statement is empty; send SQL text.");
+      throw new GatewayRequestException(ErrorCode.EMPTY_STATEMENT, "The statement is empty; send SQL text.");
     }
     return sql;
   }

@@ -1,6 +1,7 @@
 package dev.pangate.endpoint.avatica;
 
 import dev.pangate.endpoint.session.GatewayRequestException;
+import dev.pangate.engine.ErrorCode;
 import org.apache.calcite.avatica.remote.Service;
 
 /**
@@ -56,7 +57,7 @@ final class RequestDispatch {
     } else if (request instanceof Service.ExecuteBatchRequest r) {
       return service.apply(r);
     }
-    throw new GatewayRequestException("UNSUPPORTED_REQUEST", 400, "The gateway does not serve"
+    throw new GatewayRequestException(ErrorCode.UNSUPPORTED_REQUEST, "The gateway does not serve"
         + " Avatica requests of this kind.");
   }
 }

@@ -3,6 +3,7 @@ package dev.pangate.endpoint.avatica;
 import dev.pangate.endpoint.config.Durations;
 import dev.pangate.endpoint.session.GatewayRequestException;
 import dev.pangate.endpoint.session.OpenResult;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.gateway.PreparedQuery;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,14 +86,14 @@ final class StatementState {
     OpenResult open = result;
     if (open == null) {
       if (resultExpired) {
-        throw new GatewayRequestException("RESULT_EXPIRED", 410, "This result was closed after "
+        throw new GatewayRequestException(ErrorCode.RESULT_EXPIRED, "This result was closed after "
             + Durations.format(resultIdle) + " without a fetch, to release its PostgreSQL"
             + " connection; run the statement again.");
       }
       return new Meta.Frame(offset, true, List.of());
     }
     if (offset != sent) {
-      throw new GatewayRequestException("FETCH_OFFSET", 400, "Results are read forward only: the"
+      throw new GatewayRequestException(ErrorCode.FETCH_OFFSET, "Results are read forward only: the"
           + " next row is " + sent + " but offset " + offset + " was asked for.");
     }
     Rows rows;

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pangate.endpoint.session.ClientRequest;
 import dev.pangate.endpoint.session.GatewayRequestException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.approval.ApprovalRequest;
 import dev.pangate.engine.approval.ApprovalStatus;
 import dev.pangate.engine.gateway.Approvals;
@@ -60,7 +61,7 @@ final class ApprovalRoutes {
       try {
         filter = ApprovalStatus.valueOf(status.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new GatewayRequestException("BAD_REQUEST", 400, "status must be one of pending,"
+        throw new GatewayRequestException(ErrorCode.BAD_REQUEST, "status must be one of pending,"
             + " approved, denied, executed, expired.");
       }
     }
@@ -100,11 +101,11 @@ final class ApprovalRoutes {
       timeout = text == null ? java.time.Duration.ofSeconds(30)
           : dev.pangate.endpoint.config.Durations.parse(text);
     } catch (RuntimeException e) {
-      throw new GatewayRequestException("BAD_REQUEST", 400, "timeout is a duration such as 30s"
+      throw new GatewayRequestException(ErrorCode.BAD_REQUEST, "timeout is a duration such as 30s"
           + " (at most " + MAX_WAIT.toSeconds() + "s).");
     }
     if (timeout.isNegative() || timeout.compareTo(MAX_WAIT) > 0) {
-      throw new GatewayRequestException("BAD_REQUEST", 400, "timeout must be between 0s and "
+      throw new GatewayRequestException(ErrorCode.BAD_REQUEST, "timeout must be between 0s and "
           + MAX_WAIT.toSeconds() + "s.");
     }
     try {
@@ -114,7 +115,7 @@ final class ApprovalRoutes {
       exchange.sendJson(200, json);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new GatewayRequestException("UNAVAILABLE", 503, "The gateway is stopping; wait again.");
+      throw new GatewayRequestException(ErrorCode.GATEWAY_STOPPING, "The gateway is stopping; wait again.");
     }
   }
 
@@ -123,12 +124,12 @@ final class ApprovalRoutes {
       JsonNode root = body.length == 0 ? null : Exchange.JSON.readTree(body);
       JsonNode reason = root == null ? null : root.get("reason");
       if (reason == null || !reason.isTextual() || reason.asText().isBlank()) {
-        throw new GatewayRequestException("REASON_REQUIRED", 400, "Send {\"reason\": \"...\"}: a"
+        throw new GatewayRequestException(ErrorCode.REASON_REQUIRED, "Send {\"reason\": \"...\"}: a"
             + " decision needs a reason (it is audited).");
       }
       return reason.asText();
     } catch (IOException e) {
-      throw new GatewayRequestException("BAD_REQUEST", 400, "The request body is not valid JSON;"
+      throw new GatewayRequestException(ErrorCode.BAD_REQUEST, "The request body is not valid JSON;"
           + " send {\"reason\": \"...\"}.");
     }
   }
@@ -140,7 +141,7 @@ final class ApprovalRoutes {
   }
 
   private static GatewayRequestException notFound() {
-    return new GatewayRequestException("NOT_FOUND", 404, "Approval routes are /v1/approvals,"
+    return new GatewayRequestException(ErrorCode.NOT_FOUND, "Approval routes are /v1/approvals,"
         + " /v1/approvals/{id}, and POST /v1/approvals/{id}/approve or /deny.");
   }
 

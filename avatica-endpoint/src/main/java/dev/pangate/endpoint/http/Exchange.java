@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pangate.endpoint.session.ClientRequest;
 import dev.pangate.endpoint.session.GatewayRequestException;
+import dev.pangate.engine.ErrorCode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,7 +82,7 @@ public final class Exchange {
   }
 
   private GatewayRequestException tooLarge() {
-    return new GatewayRequestException("BODY_TOO_LARGE", 413, "The request body is larger than "
+    return new GatewayRequestException(ErrorCode.BODY_TOO_LARGE, "The request body is larger than "
         + maxBodyBytes + " bytes (limits.max_request_bytes); send a smaller request.");
   }
 
@@ -100,15 +101,24 @@ public final class Exchange {
     send(status, "application/json", JSON.writeValueAsBytes(document));
   }
 
-  /** Answers with the API's error document: {@code {"error": {"code": ..., "message": ...}}}. */
-  public void sendError(int status, String code, String message) throws IOException {
+  /**
+   * Answers with the API's error document, {@code {"error": {"code": ..., "sqlstate": ...,
+   * "message": ...}}}, and the code's HTTP status.
+   */
+  public void sendError(ErrorCode code, String message) throws IOException {
+    sendError(code, code.sqlState(), message);
+  }
+
+  /** The error document with a SQLSTATE of its own (PostgreSQL's, for errors it raised). */
+  public void sendError(ErrorCode code, String sqlState, String message) throws IOException {
     if (response.isCommitted()) {
       return; // streaming already started; the route ends its document itself
     }
     response.resetBuffer(); // drop any partial body, keep headers such as Allow
     Map<String, Object> error = new LinkedHashMap<>();
-    error.put("code", code);
+    error.put("code", code.name());
+    error.put("sqlstate", sqlState);
     error.put("message", message);
-    sendJson(status, Map.of("error", error));
+    sendJson(code.httpStatus(), Map.of("error", error));
   }
 }

@@ -9,6 +9,7 @@ import dev.pangate.endpoint.session.CurrentRequest;
 import dev.pangate.endpoint.session.GatewayRequestException;
 import dev.pangate.endpoint.session.Incidents;
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import java.io.IOException;
 import java.util.Set;
 import javax.servlet.http.HttpServletRequest;
@@ -49,11 +50,11 @@ final class GatewayHandler extends AbstractHandler {
     Exchange bare = new Exchange(request, response, null, maxBodyBytes);
     if (match.entry().isEmpty()) {
       if (match.allowedMethods().isEmpty()) {
-        bare.sendError(404, "NOT_FOUND", "There is nothing at this path. The gateway serves Avatica"
+        bare.sendError(ErrorCode.NOT_FOUND, "There is nothing at this path. The gateway serves Avatica"
             + " at POST / (protobuf) and POST /avatica/json, and SQL over JSON at POST /v1/query.");
       } else {
         response.setHeader("Allow", String.join(", ", match.allowedMethods()));
-        bare.sendError(405, "METHOD_NOT_ALLOWED", "This path accepts "
+        bare.sendError(ErrorCode.METHOD_NOT_ALLOWED, "This path accepts "
             + String.join(", ", match.allowedMethods()) + ".");
       }
       return;
@@ -72,7 +73,7 @@ final class GatewayHandler extends AbstractHandler {
     ClientRequest client = new ClientRequest(authenticated.identity(),
         request.getRemoteAddr() + ":" + request.getRemotePort(), entry.protocol());
     if (entry.access() == Access.ADMIN && !admins.contains(client.identity())) {
-      bare.sendError(403, "NOT_AN_ADMIN", "Identity '" + client.identity() + "' may not use the"
+      bare.sendError(ErrorCode.NOT_AN_ADMIN, "Identity '" + client.identity() + "' may not use the"
           + " admin routes; the configuration's 'admins' list names who may.");
       return;
     }
@@ -94,24 +95,23 @@ final class GatewayHandler extends AbstractHandler {
   private void serve(RouteTable.Entry entry, Exchange exchange) {
     try {
       entry.route().handle(exchange);
-    } catch (GatewayRequestException e) {
-      answer(exchange, e.httpStatus(), e.code(), e.getMessage());
-    } catch (EngineException e) {
-      answer(exchange, JsonStatus.of(e.code()), e.code(), e.getMessage());
+    } catch (GatewayRequestException | EngineException e) {
+      answer(exchange, GatewayRequestException.errorCodeOf(e),
+          GatewayRequestException.sqlStateOf(e), e.getMessage());
     } catch (EofException e) {
       LOG.debug("client went away during {} {}", entry.method(), entry.path());
     } catch (IOException e) {
       LOG.debug("I/O with the client failed during {} {}", entry.method(), entry.path());
     } catch (RuntimeException e) {
       String incident = Incidents.record(LOG, entry.method() + " " + entry.path(), e);
-      answer(exchange, 500, "INTERNAL_ERROR", "The gateway failed unexpectedly (incident "
-          + incident + "); the details are in its log.");
+      answer(exchange, ErrorCode.INTERNAL_ERROR, ErrorCode.INTERNAL_ERROR.sqlState(),
+          "The gateway failed unexpectedly (incident " + incident + "); the details are in its log.");
     }
   }
 
-  private static void answer(Exchange exchange, int status, String code, String message) {
+  private static void answer(Exchange exchange, ErrorCode code, String sqlState, String message) {
     try {
-      exchange.sendError(status, code, message);
+      exchange.sendError(code, sqlState, message);
     } catch (IOException e) {
       LOG.debug("could not answer the client: {}", e.getClass().getSimpleName());
     }

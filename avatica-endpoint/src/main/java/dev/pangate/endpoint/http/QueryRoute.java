@@ -12,6 +12,7 @@ import dev.pangate.endpoint.session.GatewayRequestException;
 import dev.pangate.endpoint.session.OpenResult;
 import dev.pangate.endpoint.session.ParameterValues;
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.exec.ResultCursor;
 import dev.pangate.engine.gateway.Caller;
 import dev.pangate.engine.gateway.Gateway;
@@ -85,7 +86,7 @@ final class QueryRoute implements Route {
       try {
         stream(exchange, prepared.columns(), result, query.maxRows(), started);
       } catch (RuntimeException e) {
-        result.abandon("INTERNAL_ERROR", "the gateway failed while sending the result (the"
+        result.abandon(ErrorCode.INTERNAL_ERROR.name(), "the gateway failed while sending the result (the"
             + " incident is in its log)");
         throw e;
       } finally {
@@ -271,7 +272,7 @@ final class QueryRoute implements Route {
     if (node.isTextual()) {
       return node.asText();
     }
-    throw new GatewayRequestException("PARAMETER_TYPE", 400, "Parameter " + position
+    throw new GatewayRequestException(ErrorCode.PARAMETER_TYPE, "Parameter " + position
         + " is an array or object; parameters are strings, numbers, booleans or null.");
   }
 
@@ -281,6 +282,6 @@ final class QueryRoute implements Route {
   }
 
   private static GatewayRequestException bad(String message) {
-    return new GatewayRequestException("BAD_REQUEST", 400, message);
+    return new GatewayRequestException(ErrorCode.BAD_REQUEST, message);
   }
 }

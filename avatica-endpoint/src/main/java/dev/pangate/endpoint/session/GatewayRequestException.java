@@ -3,6 +3,7 @@ package dev.pangate.endpoint.session;
 import static java.util.Objects.requireNonNull;
 
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.masking.pan.PanScrubber;
 
 /**
@@ -15,13 +16,11 @@ public final class GatewayRequestException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  private final String code;
-  private final int httpStatus;
+  private final ErrorCode code;
 
-  public GatewayRequestException(String code, int httpStatus, String message) {
+  public GatewayRequestException(ErrorCode code, String message) {
     super(PanScrubber.scrub(message));
     this.code = requireNonNull(code, "code is null");
-    this.httpStatus = httpStatus;
   }
 
   /**
@@ -29,17 +28,34 @@ public final class GatewayRequestException extends RuntimeException {
    * {@code INTERNAL_ERROR} for anything unexpected.
    */
   public static String codeOf(RuntimeException failure) {
-    return failure instanceof EngineException engine ? engine.code()
-        : failure instanceof GatewayRequestException request ? request.code() : "INTERNAL_ERROR";
+    return errorCodeOf(failure).name();
+  }
+
+  /** The registry entry of a failure: the engine's, the endpoint's, or {@code INTERNAL_ERROR}. */
+  public static ErrorCode errorCodeOf(Throwable failure) {
+    return failure instanceof EngineException engine ? engine.errorCode()
+        : failure instanceof GatewayRequestException request ? request.errorCode()
+        : ErrorCode.INTERNAL_ERROR;
+  }
+
+  /** The SQLSTATE a JDBC client sees for a failure (PostgreSQL's own for errors it raised). */
+  public static String sqlStateOf(Throwable failure) {
+    return failure instanceof EngineException engine ? engine.sqlState()
+        : errorCodeOf(failure).sqlState();
   }
 
   /** A stable upper-case code, e.g. {@code CONNECTION_LIMIT}. */
   public String code() {
+    return code.name();
+  }
+
+  /** The registry entry of this error. */
+  public ErrorCode errorCode() {
     return code;
   }
 
   /** The HTTP status the JSON API answers with. */
   public int httpStatus() {
-    return httpStatus;
+    return code.httpStatus();
   }
 }

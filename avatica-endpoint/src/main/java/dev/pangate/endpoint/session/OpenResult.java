@@ -3,6 +3,7 @@ package dev.pangate.endpoint.session;
 import static java.util.Objects.requireNonNull;
 
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.exec.ResultCursor;
 import dev.pangate.endpoint.metrics.GatewayMetrics;
 import java.util.function.Consumer;
@@ -66,7 +67,7 @@ public final class OpenResult implements AutoCloseable {
       abandon(e.code(), e.getMessage()); // the engine's own failure entry, when it wrote one, stays
       throw e;
     } catch (RuntimeException e) {
-      abandon("INTERNAL_ERROR", "the gateway failed while handing out the result after "
+      abandon(ErrorCode.INTERNAL_ERROR.name(), "the gateway failed while handing out the result after "
           + delivered + " rows (the incident is in its log)");
       throw e;
     }

@@ -1,5 +1,6 @@
 package dev.pangate.endpoint.session;
 
+import dev.pangate.engine.ErrorCode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Date;
@@ -32,7 +33,7 @@ public final class ParameterValues {
    */
   public static List<Object> convert(List<?> values, List<RelDataType> types) {
     if (values.size() != types.size()) {
-      throw new GatewayRequestException("PARAMETER_COUNT", 400, "The statement has " + types.size()
+      throw new GatewayRequestException(ErrorCode.PARAMETER_COUNT, "The statement has " + types.size()
           + " parameter(s) (?) but " + values.size() + " value(s) were given.");
     }
     List<Object> converted = new ArrayList<>(values.size());
@@ -161,7 +162,7 @@ public final class ParameterValues {
   }
 
   private static GatewayRequestException wrongType(int position, SqlTypeName name, String expected) {
-    return new GatewayRequestException("PARAMETER_TYPE", 400, "Parameter " + position + " is of type "
+    return new GatewayRequestException(ErrorCode.PARAMETER_TYPE, "Parameter " + position + " is of type "
         + name + " and must be " + expected + "; the value given is not (it is not repeated here).");
   }
 }

@@ -3,6 +3,7 @@ package dev.pangate.engine.approval;
 import static java.util.Objects.requireNonNull;
 
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -226,7 +227,7 @@ public final class ApprovalStore {
   }
 
   private static EngineException unavailable(SQLException e) {
-    return new EngineException("APPROVALS_UNAVAILABLE", "The approval store cannot be used: "
+    return new EngineException(ErrorCode.APPROVALS_UNAVAILABLE, "The approval store cannot be used: "
         + e.getMessage() + ". Check that schema " + SCHEMA + " is installed"
         + " (pangate approvals install) and PostgreSQL answers.", e);
   }

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.pangate.engine.EngineConfig;
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -88,7 +89,7 @@ public final class PostgresCatalog implements AutoCloseable {
 
   static EngineException unreachable(EngineConfig config, Throwable cause) {
     String where = hostAndPort(config.jdbcUrl());
-    return new EngineException("POSTGRES_UNREACHABLE",
+    return new EngineException(ErrorCode.POSTGRES_UNREACHABLE,
         "Cannot connect to PostgreSQL at " + where + " as user '" + config.user() + "': "
             + cause.getMessage() + ". Check that PostgreSQL is running there, or set PANGATE_DB_URL"
             + " (jdbc:postgresql://host:port/database), PANGATE_DB_USER and PANGATE_DB_PASSWORD.",
@@ -115,7 +116,7 @@ public final class PostgresCatalog implements AutoCloseable {
       DatabaseMetaData metaData = connection.getMetaData();
       for (String schema : schemaNames) {
         if (!schemaExists(metaData, schema)) {
-          throw new EngineException("SCHEMA_NOT_FOUND",
+          throw new EngineException(ErrorCode.SCHEMA_NOT_FOUND,
               "PostgreSQL schema '" + schema + "' does not exist in " + connection.getCatalog()
                   + " (or the gateway's login '" + metaData.getUserName()
                   + "' cannot see it). Check the schemas the configuration mirrors.");
@@ -124,7 +125,7 @@ public final class PostgresCatalog implements AutoCloseable {
       }
       connection.rollback();
     } catch (SQLException e) {
-      throw new EngineException("POSTGRES_ERROR",
+      throw new EngineException(ErrorCode.POSTGRES_ERROR,
           "Could not read the PostgreSQL catalog: " + e.getMessage(), e);
     }
     return Collections.unmodifiableMap(result);

@@ -1,6 +1,7 @@
 package dev.pangate.engine.exec;
 
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.masking.pan.PanScrubber;
 import java.sql.SQLException;
 import java.util.regex.Pattern;
@@ -25,12 +26,12 @@ public final class ErrorTranslator {
       ServerErrorMessage server = psql.getServerErrorMessage();
       primary = server.getMessage();
     }
-    String code = codeFor(state);
+    ErrorCode code = codeFor(state);
     String message = "PostgreSQL refused the statement" + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")")
         + ": " + sanitize(primary);
     // No cause: PostgreSQL's exception quotes row values (DETAIL: Key (pan)=(...)), and a cause
     // travels further than anyone intends (logs, wrappers, serialized errors).
-    return new EngineException(code, message);
+    return new EngineException(code, state.length() == 5 ? state : code.sqlState(), message, null);
   }
 
   /** A message with quoted values withheld and PAN-like digits truncated, its first line only. */
@@ -42,22 +43,22 @@ public final class ErrorTranslator {
     return PanScrubber.scrub(QUOTED.matcher(firstLine).replaceAll("(value withheld)"));
   }
 
-  private static String codeFor(String state) {
+  private static ErrorCode codeFor(String state) {
     if (state.startsWith("08")) {
-      return "POSTGRES_UNREACHABLE";
+      return ErrorCode.POSTGRES_UNREACHABLE;
     }
     if (state.startsWith("22")) {
-      return "DATA_EXCEPTION";
+      return ErrorCode.DATA_EXCEPTION;
     }
     if (state.startsWith("23")) {
-      return "CONSTRAINT_VIOLATION";
+      return ErrorCode.CONSTRAINT_VIOLATION;
     }
     if (state.startsWith("42")) {
-      return "SQL_VALIDATION_ERROR";
+      return ErrorCode.SQL_VALIDATION_ERROR;
     }
     if (state.equals("57014")) {
-      return "STATEMENT_TIMEOUT";
+      return ErrorCode.STATEMENT_TIMEOUT;
     }
-    return "POSTGRES_ERROR";
+    return ErrorCode.POSTGRES_ERROR;
   }
 }

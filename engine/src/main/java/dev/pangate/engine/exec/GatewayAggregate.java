@@ -1,6 +1,7 @@
 package dev.pangate.engine.exec;
 
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ final class GatewayAggregate extends SingleRel implements InterpretableRel {
         RelNode visited = super.visit(other);
         if (visited instanceof Aggregate aggregate && !(visited instanceof GatewayAggregate)) {
           if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
-            throw new EngineException("NEEDS_MASKED_VALUES", "GROUPING SETS, ROLLUP and CUBE over"
+            throw new EngineException(ErrorCode.NEEDS_MASKED_VALUES, "GROUPING SETS, ROLLUP and CUBE over"
                 + " masked values are not evaluated by pangate.");
           }
           for (AggregateCall call : aggregate.getAggCallList()) {
@@ -94,7 +95,7 @@ final class GatewayAggregate extends SingleRel implements InterpretableRel {
     };
     if (!known || !call.getCollation().getFieldCollations().isEmpty() || call.getArgList().size() > 1
         && kind != SqlKind.COUNT) {
-      throw new EngineException("NEEDS_MASKED_VALUES", call.getAggregation().getName()
+      throw new EngineException(ErrorCode.NEEDS_MASKED_VALUES, call.getAggregation().getName()
           + " over masked values is not evaluated by pangate; COUNT, SUM, AVG, MIN and MAX are.");
     }
   }
@@ -204,7 +205,7 @@ final class GatewayAggregate extends SingleRel implements InterpretableRel {
         return n instanceof Double || n instanceof Float
             ? BigDecimal.valueOf(n.doubleValue()) : BigDecimal.valueOf(n.longValue());
       }
-      throw new EngineException("NEEDS_MASKED_VALUES", "SUM and AVG need numbers.");
+      throw new EngineException(ErrorCode.NEEDS_MASKED_VALUES, "SUM and AVG need numbers.");
     }
 
     Object result() {

@@ -1,6 +1,7 @@
 package dev.pangate.engine.exec;
 
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.plan.LeafScan;
 import java.util.List;
 import org.apache.calcite.interpreter.Interpreter;
@@ -30,7 +31,7 @@ public final class GatewayPlans {
       @Override
       public RelNode visit(RelNode other) {
         if (other instanceof org.apache.calcite.rel.core.Window) {
-          throw new EngineException("NEEDS_MASKED_VALUES", "Window functions over masked values"
+          throw new EngineException(ErrorCode.NEEDS_MASKED_VALUES, "Window functions over masked values"
               + " (ORDER BY or PARTITION BY a masked column, or a masked argument) are not"
               + " evaluated by pangate; window over columns your role sees in clear.");
         }
@@ -44,7 +45,7 @@ public final class GatewayPlans {
     } catch (EngineException e) {
       throw e;
     } catch (RuntimeException | AssertionError e) {
-      throw new EngineException("NEEDS_MASKED_VALUES", "pangate cannot evaluate this statement"
+      throw new EngineException(ErrorCode.NEEDS_MASKED_VALUES, "pangate cannot evaluate this statement"
           + " over masked values (" + ErrorTranslator.sanitize(e.getMessage()) + "). Compute on"
           + " columns your role sees in clear, or select the masked column as it is.");
     }

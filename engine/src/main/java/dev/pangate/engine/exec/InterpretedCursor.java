@@ -1,6 +1,7 @@
 package dev.pangate.engine.exec;
 
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.plan.LeafScan;
 import dev.pangate.engine.plan.OutputColumn;
 import dev.pangate.engine.plan.PlannedStatement;
@@ -49,7 +50,7 @@ final class InterpretedCursor extends RowCursor {
       throw e;
     } catch (RuntimeException | AssertionError e) {
       closeLeaves();
-      throw new EngineException("GATEWAY_EVALUATION_FAILED",
+      throw new EngineException(ErrorCode.GATEWAY_EVALUATION_FAILED,
           "The gateway could not evaluate this statement over masked values: "
               + ErrorTranslator.sanitize(e.getMessage()));
     }
@@ -70,7 +71,7 @@ final class InterpretedCursor extends RowCursor {
       throw e;
     } catch (RuntimeException | AssertionError e) {
       close();
-      throw new EngineException("GATEWAY_EVALUATION_FAILED",
+      throw new EngineException(ErrorCode.GATEWAY_EVALUATION_FAILED,
           "The gateway could not evaluate this statement over masked values: "
               + ErrorTranslator.sanitize(e.getMessage()));
     }
@@ -197,7 +198,7 @@ final class InterpretedCursor extends RowCursor {
         return false;
       }
       if (++rows > MAX_LEAF_ROWS) {
-        throw new EngineException("GATEWAY_EVALUATION_TOO_LARGE", "This statement computes on"
+        throw new EngineException(ErrorCode.GATEWAY_EVALUATION_TOO_LARGE, "This statement computes on"
             + " masked values over more than " + MAX_LEAF_ROWS + " rows, which the gateway does"
             + " not hold in memory. Narrow it with predicates on columns your role sees in clear.");
       }

@@ -1,6 +1,7 @@
 package dev.pangate.engine.exec;
 
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.plan.GatewayOutput;
 import dev.pangate.engine.plan.OutputColumn;
 import dev.pangate.engine.plan.ValueTransform;
@@ -53,7 +54,7 @@ final class PostgresCursor extends RowCursor {
   @Override
   Object[] advance() {
     if (endedWith != null) {
-      throw new EngineException("TRANSACTION_ENDED", "This result was still open when its"
+      throw new EngineException(ErrorCode.TRANSACTION_ENDED, "This result was still open when its"
           + " transaction was " + endedWith + ", which closed it; read a result to its end before"
           + " committing or rolling back.");
     }

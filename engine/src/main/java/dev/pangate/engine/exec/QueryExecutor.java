@@ -3,6 +3,7 @@ package dev.pangate.engine.exec;
 import static java.util.Objects.requireNonNull;
 
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.plan.OutputColumn;
 import dev.pangate.engine.plan.PlannedStatement;
 import dev.pangate.engine.plan.PushedQuery;
@@ -198,7 +199,7 @@ public final class QueryExecutor {
   private static void checkParameters(PlannedStatement plan, List<?> parameters) {
     int expected = plan.parameterTypes().size();
     if (parameters.size() != expected) {
-      throw new EngineException("PARAMETER_COUNT",
+      throw new EngineException(ErrorCode.PARAMETER_COUNT,
           "The statement has " + expected + " parameter(s) (?) but " + parameters.size()
               + " value(s) were given.");
     }

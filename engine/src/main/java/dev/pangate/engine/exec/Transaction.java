@@ -3,6 +3,7 @@ package dev.pangate.engine.exec;
 import static java.util.Objects.requireNonNull;
 
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -154,7 +155,7 @@ public final class Transaction {
    */
   public EngineException aborted(boolean atCommit) {
     String failed = "a statement in this transaction failed (" + failure + ")";
-    return new EngineException("TRANSACTION_ABORTED", atCommit
+    return new EngineException(ErrorCode.TRANSACTION_ABORTED, atCommit
         ? "The transaction was rolled back, not committed: " + failed + ", which ends a"
             + " transaction. Nothing it wrote was kept; run the writes again."
         : "An earlier statement in this transaction failed (" + failure + "), so the"

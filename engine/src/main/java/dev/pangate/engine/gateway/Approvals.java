@@ -6,6 +6,7 @@ import dev.pangate.audit.AuditEvent;
 import dev.pangate.audit.AuditEventType;
 import dev.pangate.audit.Outcome;
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.approval.ApprovalRequest;
 import dev.pangate.engine.approval.ApprovalStatus;
 import dev.pangate.engine.approval.ApprovalStore;
@@ -87,7 +88,7 @@ public final class Approvals {
     }
     ApprovalRequest request = open.orElseGet(() -> create(caller, role, query, parameters,
         planDigest, parametersDigest));
-    throw new EngineException("APPROVAL_REQUIRED", "This " + query.planned().kind() + " on "
+    throw new EngineException(ErrorCode.APPROVAL_REQUIRED, "This " + query.planned().kind() + " on "
         + query.planned().writeTarget() + " needs approval by a person with an approving role."
         + " Request " + request.id() + " is " + request.status().name().toLowerCase()
         + (request.estimatedRows() == null ? "" : " (it would change about "
@@ -134,7 +135,7 @@ public final class Approvals {
   dev.pangate.engine.exec.QueryExecutor.TransactionStep consume(ApprovalRequest request) {
     return (connection, rows) -> {
       if (!ApprovalStore.consume(connection, request.id(), rows, clock.instant())) {
-        throw new EngineException("APPROVAL_NOT_USABLE", "Approval " + request.id()
+        throw new EngineException(ErrorCode.APPROVAL_NOT_USABLE, "Approval " + request.id()
             + " was used by another run or expired meanwhile; nothing was changed.");
       }
     };
@@ -201,20 +202,20 @@ public final class Approvals {
   private ApprovalRequest decide(Caller approver, String id, ApprovalStatus decision, String reason) {
     String role = requireApprover(approver);
     if (reason == null || reason.isBlank()) {
-      throw new EngineException("REASON_REQUIRED", "A decision needs a reason (it is audited).");
+      throw new EngineException(ErrorCode.REASON_REQUIRED, "A decision needs a reason (it is audited).");
     }
     expireOverdue();
     ApprovalRequest request = store.find(id).orElseThrow(() -> notFound(id));
     if (request.agent().equals(approver.agentId())) {
       auditDecision(approver, role, request, decision, reason,
-          Outcome.failure("SELF_APPROVAL", "an agent may not decide its own request"));
-      throw new EngineException("SELF_APPROVAL", "Agent '" + approver.agentId()
+          Outcome.failure(ErrorCode.SELF_APPROVAL.name(), "an agent may not decide its own request"));
+      throw new EngineException(ErrorCode.SELF_APPROVAL, "Agent '" + approver.agentId()
           + "' submitted request " + id + " and so may not decide it; another approver must.");
     }
     Optional<ApprovalRequest> decided = store.decide(id, decision, approver.agentId(), reason,
         clock.instant());
     if (decided.isEmpty()) {
-      throw new EngineException("NOT_PENDING", "Request " + id + " is "
+      throw new EngineException(ErrorCode.NOT_PENDING, "Request " + id + " is "
           + request.status().name().toLowerCase() + ", not pending; it cannot be decided.");
     }
     auditDecision(approver, role, decided.get(), decision, reason, Outcome.success());
@@ -235,10 +236,10 @@ public final class Approvals {
 
   private String requireApprover(Caller caller) {
     Agent agent = gateway.policy().agent(caller.agentId()).orElseThrow(() ->
-        new EngineException("UNKNOWN_AGENT", "Agent '" + caller.agentId()
+        new EngineException(ErrorCode.UNKNOWN_AGENT, "Agent '" + caller.agentId()
             + "' is not named in the policy in force."));
     if (!gateway.policy().role(agent.role()).mayApprove()) {
-      throw new EngineException("NOT_AN_APPROVER", "Role '" + agent.role()
+      throw new EngineException(ErrorCode.NOT_AN_APPROVER, "Role '" + agent.role()
           + "' may not see or decide approval requests (approve: true in the policy).");
     }
     return agent.role();
@@ -257,6 +258,6 @@ public final class Approvals {
   }
 
   private static EngineException notFound(String id) {
-    return new EngineException("APPROVAL_NOT_FOUND", "There is no approval request " + id + ".");
+    return new EngineException(ErrorCode.APPROVAL_NOT_FOUND, "There is no approval request " + id + ".");
   }
 }

@@ -11,6 +11,7 @@ import dev.pangate.audit.Outcome;
 import dev.pangate.engine.Engine;
 import dev.pangate.engine.EngineConfig;
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.catalog.PostgresCatalog;
 import dev.pangate.engine.exec.QueryExecutor;
 import dev.pangate.engine.plan.QueryPlanner;
@@ -116,7 +117,7 @@ public final class Gateway implements AutoCloseable {
     try {
       return PolicyLoader.load(file);
     } catch (PolicyException e) {
-      throw new EngineException("POLICY_INVALID", e.getMessage(), e);
+      throw new EngineException(ErrorCode.POLICY_INVALID, e.getMessage(), e);
     }
   }
 
@@ -133,7 +134,7 @@ public final class Gateway implements AutoCloseable {
       connection.rollback();
       return report;
     } catch (SQLException e) {
-      throw new EngineException("POSTGRES_ERROR",
+      throw new EngineException(ErrorCode.POSTGRES_ERROR,
           "Could not read the gateway login's privileges: " + e.getMessage(), e);
     }
   }
@@ -149,7 +150,7 @@ public final class Gateway implements AutoCloseable {
     String report = privileges.render(writable);
     boolean findings = !privileges.findings(writable).isEmpty();
     if (findings && options.refuseExcessPrivileges()) {
-      throw new EngineException("EXCESS_PRIVILEGES", "The gateway's PostgreSQL login has more"
+      throw new EngineException(ErrorCode.EXCESS_PRIVILEGES, "The gateway's PostgreSQL login has more"
           + " privileges than the policy needs, and the configuration refuses to start that way:\n"
           + report);
     }
@@ -174,7 +175,7 @@ public final class Gateway implements AutoCloseable {
     requireNonNull(caller, "caller is null");
     PolicyState current = state.get();
     PolicyViews.AgentView view = current.views().agent(caller.agentId()).orElseThrow(() ->
-        new EngineException("UNKNOWN_AGENT", "Agent '" + caller.agentId()
+        new EngineException(ErrorCode.UNKNOWN_AGENT, "Agent '" + caller.agentId()
             + "' is not named in the policy in force."));
     audit(AuditEvent.builder(AuditEventType.SESSION_OPEN)
         .agent(caller.agentId()).role(view.role().name()).clientAddress(caller.clientAddress())
@@ -228,7 +229,7 @@ public final class Gateway implements AutoCloseable {
   }
 
   private void auditPolicyFailure(Policy old, String requestedBy, RuntimeException e) {
-    String code = e instanceof EngineException engineException ? engineException.code() : "POLICY_INVALID";
+    String code = e instanceof EngineException engineException ? engineException.code() : ErrorCode.POLICY_INVALID.name();
     try {
       audit(AuditEvent.builder(AuditEventType.POLICY_RELOAD).policyDigest(old.digest())
           .details(Map.of("requested_by", requestedBy))
@@ -265,7 +266,7 @@ public final class Gateway implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new EngineException("AUDIT_UNAVAILABLE", "queued completion entries were not written"
+      throw new EngineException(ErrorCode.AUDIT_UNAVAILABLE, "queued completion entries were not written"
           + " within 30 s");
     }
   }
@@ -287,7 +288,7 @@ public final class Gateway implements AutoCloseable {
     try {
       audit.append(event);
     } catch (AuditUnavailableException e) {
-      throw new EngineException("AUDIT_UNAVAILABLE", "The audit log cannot record this statement,"
+      throw new EngineException(ErrorCode.AUDIT_UNAVAILABLE, "The audit log cannot record this statement,"
           + " so pangate refuses it (fail closed): " + e.getMessage()
           + ". Operators: check /healthz and the audit sink.", e);
     }

@@ -6,6 +6,7 @@ import dev.pangate.audit.AuditEvent;
 import dev.pangate.audit.AuditEventType;
 import dev.pangate.audit.Outcome;
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.exec.ListCursor;
 import dev.pangate.engine.exec.ResultCursor;
 import dev.pangate.engine.plan.CatalogView;
@@ -65,8 +66,7 @@ public final class Session implements AutoCloseable {
   }
 
   private PolicyViews.AgentView view() {
-    return currentView().orElseThrow(() -> new EngineException(
-        "UNKNOWN_AGENT", "Agent '" + caller.agentId() + "' is no longer named in the policy in force."));
+    return currentView().orElseThrow(() -> new EngineException(ErrorCode.UNKNOWN_AGENT, "Agent '" + caller.agentId() + "' is no longer named in the policy in force."));
   }
 
   /** The caller's view under the policy in force, if the policy still names the caller. */
@@ -147,7 +147,7 @@ public final class Session implements AutoCloseable {
       query = prepare(query.sql()); // the policy changed since it was prepared: plan again
     }
     if (parameters.size() != query.parameterTypes().size()) {
-      throw new EngineException("PARAMETER_COUNT", "The statement has "
+      throw new EngineException(ErrorCode.PARAMETER_COUNT, "The statement has "
           + query.parameterTypes().size() + " parameter(s) (?) but " + parameters.size()
           + " value(s) were given.");
     }
@@ -188,7 +188,7 @@ public final class Session implements AutoCloseable {
     DmlRule rule = view.role().table(TableName.parse(planned.writeTarget()))
         .map(TablePolicy::dml).orElse(DmlRule.DENY);
     if (rule == DmlRule.DENY) {
-      EngineException refused = new EngineException("WRITE_NOT_ALLOWED", "Role '"
+      EngineException refused = new EngineException(ErrorCode.WRITE_NOT_ALLOWED, "Role '"
           + view.role().name() + "' may not " + planned.kind() + " " + planned.writeTarget()
           + " (its rule for the table is dml: deny).");
       auditRefusal(query.sql(), view, state, refused);
@@ -365,7 +365,7 @@ public final class Session implements AutoCloseable {
           Outcome.success()));
     } catch (EngineException auditDown) {
       ending.rollback();
-      throw new EngineException(auditDown.code(), "The transaction was rolled back, not committed:"
+      throw new EngineException(auditDown.errorCode(), "The transaction was rolled back, not committed:"
           + " its commit could not be recorded in the audit log. " + auditDown.getMessage());
     }
     try {
@@ -459,7 +459,7 @@ public final class Session implements AutoCloseable {
 
   private void checkOpen() {
     if (closed) {
-      throw new EngineException("SESSION_CLOSED", "The session is closed.");
+      throw new EngineException(ErrorCode.SESSION_CLOSED, "The session is closed.");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.pangate.engine.plan;
 
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import java.util.regex.Pattern;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParserPos;
@@ -17,7 +18,7 @@ final class ParseErrors {
   static EngineException toEngineException(SqlParseException e, String sql) {
     EngineException plain = toEngineException(e);
     if (sql != null && DISTINCT_ON.matcher(sql).find()) {
-      return new EngineException("SQL_PARSE_ERROR", plain.getMessage() + " pangate does not"
+      return new EngineException(ErrorCode.SQL_PARSE_ERROR, plain.getMessage() + " pangate does not"
           + " support PostgreSQL's DISTINCT ON: keep one row per group with row_number() over"
           + " (partition by ... order by ...) in a sub-query, and filter on it = 1.", e);
     }
@@ -37,7 +38,7 @@ final class ParseErrors {
           e.getExpectedTokenNames().stream().sorted().limit(8).toList())
           + (e.getExpectedTokenNames().size() > 8 ? ", ..." : "") + ".";
     }
-    return new EngineException("SQL_PARSE_ERROR",
+    return new EngineException(ErrorCode.SQL_PARSE_ERROR,
         "SQL does not parse at " + where + stripPosition(found) + expected, e);
   }
 

@@ -3,6 +3,7 @@ package dev.pangate.engine.plan;
 import static java.util.Objects.requireNonNull;
 
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.sql.PostgresDialect;
 import java.util.List;
 import org.apache.calcite.rel.RelNode;
@@ -33,7 +34,7 @@ public record PushdownSql(String sql, List<Integer> parameterOrder) {
       node = converter.visitRoot(rel).asStatement();
     } catch (AssertionError | UnsupportedOperationException e) {
       // Calcite cannot express this plan in SQL (e.g. WITH RECURSIVE): say so plainly.
-      throw new EngineException("UNSUPPORTED_SQL", "pangate cannot run this statement: it uses "
+      throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot run this statement: it uses "
           + describe(rel) + ", which pangate does not support. Rewrite it without that construct.", e);
     }
     SqlString sql = node.toSqlString(c -> c.withDialect(dialect)

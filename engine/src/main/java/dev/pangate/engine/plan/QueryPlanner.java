@@ -3,6 +3,7 @@ package dev.pangate.engine.plan;
 import static java.util.Objects.requireNonNull;
 
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.exec.ErrorTranslator;
 import dev.pangate.engine.exec.GatewayPlans;
 import dev.pangate.engine.sql.AgentSql;
@@ -94,7 +95,7 @@ public final class QueryPlanner {
   public static SqlNode parse(String sql) {
     requireNonNull(sql, "sql is null");
     if (sql.isBlank()) {
-      throw new EngineException("SQL_PARSE_ERROR", "The statement is empty.");
+      throw new EngineException(ErrorCode.SQL_PARSE_ERROR, "The statement is empty.");
     }
     try {
       String text = PostgresSyntax.beforeParsing(stripTrailingSemicolon(sql));
@@ -140,7 +141,7 @@ public final class QueryPlanner {
   public PlannedStatement plan(String sql, CatalogView view) {
     requireNonNull(sql, "sql is null");
     if (sql.length() > MAX_STATEMENT_LENGTH) {
-      throw new EngineException("STATEMENT_TOO_LARGE", "The statement has " + sql.length()
+      throw new EngineException(ErrorCode.STATEMENT_TOO_LARGE, "The statement has " + sql.length()
           + " characters; pangate accepts at most " + MAX_STATEMENT_LENGTH + ".");
     }
     try {
@@ -148,10 +149,10 @@ public final class QueryPlanner {
     } catch (EngineException e) {
       throw e;
     } catch (StackOverflowError e) {
-      throw new EngineException("STATEMENT_TOO_COMPLEX", "The statement nests too deeply for"
+      throw new EngineException(ErrorCode.STATEMENT_TOO_COMPLEX, "The statement nests too deeply for"
           + " pangate to plan; split it, or use IN lists instead of long OR chains.");
     } catch (RuntimeException | AssertionError e) {
-      throw new EngineException("UNSUPPORTED_SQL", "pangate cannot plan this statement: "
+      throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot plan this statement: "
           + ErrorTranslator.sanitize(String.valueOf(e.getMessage()))
           + ". Simplify it, or write it without the construct named.");
     }
@@ -162,7 +163,7 @@ public final class QueryPlanner {
     boolean explain = parsed.getKind() == SqlKind.EXPLAIN;
     SqlNode statement = explain ? ((SqlExplain) parsed).getExplicandum() : parsed;
     if (!isPlannable(statement)) {
-      throw new EngineException("STATEMENT_NOT_ALLOWED",
+      throw new EngineException(ErrorCode.STATEMENT_NOT_ALLOWED,
           "Only queries (SELECT, WITH, VALUES, set operations) and INSERT, UPDATE, DELETE and"
               + " MERGE go through pangate; " + describe(statement) + " is not allowed.");
     }
@@ -193,7 +194,7 @@ public final class QueryPlanner {
         statement = retry;
       } catch (RuntimeException e) {
         if (e.getCause() instanceof SqlValidatorException) {
-          throw new EngineException("SQL_VALIDATION_ERROR", e.getCause().getMessage(), e);
+          throw new EngineException(ErrorCode.SQL_VALIDATION_ERROR, e.getCause().getMessage(), e);
         }
         throw e;
       }
@@ -204,7 +205,7 @@ public final class QueryPlanner {
     RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(TYPE_FACTORY));
     SqlToRelConverter converter = new SqlToRelConverter(
         (rowType, queryString, schemaPath, viewPath) -> {
-          throw new EngineException("STATEMENT_NOT_ALLOWED", "Views are not expanded by pangate.");
+          throw new EngineException(ErrorCode.STATEMENT_NOT_ALLOWED, "Views are not expanded by pangate.");
         },
         validator, catalogReader, cluster, StandardConvertletTable.INSTANCE, TO_REL);
     RelRoot root = converter.convertQuery(validated, false, true);
@@ -282,7 +283,7 @@ public final class QueryPlanner {
       @Override
       public Void visit(org.apache.calcite.sql.SqlCall call) {
         if (SESSION_FUNCTIONS.contains(call.getOperator().getName().toUpperCase(java.util.Locale.ROOT))) {
-          throw new EngineException("STATEMENT_NOT_ALLOWED", call.getOperator().getName()
+          throw new EngineException(ErrorCode.STATEMENT_NOT_ALLOWED, call.getOperator().getName()
               + " is not available through pangate: PostgreSQL would answer with the gateway's"
               + " own login, not your identity.");
         }
@@ -317,11 +318,11 @@ public final class QueryPlanner {
       rel = rel.getInput(0);
     }
     if (!(rel instanceof Filter filter) || !(filter.getInput() instanceof TableScan)) {
-      throw new EngineException("SQL_VALIDATION_ERROR", "a row filter must be a predicate over the"
+      throw new EngineException(ErrorCode.SQL_VALIDATION_ERROR, "a row filter must be a predicate over the"
           + " table's own columns");
     }
     if (!filter.getVariablesSet().isEmpty()) {
-      throw new EngineException("SQL_VALIDATION_ERROR", "row filters may use sub-queries that do"
+      throw new EngineException(ErrorCode.SQL_VALIDATION_ERROR, "row filters may use sub-queries that do"
           + " not refer to the filtered row (IN or EXISTS over other tables), not correlated ones");
     }
     return filter.getCondition();

@@ -3,6 +3,7 @@ package dev.pangate.engine.plan;
 import static java.util.Objects.requireNonNull;
 
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import org.apache.calcite.rex.RexNode;
 
 /**
@@ -34,7 +35,7 @@ public record RowFilterCheck(RexNode condition, String role, String table, Strin
    * a value of one (a value could be a PAN).
    */
   public EngineException violation(StatementKind kind, long rowsOutside) {
-    return new EngineException("ROW_FILTER_VIOLATION", "The " + kind + " would write "
+    return new EngineException(ErrorCode.ROW_FILTER_VIOLATION, "The " + kind + " would write "
         + rowsOutside + " row(s) that role '" + role + "' could not see (its row filter for "
         + table + " is: " + rule + "); nothing was written. Write only rows inside your row"
         + " filter.");

@@ -1,6 +1,7 @@
 package dev.pangate.engine.plan;
 
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import org.apache.calcite.runtime.CalciteContextException;
 
 /**
@@ -16,7 +17,8 @@ final class ValidationErrors {
         ? e.getCause().getMessage() : e.getMessage();
     String where = e.getPosLine() > 0
         ? " (line " + e.getPosLine() + ", column " + e.getPosColumn() + ")" : "";
-    String code = message.contains("not found") ? "OBJECT_NOT_FOUND" : "SQL_VALIDATION_ERROR";
+    ErrorCode code = message.contains("not found")
+        ? ErrorCode.OBJECT_NOT_FOUND : ErrorCode.SQL_VALIDATION_ERROR;
     return new EngineException(code, message + where, e);
   }
 }

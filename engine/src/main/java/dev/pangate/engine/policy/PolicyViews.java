@@ -3,6 +3,7 @@ package dev.pangate.engine.policy;
 import static java.util.Objects.requireNonNull;
 
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.catalog.MirroredTable;
 import dev.pangate.engine.catalog.PostgresCatalog;
 import dev.pangate.engine.catalog.ReflectedColumn;
@@ -158,8 +159,7 @@ public final class PolicyViews {
 
     private ReflectedTable reflected(TablePolicy rule) {
       TableName name = rule.table();
-      return catalog.table(name.schema(), name.table()).orElseThrow(() -> new EngineException(
-          "POLICY_MISMATCH",
+      return catalog.table(name.schema(), name.table()).orElseThrow(() -> new EngineException(ErrorCode.POLICY_MISMATCH,
           rule.location() + ": table " + name + " does not exist in the mirrored schemas "
               + catalog.schemas().keySet() + " of PostgreSQL. Fix the table name in the policy,"
               + " or mirror its schema."));
@@ -168,7 +168,7 @@ public final class PolicyViews {
     private List<ColumnPlan> columnsOf(Role role, TablePolicy rule, ReflectedTable table) {
       for (String named : rule.columns().keySet()) {
         if (table.column(named).isEmpty()) {
-          throw new EngineException("POLICY_MISMATCH", rule.columns().get(named).location()
+          throw new EngineException(ErrorCode.POLICY_MISMATCH, rule.columns().get(named).location()
               + ": column " + named + " does not exist in " + rule.table() + " (its columns are "
               + table.columns().stream().map(ReflectedColumn::name).toList() + ").");
         }
@@ -236,7 +236,7 @@ public final class PolicyViews {
 
     private static EngineException unsuitable(ColumnMask mask, TablePolicy rule, ReflectedColumn column,
         String why) {
-      return new EngineException("POLICY_MISMATCH", mask.location() + ": " + mask.kind()
+      return new EngineException(ErrorCode.POLICY_MISMATCH, mask.location() + ": " + mask.kind()
           + " does not suit column " + rule.table() + "." + column.name() + " of type "
           + column.typeName() + ": " + why + ".");
     }
@@ -280,7 +280,7 @@ public final class PolicyViews {
       try {
         return planner.compileRowFilter(rawView, rule.table().schema(), rule.table().table(), boundSql);
       } catch (EngineException e) {
-        throw new EngineException("POLICY_MISMATCH", filter.location() + ": the row filter of "
+        throw new EngineException(ErrorCode.POLICY_MISMATCH, filter.location() + ": the row filter of "
             + rule.table() + " does not compile against the table: " + e.getMessage(), e);
       }
     }

@@ -3,6 +3,7 @@ package dev.pangate.engine.policy;
 import static java.util.Objects.requireNonNull;
 
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.plan.RowFilterCheck;
 import java.util.Optional;
 import org.apache.calcite.rex.RexNode;
@@ -42,7 +43,7 @@ record RowFilterBinding(String role, String table, String rule, RexNode conditio
   /** Refuses a statement on the table when the agent lacks an attribute the filter needs. */
   void requireAttributes() {
     if (missingAttribute != null) {
-      throw new EngineException("MISSING_AGENT_ATTRIBUTE", missingAttribute);
+      throw new EngineException(ErrorCode.MISSING_AGENT_ATTRIBUTE, missingAttribute);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.pangate.engine.rewrite;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pangate.engine.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +42,7 @@ public final class DerivedParameters {
       Object token = source < 0 ? literal : parameters.get(source);
       Optional<Object> raw = mask.unmask(token);
       if (raw.isEmpty() && strict && token != null) {
-        throw new dev.pangate.engine.EngineException("NOT_A_TOKEN", "A value written to a"
+        throw new dev.pangate.engine.EngineException(ErrorCode.NOT_A_TOKEN, "A value written to a"
             + " tokenized column must be a token of its family (" + mask.masking().label()
             + "); pangate stores the PAN it stands for.");
       }

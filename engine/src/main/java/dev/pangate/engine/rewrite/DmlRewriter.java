@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.catalog.MirroredTable;
 import dev.pangate.engine.catalog.ReflectedTable;
 import dev.pangate.engine.plan.GatewaySplit.WriteCheck;
@@ -312,7 +313,7 @@ final class DmlRewriter {
     if (operand instanceof RexLiteral literal
         && mask.mask().unmask(literal.getValue2() instanceof org.apache.calcite.util.NlsString nls
             ? nls.getValue() : literal.getValue2()).isEmpty()) {
-      throw new EngineException("NOT_A_TOKEN", "The value written to column " + column
+      throw new EngineException(ErrorCode.NOT_A_TOKEN, "The value written to column " + column
           + " is not a token of family '" + family + "'.");
     }
     return parameters.deriveForWrite(operand, mask.mask(), rexBuilder);
@@ -348,6 +349,6 @@ final class DmlRewriter {
   }
 
   private static EngineException refused(String why) {
-    return new EngineException("WRITE_REFUSED", "pangate refuses this write: " + why + ".");
+    return new EngineException(ErrorCode.WRITE_REFUSED, "pangate refuses this write: " + why + ".");
   }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.plan.GatewayOutput;
 import dev.pangate.engine.plan.GatewaySplit;
 import dev.pangate.engine.plan.GatewaySplit.Leaf;
@@ -95,12 +96,12 @@ public final class PolicyPlanRewriter implements PlanRewriter {
         return partial(split, lifter, leaves, displays, rexBuilder);
       }
       if (!GATEWAY_EVALUABLE.contains(rel.getClass())) {
-        throw new EngineException("UNSUPPORTED_SQL", "pangate cannot evaluate " + e.getMessage()
+        throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot evaluate " + e.getMessage()
             + " in a " + rel.getRelTypeName() + " (recursive queries, sampling, LATERAL over"
             + " masked values and similar forms are not supported).");
       }
       if (rel.getInputs().isEmpty() || hasSubQuery(rel)) {
-        throw new EngineException("NEEDS_MASKED_VALUES",
+        throw new EngineException(ErrorCode.NEEDS_MASKED_VALUES,
             "pangate cannot evaluate this statement: it needs " + e.getMessage()
                 + (hasSubQuery(rel) ? " inside a sub-query" : "")
                 + ". Compare, sort or aggregate on columns your role sees in clear, or on"
