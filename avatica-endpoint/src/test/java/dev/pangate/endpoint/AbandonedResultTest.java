@@ -71,7 +71,8 @@ class AbandonedResultTest {
     assertEquals("failure", end.outcome());
     assertEquals("CONNECTION_CLOSED", AuditTrail.code(end));
     assertRowsSent(end, 5);
-    assertEquals(0, fixture.busyPostgresSessions(), "its PostgreSQL connection was released");
+    assertTrue(EndpointFixture.eventually(WAIT, () -> busy() == 0),
+        "its PostgreSQL connection was released");
   }
 
   @Test

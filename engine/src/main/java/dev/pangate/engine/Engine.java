@@ -7,6 +7,7 @@ import dev.pangate.engine.catalog.PostgresCatalog;
 import dev.pangate.engine.exec.ListCursor;
 import dev.pangate.engine.exec.QueryExecutor;
 import dev.pangate.engine.exec.ResultCursor;
+import dev.pangate.engine.exec.ResultTypes;
 import dev.pangate.engine.plan.CatalogView;
 import dev.pangate.engine.plan.GatewayTable;
 import dev.pangate.engine.plan.OutputColumn;
@@ -33,12 +34,14 @@ public final class Engine implements AutoCloseable {
   private volatile CatalogView unrestricted;
   private final QueryPlanner planner;
   private final QueryExecutor executor;
+  private final ResultTypes resultTypes;
 
   private Engine(PostgresCatalog catalog) {
     this.catalog = catalog;
     this.unrestricted = unrestrictedView(catalog);
     this.planner = new QueryPlanner(PlanRewriter.NONE);
     this.executor = new QueryExecutor(catalog.dataSource(), catalog.config().fetchSize());
+    this.resultTypes = new ResultTypes(catalog.dataSource());
   }
 
   /** Connects, reflects the schemas and returns a ready engine. */
@@ -85,7 +88,7 @@ public final class Engine implements AutoCloseable {
 
   /** Plans a statement without running it. */
   public PlannedStatement prepare(String sql) {
-    return planner.plan(sql, unrestricted);
+    return resultTypes.reconcile(planner.plan(sql, unrestricted));
   }
 
   /** Runs a prepared statement (EXPLAIN returns the plan and the pushed SQL as rows). */

@@ -1,5 +1,6 @@
 package dev.pangate.engine.catalog;
 
+import dev.pangate.engine.sql.PostgresTypeSystem;
 import java.sql.Types;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
@@ -20,8 +21,7 @@ public final class TypeMapping {
       case "float8" -> factory.createSqlType(SqlTypeName.DOUBLE);
       case "numeric" -> column.precision() > 0
           ? factory.createSqlType(SqlTypeName.DECIMAL, column.precision(), Math.max(0, column.scale()))
-          : factory.createSqlType(SqlTypeName.DECIMAL,
-              factory.getTypeSystem().getMaxNumericPrecision(), 6);
+          : PostgresTypeSystem.unboundedNumeric(factory, false);
       case "bpchar" -> column.precision() > 0
           ? factory.createSqlType(SqlTypeName.CHAR, column.precision())
           : factory.createSqlType(SqlTypeName.CHAR);
@@ -32,6 +32,8 @@ public final class TypeMapping {
       case "time", "timetz" -> factory.createSqlType(SqlTypeName.TIME, 6);
       case "timestamp", "timestamptz" -> factory.createSqlType(SqlTypeName.TIMESTAMP, 6);
       case "bytea" -> factory.createSqlType(SqlTypeName.VARBINARY);
+      // the driver calls these DOUBLE and BIT; their values are PostgreSQL's text ($1.00, 0101)
+      case "money", "bit", "varbit" -> factory.createSqlType(SqlTypeName.VARCHAR);
       default -> fromJdbc(factory, column);
     };
     return factory.createTypeWithNullability(type, column.nullable());

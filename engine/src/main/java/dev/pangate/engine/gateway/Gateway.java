@@ -14,6 +14,9 @@ import dev.pangate.engine.EngineException;
 import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.catalog.PostgresCatalog;
 import dev.pangate.engine.exec.QueryExecutor;
+import dev.pangate.engine.exec.ResultTypes;
+import dev.pangate.engine.plan.CatalogView;
+import dev.pangate.engine.plan.PlannedStatement;
 import dev.pangate.engine.plan.QueryPlanner;
 import dev.pangate.engine.policy.PolicyViews;
 import dev.pangate.engine.privilege.PrivilegeReport;
@@ -57,6 +60,7 @@ public final class Gateway implements AutoCloseable {
   private final AuditLog audit;
   private final QueryPlanner planner = new QueryPlanner(new PolicyPlanRewriter());
   private final QueryExecutor executor;
+  private final ResultTypes resultTypes;
   private final AtomicReference<PolicyState> state = new AtomicReference<>();
   private final AtomicLong generations = new AtomicLong();
   private final PrivilegeReport privileges;
@@ -74,6 +78,7 @@ public final class Gateway implements AutoCloseable {
     this.options = options;
     this.executor = new QueryExecutor(engine.catalog().dataSource(),
         engine.catalog().config().fetchSize());
+    this.resultTypes = new ResultTypes(engine.catalog().dataSource());
     this.privileges = inspectPrivileges(engine.catalog());
     this.approvals = new Approvals(this,
         new dev.pangate.engine.approval.ApprovalStore(engine.catalog().dataSource()),
@@ -320,6 +325,11 @@ public final class Gateway implements AutoCloseable {
 
   QueryExecutor executor() {
     return executor;
+  }
+
+  /** Plans a statement for a view, its result types reconciled with PostgreSQL's. */
+  PlannedStatement plan(String sql, CatalogView view) {
+    return resultTypes.reconcile(planner.plan(sql, view));
   }
 
   GatewayOptions options() {

@@ -125,7 +125,7 @@ public final class Session implements AutoCloseable {
   }
 
   private PreparedQuery plan(String sql, String text, PolicyViews.AgentView view, long generation) {
-    PlannedStatement planned = gateway.planner().plan(text, view.view());
+    PlannedStatement planned = gateway.plan(text, view.view());
     List<String> names = planned.columns().stream().map(OutputColumn::name).toList();
     return new PreparedQuery(sql, planned, StatementFacts.of(planned, names),
         planned.planText(), generation, null);

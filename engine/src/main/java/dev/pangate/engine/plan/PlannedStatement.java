@@ -65,6 +65,13 @@ public record PlannedStatement(
     }
   }
 
+  /** The same statement with the queries' outputs and the columns typed as PostgreSQL computes them. */
+  public PlannedStatement withResultTypes(List<PushedQuery> typedQueries,
+      List<OutputColumn> typedColumns) {
+    return new PlannedStatement(kind, explain, sql, plan, typedQueries, gatewayPlan, typedColumns,
+        parameterTypes, derivedParameters, writeTarget, countRows, rowFilterCheck);
+  }
+
   /** The SQL sent to PostgreSQL (several statements separated by a line, when the gateway evaluates a part). */
   public String pushedSql() {
     return String.join(";\n", pushedSqlList());

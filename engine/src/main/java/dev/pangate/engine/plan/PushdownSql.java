@@ -28,7 +28,7 @@ public record PushdownSql(String sql, List<Integer> parameterOrder) {
   public static PushdownSql render(RelNode rel) {
     PostgresDialect dialect = groupsByLiteral(rel)
         ? PostgresDialect.GROUP_BY_LITERAL_REWRITE : PostgresDialect.INSTANCE;
-    RelToSqlConverter converter = new RelToSqlConverter(dialect);
+    RelToSqlConverter converter = new PostgresRelToSql(dialect);
     SqlNode node;
     try {
       node = converter.visitRoot(rel).asStatement();

@@ -10,6 +10,7 @@ import dev.pangate.engine.sql.AgentSql;
 import dev.pangate.engine.sql.ColumnNames;
 import dev.pangate.engine.sql.DatetimeArithmetic;
 import dev.pangate.engine.sql.GroupByDependency;
+import dev.pangate.engine.sql.PostgresRexBuilder;
 import dev.pangate.engine.sql.PostgresSyntax;
 import dev.pangate.engine.sql.PostgresTypeSystem;
 import dev.pangate.engine.sql.ValidationFix;
@@ -73,9 +74,11 @@ public final class QueryPlanner {
       .withTrimUnusedFields(false)
       .withInSubQueryThreshold(Integer.MAX_VALUE)
       .withCreateValuesRel(true)
+      // PostgreSQL keeps the order of a sub-query (ORDER BY without LIMIT) in practice; users rely on it
+      .withRemoveSortInSubQuery(false)
       // Never merge a query's projection into a table's mask projection: the masks must stay
       // a projection of their own, and a correlation variable keeps the row type it was made for.
-      .withRelBuilderConfigTransform(c -> c.withBloat(-1));
+      .withRelBuilderConfigTransform(c -> c.withBloat(-1).withSimplify(false));
 
   private final PlanRewriter rewriter;
 
@@ -152,6 +155,7 @@ public final class QueryPlanner {
       throw new EngineException(ErrorCode.STATEMENT_TOO_COMPLEX, "The statement nests too deeply for"
           + " pangate to plan; split it, or use IN lists instead of long OR chains.");
     } catch (RuntimeException | AssertionError e) {
+      if (Boolean.getBoolean("pangate.debugPlanning")) { e.printStackTrace(); } // TEMP
       throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot plan this statement: "
           + ErrorTranslator.sanitize(String.valueOf(e.getMessage()))
           + ". Simplify it, or write it without the construct named.");
@@ -202,7 +206,7 @@ public final class QueryPlanner {
 
     refuseSessionFunctions(validated);
     HepPlanner planner = new HepPlanner(HepProgram.builder().build(), Contexts.empty());
-    RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(TYPE_FACTORY));
+    RelOptCluster cluster = RelOptCluster.create(planner, new PostgresRexBuilder(TYPE_FACTORY));
     SqlToRelConverter converter = new SqlToRelConverter(
         (rowType, queryString, schemaPath, viewPath) -> {
           throw new EngineException(ErrorCode.STATEMENT_NOT_ALLOWED, "Views are not expanded by pangate.");

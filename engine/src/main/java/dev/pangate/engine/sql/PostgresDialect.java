@@ -1,11 +1,18 @@
 package dev.pangate.engine.sql;
 
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeSystem;
+import org.apache.calcite.sql.SqlAlienSystemTypeNameSpec;
 import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlIntervalQualifier;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.dialect.PostgresqlSqlDialect;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The SQL pangate sends to PostgreSQL: Calcite's PostgreSQL dialect, plus spellings of the few
@@ -47,6 +54,17 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
       writer.keyword("TO");
       writer.keyword(qualifier.timeUnitRange.endUnit.name());
     }
+  }
+
+  /** PostgreSQL's unconstrained {@code numeric} has no modifiers; the rest as Calcite spells it. */
+  @Override
+  public @Nullable SqlNode getCastSpec(RelDataType type) {
+    if (PostgresTypeSystem.isUnboundedNumeric(type)) {
+      return new SqlDataTypeSpec(
+          new SqlAlienSystemTypeNameSpec("numeric", SqlTypeName.DECIMAL, SqlParserPos.ZERO),
+          SqlParserPos.ZERO);
+    }
+    return super.getCastSpec(type);
   }
 
   @Override
