@@ -697,3 +697,37 @@ join payments.cardholders h on h.cardholder_id = c.cardholder_id
 where m.merchant_id in (1, 2, 3)
 group by m.region, h.country
 order by m.region, h.country;
+
+-- name: money_keeps_its_decimals
+-- Unconstrained numeric keeps PostgreSQL's scale: no rounding to integers.
+select round(avg(amount)::numeric, 2) as average, sum(amount::numeric) as total,
+       '12.75'::numeric as literal, 1.5::numeric * 3 as product, avg(card_id) as mean_card
+from payments.transactions;
+
+-- name: numeric_functions_keep_postgresqls_types
+select exp(12.5::numeric) as e, percentile_cont(0.5) within group (order by card_id) as median,
+       stddev(amount::real) as spread
+from payments.transactions;
+
+-- name: left_join_lateral_keeps_outer_rows
+-- postgresql-only: LATERAL
+select m.merchant_id, big.txn_id
+from payments.merchants m
+left join lateral (select t.txn_id from payments.transactions t
+                   where t.merchant_id = m.merchant_id and t.amount > 4990
+                   order by t.txn_id limit 1) big on true;
+
+-- name: order_of_a_sub_query_is_kept
+-- ordered
+select * from (select txn_id from payments.transactions order by txn_id desc) s limit 3;
+
+-- name: strings_in_postgresqls_other_forms
+-- postgresql-only: escape, Unicode and dollar-quoted strings
+select E'tab\there' as tabbed, U&'\0041BC' as unicode, $q$it's $$ $q$ as dollar, 'con'
+'tinued' as continued, length(E'a\nb') as escaped_length;
+
+-- name: casts_of_literals_keep_their_type
+select 1::int8 << 40 as shifted, (-1)::int2 as small, 2.5::float8::int as rounded;
+
+-- name: nested_comments
+select /* outer /* nested */ still a comment */ count(*) as merchants from payments.merchants;

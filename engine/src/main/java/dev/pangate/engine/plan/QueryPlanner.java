@@ -62,6 +62,8 @@ import org.apache.calcite.sql2rel.StandardConvertletTable;
  */
 public final class QueryPlanner {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QueryPlanner.class);
+
   /** Shared by every plan, so types from different statements compare by identity. */
   public static final JavaTypeFactoryImpl TYPE_FACTORY =
       new JavaTypeFactoryImpl(PostgresTypeSystem.INSTANCE);
@@ -155,7 +157,10 @@ public final class QueryPlanner {
       throw new EngineException(ErrorCode.STATEMENT_TOO_COMPLEX, "The statement nests too deeply for"
           + " pangate to plan; split it, or use IN lists instead of long OR chains.");
     } catch (RuntimeException | AssertionError e) {
-      if (Boolean.getBoolean("pangate.debugPlanning")) { e.printStackTrace(); } // TEMP
+      // Where planning failed, for whoever maintains pangate; never the message (it can quote SQL).
+      LOG.debug("planning failed with {} at {}", e.getClass().getName(),
+          java.util.Arrays.toString(java.util.Arrays.copyOf(e.getStackTrace(),
+              Math.min(12, e.getStackTrace().length))));
       throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot plan this statement: "
           + ErrorTranslator.sanitize(String.valueOf(e.getMessage()))
           + ". Simplify it, or write it without the construct named.");

@@ -2,9 +2,9 @@ package dev.pangate.engine.sql;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pangate.masking.sql.SqlLexer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -110,16 +110,17 @@ public final class LiteralLifter {
               || (previous.kind == Kind.WORD && (VALUE_KEYWORDS.contains(previous.lower())
                   || (previous.isWord("and") && isBetweenUpperBound(tokens, i))))
               || (inList && depth == listDepth
+                  && previous.kind == Kind.PUNCT
                   && (previous.text.equals("(") || previous.text.equals(","))));
-      boolean followedByCast = next != null && next.text.equals("::");
+      boolean followedByCast = next != null && next.kind == Kind.OPERATOR
+          && next.text.equals("::");
       if (!valuePosition || followedByCast || previous.isWord("escape")
           || !LIFTED_CLAUSES.contains(clauses.peek())) {
         continue;
       }
       text.append(sql, copied, token.start).append('?');
       copied = token.end;
-      literals.add(new Literal(token.kind == Kind.STRING ? unquote(token.text) : token.text,
-          token.kind == Kind.STRING));
+      literals.add(new Literal(token.text, token.kind == Kind.STRING));
     }
     if (literals.isEmpty()) {
       return null;
@@ -133,102 +134,48 @@ public final class LiteralLifter {
     return index >= 3 && tokens.get(index - 3).isWord("between");
   }
 
-  private static String unquote(String quoted) {
-    return quoted.substring(1, quoted.length() - 1).replace("''", "'");
-  }
 
-  private enum Kind { WORD, QUOTED_NAME, STRING, NUMBER, OPERATOR, PUNCT, PARAMETER }
 
+  private enum Kind { WORD, QUOTED_NAME, STRING, NUMBER, OPERATOR, PUNCT, PARAMETER, OTHER }
+
+  /**
+   * A token as the lifter reads it.
+   *
+   * @param text a word folded to lower case, a string's decoded content, else as written
+   */
   private record Token(Kind kind, String text, int start, int end) {
     String lower() {
-      return text.toLowerCase(Locale.ROOT);
+      return text;
     }
 
     boolean isWord(String word) {
-      return kind == Kind.WORD && text.equalsIgnoreCase(word);
+      return kind == Kind.WORD && text.equals(word);
     }
   }
 
-  /** The statement's tokens, or null for text this simple lexer does not trust (E'' strings, $$). */
+  /** The statement's tokens (PostgreSQL's lexical rules), or null for text that is not SQL. */
   private static List<Token> tokenize(String sql) {
-    List<Token> tokens = new ArrayList<>();
-    int n = sql.length();
-    int i = 0;
-    while (i < n) {
-      char c = sql.charAt(i);
-      if (Character.isWhitespace(c)) {
-        i++;
-      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-        int end = sql.indexOf('\n', i);
-        i = end < 0 ? n : end;
-      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-        int end = sql.indexOf("*/", i + 2);
-        if (end < 0) {
-          return null;
-        }
-        i = end + 2;
-      } else if (c == '\'') {
-        if (i > 0 && Character.isLetter(sql.charAt(i - 1))) {
-          return null; // E'...', U&'...', B'...': escapes this lexer does not interpret
-        }
-        int j = i + 1;
-        while (true) {
-          if (j >= n) {
-            return null;
-          }
-          if (sql.charAt(j) == '\'') {
-            if (j + 1 < n && sql.charAt(j + 1) == '\'') {
-              j += 2;
-              continue;
-            }
-            break;
-          }
-          j++;
-        }
-        tokens.add(new Token(Kind.STRING, sql.substring(i, j + 1), i, j + 1));
-        i = j + 1;
-      } else if (c == '"') {
-        int j = sql.indexOf('"', i + 1);
-        if (j < 0) {
-          return null;
-        }
-        tokens.add(new Token(Kind.QUOTED_NAME, sql.substring(i, j + 1), i, j + 1));
-        i = j + 1;
-      } else if (Character.isDigit(c) || (c == '.' && i + 1 < n && Character.isDigit(sql.charAt(i + 1)))) {
-        int j = i;
-        while (j < n && (Character.isDigit(sql.charAt(j)) || sql.charAt(j) == '.')) {
-          j++;
-        }
-        if (j < n && (Character.isLetter(sql.charAt(j)) || sql.charAt(j) == '_')) {
-          return null; // 1e5, 0x1F: forms this lexer does not interpret
-        }
-        tokens.add(new Token(Kind.NUMBER, sql.substring(i, j), i, j));
-        i = j;
-      } else if (Character.isLetter(c) || c == '_') {
-        int j = i;
-        while (j < n && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_'
-            || sql.charAt(j) == '$')) {
-          j++;
-        }
-        tokens.add(new Token(Kind.WORD, sql.substring(i, j), i, j));
-        i = j;
-      } else if (c == '?') {
-        tokens.add(new Token(Kind.PARAMETER, "?", i, i + 1));
-        i++;
-      } else if (c == '$') {
-        return null; // dollar quoting
-      } else if (c == '(' || c == ')' || c == ',' || c == ';' || c == '.') {
-        tokens.add(new Token(Kind.PUNCT, String.valueOf(c), i, i + 1));
-        i++;
-      } else {
-        int j = i + 1;
-        while (j < n && "<>=!:|+-*/%~^&".indexOf(sql.charAt(j)) >= 0
-            && "<>=!:|".indexOf(c) >= 0) {
-          j++;
-        }
-        tokens.add(new Token(Kind.OPERATOR, sql.substring(i, j), i, j));
-        i = j;
-      }
+    List<SqlLexer.Token> lexed;
+    try {
+      lexed = SqlLexer.tokenize(sql);
+    } catch (SqlLexer.LexException e) {
+      return null; // the planner reports it
+    }
+    List<Token> tokens = new ArrayList<>(lexed.size());
+    for (SqlLexer.Token token : lexed) {
+      Kind kind = switch (token.kind()) {
+        case WORD -> Kind.WORD;
+        case QUOTED_IDENTIFIER -> Kind.QUOTED_NAME;
+        case STRING -> Kind.STRING;
+        // 1e5 is a numeric in PostgreSQL: it keeps its own plan rather than a guessed type
+        case NUMBER -> token.value().indexOf('e') < 0 && token.value().indexOf('E') < 0
+            ? Kind.NUMBER : Kind.OTHER;
+        case OPERATOR -> Kind.OPERATOR;
+        case PUNCTUATION -> Kind.PUNCT;
+        case PARAMETER, POSITIONAL_PARAMETER -> Kind.PARAMETER;
+        case BIT_STRING -> Kind.OTHER;
+      };
+      tokens.add(new Token(kind, token.value(), token.start(), token.end()));
     }
     return tokens;
   }

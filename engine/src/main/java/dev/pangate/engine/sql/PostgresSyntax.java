@@ -1,14 +1,29 @@
 package dev.pangate.engine.sql;
 
+import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
+import dev.pangate.masking.sql.SqlLexer;
+import dev.pangate.masking.sql.SqlLexer.Kind;
+import dev.pangate.masking.sql.SqlLexer.StringForm;
+import dev.pangate.masking.sql.SqlLexer.Token;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * PostgreSQL spellings that Calcite's Babel parser reads differently, mended before parsing:
+ * PostgreSQL spellings that Calcite's Babel parser reads differently, mended on PostgreSQL's own
+ * tokens ({@link SqlLexer}) before parsing:
  *
  * <ul>
+ *   <li>strings in PostgreSQL's other forms ({@code E'a\tb'}, {@code U&'d\0061t'}, {@code $$x$$},
+ *       {@code N'x'}, a string continued on the next line) become standard literals with the
+ *       same content;
+ *   <li>comments become blanks (Calcite does not nest {@code /* *}{@code /} comments as
+ *       PostgreSQL does), so line and column numbers stay those of the text as written;
  *   <li>interval literals with the unit inside the string ({@code interval '30 days'}) become
  *       {@code INTERVAL '30' DAY}, and with several ({@code interval '1 day 2 hours'}) one literal
  *       in the smallest unit ({@code INTERVAL '26' HOUR(2)}); so does a string cast to an interval
@@ -17,88 +32,280 @@ import java.util.regex.Pattern;
  *       whole expression on its left ({@code a AND b::int} as {@code (a AND b)::int}); each
  *       {@code operand::type} is parenthesised first.
  * </ul>
+ *
+ * <p>Text with more than one statement is refused: pangate runs one statement per request.
  */
 public final class PostgresSyntax {
 
   private static final String UNIT =
       "(years?|mons?|months?|weeks?|days?|hours?|mins?|minutes?|secs?|seconds?)";
-  private static final Pattern INTERVAL = Pattern.compile(
-      "(?i)\\binterval\\s*'((?:\\s*[+-]?\\d+\\s*" + UNIT + "\\s*,?)+)\\s*'");
+  private static final Pattern INTERVAL_PARTS = Pattern.compile(
+      "(?i)\\s*((?:\\s*[+-]?\\d+\\s*" + UNIT + "\\s*,?)+)\\s*");
   private static final Pattern PART = Pattern.compile("(?i)([+-]?\\d+)\\s*" + UNIT);
-  /** {@code '30 days'::interval}, PostgreSQL's cast of a string to an interval. */
-  private static final Pattern CAST_TO_INTERVAL = Pattern.compile(
-      "'((?:\\s*[+-]?\\d+\\s*" + UNIT + "\\s*,?)+)\\s*'\\s*::\\s*interval\\b",
-      Pattern.CASE_INSENSITIVE);
+
+  /** Words that continue a type name after its first word. */
+  private static final Set<String> TYPE_CONTINUATIONS = Set.of("precision", "varying");
 
   private PostgresSyntax() {}
 
-  /** Rewrites PostgreSQL interval literals outside other string literals and comments. */
+  /**
+   * The statement as Calcite's parser should read it.
+   *
+   * @throws EngineException {@code SQL_PARSE_ERROR} for text that is not SQL (an unterminated
+   *     string or comment), {@code STATEMENT_NOT_ALLOWED} for several statements
+   */
   public static String beforeParsing(String sql) {
-    String text = sql.contains("::") ? parenthesiseCasts(sql) : sql;
-    return text.toLowerCase(Locale.ROOT).indexOf("interval") < 0 ? text : rewriteIntervals(text);
-  }
-
-  private static String rewriteIntervals(String sql) {
-    StringBuilder out = new StringBuilder(sql.length());
-    int i = 0;
-    int n = sql.length();
-    while (i < n) {
-      char c = sql.charAt(i);
-      Matcher cast = c == '\'' ? CAST_TO_INTERVAL.matcher(sql).region(i, n) : null;
-      String castInterval = cast != null && cast.lookingAt() ? intervals(cast.group(1)) : null;
-      if (castInterval != null) {
-        out.append(castInterval);
-        i = cast.end();
-      } else if (c == '\'' || c == '"') {
-        int end = skipQuoted(sql, i, c);
-        out.append(sql, i, end);
-        i = end;
-      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-        int end = sql.indexOf('\n', i);
-        end = end < 0 ? n : end;
-        out.append(sql, i, end);
-        i = end;
-      } else if ((c == 'i' || c == 'I') && (i == 0 || !Character.isLetterOrDigit(sql.charAt(i - 1)))) {
-        Matcher matcher = INTERVAL.matcher(sql).region(i, n);
-        String rewritten = matcher.lookingAt() ? intervals(matcher.group(1)) : null;
-        if (rewritten != null) {
-          out.append(rewritten);
-          i = matcher.end();
-        } else {
-          out.append(c);
-          i++;
-        }
-      } else {
-        out.append(c);
-        i++;
+    List<Token> tokens;
+    try {
+      tokens = SqlLexer.tokenize(sql);
+    } catch (SqlLexer.LexException e) {
+      throw new EngineException(ErrorCode.SQL_PARSE_ERROR, "SQL does not parse at "
+          + SqlLexer.where(sql, e.position()) + ": " + e.getMessage() + ".");
+    }
+    refuseStackedStatements(sql, tokens);
+    int count = tokens.size();
+    String[] replacement = new String[count];
+    int[] skipTo = new int[count];
+    int[] opens = new int[count];
+    int[] closes = new int[count];
+    for (int k = 0; k < count; k++) {
+      skipTo[k] = k;
+      Token token = tokens.get(k);
+      if (token.kind() == Kind.STRING && token.form() != StringForm.PLAIN) {
+        replacement[k] = SqlLexer.quote(token.value());
       }
     }
+    rewriteIntervals(tokens, replacement, skipTo);
+    parenthesiseCasts(tokens, opens, closes, skipTo);
+    StringBuilder out = new StringBuilder(sql.length() + 16);
+    int copied = 0;
+    for (int k = 0; k < count; k++) {
+      Token token = tokens.get(k);
+      blankComments(sql, copied, token.start(), out);
+      out.append("(".repeat(opens[k]));
+      out.append(replacement[k] != null ? replacement[k] : sql.substring(token.start(), token.end()));
+      int last = skipTo[k];
+      int closing = 0; // a replaced range closes what its tokens close
+      for (int m = k; m <= last; m++) {
+        closing += closes[m];
+      }
+      out.append(")".repeat(closing));
+      copied = tokens.get(last).end();
+      k = last;
+    }
+    blankComments(sql, copied, sql.length(), out);
     return out.toString();
   }
 
-  private static int skipQuoted(String sql, int start, char quote) {
-    int i = start + 1;
-    while (i < sql.length()) {
-      if (sql.charAt(i) == quote) {
-        if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-          i += 2;
-          continue;
-        }
-        return i + 1;
-      }
-      i++;
+  /** The text between tokens with every comment character blanked (newlines kept). */
+  private static void blankComments(String sql, int from, int to, StringBuilder out) {
+    for (int i = from; i < to; i++) {
+      char c = sql.charAt(i);
+      out.append(Character.isWhitespace(c) ? c : ' ');
     }
-    return sql.length();
+  }
+
+  private static void refuseStackedStatements(String sql, List<Token> tokens) {
+    for (int k = 0; k < tokens.size(); k++) {
+      if (tokens.get(k).is(";")) {
+        boolean onlySemicolonsAfter = true;
+        for (int m = k + 1; m < tokens.size(); m++) {
+          onlySemicolonsAfter &= tokens.get(m).is(";");
+        }
+        if (!onlySemicolonsAfter) {
+          throw new EngineException(ErrorCode.STATEMENT_NOT_ALLOWED, "The text holds more than one"
+              + " statement (a ';' at " + SqlLexer.where(sql, tokens.get(k).start())
+              + " is followed by more); pangate runs one statement per request. Send each on"
+              + " its own.");
+        }
+      }
+    }
+  }
+
+  /** Interval literals and string-to-interval casts as standard interval literals. */
+  private static void rewriteIntervals(List<Token> tokens, String[] replacement, int[] skipTo) {
+    for (int k = 0; k + 1 < tokens.size(); k++) {
+      Token token = tokens.get(k);
+      Token next = tokens.get(k + 1);
+      if (token.isWord("interval") && next.kind() == Kind.STRING) {
+        String rewritten = intervals(next.value());
+        if (rewritten != null) {
+          replacement[k] = rewritten;
+          skipTo[k] = k + 1;
+          k++;
+        }
+      } else if (token.kind() == Kind.STRING && next.is("::") && k + 2 < tokens.size()
+          && tokens.get(k + 2).isWord("interval")
+          && !(k + 3 < tokens.size() && tokens.get(k + 3).is("("))) {
+        String rewritten = intervals(token.value());
+        if (rewritten != null) {
+          replacement[k] = rewritten;
+          skipTo[k] = k + 2;
+          k += 2;
+        }
+      }
+    }
+  }
+
+  /**
+   * Parenthesises every {@code operand::type} so the cast binds to the operand alone, as in
+   * PostgreSQL: {@code a AND b::int = c} becomes {@code a AND (b::int) = c}.
+   */
+  private static void parenthesiseCasts(List<Token> tokens, int[] opens, int[] closes,
+      int[] skipTo) {
+    boolean[] skipped = new boolean[tokens.size()];
+    for (int k = 0; k < tokens.size(); k++) {
+      for (int m = k + 1; m <= skipTo[k]; m++) {
+        skipped[m] = true; // inside a replaced interval literal
+      }
+    }
+    // for a token ending a parenthesised cast, where that cast's operand starts
+    Map<Integer, Integer> castStarts = new HashMap<>();
+    for (int k = 1; k < tokens.size(); k++) {
+      if (!tokens.get(k).is("::") || skipped[k]) {
+        continue;
+      }
+      int start = operandStart(tokens, k - 1, castStarts);
+      int end = typeEnd(tokens, k + 1);
+      if (start < 0 || end < 0) {
+        continue;
+      }
+      opens[start]++;
+      closes[end]++;
+      castStarts.put(end, start);
+    }
+  }
+
+  /** The first token of the primary expression whose last token is {@code last}, or -1. */
+  private static int operandStart(List<Token> tokens, int last, Map<Integer, Integer> castStarts) {
+    Integer cast = castStarts.get(last);
+    if (cast != null) {
+      return cast;
+    }
+    Token token = tokens.get(last);
+    int start;
+    if (token.is(")") || token.is("]")) {
+      start = matching(tokens, last);
+      if (start < 0) {
+        return -1;
+      }
+      if (token.is("]") || (start > 0 && isFunctionName(tokens.get(start - 1)))) {
+        // a function call includes its name; a subscript its array
+        int before = start - 1;
+        if (before >= 0 && (isName(tokens.get(before)) || tokens.get(before).is(")")
+            || tokens.get(before).is("]") || tokens.get(before).kind() == Kind.STRING)) {
+          return operandStart(tokens, before, castStarts);
+        }
+      }
+      return start;
+    }
+    if (isName(token)) {
+      start = last;
+      // a qualified name: a.b.c
+      while (start >= 2 && tokens.get(start - 1).is(".") && isName(tokens.get(start - 2))) {
+        start -= 2;
+      }
+      return start;
+    }
+    if (token.kind() == Kind.STRING || token.kind() == Kind.NUMBER
+        || token.kind() == Kind.BIT_STRING || token.kind() == Kind.PARAMETER
+        || token.kind() == Kind.POSITIONAL_PARAMETER) {
+      // a typed literal (date '...') includes its type name
+      if (token.kind() == Kind.STRING && last > 0 && tokens.get(last - 1).kind() == Kind.WORD
+          && isTypedLiteralKeyword(tokens.get(last - 1).value())) {
+        return last - 1;
+      }
+      return last;
+    }
+    return -1;
+  }
+
+  private static boolean isTypedLiteralKeyword(String word) {
+    return switch (word) {
+      case "date", "time", "timestamp", "interval" -> true;
+      default -> false;
+    };
+  }
+
+  /** Keywords a parenthesised expression can follow that are not the name of a function. */
+  private static final Set<String> NOT_FUNCTIONS = Set.of("and", "or", "not", "in", "is", "like",
+      "ilike", "similar", "between", "select", "where", "from", "on", "when", "then", "else",
+      "case", "exists", "any", "some", "all", "as", "by", "having", "over", "filter", "within",
+      "values", "using", "join", "union", "intersect", "except", "distinct", "lateral", "limit",
+      "offset", "escape", "return", "returning", "set", "to", "with", "recursive", "only",
+      "order", "group", "window", "partition", "rows", "range", "groups", "fetch", "for", "into",
+      "elsif", "default", "unique", "check", "references", "end", "inner", "outer", "left",
+      "right", "full", "cross", "natural");
+
+  private static boolean isFunctionName(Token token) {
+    return token.kind() == Kind.QUOTED_IDENTIFIER
+        || (token.kind() == Kind.WORD && !NOT_FUNCTIONS.contains(token.value()));
+  }
+
+  private static boolean isName(Token token) {
+    return token.kind() == Kind.WORD || token.kind() == Kind.QUOTED_IDENTIFIER;
+  }
+
+  /** The opening bracket matching the closing one at {@code close}, or -1. */
+  private static int matching(List<Token> tokens, int close) {
+    String closing = tokens.get(close).value();
+    String opening = closing.equals(")") ? "(" : "[";
+    int depth = 0;
+    for (int k = close; k >= 0; k--) {
+      if (tokens.get(k).is(closing)) {
+        depth++;
+      } else if (tokens.get(k).is(opening) && --depth == 0) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /** The last token of the type name starting at {@code from} (after {@code ::}), or -1. */
+  private static int typeEnd(List<Token> tokens, int from) {
+    if (from >= tokens.size() || !isName(tokens.get(from))) {
+      return -1;
+    }
+    int end = from;
+    while (end + 2 < tokens.size() && tokens.get(end + 1).is(".") && isName(tokens.get(end + 2))) {
+      end += 2; // pg_catalog.int4
+    }
+    if (end + 1 < tokens.size() && TYPE_CONTINUATIONS.contains(tokens.get(end + 1).value())
+        && tokens.get(end + 1).kind() == Kind.WORD) {
+      end++;
+    }
+    // with / without time zone
+    if (end + 3 < tokens.size() && (tokens.get(end + 1).isWord("with")
+        || tokens.get(end + 1).isWord("without")) && tokens.get(end + 2).isWord("time")
+        && tokens.get(end + 3).isWord("zone")) {
+      end += 3;
+    }
+    if (end + 1 < tokens.size() && tokens.get(end + 1).is("(")) {
+      int close = end + 1;
+      while (close < tokens.size() && !tokens.get(close).is(")")) {
+        close++;
+      }
+      if (close < tokens.size()) {
+        end = close;
+      }
+    }
+    while (end + 2 < tokens.size() && tokens.get(end + 1).is("[") && tokens.get(end + 2).is("]")) {
+      end += 2;
+    }
+    return end;
   }
 
   /**
    * One literal's parts ({@code '1 day 12 hours'}) as one standard literal in the smallest unit
    * named ({@code INTERVAL '36' HOUR(2)}): a sum of literals would need parentheses that the SQL
-   * rendered for PostgreSQL does not keep around a subtrahend. Null when the literal mixes months
-   * or years with days or smaller units, which have no common unit (it is then left as written,
-   * and the parser names it).
+   * rendered for PostgreSQL does not keep around a subtrahend. Null when the text is not such a
+   * list of parts, or mixes months or years with days or smaller units, which have no common unit
+   * (it is then left as written, and the parser names it).
    */
   private static String intervals(String parts) {
+    if (!INTERVAL_PARTS.matcher(parts).matches()) {
+      return null;
+    }
     Matcher part = PART.matcher(parts);
     long[] totals = new long[SMALLEST.length];
     boolean yearMonth = false;
@@ -147,130 +354,5 @@ public final class PostgresSyntax {
   private static String literal(long amount, String unit) {
     int digits = Math.max(2, Long.toString(Math.abs(amount)).length());
     return "INTERVAL '" + amount + "' " + unit + "(" + digits + ")";
-  }
-
-  /**
-   * Parenthesises every {@code operand::type} so the cast binds to the operand alone, as in
-   * PostgreSQL: {@code a AND b::int = c} becomes {@code a AND (b::int) = c}.
-   */
-  static String parenthesiseCasts(String sql) {
-    StringBuilder text = new StringBuilder(sql);
-    int i = 0;
-    while (i < text.length() - 1) {
-      char c = text.charAt(i);
-      if (c == '\'' || c == '"') {
-        i = skipQuoted(text.toString(), i, c);
-        continue;
-      }
-      if (c == '-' && text.charAt(i + 1) == '-') {
-        int end = text.indexOf("\n", i);
-        i = end < 0 ? text.length() : end;
-        continue;
-      }
-      if (c == ':' && text.charAt(i + 1) == ':') {
-        int start = operandStart(text, i);
-        int end = typeEnd(text, i + 2);
-        if (start >= 0 && end > i + 2) {
-          text.insert(end, ')');
-          text.insert(start, '(');
-          i = end + 2;
-          continue;
-        }
-      }
-      i++;
-    }
-    return text.toString();
-  }
-
-  /** Where the primary expression ending just before {@code position} starts, or -1. */
-  private static int operandStart(CharSequence text, int position) {
-    int i = position - 1;
-    while (i >= 0 && Character.isWhitespace(text.charAt(i))) {
-      i--;
-    }
-    if (i < 0) {
-      return -1;
-    }
-    char c = text.charAt(i);
-    if (c == ')') {
-      int depth = 0;
-      for (; i >= 0; i--) {
-        char d = text.charAt(i);
-        if (d == ')') {
-          depth++;
-        } else if (d == '(' && --depth == 0) {
-          break;
-        }
-      }
-      if (i < 0) {
-        return -1;
-      }
-      int nameEnd = i;
-      while (i > 0 && isNameChar(text.charAt(i - 1))) {
-        i--;
-      }
-      return i < nameEnd ? i : nameEnd; // a function call includes its name
-    }
-    if (c == '\'') {
-      i--;
-      while (i >= 0) {
-        if (text.charAt(i) == '\'') {
-          if (i > 0 && text.charAt(i - 1) == '\'') {
-            i -= 2;
-            continue;
-          }
-          return i;
-        }
-        i--;
-      }
-      return -1;
-    }
-    if (!isNameChar(c) && c != '"') {
-      return -1;
-    }
-    while (i > 0 && (isNameChar(text.charAt(i - 1)) || text.charAt(i - 1) == '"')) {
-      i--;
-    }
-    return i;
-  }
-
-  /** Where the type name starting at {@code from} (after {@code ::}) ends. */
-  private static int typeEnd(CharSequence text, int from) {
-    int i = from;
-    while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
-      i++;
-    }
-    int start = i;
-    while (i < text.length() && (isNameChar(text.charAt(i)) && text.charAt(i) != '.')) {
-      i++;
-    }
-    if (i == start) {
-      return -1;
-    }
-    String lower = text.subSequence(i, Math.min(text.length(), i + 24)).toString().toLowerCase(Locale.ROOT);
-    for (String more : List.of(" precision", " varying", " with time zone", " without time zone")) {
-      if (lower.startsWith(more)) {
-        i += more.length();
-        break;
-      }
-    }
-    int j = i;
-    while (j < text.length() && Character.isWhitespace(text.charAt(j))) {
-      j++;
-    }
-    if (j < text.length() && text.charAt(j) == '(') {
-      int close = j;
-      while (close < text.length() && text.charAt(close) != ')') {
-        close++;
-      }
-      if (close < text.length()) {
-        i = close + 1;
-      }
-    }
-    return i;
-  }
-
-  private static boolean isNameChar(char c) {
-    return Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '$';
   }
 }

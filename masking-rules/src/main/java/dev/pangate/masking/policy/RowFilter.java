@@ -2,6 +2,7 @@ package dev.pangate.masking.policy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pangate.masking.sql.SqlLexer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -78,55 +79,38 @@ public record RowFilter(String sql, List<String> attributeNames, SourceLocation 
   static Scan scan(String sql) {
     List<Binding> bindings = new ArrayList<>();
     List<Reference> malformed = new ArrayList<>();
-    int n = sql.length();
-    int i = 0;
-    while (i < n) {
-      char c = sql.charAt(i);
-      if (c == '\'' || c == '"') {
-        i = skipQuoted(sql, i, c);
+    List<SqlLexer.Token> tokens;
+    try {
+      tokens = SqlLexer.tokenize(sql);
+    } catch (SqlLexer.LexException e) {
+      // not SQL: the filter fails to compile later, with the parser's message
+      return new Scan(List.of(), List.of());
+    }
+    for (int k = 0; k < tokens.size(); k++) {
+      SqlLexer.Token colon = tokens.get(k);
+      if (!colon.is(":") || k + 1 >= tokens.size()
+          || tokens.get(k + 1).start() != colon.end()
+          || tokens.get(k + 1).kind() != SqlLexer.Kind.WORD) {
         continue;
       }
-      if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-        int eol = sql.indexOf('\n', i);
-        i = eol < 0 ? n : eol;
-        continue;
+      // :word(.word)* written without spaces
+      int last = k + 1;
+      while (last + 2 < tokens.size() && tokens.get(last + 1).is(".")
+          && tokens.get(last + 1).start() == tokens.get(last).end()
+          && tokens.get(last + 2).start() == tokens.get(last + 1).end()
+          && tokens.get(last + 2).kind() == SqlLexer.Kind.WORD) {
+        last += 2;
       }
-      if (c == ':' && i + 1 < n && sql.charAt(i + 1) == ':') {
-        i += 2; // a PostgreSQL cast, not a binding
-        continue;
+      int end = tokens.get(last).end();
+      String text = sql.substring(colon.start(), end);
+      if (text.startsWith(":agent.") && Names.ATTRIBUTE.matcher(text.substring(7)).matches()) {
+        bindings.add(new Binding(colon.start(), end, text.substring(7)));
+      } else {
+        malformed.add(new Reference(colon.start(), text));
       }
-      if (c == ':' && i + 1 < n && Character.isLetter(sql.charAt(i + 1))) {
-        int end = i + 1;
-        while (end < n && (Character.isLetterOrDigit(sql.charAt(end)) || sql.charAt(end) == '_'
-            || sql.charAt(end) == '.')) {
-          end++;
-        }
-        String text = sql.substring(i, end);
-        if (text.startsWith(":agent.") && Names.ATTRIBUTE.matcher(text.substring(7)).matches()) {
-          bindings.add(new Binding(i, end, text.substring(7)));
-        } else {
-          malformed.add(new Reference(i, text));
-        }
-        i = end;
-        continue;
-      }
-      i++;
+      k = last;
     }
     return new Scan(List.copyOf(bindings), List.copyOf(malformed));
   }
 
-  private static int skipQuoted(String sql, int start, char quote) {
-    int i = start + 1;
-    while (i < sql.length()) {
-      if (sql.charAt(i) == quote) {
-        if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-          i += 2; // a doubled quote stands for itself
-          continue;
-        }
-        return i + 1;
-      }
-      i++;
-    }
-    return sql.length();
-  }
 }
