@@ -3,6 +3,7 @@ package dev.pangate.endpoint.avatica;
 import dev.pangate.engine.gateway.PreparedQuery;
 import dev.pangate.engine.plan.OutputColumn;
 import dev.pangate.engine.plan.StatementKind;
+import dev.pangate.engine.sql.PostgresTypeSystem;
 import java.math.BigDecimal;
 import java.sql.DatabaseMetaData;
 import java.sql.Date;
@@ -58,9 +59,8 @@ final class AvaticaTypes {
       SqlType sqlType = SqlType.valueOf(jdbcType);
       ColumnMetaData.AvaticaType avaticaType = ColumnMetaData.scalar(jdbcType,
           sqlType.name(), ColumnMetaData.Rep.of(sqlType.internal));
-      int precision = type.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED ? 0 : type.getPrecision();
-      int scale = type.getSqlTypeName().allowsScale() && type.getScale() != RelDataType.SCALE_NOT_SPECIFIED
-          ? type.getScale() : 0;
+      int precision = precision(type);
+      int scale = scale(type);
       columns.add(new ColumnMetaData(i, false, true, true, false,
           type.isNullable() ? DatabaseMetaData.columnNullable : DatabaseMetaData.columnNoNulls,
           signed(jdbcType), displaySize(jdbcType, precision), output.name(), output.name(), null,
@@ -76,13 +76,29 @@ final class AvaticaTypes {
       RelDataType type = types.get(i);
       int jdbcType = jdbcType(type);
       SqlType sqlType = SqlType.valueOf(jdbcType);
-      int precision = type.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED ? 0 : type.getPrecision();
-      int scale = type.getSqlTypeName().allowsScale() && type.getScale() != RelDataType.SCALE_NOT_SPECIFIED
-          ? type.getScale() : 0;
+      int precision = precision(type);
+      int scale = scale(type);
       parameters.add(new AvaticaParameter(signed(jdbcType), precision, scale, jdbcType,
           sqlType.name(), sqlType.clazz.getName(), "?" + (i + 1)));
     }
     return parameters;
+  }
+
+  /** A type's precision as PgJDBC reports it: 0 for an unconstrained numeric or none. */
+  private static int precision(RelDataType type) {
+    if (PostgresTypeSystem.isUnboundedNumeric(type)
+        || type.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED) {
+      return 0;
+    }
+    return type.getPrecision();
+  }
+
+  private static int scale(RelDataType type) {
+    if (PostgresTypeSystem.isUnboundedNumeric(type) || !type.getSqlTypeName().allowsScale()
+        || type.getScale() == RelDataType.SCALE_NOT_SPECIFIED) {
+      return 0;
+    }
+    return type.getScale();
   }
 
   /** The JDBC type a client sees; types Avatica has no representation for travel as text. */

@@ -23,6 +23,7 @@ import dev.pangate.masking.policy.DmlRule;
 import dev.pangate.masking.policy.TableName;
 import dev.pangate.masking.policy.TablePolicy;
 import dev.pangate.engine.sql.LiteralLifter;
+import dev.pangate.engine.sql.PostgresTypeSystem;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -432,8 +433,10 @@ public final class Session implements AutoCloseable {
       RelDataType type = field.getType();
       columns.add(new TableInfo.ColumnInfo(field.getName(), type.getSqlTypeName().getJdbcOrdinal(),
           type.getSqlTypeName().getName(),
-          type.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED ? -1 : type.getPrecision(),
-          type.getSqlTypeName().allowsScale() ? type.getScale() : -1,
+          type.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED
+              || PostgresTypeSystem.isUnboundedNumeric(type) ? -1 : type.getPrecision(),
+          type.getSqlTypeName().allowsScale() && !PostgresTypeSystem.isUnboundedNumeric(type)
+              ? type.getScale() : -1,
           type.isNullable(), table.maskLabel(field.getName())));
     }
     // Keys only where the role sees every column they name: a key must not reveal a hidden one.
