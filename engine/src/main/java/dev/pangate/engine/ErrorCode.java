@@ -84,6 +84,10 @@ public enum ErrorCode {
   NOT_FOUND(4017, "08P01", 404, "nothing is served at this path"),
   METHOD_NOT_ALLOWED(4018, "08P01", 405, "the path does not accept this method"),
   NOT_AN_ADMIN(4019, "42501", 403, "the identity may not use the administration routes"),
+  CLIENT_DISCONNECTED(4020, "08006", 400,
+      "the client went away (or stopped reading); its statement was cancelled and its result closed"),
+  TOO_MANY_REQUESTS(4021, "53000", 429,
+      "the identity has as many requests in progress as it may (limits.requests_per_identity)"),
 
   // Authentication (the client gets HTTP 401; the audit log records which).
   MALFORMED_CREDENTIALS(4101, "28000", 401, "the Authorization header is malformed"),
@@ -98,6 +102,8 @@ public enum ErrorCode {
   AUDIT_UNAVAILABLE(5001, "58000", 503, "the audit log cannot take the entry: refused (fail closed)"),
   POSTGRES_UNREACHABLE(5002, "08006", 503, "PostgreSQL does not answer"),
   GATEWAY_STOPPING(5003, "57P03", 503, "the gateway is stopping"),
+  GATEWAY_BUSY(5004, "53000", 503,
+      "every PostgreSQL connection the caller may use is busy and the wait queue is full or timed out; retry after Retry-After"),
 
   // PostgreSQL refused the statement (PostgreSQL's own SQLSTATE is kept).
   DATA_EXCEPTION(6001, "22000", 400, "PostgreSQL raised a data exception (SQLSTATE class 22)"),

@@ -61,9 +61,13 @@ public final class PostgresCatalog implements AutoCloseable {
     if (config.password() != null) {
       hikari.setPassword(config.password());
     }
-    hikari.setMaximumPoolSize(config.poolSize());
+    // poolSize connections for agents' statements (admitted by the gateway's ConnectionGate), and
+    // two for the gateway's own work (approval store, schema reload) so that never waits on agents.
+    hikari.setMaximumPoolSize(config.poolSize() + RESERVED_CONNECTIONS);
     hikari.setMinimumIdle(Math.min(2, config.poolSize()));
-    hikari.setConnectionTimeout(Math.max(250, config.connectTimeout().toMillis()));
+    // With places reserved at the gate, a wait here means a new connection cannot be made:
+    // PostgreSQL is unreachable, and the sooner that is known the sooner statements fail fast.
+    hikari.setConnectionTimeout(Math.max(250, Math.min(3_000, config.connectTimeout().toMillis())));
     hikari.setInitializationFailTimeout(Math.max(1, config.connectTimeout().toMillis()));
     // Streaming: PgJDBC only uses a cursor when autocommit is off and a fetch size is set.
     hikari.setAutoCommit(false);
@@ -85,6 +89,27 @@ public final class PostgresCatalog implements AutoCloseable {
     } catch (HikariPool.PoolInitializationException e) {
       throw unreachable(config, e.getCause() == null ? e : e.getCause());
     }
+  }
+
+  /** Pool connections beyond {@code poolSize}, for the gateway's own work. */
+  public static final int RESERVED_CONNECTIONS = 2;
+
+  /**
+   * A connection of its own to PostgreSQL (not from the pool), to find out whether PostgreSQL
+   * answers; the caller closes it.
+   */
+  public Connection probe() throws SQLException {
+    java.util.Properties login = new java.util.Properties();
+    login.setProperty("user", config.user());
+    if (config.password() != null) {
+      login.setProperty("password", config.password());
+    }
+    String seconds = String.valueOf(Math.max(1, Math.min(5, config.connectTimeout().toSeconds())));
+    login.setProperty("connectTimeout", seconds);
+    login.setProperty("loginTimeout", seconds);
+    login.setProperty("socketTimeout", seconds);
+    login.setProperty("ApplicationName", "pangate-probe");
+    return new org.postgresql.Driver().connect(config.jdbcUrl(), login);
   }
 
   static EngineException unreachable(EngineConfig config, Throwable cause) {

@@ -22,9 +22,20 @@ final class ConnectionReleaser {
 
   private ConnectionReleaser() {}
 
-  /** Rolls back the read-only transaction and closes (returns) the connection, soon. */
-  static void release(Connection connection) {
-    RELEASER.execute(() -> releaseNow(connection));
+  /**
+   * Rolls back the read-only transaction and closes (returns) the connection, soon; then runs
+   * {@code afterwards} (if any), e.g. giving its place back at the gate once the pool has it.
+   */
+  static void release(Connection connection, Runnable afterwards) {
+    RELEASER.execute(() -> {
+      try {
+        releaseNow(connection);
+      } finally {
+        if (afterwards != null) {
+          afterwards.run();
+        }
+      }
+    });
   }
 
   static void releaseNow(Connection connection) {

@@ -34,14 +34,21 @@ final class InterpretedCursor extends RowCursor {
   private final List<ResultCursor> opened = new ArrayList<>();
   private final Interpreter interpreter;
   private final Enumerator<Object[]> rows;
+  private final Lease lease;
   private boolean closed;
 
+  /**
+   * @param lease the connections reserved for the leaves (one each), or null (in a transaction,
+   *     or the gateway's own work)
+   */
   InterpretedCursor(PlannedStatement plan, List<?> parameters, QueryExecutor executor,
-      Transaction transaction) {
+      Transaction transaction, Lease lease, StatementContext statementContext) {
     super(plan.columns());
     this.columns = plan.columns();
+    this.lease = lease;
     DataContext context = new LeafDataContext(
-        sources(plan, parameters, executor, transaction, opened), parameters);
+        sources(plan, parameters, executor, transaction, lease, statementContext, opened),
+        parameters);
     try {
       this.interpreter = new Interpreter(context, plan.gatewayPlan());
       this.rows = interpreter.enumerator();
@@ -104,6 +111,9 @@ final class InterpretedCursor extends RowCursor {
       }
       opened.clear();
     }
+    if (lease != null) {
+      lease.close(); // places reserved for leaves never read
+    }
   }
 
   /** Calcite's internal value (days, milliseconds) as the JDBC value clients expect. */
@@ -157,7 +167,8 @@ final class InterpretedCursor extends RowCursor {
 
   /** The leaves of the plan, each run on PostgreSQL when the interpreter first reads it. */
   private static LeafScan.Sources sources(PlannedStatement plan, List<?> parameters,
-      QueryExecutor executor, Transaction transaction, List<ResultCursor> opened) {
+      QueryExecutor executor, Transaction transaction, Lease lease, StatementContext context,
+      List<ResultCursor> opened) {
     return leaf -> new AbstractEnumerable<Object[]>() {
       @Override
       public Enumerator<Object[]> enumerator() {
@@ -166,7 +177,7 @@ final class InterpretedCursor extends RowCursor {
         query.rowType().getFieldList().forEach(f ->
             leafColumns.add(new OutputColumn(f.getName(), f.getType())));
         ResultCursor cursor = executor.open(query, plan, parameters, leafColumns,
-            transaction);
+            transaction, lease, context);
         synchronized (opened) {
           opened.add(cursor);
         }

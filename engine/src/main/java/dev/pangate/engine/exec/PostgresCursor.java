@@ -9,12 +9,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
 import java.util.List;
 
 /**
  * A cursor over a pushed query's PostgreSQL result, with the gateway's transforms applied. Outside
  * a transaction it owns its connection and releases it at the end; inside one it only closes its
  * statement.
+ *
+ * <p>Right after the query ran, the rows PgJDBC already holds (one fetch) are read ahead, masked,
+ * into a bounded buffer: when that is the whole result, the connection goes back to the pool at
+ * once, so a client that reads slowly, or never, holds memory and no connection. Each later fetch
+ * from PostgreSQL is watched for the statement's timeout and its caller's cancel.
  */
 final class PostgresCursor extends RowCursor {
 
@@ -22,22 +28,30 @@ final class PostgresCursor extends RowCursor {
   private final int[] sources;
   private final ValueTransform[] transforms;
   private final Object[] pushedRow;
-  private final ErrorTranslator errors;
+  private final QueryExecutor executor;
   private final Transaction transaction;
+  private final Lease lease;
+  private final StatementContext context;
   private String endedWith;
   private Connection connection;
   private PreparedStatement statement;
   private ResultSet resultSet;
+  private long read;
+  private ArrayDeque<Object[]> ahead;
+  private long aheadBytes;
+  private ResultBuffers buffers;
 
   PostgresCursor(List<OutputColumn> columns, List<GatewayOutput> outputs, int pushedColumns,
       Connection connection, PreparedStatement statement, ResultSet resultSet,
-      ErrorTranslator errors, Transaction transaction) {
+      QueryExecutor executor, Transaction transaction, Lease lease, StatementContext context) {
     super(columns);
     this.transaction = transaction;
     this.connection = connection;
     this.statement = statement;
     this.resultSet = resultSet;
-    this.errors = errors;
+    this.executor = executor;
+    this.lease = lease;
+    this.context = context;
     this.readers = new ValueReader[pushedColumns];
     this.sources = new int[outputs.size()];
     this.transforms = new ValueTransform[outputs.size()];
@@ -51,6 +65,47 @@ final class PostgresCursor extends RowCursor {
     }
   }
 
+  /**
+   * Reads the rows PgJDBC holds already (at most the buffers' rows per result and their share of
+   * memory); when the result ends among them, its connection is released now. On failure the
+   * cursor is closed and the error thrown.
+   */
+  void readAhead(ResultBuffers budget) {
+    int limit = budget.rowsPerResult();
+    if (limit == 0) {
+      return;
+    }
+    ArrayDeque<Object[]> rows = new ArrayDeque<>(Math.min(limit, 64));
+    long bytes = 0;
+    boolean whole = false;
+    try {
+      while (rows.size() <= limit) { // one row beyond PgJDBC's fetch tells whether more follow
+        Object[] row = readRow();
+        if (row == null) {
+          whole = true;
+          break;
+        }
+        long size = ResultBuffers.estimate(row);
+        if (!budget.reserve(size)) {
+          rows.addLast(row);
+          break; // out of memory for reading ahead: this result streams
+        }
+        bytes += size;
+        rows.addLast(row);
+      }
+    } catch (RuntimeException e) {
+      budget.free(bytes);
+      close();
+      throw e;
+    }
+    ahead = rows;
+    aheadBytes = bytes;
+    buffers = budget;
+    if (whole) {
+      releaseConnection(); // every row is here: give the connection back now
+    }
+  }
+
   @Override
   Object[] advance() {
     if (endedWith != null) {
@@ -58,14 +113,52 @@ final class PostgresCursor extends RowCursor {
           + " transaction was " + endedWith + ", which closed it; read a result to its end before"
           + " committing or rolling back.");
     }
+    if (ahead != null) {
+      Object[] row = ahead.pollFirst();
+      if (row != null) {
+        if (ahead.isEmpty()) {
+          freeAhead();
+        }
+        return row;
+      }
+      freeAhead();
+    }
+    return readRow();
+  }
+
+  private void freeAhead() {
+    if (buffers != null) {
+      buffers.free(aheadBytes);
+    }
+    aheadBytes = 0;
+    ahead = null;
+  }
+
+  /** The next row from PostgreSQL, masked; null (and the connection released) at the end. */
+  private Object[] readRow() {
     if (resultSet == null) {
       return null;
     }
     try {
-      if (!resultSet.next()) {
-        close();
+      boolean more;
+      if (read > 0 && read % executor.fetchSize() == 0) {
+        // PgJDBC fetches the next rows from PostgreSQL now: watch it like the execution
+        try (StatementWatchdog.Watch watch = executor.watchdog().watch(statement,
+            context.timeout(), context.cancel())) {
+          try {
+            more = resultSet.next();
+          } catch (SQLException e) {
+            throw new WatchedFailure(watch.translate(e, executor.errors()), e);
+          }
+        }
+      } else {
+        more = resultSet.next();
+      }
+      if (!more) {
+        releaseConnection();
         return null;
       }
+      read++;
       for (int i = 0; i < readers.length; i++) {
         if (readers[i] != null) {
           pushedRow[i] = readers[i].read(resultSet, i + 1);
@@ -77,31 +170,62 @@ final class PostgresCursor extends RowCursor {
         row[i] = transforms[i] == null ? value : transforms[i].apply(value);
       }
       return row;
+    } catch (WatchedFailure e) {
+      failed(e.sql);
+      throw e.failure;
     } catch (SQLException e) {
-      if (transaction != null) {
-        transaction.failed(e);
-      }
-      close();
-      throw errors.translate(e);
+      failed(e);
+      throw executor.translate(e);
+    }
+  }
+
+  private void failed(SQLException e) {
+    if (transaction != null) {
+      transaction.failed(e);
+    }
+    executor.noteLost(e);
+    close();
+  }
+
+  /** A watched fetch's failure, carried out of the try block with its SQLException. */
+  private static final class WatchedFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient EngineException failure;
+    final transient SQLException sql;
+
+    WatchedFailure(EngineException failure, SQLException sql) {
+      super(null, null, false, false);
+      this.failure = failure;
+      this.sql = sql;
     }
   }
 
   /** Its transaction ended (the portal is gone): close, and refuse further reads. */
   void endedWithTransaction(String how) {
     endedWith = how;
+    freeAhead();
     closeStatement();
   }
 
+  /** The client is done with the result: rows read ahead are dropped, the connection released. */
   @Override
   public void close() {
+    freeAhead();
+    releaseConnection();
+  }
+
+  /** Gives the connection back (rows read ahead stay readable). */
+  private void releaseConnection() {
     Connection c = closeStatement();
     if (c == null) {
       return;
     }
     if (transaction != null) {
       transaction.closed(this);
+    } else if (lease != null) {
+      ConnectionReleaser.release(c, lease::returned);
     } else {
-      ConnectionReleaser.release(c);
+      ConnectionReleaser.release(c, null);
     }
   }
 

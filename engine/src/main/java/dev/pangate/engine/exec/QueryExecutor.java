@@ -19,15 +19,39 @@ import javax.sql.DataSource;
  * Runs planned statements on PostgreSQL: binds parameters in the pushed SQL's order, streams the
  * result in fetch-size frames and applies the gateway's transforms per row.
  */
-public final class QueryExecutor {
+public final class QueryExecutor implements AutoCloseable {
 
   private final DataSource pool;
   private final int fetchSize;
   private final ErrorTranslator errors = new ErrorTranslator();
+  private final ConnectionGate gate;
+  private final PostgresReachability reachability;
+  private final StatementWatchdog watchdog;
+  private final ResultBuffers buffers;
 
+  /** An executor without admission, fail-fast or timeouts: tools and tests. */
   public QueryExecutor(DataSource pool, int fetchSize) {
+    this(pool, fetchSize, null, null, ResultBuffers.NONE);
+  }
+
+  /**
+   * An executor whose statements are admitted by {@code gate}, refused at once while
+   * {@code reachability} knows PostgreSQL is down, stopped at their timeout or when their caller
+   * cancels them, and whose small results are read whole at once (into {@code buffers}) so they
+   * give their connection back before the client reads them.
+   */
+  public QueryExecutor(DataSource pool, int fetchSize, ConnectionGate gate,
+      PostgresReachability reachability, ResultBuffers buffers) {
     this.pool = requireNonNull(pool, "pool is null");
     this.fetchSize = fetchSize;
+    this.gate = gate;
+    this.reachability = reachability;
+    this.buffers = requireNonNull(buffers, "buffers is null");
+    this.watchdog = new StatementWatchdog();
+    if (gate != null && reachability != null) {
+      reachability.onChange(() -> gate.refuseWaiters(reachability.up() ? null
+          : () -> reachability.unreachable(reachability.state())));
+    }
   }
 
   /**
@@ -36,59 +60,151 @@ public final class QueryExecutor {
    * @param parameters the statement's parameter values, by index
    */
   public ResultCursor query(PlannedStatement plan, List<?> parameters) {
-    return query(plan, parameters, null);
+    return query(plan, parameters, null, StatementContext.UNLIMITED);
   }
 
   /**
    * Starts a query, on the caller's open transaction (so it sees the transaction's writes) or,
-   * when {@code transaction} is null, on a connection of its own.
+   * when {@code transaction} is null, on connections of its own reserved for the caller's share.
    */
-  public ResultCursor query(PlannedStatement plan, List<?> parameters, Transaction transaction) {
+  public ResultCursor query(PlannedStatement plan, List<?> parameters, Transaction transaction,
+      StatementContext context) {
     checkParameters(plan, parameters);
-    if (!plan.gatewayEvaluated()) {
-      PushedQuery query = plan.queries().get(0);
-      return open(query, plan, parameters, plan.columns(), transaction);
+    Lease lease = transaction == null ? admit(context, plan.queries().size()) : null;
+    try {
+      if (!plan.gatewayEvaluated()) {
+        PushedQuery query = plan.queries().get(0);
+        return open(query, plan, parameters, plan.columns(), transaction, lease, context);
+      }
+      return new InterpretedCursor(plan, parameters, this, transaction, lease, context);
+    } catch (RuntimeException e) {
+      if (lease != null) {
+        lease.close();
+      }
+      throw e;
     }
-    return new InterpretedCursor(plan, parameters, this, transaction);
+  }
+
+  /**
+   * Reserves connections for a statement: refused at once while PostgreSQL is known down, or when
+   * the caller cancelled; null (no reservation) for the gateway's own work.
+   */
+  private Lease admit(StatementContext context, int connections) {
+    if (reachability != null) {
+      reachability.check();
+    }
+    if (context.cancel().cancelled()) {
+      throw new EngineException(context.cancel().code(), context.cancel().reason());
+    }
+    if (gate == null || context.share() == null) {
+      return null;
+    }
+    return Lease.reserve(gate, context.share(), connections);
+  }
+
+  /** A connection from the pool, under the lease when there is one; a failure means PostgreSQL is unreachable. */
+  private Connection connect(Lease lease) throws SQLException {
+    try {
+      Connection connection = lease == null ? pool.getConnection() : lease.take(pool);
+      if (reachability != null) {
+        reachability.contact();
+      }
+      return connection;
+    } catch (SQLException e) {
+      if (reachability != null) {
+        reachability.connectFailed(e);
+        throw reachability.unreachable(reachability.state());
+      }
+      throw e;
+    }
   }
 
   /** Opens a transaction for a caller who turned autocommit off; it holds one connection. */
   public Transaction begin() {
+    return begin(StatementContext.UNLIMITED);
+  }
+
+  /** Opens a transaction on one connection of the caller's share, held until it ends. */
+  public Transaction begin(StatementContext context) {
+    Lease lease = admit(context, 1);
     try {
-      return new Transaction(pool.getConnection(), errors);
+      return new Transaction(connect(lease), errors, lease);
     } catch (SQLException e) {
-      throw errors.translate(e);
+      if (lease != null) {
+        lease.close();
+      }
+      throw translate(e);
+    } catch (RuntimeException e) {
+      if (lease != null) {
+        lease.close();
+      }
+      throw e;
     }
   }
 
-  /** Runs one pushed query; its cursor yields the gateway's (masked) rows. */
+  /** An error of PostgreSQL's, noting when it says the connection was lost. */
+  EngineException translate(SQLException e) {
+    noteLost(e);
+    return errors.translate(e);
+  }
+
+  ErrorTranslator errors() {
+    return errors;
+  }
+
+  StatementWatchdog watchdog() {
+    return watchdog;
+  }
+
+  int fetchSize() {
+    return fetchSize;
+  }
+
+  /**
+   * Runs one pushed query; its cursor yields the gateway's (masked) rows. Outside a transaction it
+   * takes a connection under {@code lease} (or, without one, straight from the pool).
+   */
   ResultCursor open(PushedQuery query, PlannedStatement plan, List<?> parameters,
-      List<OutputColumn> columns, Transaction transaction) {
+      List<OutputColumn> columns, Transaction transaction, Lease lease, StatementContext context) {
     Connection connection = null;
     PreparedStatement statement = null;
+    boolean own = transaction == null;
     try {
-      connection = transaction == null ? pool.getConnection() : transaction.connection();
+      connection = own ? connect(lease) : transaction.connection();
       statement = connection.prepareStatement(query.sql().sql(), ResultSet.TYPE_FORWARD_ONLY,
           ResultSet.CONCUR_READ_ONLY);
       statement.setFetchSize(fetchSize);
       bind(statement, query.sql().parameterOrder(), plan, parameters);
-      ResultSet resultSet = statement.executeQuery();
+      ResultSet resultSet;
+      try (StatementWatchdog.Watch watch = watchdog.watch(statement, context.timeout(),
+          context.cancel())) {
+        try {
+          resultSet = statement.executeQuery();
+        } catch (SQLException e) {
+          noteLost(e);
+          throw watch.translate(e, errors);
+        }
+      }
       PostgresCursor cursor = new PostgresCursor(columns, query.outputs(), query.columnCount(),
-          connection, statement, resultSet, errors, transaction);
+          connection, statement, resultSet, this, transaction, own ? lease : null, context);
+      connection = null; // the cursor owns them now, and releases them when it ends
+      statement = null;
       if (transaction != null) {
         transaction.opened(cursor);
       }
+      cursor.readAhead(buffers); // closes itself when it fails
       return cursor;
     } catch (SQLException e) {
       if (transaction != null) {
         transaction.failed(e);
-        release(null, statement);
-      } else {
-        release(connection, statement);
       }
-      throw errors.translate(e);
+      release(own ? connection : null, statement, own ? lease : null);
+      throw translate(e);
     } catch (RuntimeException e) {
-      release(transaction == null ? connection : null, statement);
+      if (transaction != null && e instanceof EngineException failure && connection != null) {
+        transaction.failed(failure.code());
+      }
+      release(own ? connection : null, statement, own ? lease : null);
       throw e;
     }
   }
@@ -104,10 +220,23 @@ public final class QueryExecutor {
    *     the role's row filter (nothing is written)
    */
   public long update(PlannedStatement plan, List<?> parameters, TransactionStep inTransaction) {
+    return update(plan, parameters, inTransaction, StatementContext.UNLIMITED);
+  }
+
+  /** A write in its own transaction, on a connection of the caller's share. */
+  public long update(PlannedStatement plan, List<?> parameters, TransactionStep inTransaction,
+      StatementContext context) {
     checkParameters(plan, parameters);
-    try (Connection connection = pool.getConnection()) {
+    Lease lease = admit(context, 1);
+    Connection connection;
+    try {
+      connection = connect(lease); // a failure gives the reserved place back itself
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+    try {
       try {
-        long rows = write(connection, plan, parameters, inTransaction);
+        long rows = write(connection, plan, parameters, inTransaction, context);
         connection.commit();
         return rows;
       } catch (SQLException | RuntimeException e) {
@@ -115,7 +244,16 @@ public final class QueryExecutor {
         throw e;
       }
     } catch (SQLException e) {
-      throw errors.translate(e);
+      throw translate(e);
+    } finally {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // HikariCP resets or evicts a connection that fails here
+      }
+      if (lease != null) {
+        lease.returned();
+      }
     }
   }
 
@@ -125,14 +263,20 @@ public final class QueryExecutor {
    */
   public long update(PlannedStatement plan, List<?> parameters, TransactionStep inTransaction,
       Transaction transaction) {
+    return update(plan, parameters, inTransaction, transaction, StatementContext.UNLIMITED);
+  }
+
+  /** A write in the caller's open transaction, stopped at the caller's timeout. */
+  public long update(PlannedStatement plan, List<?> parameters, TransactionStep inTransaction,
+      Transaction transaction, StatementContext context) {
     checkParameters(plan, parameters);
     try {
-      long rows = write(transaction.connection(), plan, parameters, inTransaction);
+      long rows = write(transaction.connection(), plan, parameters, inTransaction, context);
       transaction.wrote(rows);
       return rows;
     } catch (SQLException e) {
       transaction.failed(e);
-      throw errors.translate(e);
+      throw translate(e);
     } catch (RuntimeException e) {
       transaction.failed(e instanceof EngineException engine ? engine.code() : "gateway error");
       throw e;
@@ -140,12 +284,23 @@ public final class QueryExecutor {
   }
 
   private long write(Connection connection, PlannedStatement plan, List<?> parameters,
-      TransactionStep inTransaction) throws SQLException {
+      TransactionStep inTransaction, StatementContext context) throws SQLException {
     PushedQuery query = plan.queries().get(0);
     try (PreparedStatement statement = connection.prepareStatement(query.sql().sql())) {
       bind(statement, query.sql().parameterOrder(), plan, parameters);
-      long rows = plan.rowFilterCheck() == null
-          ? statement.executeLargeUpdate() : checkedWrite(statement, plan);
+      long rows;
+      try (StatementWatchdog.Watch watch = watchdog.watch(statement, context.timeout(),
+          context.cancel())) {
+        try {
+          rows = plan.rowFilterCheck() == null
+              ? statement.executeLargeUpdate() : checkedWrite(statement, plan);
+        } catch (SQLException e) {
+          if (watch.firedWith() != null && "57014".equals(e.getSQLState())) {
+            throw watch.translate(e, errors);
+          }
+          throw e;
+        }
+      }
       inTransaction.run(connection, rows);
       return rows;
     }
@@ -184,7 +339,7 @@ public final class QueryExecutor {
         connection.rollback();
       }
     } catch (SQLException e) {
-      throw errors.translate(e);
+      throw translate(e);
     }
   }
 
@@ -217,7 +372,14 @@ public final class QueryExecutor {
     }
   }
 
-  private static void release(Connection connection, PreparedStatement statement) {
+  /** A connection-class failure (08...) on an open connection: find out whether PostgreSQL is up. */
+  void noteLost(SQLException e) {
+    if (reachability != null && e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+      reachability.connectionLost();
+    }
+  }
+
+  private static void release(Connection connection, PreparedStatement statement, Lease lease) {
     try {
       if (statement != null) {
         statement.close();
@@ -227,6 +389,15 @@ public final class QueryExecutor {
     }
     if (connection != null) {
       ConnectionReleaser.releaseNow(connection);
+      if (lease != null) {
+        lease.returned();
+      }
     }
+  }
+
+  /** Stops the watchdog; statements still running are not cancelled. */
+  @Override
+  public void close() {
+    watchdog.close();
   }
 }

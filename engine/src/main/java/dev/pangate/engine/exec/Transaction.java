@@ -30,10 +30,13 @@ public final class Transaction {
   private long writes;
   private long rowsWritten;
   private boolean ended;
+  private final Lease lease;
 
-  Transaction(Connection connection, ErrorTranslator errors) {
+  /** @param lease the connection's place at the gate, given back when it ends (null: none) */
+  Transaction(Connection connection, ErrorTranslator errors, Lease lease) {
     this.connection = requireNonNull(connection, "connection is null");
     this.errors = requireNonNull(errors, "errors is null");
+    this.lease = lease;
   }
 
   /** The id the audit entries of its statements, commit and rollback share. */
@@ -118,6 +121,7 @@ public final class Transaction {
       connection.commit();
     } catch (SQLException e) {
       ConnectionReleaser.releaseNow(connection);
+      returnPlace();
       throw errors.translate(e);
     }
     close();
@@ -132,6 +136,7 @@ public final class Transaction {
     endResults("rolled back");
     ended = true;
     ConnectionReleaser.releaseNow(connection);
+    returnPlace();
   }
 
   private void close() {
@@ -139,6 +144,13 @@ public final class Transaction {
       connection.close();
     } catch (SQLException ignored) {
       // HikariCP resets or evicts a connection that fails here
+    }
+    returnPlace();
+  }
+
+  private void returnPlace() {
+    if (lease != null) {
+      lease.returned();
     }
   }
 

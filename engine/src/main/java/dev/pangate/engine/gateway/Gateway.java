@@ -13,8 +13,13 @@ import dev.pangate.engine.EngineConfig;
 import dev.pangate.engine.EngineException;
 import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.catalog.PostgresCatalog;
+import dev.pangate.engine.exec.CancelToken;
+import dev.pangate.engine.exec.ConnectionGate;
+import dev.pangate.engine.exec.PostgresReachability;
 import dev.pangate.engine.exec.QueryExecutor;
+import dev.pangate.engine.exec.ResultBuffers;
 import dev.pangate.engine.exec.ResultTypes;
+import dev.pangate.engine.exec.StatementContext;
 import dev.pangate.engine.plan.CatalogView;
 import dev.pangate.engine.plan.PlannedStatement;
 import dev.pangate.engine.plan.QueryPlanner;
@@ -62,22 +67,37 @@ public final class Gateway implements AutoCloseable {
   private final QueryExecutor executor;
   private final ResultTypes resultTypes;
   private final AtomicReference<PolicyState> state = new AtomicReference<>();
+  private final PlanCache.Stats planStats = new PlanCache.Stats();
   private final AtomicLong generations = new AtomicLong();
   private final PrivilegeReport privileges;
   private final GatewayOptions options;
   private final Approvals approvals;
+  private final ConnectionGate gate;
+  private final PostgresReachability reachability;
+  private final ResultBuffers buffers;
+  private final java.time.Duration defaultTimeout;
 
   /** The policy in force, compiled; replaced whole on reload. */
   record PolicyState(long generation, Policy policy, MaskFactory masks, PolicyViews views,
       PlanCache<PreparedQuery> cache, PlanCache<java.util.Optional<PreparedQuery>> liftedCache) {}
 
-  private Gateway(Engine engine, KeyRing keys, AuditLog audit, GatewayOptions options) {
+  private Gateway(Engine engine, KeyRing keys, AuditLog audit, GatewayOptions options,
+      java.time.Duration defaultTimeout) {
     this.engine = engine;
     this.keys = keys;
     this.audit = audit;
     this.options = options;
-    this.executor = new QueryExecutor(engine.catalog().dataSource(),
-        engine.catalog().config().fetchSize());
+    this.defaultTimeout = defaultTimeout;
+    EngineConfig config = engine.catalog().config();
+    GatewayOptions.Resources resources = options.resources();
+    this.gate = new ConnectionGate(new ConnectionGate.Settings(config.poolSize(),
+        resources.connectionsPerAgent(config.poolSize()), resources.connectionsPerRole(),
+        resources.queueSize(), resources.queueTimeout()));
+    this.reachability = new PostgresReachability(engine.catalog()::probe, resources.probeInterval());
+    this.buffers = new ResultBuffers(resources.resultBufferBytes() == 0 ? 0 : config.fetchSize(),
+        resources.resultBufferBytes());
+    this.executor = new QueryExecutor(engine.catalog().dataSource(), config.fetchSize(), gate,
+        reachability, buffers);
     this.resultTypes = new ResultTypes(engine.catalog().dataSource());
     this.privileges = inspectPrivileges(engine.catalog());
     this.approvals = new Approvals(this,
@@ -103,9 +123,13 @@ public final class Gateway implements AutoCloseable {
     requireNonNull(keys, "keys is null");
     requireNonNull(audit, "audit is null");
     requireNonNull(options, "options is null");
-    Engine engine = Engine.start(config);
+    requireNonNull(config, "config is null");
+    // The gateway stops statements at their timeout itself; PostgreSQL's own statement_timeout is
+    // a backstop a second beyond the longest one (none when some role has none).
+    Engine engine = Engine.start(config.withStatementTimeout(backstop(config.statementTimeout(),
+        options.resources().statementTimeoutPerRole().values())));
     try {
-      Gateway gateway = new Gateway(engine, keys, audit, options);
+      Gateway gateway = new Gateway(engine, keys, audit, options, config.statementTimeout());
       PolicyState compiled = gateway.compile(loadPolicy(policyFile));
       gateway.checkPrivileges(compiled.policy());
       gateway.state.set(compiled);
@@ -116,6 +140,52 @@ public final class Gateway implements AutoCloseable {
       engine.close();
       throw e;
     }
+  }
+
+  private static java.time.Duration backstop(java.time.Duration standard,
+      java.util.Collection<java.time.Duration> perRole) {
+    java.time.Duration longest = standard;
+    for (java.time.Duration timeout : perRole) {
+      if (timeout.isZero() || longest.isZero()) {
+        return java.time.Duration.ZERO;
+      }
+      longest = timeout.compareTo(longest) > 0 ? timeout : longest;
+    }
+    return longest.isZero() ? longest : longest.plusSeconds(1);
+  }
+
+  /**
+   * What running a statement of this agent (under this role) may use: its share of the PostgreSQL
+   * pool, its role's statement timeout (or the caller's, when shorter), and the caller's token.
+   */
+  StatementContext context(String agent, String role, CancelToken token) {
+    java.time.Duration timeout = options.resources().statementTimeoutPerRole()
+        .getOrDefault(role, defaultTimeout);
+    java.time.Duration asked = token.timeout();
+    if (!asked.isZero() && (timeout.isZero() || asked.compareTo(timeout) < 0)) {
+      timeout = asked;
+    }
+    return new StatementContext(gate.share(agent, role), timeout, token);
+  }
+
+  /** The statement timeout of a role's agents (zero: none). */
+  public java.time.Duration statementTimeout(String role) {
+    return options.resources().statementTimeoutPerRole().getOrDefault(role, defaultTimeout);
+  }
+
+  /** How the PostgreSQL pool is shared now, for metrics and health. */
+  public ConnectionGate connectionGate() {
+    return gate;
+  }
+
+  /** Whether PostgreSQL can be reached, as last found out. */
+  public PostgresReachability reachability() {
+    return reachability;
+  }
+
+  /** Memory held by results read ahead. */
+  public ResultBuffers resultBuffers() {
+    return buffers;
   }
 
   private static Policy loadPolicy(Path file) {
@@ -130,7 +200,8 @@ public final class Gateway implements AutoCloseable {
     MaskFactory masks = new MaskFactory(policy, keys);
     PolicyViews views = PolicyViews.build(policy, masks, engine.catalog(), planner, engine.view());
     return new PolicyState(generations.incrementAndGet(), policy, masks, views,
-        new PlanCache<>(options.planCacheSize()), new PlanCache<>(options.planCacheSize()));
+        new PlanCache<>(options.planCacheSize(), options.planCacheBytes(), planStats),
+        new PlanCache<>(options.planCacheSize(), options.planCacheBytes(), planStats));
   }
 
   private static PrivilegeReport inspectPrivileges(PostgresCatalog catalog) {
@@ -299,20 +370,18 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /** Whether each part the gateway needs answers now. */
+  /**
+   * Whether each part the gateway needs answers now. PostgreSQL is asked over a connection of its
+   * own (never one from the pool, which may be busy), at most every few seconds; a busy pool is
+   * reported as saturated, not as PostgreSQL being down.
+   */
   public GatewayHealth health() {
-    String postgres = null;
-    try (Connection connection = engine.catalog().dataSource().getConnection()) {
-      if (!connection.isValid(2)) {
-        postgres = "PostgreSQL does not answer";
-      }
-    } catch (SQLException e) {
-      postgres = "PostgreSQL: " + e.getMessage();
-    }
+    PostgresReachability.State postgres = reachability.confirm();
     AuditHealth auditHealth = audit.health();
     PolicyState current = state.get();
-    return new GatewayHealth(postgres, auditHealth, current.policy().digest(),
-        current.policy().source(), current.masks().tokenFamilyKeyIds());
+    return new GatewayHealth(postgres.up() ? null : "PostgreSQL: " + postgres.reason(),
+        auditHealth, current.policy().digest(), current.policy().source(),
+        current.masks().tokenFamilyKeyIds(), gate.saturated(), gate.waiting());
   }
 
   PolicyState state() {
@@ -355,6 +424,25 @@ public final class Gateway implements AutoCloseable {
    */
   public record PoolUse(int active, int idle, int waiting, int maximum) {}
 
+  /** Plan cache use since start: hits, misses, evictions, and what the current caches hold. */
+  public PlanCacheUse planCacheUse() {
+    PolicyState current = state.get();
+    return new PlanCacheUse(planStats.hits(), planStats.misses(), planStats.evictions(),
+        current.cache().size() + current.liftedCache().size(),
+        current.cache().bytes() + current.liftedCache().bytes());
+  }
+
+  /**
+   * Plan cache counters.
+   *
+   * @param hits statements served a cached plan
+   * @param misses statements planned
+   * @param evictions plans dropped to stay within the count or the memory bound
+   * @param entries plans held now
+   * @param bytes their estimated size
+   */
+  public record PlanCacheUse(long hits, long misses, long evictions, int entries, long bytes) {}
+
   /** The policy in force. */
   public Policy policy() {
     return state.get().policy();
@@ -367,6 +455,8 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
+    executor.close();
+    reachability.close();
     auditTail.shutdown();
     try {
       if (!auditTail.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -14,9 +14,11 @@ import java.util.Map;
  * @param policyDigest the digest of the policy in force
  * @param policySource the file it came from
  * @param tokenKeyIds the key id behind each token family in use (ids only, never key material)
+ * @param saturated whether statements wait for a PostgreSQL connection now (busy, not down)
+ * @param waiting how many wait
  */
 public record GatewayHealth(String postgresProblem, AuditHealth audit, String policyDigest,
-    String policySource, Map<String, String> tokenKeyIds) {
+    String policySource, Map<String, String> tokenKeyIds, boolean saturated, int waiting) {
 
   public GatewayHealth {
     requireNonNull(audit, "audit is null");
@@ -25,6 +27,7 @@ public record GatewayHealth(String postgresProblem, AuditHealth audit, String po
     tokenKeyIds = Map.copyOf(requireNonNull(tokenKeyIds, "tokenKeyIds is null"));
   }
 
+  /** Whether it can serve (saturated or not): PostgreSQL reachable and the audit log writable. */
   public boolean healthy() {
     return postgresProblem == null && audit.available();
   }

@@ -16,7 +16,9 @@ import dev.pangate.engine.plan.PlannedStatement;
 import dev.pangate.engine.plan.QueryPlanner;
 import dev.pangate.engine.approval.ApprovalRequest;
 import dev.pangate.engine.catalog.ReflectedTable;
+import dev.pangate.engine.exec.CancelToken;
 import dev.pangate.engine.exec.QueryExecutor;
+import dev.pangate.engine.exec.StatementContext;
 import dev.pangate.engine.exec.Transaction;
 import dev.pangate.engine.policy.PolicyViews;
 import dev.pangate.masking.policy.DmlRule;
@@ -140,7 +142,16 @@ public final class Session implements AutoCloseable {
    * @throws EngineException {@code AUDIT_UNAVAILABLE} when the audit log cannot take the entry
    */
   public ResultCursor execute(PreparedQuery query, List<?> parameters) {
+    return execute(query, parameters, CancelToken.NONE);
+  }
+
+  /**
+   * Runs a prepared statement with the caller's token: its timeout (never longer than the role's)
+   * and its cancel (e.g. the client went away) stop the statement in PostgreSQL.
+   */
+  public ResultCursor execute(PreparedQuery query, List<?> parameters, CancelToken token) {
     checkOpen();
+    requireNonNull(token, "token is null");
     requireNonNull(query, "query is null");
     requireNonNull(parameters, "parameters is null");
     Gateway.PolicyState state = gateway.state();
@@ -159,8 +170,9 @@ public final class Session implements AutoCloseable {
       auditRefusal(query.sql(), view, state, aborted);
       throw aborted;
     }
+    StatementContext context = gateway.context(caller.agentId(), view.role().name(), token);
     if (planned.kind().isWrite() && !planned.explain()) {
-      return executeWrite(query, view, state, query.bind(parameters));
+      return executeWrite(query, view, state, query.bind(parameters), context);
     }
     String statementId = UUID.randomUUID().toString();
     long started = System.nanoTime();
@@ -171,7 +183,7 @@ public final class Session implements AutoCloseable {
     }
     ResultCursor cursor;
     try {
-      cursor = gateway.executor().query(planned, query.bind(parameters), transaction);
+      cursor = gateway.executor().query(planned, query.bind(parameters), transaction, context);
     } catch (EngineException e) {
       end(statementId, query, view, started, 0, Outcome.failure(e.code(), e.getMessage()));
       throw e;
@@ -184,7 +196,7 @@ public final class Session implements AutoCloseable {
    * or held until a person approves it ({@code approval}), then run once.
    */
   private ResultCursor executeWrite(PreparedQuery query, PolicyViews.AgentView view,
-      Gateway.PolicyState state, List<?> parameters) {
+      Gateway.PolicyState state, List<?> parameters, StatementContext context) {
     PlannedStatement planned = query.planned();
     DmlRule rule = view.role().table(TableName.parse(planned.writeTarget()))
         .map(TablePolicy::dml).orElse(DmlRule.DENY);
@@ -203,7 +215,7 @@ public final class Session implements AutoCloseable {
       step = approvals.consume(approval);
     }
     if (!autoCommit && transaction == null) {
-      transaction = gateway.executor().begin();
+      transaction = gateway.executor().begin(context);
     }
     String statementId = UUID.randomUUID().toString();
     long started = System.nanoTime();
@@ -212,8 +224,8 @@ public final class Session implements AutoCloseable {
     long rows;
     try {
       rows = transaction == null
-          ? gateway.executor().update(planned, parameters, step)
-          : gateway.executor().update(planned, parameters, step, transaction);
+          ? gateway.executor().update(planned, parameters, step, context)
+          : gateway.executor().update(planned, parameters, step, transaction, context);
     } catch (EngineException e) {
       end(statementId, query, view, started, 0, Outcome.failure(e.code(), e.getMessage()));
       throw e;
@@ -242,6 +254,11 @@ public final class Session implements AutoCloseable {
   /** Plans and runs a statement. */
   public ResultCursor query(String sql, List<?> parameters) {
     return execute(prepare(sql), parameters);
+  }
+
+  /** Plans and runs a statement with the caller's token. */
+  public ResultCursor query(String sql, List<?> parameters, CancelToken token) {
+    return execute(prepare(sql), parameters, token);
   }
 
   private AuditEvent startEvent(String statementId, PreparedQuery query, PolicyViews.AgentView view,

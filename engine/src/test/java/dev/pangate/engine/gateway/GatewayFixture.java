@@ -43,6 +43,12 @@ public final class GatewayFixture implements AutoCloseable {
 
   private GatewayFixture(TestDatabase database, DemoSize size, String policyYaml,
       GatewayOptions options) throws Exception {
+    this(database, size, policyYaml, options, java.util.function.UnaryOperator.identity());
+  }
+
+  private GatewayFixture(TestDatabase database, DemoSize size, String policyYaml,
+      GatewayOptions options, java.util.function.UnaryOperator<EngineConfig> engine)
+      throws Exception {
     this.database = database;
     String role = "pangate_gw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     this.gatewayRole = role;
@@ -67,12 +73,21 @@ public final class GatewayFixture implements AutoCloseable {
         .sink(FileAuditSink.create(auditDirectory, FileAuditSink.Options.defaults()))
         .open();
     EngineConfig config = EngineConfig.of(database.url(), role, password, List.of("payments"));
-    gateway = Gateway.start(config, policyFile, keys, audit, options);
+    gateway = Gateway.start(engine.apply(config), policyFile, keys, audit, options);
   }
 
   /** The demo policy on the SMALL demo database. */
   public static GatewayFixture demo(TestDatabase database) throws Exception {
     return new GatewayFixture(database, DemoSize.SMALL, demoPolicy(), GatewayOptions.defaults());
+  }
+
+  /**
+   * The demo policy with gateway options and engine settings (pool size, statement timeout) of
+   * the test's choosing.
+   */
+  public static GatewayFixture demo(TestDatabase database, GatewayOptions options,
+      java.util.function.UnaryOperator<EngineConfig> engine) throws Exception {
+    return new GatewayFixture(database, DemoSize.SMALL, demoPolicy(), options, engine);
   }
 
   /** The demo policy with gateway options of the test's choosing (e.g. a clock it moves). */

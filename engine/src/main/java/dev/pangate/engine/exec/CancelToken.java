@@ -1,0 +1,66 @@
+package dev.pangate.engine.exec;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pangate.engine.ErrorCode;
+import java.time.Duration;
+
+/**
+ * What the caller of one request asks of its statement beyond the policy: a timeout of its own
+ * (never longer than its role's), and a way to stop it from outside, e.g. when the client goes
+ * away. Cancelling stops the statement in PostgreSQL (a PgJDBC cancel of its backend) within the
+ * watchdog's period; the statement then fails with the code given here.
+ */
+public final class CancelToken {
+
+  /** No timeout of its own; never cancelled. */
+  public static final CancelToken NONE = new CancelToken(Duration.ZERO, false);
+
+  private final Duration timeout;
+  private final boolean cancellable;
+  private volatile ErrorCode code;
+  private volatile String reason;
+
+  private CancelToken(Duration timeout, boolean cancellable) {
+    this.timeout = requireNonNull(timeout, "timeout is null");
+    this.cancellable = cancellable;
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
+    }
+  }
+
+  /** A token for one request; {@code timeout} zero for the role's own. */
+  public static CancelToken create(Duration timeout) {
+    return new CancelToken(timeout, true);
+  }
+
+  /** The timeout the caller asked for, zero for none. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** Stops the statement: the first reason given wins. */
+  public void cancel(ErrorCode why, String message) {
+    requireNonNull(why, "why is null");
+    requireNonNull(message, "message is null");
+    if (!cancellable || code != null) {
+      return;
+    }
+    reason = message;
+    code = why;
+  }
+
+  public boolean cancelled() {
+    return code != null;
+  }
+
+  /** Why it was cancelled, or null. */
+  public ErrorCode code() {
+    return code;
+  }
+
+  /** The message the statement fails with, or null. */
+  public String reason() {
+    return reason;
+  }
+}
