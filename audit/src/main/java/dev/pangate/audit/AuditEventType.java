@@ -25,7 +25,12 @@ public enum AuditEventType {
   /** A caller's transaction was rolled back: asked for, after a failure, or on disconnect. */
   TRANSACTION_ROLLBACK,
   /** Written by the log when it opens: the time source, and what it repaired after a crash. */
-  LOG_OPEN;
+  LOG_OPEN,
+  /**
+   * Entries the gateway owed but could not write (its sink failed for longer than its backlog
+   * lasts): how many, of which type, and the time span, so the gap is on the record.
+   */
+  AUDIT_GAP;
 
   /** Whether entries of this type belong to one statement and so need a statement id. */
   public boolean isStatement() {

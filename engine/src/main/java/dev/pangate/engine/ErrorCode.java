@@ -88,6 +88,8 @@ public enum ErrorCode {
       "the client went away (or stopped reading); its statement was cancelled and its result closed"),
   TOO_MANY_REQUESTS(4021, "53000", 429,
       "the identity has as many requests in progress as it may (limits.requests_per_identity)"),
+  BODY_TOO_SLOW(4022, "08P01", 408,
+      "the request body arrived too slowly (limits.min_request_data_rate, limits.body_timeout)"),
 
   // Authentication (the client gets HTTP 401; the audit log records which).
   MALFORMED_CREDENTIALS(4101, "28000", 401, "the Authorization header is malformed"),

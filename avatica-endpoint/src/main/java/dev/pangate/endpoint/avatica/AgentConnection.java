@@ -2,8 +2,11 @@ package dev.pangate.endpoint.avatica;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pangate.engine.exec.CancelToken;
 import dev.pangate.engine.gateway.Session;
 import dev.pangate.endpoint.session.ClientRequest;
+import dev.pangate.endpoint.session.CurrentRequest;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -26,11 +29,18 @@ final class AgentConnection {
   private int nextStatementId = 1;
   private volatile long lastUsedNanos = System.nanoTime();
   private boolean closed;
+  private final Duration statementTimeout;
 
-  AgentConnection(String id, ClientRequest opener, Session session, String defaultSchema) {
+  /**
+   * @param statementTimeout the timeout the client asked for with the connection property
+   *     {@code statement_timeout} (zero: its role's); never longer than the role's
+   */
+  AgentConnection(String id, ClientRequest opener, Session session, String defaultSchema,
+      Duration statementTimeout) {
     this.id = requireNonNull(id, "id is null");
     this.opener = requireNonNull(opener, "opener is null");
     this.session = requireNonNull(session, "session is null");
+    this.statementTimeout = requireNonNull(statementTimeout, "statementTimeout is null");
     this.properties = new ConnectionPropertiesImpl(true, true,
         java.sql.Connection.TRANSACTION_READ_COMMITTED, null, defaultSchema);
   }
@@ -49,6 +59,27 @@ final class AgentConnection {
   /** A statement id for a result that needs no server state (metadata results). */
   int allocateStatementId() {
     return nextStatementId++;
+  }
+
+  /**
+   * The token for a statement of the current request: cancelled when the client goes away, with
+   * the connection's own timeout.
+   */
+  CancelToken token() {
+    return CurrentRequest.token().withTimeout(statementTimeout);
+  }
+
+  /** Whether a result is open or a transaction is, which keeps the connection worth keeping. */
+  boolean inUse() {
+    if (session.inTransaction()) {
+      return true;
+    }
+    for (StatementState statement : statements.values()) {
+      if (statement.result != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   void touch() {

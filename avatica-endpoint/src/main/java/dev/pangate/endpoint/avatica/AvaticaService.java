@@ -35,8 +35,12 @@ public final class AvaticaService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AvaticaService.class);
 
-  /** An HTTP answer: status and body. */
-  public record Reply(int status, byte[] body) {}
+  /** An HTTP answer: status, body, and the seconds of Retry-After (0: none). */
+  public record Reply(int status, byte[] body, int retryAfter) {
+    public Reply(int status, byte[] body) {
+      this(status, body, 0);
+    }
+  }
 
   private final ConnectionRegistry connections;
   private final ExecutorService readAhead;
@@ -127,9 +131,15 @@ public final class AvaticaService implements AutoCloseable {
     }
   }
 
+  /** The answer to a request refused before it reached Avatica (e.g. too many in progress). */
+  public Reply refusal(RuntimeException failure, boolean protobufClient) {
+    return protobufClient ? protobufError(500, failure) : jsonError(500, failure);
+  }
+
   private Reply protobufError(int status, Exception e) {
     try {
-      return new Reply(status, protobuf.serializeResponse(errorResponse(e)));
+      return new Reply(status, protobuf.serializeResponse(errorResponse(e)),
+          GatewayRequestException.retryAfterOf(e));
     } catch (IOException unexpected) {
       return new Reply(500, new byte[0]);
     }
@@ -137,7 +147,8 @@ public final class AvaticaService implements AutoCloseable {
 
   private Reply jsonError(int status, Exception e) {
     try {
-      return new Reply(status, JsonService.MAPPER.writeValueAsBytes(errorResponse(e)));
+      return new Reply(status, JsonService.MAPPER.writeValueAsBytes(errorResponse(e)),
+          GatewayRequestException.retryAfterOf(e));
     } catch (JsonProcessingException unexpected) {
       return new Reply(500, "{}".getBytes(StandardCharsets.UTF_8));
     }

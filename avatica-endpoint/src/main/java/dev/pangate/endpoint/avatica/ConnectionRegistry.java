@@ -7,6 +7,7 @@ import dev.pangate.endpoint.config.GatewayConfig;
 import dev.pangate.endpoint.session.ClientRequest;
 import dev.pangate.endpoint.session.EndpointAudit;
 import dev.pangate.endpoint.session.GatewayRequestException;
+import dev.pangate.endpoint.session.OpenResult;
 import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.gateway.Caller;
 import dev.pangate.engine.gateway.Gateway;
@@ -60,6 +61,9 @@ final class ConnectionRegistry implements AutoCloseable {
   private final Map<String, Integer> perIdentity = new HashMap<>();
   private final ScheduledExecutorService reaper;
 
+  /** How long an unused connection must have sat before an identity at its limit reclaims it. */
+  static final Duration RECLAIM_AFTER = Duration.ofSeconds(10);
+
   ConnectionRegistry(Gateway gateway, GatewayConfig.Limits limits, EndpointAudit audit,
       String defaultSchema) {
     this.gateway = requireNonNull(gateway, "gateway is null");
@@ -71,9 +75,30 @@ final class ConnectionRegistry implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    long period = Math.max(50, Math.min(5_000,
-        Math.min(limits.idleTimeout().toMillis(), limits.resultIdleTimeout().toMillis()) / 4));
+    long period = Math.max(50, Math.min(5_000, shortest(limits.idleTimeout(),
+        limits.unusedConnectionTimeout(), limits.resultIdleTimeout(),
+        limits.streamingResultIdleTimeout()).toMillis() / 4));
     reaper.scheduleWithFixedDelay(this::reapSafely, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** How long a connection with no result and no transaction may sit: never longer than idle_timeout. */
+  private Duration unusedTimeout() {
+    Duration unused = limits.unusedConnectionTimeout();
+    Duration idle = limits.idleTimeout();
+    if (unused.isZero()) {
+      return idle;
+    }
+    return idle.isZero() || unused.compareTo(idle) < 0 ? unused : idle;
+  }
+
+  private static Duration shortest(Duration... timeouts) {
+    Duration shortest = Duration.ofMinutes(1);
+    for (Duration timeout : timeouts) {
+      if (!timeout.isZero() && timeout.compareTo(shortest) < 0) {
+        shortest = timeout;
+      }
+    }
+    return shortest;
   }
 
   /**
@@ -84,7 +109,9 @@ final class ConnectionRegistry implements AutoCloseable {
    */
   AgentConnection open(String id, ClientRequest request, Map<String, String> info) {
     checkId(id, request);
-    checkProperties(id, request, info == null ? Map.of() : info);
+    Map<String, String> properties = info == null ? Map.of() : info;
+    checkProperties(id, request, properties);
+    Duration timeout = statementTimeout(id, request, properties);
     synchronized (perIdentity) {
       AgentConnection existing = connections.get(id);
       if (existing != null) {
@@ -94,20 +121,114 @@ final class ConnectionRegistry implements AutoCloseable {
         return existing; // the same client opening again (e.g. a retried request)
       }
       int open = perIdentity.getOrDefault(request.identity(), 0);
+      if (open >= limits.connectionsPerAgent() && reclaimUnused(request.identity())) {
+        open = perIdentity.getOrDefault(request.identity(), 0);
+      }
       if (open >= limits.connectionsPerAgent()) {
         throw audit.refuse(request, id, new GatewayRequestException(ErrorCode.CONNECTION_LIMIT,
             "Identity '" + request.identity() + "' already has " + open + " open connections, the"
-                + " most allowed (limits.connections_per_agent). Close connections you no longer"
-                + " use; idle ones close by themselves after "
-                + Durations.format(limits.idleTimeout()) + "."), Map.of());
+                + " most allowed (limits.connections_per_agent). " + nextFree(request.identity())
+                + " Close connections you no longer use."), Map.of());
       }
       Session session = gateway.open(new Caller(request.identity(), request.clientAddress(), id,
           request.protocol()));
-      AgentConnection connection = new AgentConnection(id, request, session, defaultSchema);
+      AgentConnection connection = new AgentConnection(id, request, session, defaultSchema,
+          timeout);
       connections.put(id, connection);
       perIdentity.merge(request.identity(), 1, Integer::sum);
       return connection;
     }
+  }
+
+  /**
+   * The timeout a client asks for with the connection property {@code statement_timeout} (the
+   * stock driver sends none of JDBC's own setQueryTimeout to the server); zero when not given.
+   */
+  private Duration statementTimeout(String id, ClientRequest request, Map<String, String> info) {
+    for (Map.Entry<String, String> property : info.entrySet()) {
+      if (property.getKey() != null
+          && property.getKey().toLowerCase(Locale.ROOT).replace("-", "_").equals("statement_timeout")) {
+        try {
+          Duration timeout = Durations.parse(String.valueOf(property.getValue()).trim());
+          if (!timeout.isNegative()) {
+            return timeout;
+          }
+        } catch (IllegalArgumentException e) {
+          // refused below
+        }
+        throw audit.refuse(request, id, new GatewayRequestException(ErrorCode.CONNECTION_PROPERTY_REFUSED,
+            "Connection property 'statement_timeout' must be a duration such as 500ms, 30s or 5m"
+                + " (it can only shorten your role's statement timeout)."),
+            Map.of("property", "statement_timeout"));
+      }
+    }
+    return Duration.ZERO;
+  }
+
+  /**
+   * At its limit, an identity's connections that hold no result and no transaction and were not
+   * used for {@link #RECLAIM_AFTER} are taken back (oldest first) to make room: they belong, most
+   * likely, to a client that went away without closing them. Under the registry's lock.
+   *
+   * @return whether one was closed
+   */
+  private boolean reclaimUnused(String identity) {
+    long now = System.nanoTime();
+    AgentConnection oldest = null;
+    for (AgentConnection connection : connections.values()) {
+      if (!connection.owner().equals(identity)
+          || now - connection.lastUsedNanos() < RECLAIM_AFTER.toNanos()
+          || !connection.lock.tryLock()) {
+        continue;
+      }
+      try {
+        if (!connection.inUse() && (oldest == null
+            || connection.lastUsedNanos() < oldest.lastUsedNanos())) {
+          oldest = connection;
+        }
+      } finally {
+        connection.lock.unlock();
+      }
+    }
+    if (oldest == null) {
+      return false;
+    }
+    LOG.info("closing an unused connection of {} (idle {} s) to make room for a new one", identity,
+        TimeUnit.NANOSECONDS.toSeconds(now - oldest.lastUsedNanos()));
+    discard(oldest, "CONNECTION_EXPIRED", "the connection was unused while its identity needed a"
+        + " new one");
+    return true;
+  }
+
+  /** When the identity's next connection frees by itself, for the CONNECTION_LIMIT message. */
+  private String nextFree(String identity) {
+    long now = System.nanoTime();
+    long soonest = Long.MAX_VALUE;
+    for (AgentConnection connection : connections.values()) {
+      if (!connection.owner().equals(identity)) {
+        continue;
+      }
+      boolean unused = connection.lock.tryLock();
+      try {
+        Duration timeout = unused && !connection.inUse() ? unusedTimeout() : limits.idleTimeout();
+        if (!timeout.isZero()) {
+          soonest = Math.min(soonest, connection.lastUsedNanos() + timeout.toNanos() - now);
+        }
+      } finally {
+        if (unused) {
+          connection.lock.unlock();
+        }
+      }
+    }
+    if (soonest == Long.MAX_VALUE) {
+      return "None of them closes by itself.";
+    }
+    long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(Math.max(0, soonest)) + 1);
+    return "The next one closes by itself in about " + seconds + " s (at "
+        + java.time.Instant.now().plusSeconds(seconds).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        + ") unless it is used: connections with no open result or transaction close after "
+        + Durations.format(unusedTimeout()) + " unused (limits.unused_connection_timeout),"
+        + " others after " + Durations.format(limits.idleTimeout()) + " (limits.idle_timeout).";
   }
 
   /**
@@ -214,25 +335,41 @@ final class ConnectionRegistry implements AutoCloseable {
     return printable.length() > 64 ? printable.substring(0, 64) + "..." : printable;
   }
 
-  /** Closes idle connections and idle results. */
+  /**
+   * Closes idle connections (sooner when they hold no result and no transaction) and idle results
+   * (sooner when they still hold a PostgreSQL connection).
+   */
   void reap() {
     long now = System.nanoTime();
     long idle = limits.idleTimeout().toNanos();
+    long unusedIdle = unusedTimeout().toNanos();
     long resultIdle = limits.resultIdleTimeout().toNanos();
+    long streamingIdle = limits.streamingResultIdleTimeout().toNanos();
     for (AgentConnection connection : new ArrayList<>(connections.values())) {
       if (!connection.lock.tryLock()) {
         continue; // in use now, so not idle
       }
       boolean expired;
+      Duration after = limits.idleTimeout();
       try {
-        expired = idle > 0 && now - connection.lastUsedNanos() > idle;
-        if (!expired && resultIdle > 0) {
+        long quiet = now - connection.lastUsedNanos();
+        boolean inUse = connection.inUse();
+        expired = inUse ? idle > 0 && quiet > idle : unusedIdle > 0 && quiet > unusedIdle;
+        after = inUse ? limits.idleTimeout() : unusedTimeout();
+        if (!expired) {
           for (StatementState statement : connection.statements.values()) {
-            if (statement.result != null && now - statement.result.lastUsedNanos() > resultIdle) {
-              statement.abandonResult(ErrorCode.RESULT_EXPIRED.name(), "the client fetched nothing for "
-                  + Durations.format(limits.resultIdleTimeout())
-                  + " (limits.result_idle_timeout), so the result was closed");
-              statement.resultExpired = true;
+            OpenResult result = statement.result;
+            if (result == null) {
+              continue;
+            }
+            long unread = now - result.lastUsedNanos();
+            if (streamingIdle > 0 && unread > streamingIdle && result.holdsConnection()) {
+              expire(statement, "it held a PostgreSQL connection (too large to be read ahead) and"
+                  + " the client fetched nothing for " + Durations.format(limits.streamingResultIdleTimeout())
+                  + " (limits.streaming_result_idle_timeout)");
+            } else if (resultIdle > 0 && unread > resultIdle) {
+              expire(statement, "the client fetched nothing for "
+                  + Durations.format(limits.resultIdleTimeout()) + " (limits.result_idle_timeout)");
             }
           }
         }
@@ -241,11 +378,17 @@ final class ConnectionRegistry implements AutoCloseable {
       }
       if (expired) {
         LOG.info("closing connection of {} after {} idle", connection.owner(),
-            Durations.format(limits.idleTimeout()));
+            Durations.format(after));
         discard(connection, "CONNECTION_EXPIRED", "the connection was unused for "
-            + Durations.format(limits.idleTimeout()) + " (limits.idle_timeout), so it was closed");
+            + Durations.format(after) + " (limits." + (after.equals(limits.idleTimeout())
+                ? "idle_timeout" : "unused_connection_timeout") + "), so it was closed");
       }
     }
+  }
+
+  private static void expire(StatementState statement, String why) {
+    statement.abandonResult(ErrorCode.RESULT_EXPIRED.name(), "the result was closed because " + why);
+    statement.resultExpired = why;
   }
 
   private void reapSafely() {

@@ -240,7 +240,7 @@ public final class GatewayMeta implements Meta {
     ResultCursor cursor;
     try {
       List<Object> parameters = ParameterValues.convert(values, query.parameterTypes());
-      cursor = connection.session.execute(query, parameters);
+      cursor = connection.session.execute(query, parameters, connection.token());
     } catch (RuntimeException e) {
       countFailure(e);
       throw e;
@@ -256,8 +256,7 @@ public final class GatewayMeta implements Meta {
     }
     statement.open(new OpenResult(cursor, statement.maxRowCount,
         !query.facts().masks().isEmpty(), protocol, metrics));
-    Frame first = statement.frame(0, frameRows(maxRowsInFirstFrame), null,
-        limits.resultIdleTimeout(), null);
+    Frame first = statement.frame(0, frameRows(maxRowsInFirstFrame), null, null);
     metrics.latency(System.nanoTime() - started);
     return new ExecuteResult(List.of(MetaResultSet.create(connection.id, statement.id, false,
         statement.signature, first)));
@@ -269,7 +268,7 @@ public final class GatewayMeta implements Meta {
     Function<Frame, byte[]> encoder = caller().protocol().equals("avatica-protobuf")
         ? protobufEncoder : null;
     return withStatement(h, (connection, statement) -> statement.frame(offset,
-        frameRows(fetchMaxRowCount), readAhead, limits.resultIdleTimeout(), encoder));
+        frameRows(fetchMaxRowCount), readAhead, encoder));
   }
 
   /** Sets how frames read ahead for protobuf clients are encoded (the server address is known late). */
@@ -329,7 +328,7 @@ public final class GatewayMeta implements Meta {
           + " UPDATE or DELETE statements; run queries one by one.");
     }
     ResultCursor cursor = connection.session.execute(query,
-        ParameterValues.convert(values, query.parameterTypes()));
+        ParameterValues.convert(values, query.parameterTypes()), connection.token());
     try (OpenResult result = new OpenResult(cursor, -1, false, caller().protocol(), metrics)) {
       return rowsChanged(result);
     }

@@ -1,11 +1,9 @@
 package dev.pangate.endpoint.avatica;
 
-import dev.pangate.endpoint.config.Durations;
 import dev.pangate.endpoint.session.GatewayRequestException;
 import dev.pangate.endpoint.session.OpenResult;
 import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.gateway.PreparedQuery;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -51,12 +49,14 @@ final class StatementState {
   List<UnaryOperator<Object>> wire;
   long maxRowCount = -1;
   volatile OpenResult result;
-  /** Set when the result was closed for being idle: a later fetch says so instead of "done". */
-  boolean resultExpired;
+  /** Why the result was closed for being idle, if it was: a later fetch says so instead of "done". */
+  String resultExpired;
   /** The offset the client asks for next (rows already sent to it). */
   private long sent;
   private CompletableFuture<Ahead> ahead;
   private long aheadOffset;
+  /** Rows read ahead beyond what the client's last fetch asked for, handed out first. */
+  private Rows leftover;
 
   StatementState(int id) {
     this.id = id;
@@ -81,14 +81,13 @@ final class StatementState {
    * The frame at {@code offset} of at most {@code max} rows, then (unless the result ended) the
    * next frame is read ahead on {@code executor} and, when an encoder is given, encoded there too.
    */
-  Meta.Frame frame(long offset, int max, Executor executor, Duration resultIdle,
+  Meta.Frame frame(long offset, int max, Executor executor,
       Function<Meta.Frame, byte[]> encoder) {
     OpenResult open = result;
     if (open == null) {
-      if (resultExpired) {
-        throw new GatewayRequestException(ErrorCode.RESULT_EXPIRED, "This result was closed after "
-            + Durations.format(resultIdle) + " without a fetch, to release its PostgreSQL"
-            + " connection; run the statement again.");
+      if (resultExpired != null) {
+        throw new GatewayRequestException(ErrorCode.RESULT_EXPIRED, "This result was closed: "
+            + resultExpired + ". Run the statement again.");
       }
       return new Meta.Frame(offset, true, List.of());
     }
@@ -99,12 +98,22 @@ final class StatementState {
     Rows rows;
     byte[] encoded = null;
     try {
-      if (ahead != null && aheadOffset == offset) {
+      if (leftover != null) {
+        rows = leftover;
+        leftover = null;
+      } else if (ahead != null && aheadOffset == offset) {
         Ahead taken = ahead.join();
         rows = taken.rows();
         encoded = taken.encoded();
       } else {
         rows = read(open, max);
+      }
+      if (rows.rows().size() > max) {
+        // read ahead for a larger frame than this fetch asks for: the size asked for applies now
+        List<Object> all = rows.rows();
+        leftover = new Rows(new ArrayList<>(all.subList(max, all.size())), rows.done());
+        rows = new Rows(new ArrayList<>(all.subList(0, max)), false);
+        encoded = null;
       }
     } catch (CompletionException e) {
       result = null;
@@ -118,7 +127,7 @@ final class StatementState {
     sent += rows.rows().size();
     if (rows.done()) {
       result = null;
-    } else if (executor != null) {
+    } else if (executor != null && leftover == null) {
       long next = sent;
       aheadOffset = next;
       ahead = CompletableFuture.supplyAsync(() -> {
@@ -170,7 +179,8 @@ final class StatementState {
   private OpenResult detachResult() {
     OpenResult open = result;
     result = null;
-    resultExpired = false;
+    resultExpired = null;
+    leftover = null;
     ahead = null; // a frame read ahead is dropped; its read finishes before the result ends
     return open;
   }

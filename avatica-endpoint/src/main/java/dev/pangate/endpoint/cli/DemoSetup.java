@@ -265,6 +265,7 @@ final class DemoSetup {
         "  user: " + options.role(),
         "  password_file: db-password",
         "  schemas: [payments]",
+        "  statement_timeout: 30s   # statements running longer are cancelled in PostgreSQL",
         "policy: policy.yaml",
         "keys:",
         "  files:",

@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code pangate serve}: runs the gateway until it is stopped (SIGTERM, Ctrl-C). SIGHUP reloads the policy. */
+/**
+ * {@code pangate serve}: runs the gateway until it is stopped (SIGTERM, Ctrl-C). SIGHUP (or
+ * SIGUSR1, which works under nohup too) reloads the policy.
+ */
 final class ServeCommand {
 
   private ServeCommand() {}
@@ -52,14 +55,20 @@ final class ServeCommand {
   /** Blocks until the process is asked to stop; SIGHUP reloads the policy meanwhile. */
   static void serveUntilStopped(PangateServer server, PrintStream out, PrintStream err) {
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pangate-shutdown"));
-    Signals.onHangup(() -> {
+    long pid = ProcessHandle.current().pid();
+    boolean hangup = Signals.onReload(() -> {
       try {
-        String digest = server.reloadPolicy("signal SIGHUP to process " + ProcessHandle.current().pid());
+        String digest = server.reloadPolicy("signal to process " + pid);
         out.println("policy reloaded: " + digest);
       } catch (EngineException e) {
         err.println("policy reload refused, the previous policy stays in force: " + e.getMessage());
       }
     });
+    if (!hangup) {
+      err.println("pangate serve: SIGHUP is ignored by this process (started under nohup?), so"
+          + " kill -HUP " + pid + " will not reload the policy. Use kill -USR1 " + pid
+          + ", or pangate policy reload --url URL --user ID.");
+    }
     try {
       server.awaitStop();
     } catch (InterruptedException e) {

@@ -18,7 +18,8 @@ record ConfigFile(
     @JsonProperty("auth") AuthSection auth,
     @JsonProperty("limits") LimitsSection limits,
     @JsonProperty("admins") List<String> admins,
-    @JsonProperty("health") HealthSection health) {
+    @JsonProperty("health") HealthSection health,
+    @JsonProperty("plan_cache") PlanCacheSection planCache) {
 
   record PostgresSection(
       @JsonProperty("url") String url,
@@ -91,7 +92,27 @@ record ConfigFile(
       @JsonProperty("json_max_rows") Long jsonMaxRows,
       @JsonProperty("max_request_bytes") Integer maxRequestBytes,
       @JsonProperty("write_timeout") String writeTimeout,
-      @JsonProperty("approval_lifetime") String approvalLifetime) {}
+      @JsonProperty("approval_lifetime") String approvalLifetime,
+      @JsonProperty("unused_connection_timeout") String unusedConnectionTimeout,
+      @JsonProperty("streaming_result_idle_timeout") String streamingResultIdleTimeout,
+      @JsonProperty("postgres_connections_per_agent") Integer postgresConnectionsPerAgent,
+      @JsonProperty("queue_size") Integer queueSize,
+      @JsonProperty("queue_timeout") String queueTimeout,
+      @JsonProperty("result_buffer_bytes") Long resultBufferBytes,
+      @JsonProperty("roles") java.util.Map<String, RoleSection> roles,
+      @JsonProperty("http_threads") Integer httpThreads,
+      @JsonProperty("requests_per_identity") Integer requestsPerIdentity,
+      @JsonProperty("min_request_data_rate") Long minRequestDataRate,
+      @JsonProperty("header_timeout") String headerTimeout,
+      @JsonProperty("body_timeout") String bodyTimeout) {}
+
+  record RoleSection(
+      @JsonProperty("postgres_connections") Integer postgresConnections,
+      @JsonProperty("statement_timeout") String statementTimeout) {}
+
+  record PlanCacheSection(
+      @JsonProperty("entries") Integer entries,
+      @JsonProperty("max_bytes") Long maxBytes) {}
 
   record HealthSection(@JsonProperty("public") Boolean publicAccess) {}
 }

@@ -120,7 +120,8 @@ public final class ConfigLoader {
         auth(require(raw.auth(), "auth")),
         limits(raw.limits()),
         admins(raw.admins()),
-        raw.health() == null || raw.health().publicAccess() == null || raw.health().publicAccess());
+        raw.health() == null || raw.health().publicAccess() == null || raw.health().publicAccess(),
+        planCache(raw.planCache()));
   }
 
   private GatewayConfig.Postgres postgres(ConfigFile.PostgresSection s) {
@@ -137,7 +138,8 @@ public final class ConfigLoader {
     }
     int pool = positive("postgres.pool_size", s.poolSize(), 10);
     int fetch = positive("postgres.fetch_size", s.fetchSize(), 1_000);
-    Duration timeout = duration("postgres.statement_timeout", s.statementTimeout(), Duration.ZERO);
+    Duration timeout = duration("postgres.statement_timeout", s.statementTimeout(),
+        DEFAULT_STATEMENT_TIMEOUT);
     return new GatewayConfig.Postgres(url, user, password, schemas, pool, fetch, timeout);
   }
 
@@ -246,6 +248,72 @@ public final class ConfigLoader {
         duration("auth.verified_cache_time", s.verifiedCacheTime(), Duration.ofMinutes(5)));
   }
 
+  /** The statement timeout when the file sets none (docs/gateway.md). */
+  static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(60);
+
+  private GatewayConfig.PlanCache planCache(ConfigFile.PlanCacheSection s) {
+    GatewayConfig.PlanCache d = GatewayConfig.PlanCache.defaults();
+    if (s == null) {
+      return d;
+    }
+    int entries = s.entries() == null ? d.entries() : s.entries();
+    long bytes = s.maxBytes() == null ? d.maxBytes() : s.maxBytes();
+    if (entries < 0 || bytes < 0) {
+      throw problem("plan_cache.entries and plan_cache.max_bytes must be 0 or more (0 entries: plan"
+          + " every statement; 0 bytes: bound the cache by its count only)");
+    }
+    return new GatewayConfig.PlanCache(entries, bytes);
+  }
+
+  private GatewayConfig.Sharing sharing(ConfigFile.LimitsSection s) {
+    GatewayConfig.Sharing d = GatewayConfig.Sharing.defaults();
+    java.util.Map<String, GatewayConfig.RoleLimits> roles = new java.util.TreeMap<>();
+    if (s.roles() != null) {
+      s.roles().forEach((role, section) -> {
+        if (section == null) {
+          throw problem("limits.roles." + role + " is empty; give postgres_connections and/or"
+              + " statement_timeout");
+        }
+        Integer connections = section.postgresConnections() == null ? null
+            : positive("limits.roles." + role + ".postgres_connections",
+                section.postgresConnections(), 1);
+        Duration timeout = section.statementTimeout() == null ? null
+            : duration("limits.roles." + role + ".statement_timeout", section.statementTimeout(),
+                Duration.ZERO);
+        roles.put(role, new GatewayConfig.RoleLimits(connections, timeout));
+      });
+    }
+    long buffer = s.resultBufferBytes() == null ? d.resultBufferBytes() : s.resultBufferBytes();
+    if (buffer < 0) {
+      throw problem("limits.result_buffer_bytes must be 0 or more (0: every result streams from"
+          + " its PostgreSQL connection)");
+    }
+    int queue = s.queueSize() == null ? d.queueSize() : s.queueSize();
+    if (queue < 0) {
+      throw problem("limits.queue_size must be 0 or more");
+    }
+    return new GatewayConfig.Sharing(
+        s.postgresConnectionsPerAgent() == null ? d.connectionsPerAgent()
+            : positive("limits.postgres_connections_per_agent", s.postgresConnectionsPerAgent(), 1),
+        queue, duration("limits.queue_timeout", s.queueTimeout(), d.queueTimeout()), buffer, roles);
+  }
+
+  private GatewayConfig.Http http(ConfigFile.LimitsSection s) {
+    GatewayConfig.Http d = GatewayConfig.Http.defaults();
+    int threads = s.httpThreads() == null ? d.threads() : s.httpThreads();
+    if (threads < 8) {
+      throw problem("limits.http_threads must be at least 8");
+    }
+    long rate = s.minRequestDataRate() == null ? d.minRequestDataRate() : s.minRequestDataRate();
+    if (rate < 0) {
+      throw problem("limits.min_request_data_rate must be 0 (no minimum) or more bytes per second");
+    }
+    return new GatewayConfig.Http(threads,
+        positive("limits.requests_per_identity", s.requestsPerIdentity(), d.requestsPerIdentity()),
+        rate, duration("limits.header_timeout", s.headerTimeout(), d.headerTimeout()),
+        duration("limits.body_timeout", s.bodyTimeout(), d.bodyTimeout()));
+  }
+
   private GatewayConfig.Limits limits(ConfigFile.LimitsSection s) {
     GatewayConfig.Limits d = GatewayConfig.Limits.defaults();
     if (s == null) {
@@ -268,11 +336,15 @@ public final class ConfigLoader {
     return new GatewayConfig.Limits(
         positive("limits.connections_per_agent", s.connectionsPerAgent(), d.connectionsPerAgent()),
         duration("limits.idle_timeout", s.idleTimeout(), d.idleTimeout()),
+        duration("limits.unused_connection_timeout", s.unusedConnectionTimeout(),
+            d.unusedConnectionTimeout()),
         duration("limits.result_idle_timeout", s.resultIdleTimeout(), d.resultIdleTimeout()),
+        duration("limits.streaming_result_idle_timeout", s.streamingResultIdleTimeout(),
+            d.streamingResultIdleTimeout()),
         positive("limits.max_frame_rows", s.maxFrameRows(), d.maxFrameRows()),
         jsonMaxRows, maxRequestBytes,
         duration("limits.write_timeout", s.writeTimeout(), d.writeTimeout()),
-        approvalLifetime);
+        approvalLifetime, sharing(s), http(s));
   }
 
   private static java.util.Set<String> admins(List<String> admins) {

@@ -28,6 +28,7 @@ import java.util.Set;
  * @param limits per-agent and per-request limits
  * @param admins identities allowed to use the {@code /admin} routes
  * @param publicHealth whether {@code /healthz} and {@code /metrics} answer without credentials
+ * @param planCache how many plans to keep, in how much memory
  */
 public record GatewayConfig(
     Path source,
@@ -40,7 +41,8 @@ public record GatewayConfig(
     Auth auth,
     Limits limits,
     Set<String> admins,
-    boolean publicHealth) {
+    boolean publicHealth,
+    PlanCache planCache) {
 
   public GatewayConfig {
     requireNonNull(source, "source is null");
@@ -51,6 +53,7 @@ public record GatewayConfig(
     requireNonNull(listen, "listen is null");
     requireNonNull(auth, "auth is null");
     requireNonNull(limits, "limits is null");
+    requireNonNull(planCache, "planCache is null");
     admins = Set.copyOf(requireNonNull(admins, "admins is null"));
     if (tls == null && !listen.loopback() && !listen.allowPlainHttp()) {
       throw new ConfigException(source + ": listen.address " + listen.address() + " is not a loopback"
@@ -229,25 +232,36 @@ public record GatewayConfig(
    * Limits.
    *
    * @param connectionsPerAgent open Avatica connections per agent
-   * @param idleTimeout an Avatica connection unused this long is closed
-   * @param resultIdleTimeout an open result not fetched from this long is closed (its PostgreSQL
-   *     connection released)
+   * @param idleTimeout an Avatica connection with an open result or transaction unused this long
+   *     is closed
+   * @param unusedConnectionTimeout an Avatica connection with neither, unused this long, is
+   *     closed (a client that vanished gives its connections back soon)
+   * @param resultIdleTimeout an open result not fetched from this long is closed
+   * @param streamingResultIdleTimeout the same for a result still holding a PostgreSQL connection
+   *     (one too large to be read ahead): far shorter, since connections are few
    * @param maxFrameRows the most rows sent in one Avatica frame, whatever the client asks
    * @param jsonMaxRows the most rows one {@code /v1/query} returns
    * @param maxRequestBytes the largest request body accepted
    * @param writeTimeout how long a response write may block on a client that does not read
    * @param approvalLifetime how long a write held for approval stays open: to be decided, then
    *     to be run by its agent
+   * @param postgres how agents share PostgreSQL
+   * @param http how the HTTP server protects itself from slow and greedy clients
    */
-  public record Limits(int connectionsPerAgent, Duration idleTimeout, Duration resultIdleTimeout,
-      int maxFrameRows, long jsonMaxRows, int maxRequestBytes, Duration writeTimeout,
-      Duration approvalLifetime) {
+  public record Limits(int connectionsPerAgent, Duration idleTimeout,
+      Duration unusedConnectionTimeout, Duration resultIdleTimeout,
+      Duration streamingResultIdleTimeout, int maxFrameRows, long jsonMaxRows, int maxRequestBytes,
+      Duration writeTimeout, Duration approvalLifetime, Sharing postgres, Http http) {
 
     public Limits {
       requireNonNull(idleTimeout, "idleTimeout is null");
+      requireNonNull(unusedConnectionTimeout, "unusedConnectionTimeout is null");
       requireNonNull(resultIdleTimeout, "resultIdleTimeout is null");
+      requireNonNull(streamingResultIdleTimeout, "streamingResultIdleTimeout is null");
       requireNonNull(writeTimeout, "writeTimeout is null");
       requireNonNull(approvalLifetime, "approvalLifetime is null");
+      requireNonNull(postgres, "postgres is null");
+      requireNonNull(http, "http is null");
       if (connectionsPerAgent < 1 || maxFrameRows < 1 || jsonMaxRows < 0 || maxRequestBytes < 1024) {
         throw new IllegalArgumentException("limits out of range");
       }
@@ -258,8 +272,94 @@ public record GatewayConfig(
 
     /** The defaults documented in docs/gateway.md. */
     public static Limits defaults() {
-      return new Limits(8, Duration.ofMinutes(10), Duration.ofMinutes(2), 10_000, 1_000_000,
-          4 * 1024 * 1024, Duration.ofSeconds(30), Duration.ofHours(1));
+      return new Limits(8, Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofMinutes(2),
+          Duration.ofSeconds(15), 10_000, 1_000_000, 4 * 1024 * 1024, Duration.ofSeconds(30),
+          Duration.ofHours(1), Sharing.defaults(), Http.defaults());
+    }
+  }
+
+  /**
+   * How agents share PostgreSQL (the engine's {@code GatewayOptions.Resources}).
+   *
+   * @param connectionsPerAgent PostgreSQL connections one agent may hold; 0 for half the pool
+   * @param queueSize statements that may wait for a connection at once
+   * @param queueTimeout the longest one waits
+   * @param resultBufferBytes memory for reading small results ahead, all results together
+   * @param roles per-role settings, by role name
+   */
+  public record Sharing(int connectionsPerAgent, int queueSize, Duration queueTimeout,
+      long resultBufferBytes, Map<String, RoleLimits> roles) {
+
+    public Sharing {
+      requireNonNull(queueTimeout, "queueTimeout is null");
+      roles = Map.copyOf(requireNonNull(roles, "roles is null"));
+    }
+
+    public static Sharing defaults() {
+      return new Sharing(0, 256, Duration.ofSeconds(30), 64L << 20, Map.of());
+    }
+
+    /** The engine's form of these settings. */
+    public dev.pangate.engine.gateway.GatewayOptions.Resources resources() {
+      Map<String, Integer> connections = new java.util.TreeMap<>();
+      Map<String, Duration> timeouts = new java.util.TreeMap<>();
+      roles.forEach((role, limits) -> {
+        if (limits.postgresConnections() != null) {
+          connections.put(role, limits.postgresConnections());
+        }
+        if (limits.statementTimeout() != null) {
+          timeouts.put(role, limits.statementTimeout());
+        }
+      });
+      return new dev.pangate.engine.gateway.GatewayOptions.Resources(connectionsPerAgent,
+          connections, queueSize, queueTimeout, timeouts, resultBufferBytes,
+          dev.pangate.engine.gateway.GatewayOptions.Resources.defaults().probeInterval());
+    }
+  }
+
+  /**
+   * One role's own limits; null fields keep the defaults.
+   *
+   * @param postgresConnections PostgreSQL connections each agent of the role may hold
+   * @param statementTimeout its statement timeout (zero: none)
+   */
+  public record RoleLimits(Integer postgresConnections, Duration statementTimeout) {}
+
+  /**
+   * HTTP hygiene.
+   *
+   * @param threads the server's threads at most (requests served at once)
+   * @param requestsPerIdentity requests one identity may have in progress at once
+   * @param minRequestDataRate bytes per second a request body must arrive at, at least
+   * @param headerTimeout the longest a connection may take to send a request's headers (and sit
+   *     between requests)
+   * @param bodyTimeout the longest reading a request's body may take
+   */
+  public record Http(int threads, int requestsPerIdentity, long minRequestDataRate,
+      Duration headerTimeout, Duration bodyTimeout) {
+
+    public Http {
+      requireNonNull(headerTimeout, "headerTimeout is null");
+      requireNonNull(bodyTimeout, "bodyTimeout is null");
+      if (threads < 8 || requestsPerIdentity < 1 || minRequestDataRate < 0) {
+        throw new IllegalArgumentException("http limits out of range");
+      }
+    }
+
+    public static Http defaults() {
+      return new Http(200, 64, 1024, Duration.ofSeconds(30), Duration.ofSeconds(30));
+    }
+  }
+
+  /**
+   * The plan cache.
+   *
+   * @param entries plans kept at most (0: none)
+   * @param maxBytes the estimated memory they may take at most (0: no bound but the count)
+   */
+  public record PlanCache(int entries, long maxBytes) {
+    public static PlanCache defaults() {
+      return new PlanCache(10_000, 64L << 20);
     }
   }
 }

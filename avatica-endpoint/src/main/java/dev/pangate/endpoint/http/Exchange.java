@@ -32,13 +32,15 @@ public final class Exchange {
   private final HttpServletResponse response;
   private final ClientRequest client;
   private final int maxBodyBytes;
+  private final long bodyTimeoutNanos;
 
   Exchange(HttpServletRequest request, HttpServletResponse response, ClientRequest client,
-      int maxBodyBytes) {
+      int maxBodyBytes, java.time.Duration bodyTimeout) {
     this.request = requireNonNull(request, "request is null");
     this.response = requireNonNull(response, "response is null");
     this.client = client;
     this.maxBodyBytes = maxBodyBytes;
+    this.bodyTimeoutNanos = bodyTimeout.isZero() ? Long.MAX_VALUE : bodyTimeout.toNanos();
   }
 
   /** The authenticated caller; absent only on public routes. */
@@ -69,6 +71,7 @@ public final class Exchange {
     }
     ByteArrayOutputStream body = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
     byte[] buffer = new byte[8192];
+    long started = System.nanoTime();
     try (InputStream in = request.getInputStream()) {
       int n;
       while ((n = in.read(buffer)) >= 0) {
@@ -76,9 +79,20 @@ public final class Exchange {
           throw tooLarge();
         }
         body.write(buffer, 0, n);
+        if (System.nanoTime() - started > bodyTimeoutNanos) {
+          throw tooSlow();
+        }
       }
+    } catch (org.eclipse.jetty.http.BadMessageException e) {
+      throw tooSlow(); // Jetty's minimum data rate (the only bad message a body read raises)
     }
     return body.toByteArray();
+  }
+
+  private static GatewayRequestException tooSlow() {
+    return new GatewayRequestException(ErrorCode.BODY_TOO_SLOW, "The request body arrived too slowly"
+        + " (slower than limits.min_request_data_rate, or longer than limits.body_timeout), so the"
+        + " request was dropped; send the body at once.");
   }
 
   private GatewayRequestException tooLarge() {
@@ -99,6 +113,16 @@ public final class Exchange {
   /** Answers with a JSON document. */
   public void sendJson(int status, Object document) throws IOException {
     send(status, "application/json", JSON.writeValueAsBytes(document));
+  }
+
+  /** The error document for a failure, with its status and, when a retry makes sense, Retry-After. */
+  public void sendError(RuntimeException failure) throws IOException {
+    int retryAfter = GatewayRequestException.retryAfterOf(failure);
+    if (retryAfter > 0 && !response.isCommitted()) {
+      response.setHeader("Retry-After", String.valueOf(retryAfter));
+    }
+    sendError(GatewayRequestException.errorCodeOf(failure),
+        GatewayRequestException.sqlStateOf(failure), failure.getMessage());
   }
 
   /**

@@ -10,7 +10,9 @@ import dev.pangate.endpoint.session.GatewayRequestException;
 import dev.pangate.endpoint.session.Incidents;
 import dev.pangate.engine.EngineException;
 import dev.pangate.engine.ErrorCode;
+import dev.pangate.engine.exec.CancelToken;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Set;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
@@ -34,12 +36,19 @@ final class GatewayHandler extends AbstractHandler {
   private final Authenticator authenticator;
   private final Set<String> admins;
   private final int maxBodyBytes;
+  private final Duration bodyTimeout;
+  private final RequestLimits limits;
+  private final DisconnectWatch disconnects;
 
-  GatewayHandler(RouteTable routes, Authenticator authenticator, Set<String> admins, int maxBodyBytes) {
+  GatewayHandler(RouteTable routes, Authenticator authenticator, Set<String> admins,
+      int maxBodyBytes, Duration bodyTimeout, RequestLimits limits, DisconnectWatch disconnects) {
     this.routes = requireNonNull(routes, "routes is null");
     this.authenticator = requireNonNull(authenticator, "authenticator is null");
     this.admins = Set.copyOf(requireNonNull(admins, "admins is null"));
     this.maxBodyBytes = maxBodyBytes;
+    this.bodyTimeout = requireNonNull(bodyTimeout, "bodyTimeout is null");
+    this.limits = requireNonNull(limits, "limits is null");
+    this.disconnects = requireNonNull(disconnects, "disconnects is null");
   }
 
   @Override
@@ -47,7 +56,7 @@ final class GatewayHandler extends AbstractHandler {
       HttpServletResponse response) throws IOException {
     base.setHandled(true);
     RouteTable.Match match = routes.match(request.getMethod(), request.getRequestURI());
-    Exchange bare = new Exchange(request, response, null, maxBodyBytes);
+    Exchange bare = new Exchange(request, response, null, maxBodyBytes, bodyTimeout);
     if (match.entry().isEmpty()) {
       if (match.allowedMethods().isEmpty()) {
         bare.sendError(ErrorCode.NOT_FOUND, "There is nothing at this path. The gateway serves Avatica"
@@ -77,11 +86,29 @@ final class GatewayHandler extends AbstractHandler {
           + " admin routes; the configuration's 'admins' list names who may.");
       return;
     }
-    Exchange exchange = new Exchange(request, response, client, maxBodyBytes);
-    CurrentRequest.with(client, () -> {
-      serve(entry, exchange);
-      return null;
-    });
+    Exchange exchange = new Exchange(request, response, client, maxBodyBytes, bodyTimeout);
+    RequestLimits.Permit permit;
+    try {
+      permit = limits.enter(client.identity());
+    } catch (GatewayRequestException e) {
+      refuse(entry, exchange, e);
+      return;
+    }
+    CancelToken token = CancelToken.create(Duration.ZERO);
+    try (permit; DisconnectWatch.Watched watched = disconnects.watch(base, token)) {
+      CurrentRequest.with(client, token, () -> {
+        serve(entry, exchange);
+        return null;
+      });
+    }
+  }
+
+  private static void refuse(RouteTable.Entry entry, Exchange exchange, RuntimeException e) {
+    try {
+      entry.route().refuse(exchange, e);
+    } catch (IOException io) {
+      LOG.debug("could not answer the client: {}", io.getClass().getSimpleName());
+    }
   }
 
   /** A bare 401: a challenge and nothing else, whatever went wrong. */
@@ -96,8 +123,11 @@ final class GatewayHandler extends AbstractHandler {
     try {
       entry.route().handle(exchange);
     } catch (GatewayRequestException | EngineException e) {
-      answer(exchange, GatewayRequestException.errorCodeOf(e),
-          GatewayRequestException.sqlStateOf(e), e.getMessage());
+      try {
+        exchange.sendError(e);
+      } catch (IOException io) {
+        LOG.debug("could not answer the client: {}", io.getClass().getSimpleName());
+      }
     } catch (EofException e) {
       LOG.debug("client went away during {} {}", entry.method(), entry.path());
     } catch (IOException e) {

@@ -18,6 +18,8 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.ConnectionLimit;
+import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -42,11 +44,21 @@ public final class GatewayHttpServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final boolean tls;
+  private final DisconnectWatch disconnects;
+  private final RequestLimits requestLimits;
 
-  private GatewayHttpServer(Server server, ServerConnector connector, boolean tls) {
+  private GatewayHttpServer(Server server, ServerConnector connector, boolean tls,
+      DisconnectWatch disconnects, RequestLimits requestLimits) {
     this.server = server;
     this.connector = connector;
     this.tls = tls;
+    this.disconnects = disconnects;
+    this.requestLimits = requestLimits;
+  }
+
+  /** The per-identity limit on requests in progress (other routes, such as MCP, may use it too). */
+  public RequestLimits requestLimits() {
+    return requestLimits;
   }
 
   /** The routes the gateway serves. */
@@ -54,10 +66,9 @@ public final class GatewayHttpServer implements AutoCloseable {
       GatewayMetrics metrics, List<String> keysets, Function<String, String> reloadPolicy) {
     Access health = config.publicHealth() ? Access.PUBLIC : Access.ADMIN;
     RouteTable routes = new RouteTable()
-        .add("POST", "/", Access.AUTHENTICATED, "avatica-protobuf",
-            exchange -> reply(exchange, avatica.protobuf(exchange.body()), "application/octet-stream"))
+        .add("POST", "/", Access.AUTHENTICATED, "avatica-protobuf", new AvaticaRoute(avatica, true))
         .add("POST", "/avatica/json", Access.AUTHENTICATED, "avatica-json",
-            exchange -> reply(exchange, avatica.json(exchange.body()), "application/json"))
+            new AvaticaRoute(avatica, false))
         .add("POST", "/v1/query", Access.AUTHENTICATED, "http-json",
             new QueryRoute(gateway, metrics, config.limits().jsonMaxRows()))
         .add("GET", "/healthz", health, "http", new HealthRoute(gateway, keysets))
@@ -66,9 +77,29 @@ public final class GatewayHttpServer implements AutoCloseable {
     return new ApprovalRoutes(gateway.approvals()).register(routes);
   }
 
-  private static void reply(Exchange exchange, AvaticaService.Reply reply, String contentType)
-      throws java.io.IOException {
-    exchange.send(reply.status(), contentType, reply.body());
+  /**
+   * Avatica over HTTP: its errors, refusals before the route included, are Avatica error responses
+   * (HTTP 500, which the stock driver reads; it retries a 503 at once and for ever, so a busy
+   * gateway never answers Avatica clients with 503), with Retry-After where a retry makes sense.
+   */
+  private record AvaticaRoute(AvaticaService avatica, boolean protobuf) implements Route {
+    @Override
+    public void handle(Exchange exchange) throws java.io.IOException {
+      reply(exchange, protobuf ? avatica.protobuf(exchange.body()) : avatica.json(exchange.body()));
+    }
+
+    @Override
+    public void refuse(Exchange exchange, RuntimeException failure) throws java.io.IOException {
+      reply(exchange, avatica.refusal(failure, protobuf));
+    }
+
+    private void reply(Exchange exchange, AvaticaService.Reply reply) throws java.io.IOException {
+      if (reply.retryAfter() > 0) {
+        exchange.response().setHeader("Retry-After", String.valueOf(reply.retryAfter()));
+      }
+      exchange.send(reply.status(), protobuf ? "application/octet-stream" : "application/json",
+          reply.body());
+    }
   }
 
   /**
@@ -79,7 +110,12 @@ public final class GatewayHttpServer implements AutoCloseable {
   public static GatewayHttpServer start(GatewayConfig config, RouteTable routes,
       Authenticator authenticator) {
     requireNonNull(config, "config is null");
-    QueuedThreadPool threads = new QueuedThreadPool(200, 8, 60_000);
+    GatewayConfig.Http limits = config.limits().http();
+    // Bounded threads, and a bounded queue of work waiting for one (beyond it Jetty closes the
+    // connection rather than queueing without end).
+    int queue = Math.max(1_024, 4 * limits.threads());
+    QueuedThreadPool threads = new QueuedThreadPool(limits.threads(), 8, 60_000,
+        new BlockingArrayQueue<>(queue, 0, queue));
     threads.setName("pangate-http");
     threads.setDaemon(true);
     Server server = new Server(threads);
@@ -87,6 +123,7 @@ public final class GatewayHttpServer implements AutoCloseable {
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
     http.setOutputBufferSize(64 * 1024);
+    http.setMinRequestDataRate(limits.minRequestDataRate());
     ServerConnector connector;
     GatewayConfig.Tls tls = config.tls();
     if (tls != null) {
@@ -111,13 +148,21 @@ public final class GatewayHttpServer implements AutoCloseable {
     connector.setPort(config.listen().port());
     // A client that stops reading blocks a write at most this long; then the result is closed.
     connector.setIdleTimeout(config.limits().writeTimeout().toMillis());
+    if (!limits.headerTimeout().isZero()) {
+      connector.addBean(new HeaderTimeout(limits.headerTimeout()));
+    }
     server.addConnector(connector);
+    // Connections at most (each costs a socket; requests in progress are bounded per identity).
+    server.addBean(new ConnectionLimit(8 * limits.threads(), server));
+    DisconnectWatch disconnects = new DisconnectWatch();
+    RequestLimits requestLimits = new RequestLimits(limits.requestsPerIdentity());
     server.setHandler(new GatewayHandler(routes, authenticator, config.admins(),
-        config.limits().maxRequestBytes()));
+        config.limits().maxRequestBytes(), limits.bodyTimeout(), requestLimits, disconnects));
     server.setStopAtShutdown(false);
     try {
       server.start();
     } catch (Exception e) {
+      disconnects.close();
       try {
         server.stop();
       } catch (Exception ignored) {
@@ -128,7 +173,7 @@ public final class GatewayHttpServer implements AutoCloseable {
           + (e.getMessage() == null ? "" : ": " + e.getMessage())
           + "); choose another listen.address or listen.port, or stop what uses it.", e);
     }
-    return new GatewayHttpServer(server, connector, tls != null);
+    return new GatewayHttpServer(server, connector, tls != null, disconnects, requestLimits);
   }
 
   /** The port actually bound (useful with port 0). */
@@ -152,6 +197,8 @@ public final class GatewayHttpServer implements AutoCloseable {
       server.stop();
     } catch (Exception e) {
       throw new IllegalStateException("stopping the HTTP server failed", e);
+    } finally {
+      disconnects.close();
     }
   }
 }

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /healthz}: whether the gateway can serve. 200 when PostgreSQL answers, the audit log
- * takes entries, and the policy and keys are loaded; 503 otherwise. The body says which part
+ * takes entries, and the policy and keys are loaded (status {@code ok}, or {@code saturated} while
+ * statements wait for a PostgreSQL connection); 503 otherwise (PostgreSQL down, audit failing). The body says which part
  * fails; the reasons themselves (which may name hosts and logins) go to the log, not to callers.
  */
 final class HealthRoute implements Route {
@@ -37,8 +38,11 @@ final class HealthRoute implements Route {
     boolean keysLoaded = !keysets.isEmpty();
     boolean healthy = health.healthy() && keysLoaded;
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", healthy ? "ok" : "failing");
-    body.put("postgres", Map.of("ok", health.postgresProblem() == null));
+    // Saturated is healthy: statements queue for a PostgreSQL connection and are served; a load
+    // balancer must not take the gateway out at its peak.
+    body.put("status", !healthy ? "failing" : health.saturated() ? "saturated" : "ok");
+    body.put("postgres", Map.of("ok", health.postgresProblem() == null,
+        "saturated", health.saturated(), "waiting", health.waiting()));
     Map<String, Object> auditPart = new LinkedHashMap<>();
     auditPart.put("ok", audit.available());
     auditPart.put("head_sequence", audit.headSequence());

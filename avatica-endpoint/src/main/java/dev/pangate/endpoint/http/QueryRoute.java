@@ -6,8 +6,10 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pangate.endpoint.config.Durations;
 import dev.pangate.endpoint.metrics.GatewayMetrics;
 import dev.pangate.endpoint.session.ClientRequest;
+import dev.pangate.endpoint.session.CurrentRequest;
 import dev.pangate.endpoint.session.GatewayRequestException;
 import dev.pangate.endpoint.session.OpenResult;
 import dev.pangate.endpoint.session.ParameterValues;
@@ -24,6 +26,7 @@ import java.math.BigDecimal;
 import java.sql.Date;
 import java.sql.Time;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -39,8 +42,8 @@ import java.util.UUID;
  * response: {"columns": [{"name": ..., "type": ...}], "rows": [[...], ...], "truncated": false}
  * </pre>
  *
- * <p>Each request is its own engine session for the authenticated identity: the same policy,
- * masks, row filters and audit as the JDBC path. Rows are written as they come from PostgreSQL
+ * <p>Each request is one statement for the authenticated identity: the same policy, masks, row
+ * filters and audit as the JDBC path, with only the statement's own entries in the audit log. Rows are written as they come from PostgreSQL
  * (never collected); when the client goes away the write fails, the result is abandoned (audited
  * as {@code CLIENT_DISCONNECTED}) and its PostgreSQL connection released; a result cut off at
  * {@code max_rows} is audited as {@code TRUNCATED}. An error after the first row has gone out ends
@@ -48,7 +51,7 @@ import java.util.UUID;
  */
 final class QueryRoute implements Route {
 
-  private static final Set<String> FIELDS = Set.of("sql", "params", "max_rows");
+  private static final Set<String> FIELDS = Set.of("sql", "params", "max_rows", "timeout");
   /** Rows handed from the cursor per batch while streaming. */
   private static final int BATCH = 256;
 
@@ -62,21 +65,23 @@ final class QueryRoute implements Route {
     this.maxRows = maxRows;
   }
 
-  private record QueryRequest(String sql, List<Object> params, long maxRows) {}
+  private record QueryRequest(String sql, List<Object> params, long maxRows, Duration timeout) {}
 
   @Override
   public void handle(Exchange exchange) throws IOException {
     ClientRequest client = exchange.client();
     QueryRequest query = parse(exchange.body());
     long started = System.nanoTime();
-    Session session = gateway.open(new Caller(client.identity(), client.clientAddress(),
+    // One statement: its entries carry identity, role, address and request id; no session entries.
+    Session session = gateway.oneShot(new Caller(client.identity(), client.clientAddress(),
         "http-" + UUID.randomUUID(), client.protocol()));
     try {
       PreparedQuery prepared;
       ResultCursor cursor;
       try {
         prepared = session.prepare(query.sql());
-        cursor = session.execute(prepared, ParameterValues.convert(query.params(), prepared.parameterTypes()));
+        cursor = session.execute(prepared, ParameterValues.convert(query.params(),
+            prepared.parameterTypes()), CurrentRequest.token().withTimeout(query.timeout()));
       } catch (EngineException | GatewayRequestException e) {
         metrics.statement(client.protocol(), GatewayRequestException.codeOf(e));
         throw e;
@@ -226,7 +231,8 @@ final class QueryRoute implements Route {
     for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!FIELDS.contains(name)) {
-        throw bad("Unknown field '" + printable(name) + "'; the fields are sql, params and max_rows.");
+        throw bad("Unknown field '" + printable(name) + "'; the fields are sql, params, max_rows"
+            + " and timeout.");
       }
     }
     JsonNode sql = root.get("sql");
@@ -253,7 +259,20 @@ final class QueryRoute implements Route {
       }
       limit = Math.min(max.asLong(), maxRows);
     }
-    return new QueryRequest(sql.asText(), params, limit);
+    Duration timeout = Duration.ZERO;
+    JsonNode asked = root.get("timeout");
+    if (asked != null && !asked.isNull()) {
+      try {
+        timeout = Durations.parse(asked.asText());
+      } catch (IllegalArgumentException e) {
+        throw bad("Field 'timeout' must be a duration such as \"500ms\", \"30s\" or \"5m\"; it can"
+            + " only shorten your role's statement timeout.");
+      }
+      if (!asked.isTextual() || timeout.isNegative()) {
+        throw bad("Field 'timeout' must be a duration such as \"500ms\", \"30s\" or \"5m\".");
+      }
+    }
+    return new QueryRequest(sql.asText(), params, limit, timeout);
   }
 
   private static Object value(JsonNode node, int position) {

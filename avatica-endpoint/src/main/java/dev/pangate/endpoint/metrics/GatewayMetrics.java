@@ -28,6 +28,7 @@ public final class GatewayMetrics {
   private final Map<String, LongAdder> authFailures = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
   private final Map<String, Supplier<Number>> gauges = new ConcurrentHashMap<>();
+  private final Map<String, Supplier<Number>> counters = new ConcurrentHashMap<>();
   private final Map<String, String> gaugeHelp = new ConcurrentHashMap<>();
 
   public GatewayMetrics() {
@@ -78,6 +79,12 @@ public final class GatewayMetrics {
     gaugeHelp.put(name, help);
   }
 
+  /** Registers a counter kept elsewhere (it only grows), read at every scrape. */
+  public void counter(String name, String help, Supplier<Number> value) {
+    counters.put(name, value);
+    gaugeHelp.put(name, help);
+  }
+
   /** The total of a counter family, for tests and health output. */
   public long authFailures() {
     return authFailures.values().stream().mapToLong(LongAdder::sum).sum();
@@ -112,6 +119,11 @@ public final class GatewayMetrics {
     labelled(out, "pangate_requests_refused_total",
         "Authenticated requests refused by the gateway (foreign connection ids, limits), by reason.",
         "reason", refusals);
+    new TreeMap<>(counters).forEach((name, value) -> {
+      out.append("# HELP ").append(name).append(' ').append(gaugeHelp.get(name)).append('\n');
+      out.append("# TYPE ").append(name).append(" counter\n");
+      out.append(name).append(' ').append(value.get()).append('\n');
+    });
     new TreeMap<>(gauges).forEach((name, value) -> {
       out.append("# HELP ").append(name).append(' ').append(gaugeHelp.get(name)).append('\n');
       out.append("# TYPE ").append(name).append(" gauge\n");

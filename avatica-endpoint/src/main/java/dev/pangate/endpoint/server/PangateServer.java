@@ -75,7 +75,9 @@ public final class PangateServer implements AutoCloseable {
       started.add(audit);
       Gateway gateway = Gateway.start(config.postgres().engineConfig(), config.policyFile(), keys,
           audit, GatewayOptions.defaults()
-              .withApprovalLifetime(config.limits().approvalLifetime()));
+              .withApprovalLifetime(config.limits().approvalLifetime())
+              .withPlanCache(config.planCache().entries(), config.planCache().maxBytes())
+              .withResources(config.limits().postgres().resources()));
       started.add(gateway);
       GatewayMetrics metrics = new GatewayMetrics();
       registerGauges(metrics, gateway);
@@ -154,6 +156,37 @@ public final class PangateServer implements AutoCloseable {
         () -> gateway.poolUse().maximum());
     metrics.gauge("pangate_jvm_heap_used_bytes", "Heap in use by the gateway's JVM.",
         () -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    metrics.gauge("pangate_jvm_heap_max_bytes", "The most heap the gateway's JVM may use.",
+        () -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax());
+    var gate = gateway.connectionGate();
+    metrics.gauge("pangate_postgres_up", "1 while PostgreSQL can be reached, 0 while statements are"
+        + " refused with POSTGRES_UNREACHABLE.", () -> gateway.reachability().up() ? 1 : 0);
+    metrics.gauge("pangate_saturated", "1 while statements wait for a PostgreSQL connection (busy,"
+        + " not down).", () -> gate.saturated() ? 1 : 0);
+    metrics.gauge("pangate_postgres_connections_reserved", "PostgreSQL connections agents'"
+        + " statements hold now (at most postgres.pool_size).", gate::inUse);
+    metrics.gauge("pangate_postgres_queue_waiting", "Statements waiting for a PostgreSQL connection.",
+        gate::waiting);
+    metrics.counter("pangate_postgres_queued_total", "Statements that had to wait for a PostgreSQL"
+        + " connection.", gate::queuedTotal);
+    metrics.counter("pangate_busy_queue_full_total", "Statements refused with GATEWAY_BUSY because"
+        + " the wait queue was full.", gate::refusedFull);
+    metrics.counter("pangate_busy_queue_timeout_total", "Statements refused with GATEWAY_BUSY after"
+        + " waiting limits.queue_timeout.", gate::refusedTimeout);
+    metrics.gauge("pangate_audit_owed", "Completion entries waiting for the audit sink to take"
+        + " entries again.", gateway::owedCount);
+    metrics.gauge("pangate_result_buffer_bytes", "Memory held by results read ahead (estimated).",
+        () -> gateway.resultBuffers().usedBytes());
+    metrics.counter("pangate_plan_cache_hits_total", "Statements served a cached plan.",
+        () -> gateway.planCacheUse().hits());
+    metrics.counter("pangate_plan_cache_misses_total", "Statements planned (not in the cache).",
+        () -> gateway.planCacheUse().misses());
+    metrics.counter("pangate_plan_cache_evictions_total", "Plans dropped to stay within"
+        + " plan_cache.entries or plan_cache.max_bytes.", () -> gateway.planCacheUse().evictions());
+    metrics.gauge("pangate_plan_cache_entries", "Plans held now.",
+        () -> gateway.planCacheUse().entries());
+    metrics.gauge("pangate_plan_cache_bytes", "Estimated memory of the plans held.",
+        () -> gateway.planCacheUse().bytes());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.pangate.endpoint.session;
 
+import dev.pangate.engine.exec.CancelToken;
 import java.util.function.Supplier;
 
 /**
@@ -11,22 +12,41 @@ import java.util.function.Supplier;
 public final class CurrentRequest {
 
   private static final ThreadLocal<ClientRequest> CURRENT = new ThreadLocal<>();
+  private static final ThreadLocal<CancelToken> TOKEN = new ThreadLocal<>();
 
   private CurrentRequest() {}
 
   /** Runs {@code work} with {@code request} as the current request. */
   public static <T> T with(ClientRequest request, Supplier<T> work) {
+    return with(request, CancelToken.NONE, work);
+  }
+
+  /**
+   * Runs {@code work} with {@code request} as the current request and {@code token} as the way to
+   * stop its statements (the client going away cancels it).
+   */
+  public static <T> T with(ClientRequest request, CancelToken token, Supplier<T> work) {
     ClientRequest previous = CURRENT.get();
+    CancelToken previousToken = TOKEN.get();
     CURRENT.set(request);
+    TOKEN.set(token);
     try {
       return work.get();
     } finally {
       if (previous == null) {
         CURRENT.remove();
+        TOKEN.remove();
       } else {
         CURRENT.set(previous);
+        TOKEN.set(previousToken);
       }
     }
+  }
+
+  /** The current request's cancel token ({@link CancelToken#NONE} when it has none). */
+  public static CancelToken token() {
+    CancelToken token = TOKEN.get();
+    return token == null ? CancelToken.NONE : token;
   }
 
   /**

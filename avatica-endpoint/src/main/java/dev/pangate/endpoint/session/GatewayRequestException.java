@@ -44,6 +44,21 @@ public final class GatewayRequestException extends RuntimeException {
         : errorCodeOf(failure).sqlState();
   }
 
+  /**
+   * After how many seconds a retry makes sense ({@code Retry-After}), for failures that pass: a
+   * busy gateway, PostgreSQL or the audit log unreachable, too many requests; 0 for the others.
+   */
+  public static int retryAfterOf(Throwable failure) {
+    if (failure instanceof dev.pangate.engine.exec.ConnectionGate.BusyException busy) {
+      return busy.retryAfterSeconds();
+    }
+    return switch (errorCodeOf(failure)) {
+      case GATEWAY_BUSY, POSTGRES_UNREACHABLE, TOO_MANY_REQUESTS, CONNECTION_LIMIT -> 1;
+      case AUDIT_UNAVAILABLE, GATEWAY_STOPPING -> 2;
+      default -> 0;
+    };
+  }
+
   /** A stable upper-case code, e.g. {@code CONNECTION_LIMIT}. */
   public String code() {
     return code.name();

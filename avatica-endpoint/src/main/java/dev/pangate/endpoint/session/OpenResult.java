@@ -74,6 +74,11 @@ public final class OpenResult implements AutoCloseable {
     return false;
   }
 
+  /** Whether the result still holds a PostgreSQL connection of its own (it streams). */
+  public boolean holdsConnection() {
+    return cursor.holdsConnection();
+  }
+
   /** Rows handed out so far. */
   public synchronized long delivered() {
     return delivered;

@@ -18,12 +18,18 @@ public final class CancelToken {
 
   private final Duration timeout;
   private final boolean cancellable;
+  private final CancelToken parent;
   private volatile ErrorCode code;
   private volatile String reason;
 
   private CancelToken(Duration timeout, boolean cancellable) {
+    this(timeout, cancellable, null);
+  }
+
+  private CancelToken(Duration timeout, boolean cancellable, CancelToken parent) {
     this.timeout = requireNonNull(timeout, "timeout is null");
     this.cancellable = cancellable;
+    this.parent = parent;
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
     }
@@ -32,6 +38,19 @@ public final class CancelToken {
   /** A token for one request; {@code timeout} zero for the role's own. */
   public static CancelToken create(Duration timeout) {
     return new CancelToken(timeout, true);
+  }
+
+  /**
+   * A token with this timeout (zero: this token's own) that is cancelled whenever this one is,
+   * e.g. a connection's timeout for one request's statement.
+   */
+  public CancelToken withTimeout(Duration ownTimeout) {
+    requireNonNull(ownTimeout, "ownTimeout is null");
+    if (ownTimeout.isZero() || ownTimeout.equals(timeout)) {
+      return this;
+    }
+    Duration shorter = timeout.isZero() || ownTimeout.compareTo(timeout) < 0 ? ownTimeout : timeout;
+    return new CancelToken(shorter, true, this);
   }
 
   /** The timeout the caller asked for, zero for none. */
@@ -51,16 +70,17 @@ public final class CancelToken {
   }
 
   public boolean cancelled() {
-    return code != null;
+    return code != null || (parent != null && parent.cancelled());
   }
 
   /** Why it was cancelled, or null. */
   public ErrorCode code() {
-    return code;
+    ErrorCode own = code;
+    return own != null || parent == null ? own : parent.code();
   }
 
   /** The message the statement fails with, or null. */
   public String reason() {
-    return reason;
+    return code != null || parent == null ? reason : parent.reason();
   }
 }

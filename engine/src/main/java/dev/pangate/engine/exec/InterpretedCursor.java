@@ -104,6 +104,18 @@ final class InterpretedCursor extends RowCursor {
     }
   }
 
+  @Override
+  public boolean holdsConnection() {
+    synchronized (opened) {
+      for (ResultCursor leaf : opened) {
+        if (leaf.holdsConnection()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private void closeLeaves() {
     synchronized (opened) {
       for (ResultCursor cursor : opened) {

@@ -200,6 +200,11 @@ final class PostgresCursor extends RowCursor {
     }
   }
 
+  @Override
+  public boolean holdsConnection() {
+    return transaction == null && connection != null;
+  }
+
   /** Its transaction ended (the portal is gone): close, and refuse further reads. */
   void endedWithTransaction(String how) {
     endedWith = how;

@@ -26,6 +26,15 @@ public interface ResultCursor extends AutoCloseable {
   void close();
 
   /**
+   * Whether the result still holds a PostgreSQL connection of its own (it did not fit in the rows
+   * read ahead, so it streams): such a result is worth closing sooner when the client stops
+   * reading. False inside a transaction, whose connection is held until it ends anyway.
+   */
+  default boolean holdsConnection() {
+    return false;
+  }
+
+  /**
    * Releases the cursor because the client went away or stopped reading (disconnect, idle
    * expiry): the statement is recorded as failed with this code and reason, not as completed.
    */

@@ -59,6 +59,11 @@ final class AuditedCursor implements ResultCursor {
   }
 
   @Override
+  public boolean holdsConnection() {
+    return delegate.holdsConnection();
+  }
+
+  @Override
   public void close() {
     delegate.close();
     end(Outcome.success());

@@ -257,7 +257,22 @@ public final class Gateway implements AutoCloseable {
         .agent(caller.agentId()).role(view.role().name()).clientAddress(caller.clientAddress())
         .session(caller.session()).driver(caller.driver())
         .policyDigest(current.policy().digest()).outcome(Outcome.success()).build());
-    return new Session(this, caller);
+    return new Session(this, caller, true);
+  }
+
+  /**
+   * A session for one statement (one HTTP request): its statement's entries carry the caller's
+   * identity, role, address and request id, so no session entries are written around it.
+   *
+   * @throws EngineException {@code UNKNOWN_AGENT} when the policy does not name the agent
+   */
+  public Session oneShot(Caller caller) {
+    requireNonNull(caller, "caller is null");
+    if (state.get().views().agent(caller.agentId()).isEmpty()) {
+      throw new EngineException(ErrorCode.UNKNOWN_AGENT, "Agent '" + caller.agentId()
+          + "' is not named in the policy in force.");
+    }
+    return new Session(this, caller, false);
   }
 
   /**
@@ -349,14 +364,154 @@ public final class Gateway implements AutoCloseable {
 
   /** Appends a completion entry without making the caller wait (see {@link #auditTail}). */
   void auditLater(AuditEvent event) {
-    auditTail.execute(() -> {
-      try {
-        audit(event);
-      } catch (EngineException e) {
-        LOG.error("a STATEMENT_END entry could not be written: {} (the audit log's health reports"
-            + " the cause)", e.code());
+    auditTail.execute(() -> writeOrOwe(event, java.time.Instant.now()));
+  }
+
+  /**
+   * Completion entries that could not be written when their statements ended (the sink failed
+   * after the rows went out): kept in order and written as soon as the sink takes entries again,
+   * each saying when its statement really ended. Beyond {@link #MAX_OWED} they are counted, and an
+   * {@code AUDIT_GAP} entry records how many are missing, so an assessor sees the gap.
+   */
+  private final java.util.ArrayDeque<Owed> owed = new java.util.ArrayDeque<>();
+  private long owedDropped; // guarded by owed
+  private java.time.Instant droppedFrom; // guarded by owed
+  private java.time.Instant droppedTo; // guarded by owed
+  private final java.util.concurrent.ScheduledExecutorService owedRetry =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "pangate-audit-retry");
+        thread.setDaemon(true);
+        return thread;
+      });
+
+  /** Completion entries owed at most; beyond them, only their number is kept. */
+  static final int MAX_OWED = 100_000;
+
+  private record Owed(AuditEvent event, java.time.Instant endedAt) {}
+
+  private final java.util.concurrent.atomic.AtomicBoolean retrying =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Tries the owed entries every half second, from the first one owed on. */
+  private void retryOwed() {
+    if (!retrying.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      owedRetry.scheduleWithFixedDelay(() -> {
+        if (owedCount() > 0) {
+          try {
+            auditTail.execute(this::payOwed);
+          } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // close() writes what it can
+          }
+        }
+      }, 500, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+      // stopping: close() writes what it can
+    }
+  }
+
+  private void writeOrOwe(AuditEvent event, java.time.Instant endedAt) {
+    synchronized (owed) {
+      if (!owed.isEmpty() || owedDropped > 0) {
+        owe(event, endedAt); // behind those still owed, to keep the order
+        return;
       }
-    });
+    }
+    try {
+      audit(event);
+    } catch (EngineException e) {
+      LOG.error("a STATEMENT_END entry could not be written ({}); it is kept and written when the"
+          + " audit sink takes entries again", e.code());
+      synchronized (owed) {
+        owe(event, endedAt);
+      }
+    }
+  }
+
+  private void owe(AuditEvent event, java.time.Instant endedAt) { // under owed's lock
+    retryOwed();
+    if (owed.size() < MAX_OWED) {
+      owed.addLast(new Owed(event, endedAt));
+      return;
+    }
+    owedDropped++;
+    droppedFrom = droppedFrom == null ? endedAt : droppedFrom;
+    droppedTo = endedAt;
+  }
+
+  /** Writes owed entries, oldest first, until one fails (the sink is still down) or none is left. */
+  private void payOwed() {
+    while (true) {
+      Owed next;
+      synchronized (owed) {
+        next = owed.peekFirst();
+        if (next == null) {
+          break;
+        }
+      }
+      try {
+        audit(late(next));
+      } catch (EngineException stillDown) {
+        return;
+      }
+      synchronized (owed) {
+        owed.pollFirst();
+      }
+    }
+    long dropped;
+    java.time.Instant from;
+    java.time.Instant to;
+    synchronized (owed) {
+      dropped = owedDropped;
+      from = droppedFrom;
+      to = droppedTo;
+    }
+    if (dropped == 0) {
+      return;
+    }
+    try {
+      audit(AuditEvent.builder(AuditEventType.AUDIT_GAP)
+          .policyDigest(state.get().policy().digest())
+          .outcome(Outcome.failure(ErrorCode.AUDIT_UNAVAILABLE.name(), dropped + " STATEMENT_END"
+              + " entries of statements that ended between " + from + " and " + to + " could not"
+              + " be written: the audit sink failed for longer than the gateway could keep them ("
+              + MAX_OWED + " entries)"))
+          .details(Map.of("missing_type", "STATEMENT_END", "missing_count", String.valueOf(dropped),
+              "first_ended_at", String.valueOf(from), "last_ended_at", String.valueOf(to)))
+          .build());
+      synchronized (owed) {
+        owedDropped -= dropped;
+        if (owedDropped == 0) {
+          droppedFrom = null;
+          droppedTo = null;
+        }
+      }
+    } catch (EngineException stillDown) {
+      // next round
+    }
+  }
+
+  /** An owed entry as written late: it says when its statement ended and why it comes late. */
+  private static AuditEvent late(Owed owedEntry) {
+    AuditEvent event = owedEntry.event();
+    Map<String, String> details = new java.util.TreeMap<>(event.details());
+    details.put("ended_at", owedEntry.endedAt().toString());
+    details.put("written_late", "the audit sink failed when the statement ended; written once it"
+        + " took entries again");
+    return new AuditEvent(event.type(), event.statementId(), event.agent(), event.role(),
+        event.clientAddress(), event.session(), event.driver(), event.tables(), event.columns(),
+        event.masks(), event.rowFilters(), event.sql(), event.logicalPlan(), event.pushedSql(),
+        event.policyDigest(), event.parameters(), event.approvalId(), event.outcome(), event.rows(),
+        event.duration(), details);
+  }
+
+  /** Completion entries waiting for the audit sink to take entries again (and those dropped). */
+  public long owedCount() {
+    synchronized (owed) {
+      return owed.size() + owedDropped;
+    }
   }
 
   /** Appends to the audit log; a log that cannot take the entry refuses the operation. */
@@ -457,10 +612,20 @@ public final class Gateway implements AutoCloseable {
   public void close() {
     executor.close();
     reachability.close();
+    owedRetry.shutdownNow();
+    try {
+      auditTail.execute(this::payOwed); // a last try for entries still owed
+    } catch (java.util.concurrent.RejectedExecutionException alreadyStopped) {
+      // closed twice
+    }
     auditTail.shutdown();
     try {
       if (!auditTail.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
         LOG.error("completion entries still queued after 30 s at shutdown");
+      }
+      if (owedCount() > 0) {
+        LOG.error("{} completion entries could not be written before the gateway stopped: the"
+            + " audit sink does not take entries", owedCount());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

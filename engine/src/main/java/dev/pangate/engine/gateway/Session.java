@@ -53,10 +53,13 @@ public final class Session implements AutoCloseable {
   private boolean closed;
   private boolean autoCommit = true;
   private Transaction transaction;
+  private final boolean audited;
 
-  Session(Gateway gateway, Caller caller) {
+  /** @param audited whether its end is audited (SESSION_CLOSE); not for one-statement sessions */
+  Session(Gateway gateway, Caller caller, boolean audited) {
     this.gateway = requireNonNull(gateway, "gateway is null");
     this.caller = requireNonNull(caller, "caller is null");
+    this.audited = audited;
   }
 
   public Caller caller() {
@@ -491,6 +494,9 @@ public final class Session implements AutoCloseable {
     }
     rollback("session closed with the transaction open");
     closed = true;
+    if (!audited) {
+      return;
+    }
     currentView().ifPresent(view -> {
       try {
         gateway.audit(base(AuditEventType.SESSION_CLOSE, view).outcome(Outcome.success()).build());

@@ -14,8 +14,14 @@ final class ParseErrors {
   private static final Pattern DISTINCT_ON = Pattern.compile(
       "(?is)\\bselect\\s+distinct\\s+on\\s*\\(");
 
+  /** Nesting deeper than this is what the report of a parser's stack overflow points at. */
+  static final int REPORTED_DEPTH = 200;
+
   /** The failure, with a hint when the statement uses a PostgreSQL form pangate lacks. */
   static EngineException toEngineException(SqlParseException e, String sql) {
+    if (e.getCause() instanceof StackOverflowError) {
+      return tooDeep(sql);
+    }
     EngineException plain = toEngineException(e);
     if (sql != null && DISTINCT_ON.matcher(sql).find()) {
       return new EngineException(ErrorCode.SQL_PARSE_ERROR, plain.getMessage() + " pangate does not"
@@ -40,6 +46,54 @@ final class ParseErrors {
     }
     return new EngineException(ErrorCode.SQL_PARSE_ERROR,
         "SQL does not parse at " + where + stripPosition(found) + expected, e);
+  }
+
+  /**
+   * The parser ran out of stack: the statement nests too deeply. Says where the nesting passes
+   * {@value #REPORTED_DEPTH} levels (parentheses outside quotes and comments), so the writer can
+   * find it.
+   */
+  static EngineException tooDeep(String sql) {
+    String where = "";
+    if (sql != null) {
+      int depth = 0;
+      int line = 1;
+      int column = 0;
+      for (int i = 0; i < sql.length(); i++) {
+        char c = sql.charAt(i);
+        column++;
+        if (c == '\n') {
+          line++;
+          column = 0;
+        } else if (c == '\'' || c == '"') {
+          int end = sql.indexOf(c, i + 1);
+          if (end < 0) {
+            break;
+          }
+          for (int j = i + 1; j < end; j++) {
+            column++;
+            if (sql.charAt(j) == '\n') {
+              line++;
+              column = 0;
+            }
+          }
+          column++;
+          i = end;
+        } else if (c == '-' && i + 1 < sql.length() && sql.charAt(i + 1) == '-') {
+          int end = sql.indexOf('\n', i);
+          i = end < 0 ? sql.length() : end - 1;
+        } else if (c == '(' && ++depth > REPORTED_DEPTH) {
+          where = " at line " + line + ", column " + column + " (parenthesis " + depth
+              + " levels deep)";
+          break;
+        } else if (c == ')') {
+          depth--;
+        }
+      }
+    }
+    return new EngineException(ErrorCode.STATEMENT_TOO_COMPLEX, "The statement nests too deeply for"
+        + " pangate to parse" + where + "; nest less (at most a few hundred levels), or use IN"
+        + " lists or joins instead of deeply nested expressions.");
   }
 
   private static String firstLine(String message) {

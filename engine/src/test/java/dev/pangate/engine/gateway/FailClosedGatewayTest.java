@@ -93,6 +93,44 @@ class FailClosedGatewayTest {
     }
   }
 
+  @Test
+  void completionEntriesTheSinkRefusedAreWrittenOnceItRecovers(TestDatabase database)
+      throws Exception {
+    try (GatewayFixture fixture = GatewayFixture.demo(database);
+        Session session = fixture.session("fraud-analyst")) {
+      ResultCursor first = session.query("select card_id as owed_one from payments.cards", List.of());
+      ResultCursor second = session.query("select card_id as owed_two from payments.cards",
+          List.of());
+      assertTrue(first.next() && second.next(), "both ran: their START entries are durable");
+      whileAuditUnwritable(fixture, () -> {
+        while (first.next()) {
+          // every row reaches the client...
+        }
+        while (second.next()) {
+          // ...and then the sink fails as the statements end
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (fixture.gateway().owedCount() < 2 && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertEquals(2, fixture.gateway().owedCount(), "both END entries are owed, not dropped");
+      });
+      long deadline = System.nanoTime() + 15_000_000_000L;
+      while (fixture.gateway().owedCount() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals(0, fixture.gateway().owedCount(), "written once the sink took entries again");
+      String audit = fixture.auditText();
+      for (String name : List.of("owed_one", "owed_two")) {
+        List<String> ends = audit.lines()
+            .filter(line -> line.contains("STATEMENT_END") && line.contains(name)).toList();
+        assertEquals(1, ends.size(), "one END entry of " + name);
+        assertTrue(ends.get(0).contains("written_late") && ends.get(0).contains("ended_at"),
+            ends.get(0));
+      }
+    }
+  }
+
   /** Runs the checks with every audit file and the audit directory unwritable, then restores them. */
   private static void whileAuditUnwritable(GatewayFixture fixture, Checks checks) throws Exception {
     List<Path> files;
