@@ -2,6 +2,7 @@ package dev.pangate.engine.plan;
 
 import dev.pangate.engine.EngineException;
 import dev.pangate.engine.ErrorCode;
+import dev.pangate.masking.sql.SqlLexer;
 import java.util.regex.Pattern;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParserPos;
@@ -56,39 +57,19 @@ final class ParseErrors {
   static EngineException tooDeep(String sql) {
     String where = "";
     if (sql != null) {
-      int depth = 0;
-      int line = 1;
-      int column = 0;
-      for (int i = 0; i < sql.length(); i++) {
-        char c = sql.charAt(i);
-        column++;
-        if (c == '\n') {
-          line++;
-          column = 0;
-        } else if (c == '\'' || c == '"') {
-          int end = sql.indexOf(c, i + 1);
-          if (end < 0) {
+      try {
+        int depth = 0;
+        for (SqlLexer.Token token : SqlLexer.tokenize(sql)) {
+          if (token.is("(") && ++depth > REPORTED_DEPTH) {
+            where = " at " + SqlLexer.where(sql, token.start()) + " (parenthesis " + depth
+                + " levels deep)";
             break;
+          } else if (token.is(")")) {
+            depth--;
           }
-          for (int j = i + 1; j < end; j++) {
-            column++;
-            if (sql.charAt(j) == '\n') {
-              line++;
-              column = 0;
-            }
-          }
-          column++;
-          i = end;
-        } else if (c == '-' && i + 1 < sql.length() && sql.charAt(i + 1) == '-') {
-          int end = sql.indexOf('\n', i);
-          i = end < 0 ? sql.length() : end - 1;
-        } else if (c == '(' && ++depth > REPORTED_DEPTH) {
-          where = " at line " + line + ", column " + column + " (parenthesis " + depth
-              + " levels deep)";
-          break;
-        } else if (c == ')') {
-          depth--;
         }
+      } catch (SqlLexer.LexException e) {
+        // not SQL all the way through: no position to give
       }
     }
     return new EngineException(ErrorCode.STATEMENT_TOO_COMPLEX, "The statement nests too deeply for"
