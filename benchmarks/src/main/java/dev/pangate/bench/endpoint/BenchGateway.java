@@ -1,10 +1,10 @@
 package dev.pangate.bench.endpoint;
 
+import dev.pangate.bench.BenchDatabase;
 import dev.pangate.endpoint.auth.AgentSecrets;
 import dev.pangate.endpoint.auth.SecretHash;
 import dev.pangate.endpoint.config.ConfigLoader;
 import dev.pangate.endpoint.server.PangateServer;
-import dev.pangate.engine.demo.DemoDatabase;
 import dev.pangate.engine.demo.DemoSize;
 import dev.pangate.masking.keys.KeysetGenerator;
 import java.io.IOException;
@@ -14,9 +14,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -28,38 +26,26 @@ import java.util.stream.Stream;
 
 /**
  * A gateway for benchmarks, started as {@code pangate serve} starts one, in the benchmark's JVM,
- * over the LARGE demo database (1,000,000 transactions) in database {@value #DATABASE}. The
- * database is loaded on first use and kept for later runs; keys, secrets and the audit log are
- * fresh per run. PostgreSQL is {@code PANGATE_BENCH_DB_URL} (default
- * {@code jdbc:postgresql://127.0.0.1:5432/postgres} as {@code postgres}).
+ * over the LARGE demo database (1,000,000 transactions): a fresh database per run, unless
+ * {@code PANGATE_BENCH_DATABASE} names one to create once and keep (loading it takes minutes; see
+ * {@link BenchDatabase}). Keys, secrets, the gateway login and the audit log are fresh per run.
  */
 final class BenchGateway implements AutoCloseable {
 
-  static final String DATABASE = "pangate_bench_large";
   static final List<String> AGENTS = List.of("support-bot", "fraud-analyst", "migration-bot");
 
   private final Path directory;
   private final String role;
   private final String databaseUrl;
-  private final Properties admin;
+  private final BenchDatabase database;
   private final Map<String, String> secrets = new HashMap<>();
   private final PangateServer server;
 
   BenchGateway(String durability, int fetchSize) throws Exception {
-    String adminUrl = System.getenv().getOrDefault("PANGATE_BENCH_DB_URL",
-        "jdbc:postgresql://127.0.0.1:5432/postgres");
-    admin = new Properties();
-    admin.setProperty("user", System.getenv().getOrDefault("PANGATE_BENCH_DB_USER", "postgres"));
-    if (System.getenv("PANGATE_BENCH_DB_PASSWORD") != null) {
-      admin.setProperty("password", System.getenv("PANGATE_BENCH_DB_PASSWORD"));
-    }
-    databaseUrl = adminUrl.replaceFirst("/[^/?]*(\\?.*)?$", "/" + DATABASE + "$1");
-    ensureDatabase(adminUrl);
-    role = "pangate_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    database = BenchDatabase.open(DemoSize.LARGE, "benchmark");
+    databaseUrl = database.url();
     String password = UUID.randomUUID().toString();
-    try (Connection connection = DriverManager.getConnection(databaseUrl, admin)) {
-      DemoDatabase.createGatewayRole(connection, role, password);
-    }
+    role = database.createGatewayRole(password);
     directory = Files.createTempDirectory("pangate-bench");
     Files.writeString(directory.resolve("db-password"), password);
     try (InputStream policy = BenchGateway.class.getResourceAsStream("/dev/pangate/masking/demo-policy.yaml")) {
@@ -89,35 +75,6 @@ final class BenchGateway implements AutoCloseable {
         "limits: {max_frame_rows: 20000}",
         ""));
     server = PangateServer.start(ConfigLoader.load(directory.resolve("pangate.yaml")));
-  }
-
-  private void ensureDatabase(String adminUrl) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(adminUrl, admin);
-        Statement statement = connection.createStatement();
-        ResultSet exists = statement.executeQuery(
-            "SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
-      if (!exists.next()) {
-        statement.execute("CREATE DATABASE " + DATABASE);
-      }
-    }
-    try (Connection connection = DriverManager.getConnection(databaseUrl, admin);
-        Statement statement = connection.createStatement()) {
-      boolean loaded;
-      try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM information_schema.tables"
-          + " WHERE table_schema = 'payments' AND table_name = 'transactions'")) {
-        rows.next();
-        loaded = rows.getInt(1) == 1;
-      }
-      if (loaded) {
-        try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM payments.transactions")) {
-          rows.next();
-          loaded = rows.getLong(1) == DemoSize.LARGE.transactions();
-        }
-      }
-      if (!loaded) {
-        DemoDatabase.create(connection, DemoSize.LARGE, 42, true, line -> System.err.println("  " + line));
-      }
-    }
   }
 
   /** The JDBC URL of an agent; {@code fetch_size} sets the driver's default fetch size. */
@@ -154,12 +111,8 @@ final class BenchGateway implements AutoCloseable {
   @Override
   public void close() throws Exception {
     server.close();
-    try (Connection connection = DriverManager.getConnection(databaseUrl, admin);
-        Statement statement = connection.createStatement()) {
-      statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
-      statement.execute("DROP OWNED BY " + role);
-      statement.execute("DROP ROLE " + role);
-    }
+    database.dropRole(role);
+    database.close();
     try (Stream<Path> files = Files.walk(directory)) {
       files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     }

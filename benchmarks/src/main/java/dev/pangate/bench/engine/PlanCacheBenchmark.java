@@ -46,7 +46,7 @@ public class PlanCacheBenchmark {
   }
 
   @TearDown
-  public void tearDown() {
+  public void tearDown() throws Exception {
     session.close();
     bench.close();
   }

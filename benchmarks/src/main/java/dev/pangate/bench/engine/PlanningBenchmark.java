@@ -73,7 +73,7 @@ public class PlanningBenchmark {
   }
 
   @TearDown
-  public void tearDown() {
+  public void tearDown() throws Exception {
     session.close();
     bench.close();
   }

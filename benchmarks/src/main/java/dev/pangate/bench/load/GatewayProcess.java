@@ -1,0 +1,167 @@
+package dev.pangate.bench.load;
+
+import dev.pangate.bench.BenchDatabase;
+import dev.pangate.endpoint.auth.AgentSecrets;
+import dev.pangate.endpoint.auth.SecretHash;
+import dev.pangate.masking.keys.KeysetGenerator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code pangate serve} in a JVM of its own, as an operator runs it (so its memory can be read and
+ * it can be killed with SIGKILL), on loopback, over the harness's database with a login of its own.
+ */
+final class GatewayProcess implements AutoCloseable {
+
+  static final List<String> AGENTS = List.of("support-bot", "fraud-analyst", "migration-bot");
+
+  final Path directory;
+  final int port;
+  final Map<String, String> secrets = new HashMap<>();
+  private final List<String> jvm;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private Process process;
+
+  GatewayProcess(BenchDatabase database, String role, String password, String heap,
+      String limits) throws IOException {
+    directory = Files.createTempDirectory("pangate-load");
+    try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    Files.writeString(directory.resolve("db-password"), password);
+    try (InputStream policy = GatewayProcess.class.getResourceAsStream("/dev/pangate/masking/demo-policy.yaml")) {
+      Files.write(directory.resolve("policy.yaml"), policy.readAllBytes());
+    }
+    KeysetGenerator.write(directory.resolve("keys"), KeysetGenerator.GATEWAY_KINDS, Optional.empty(), true);
+    SecureRandom random = new SecureRandom();
+    for (String agent : AGENTS) {
+      secrets.put(agent, AgentSecrets.issue(directory.resolve("agents.secrets"), agent, true,
+          SecretHash.DEFAULT_ITERATIONS, random));
+    }
+    Files.writeString(directory.resolve("pangate.yaml"), String.join("\n",
+        "postgres:",
+        "  url: " + database.url(),
+        "  user: " + role,
+        "  password_file: db-password",
+        "  pool_size: 10",
+        "  statement_timeout: 30s",
+        "policy: policy.yaml",
+        "keys:",
+        "  files: {tokenization: keys/tokenization.json, hashing: keys/hashing.json,"
+            + " audit-signing: keys/audit-signing.json}",
+        "  cleartext_for_demo: true",
+        "audit:",
+        "  node: load",
+        "  file: {directory: audit}",
+        "listen: {address: 127.0.0.1, port: " + port + "}",
+        "auth: {secrets_file: agents.secrets}",
+        "limits:",
+        limits,
+        ""));
+    jvm = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
+        "dev.pangate.endpoint.cli.Pangate", "serve", "--config",
+        directory.resolve("pangate.yaml").toString());
+  }
+
+  /** Starts the gateway and waits until /healthz answers 200. */
+  void start() throws IOException, InterruptedException {
+    process = new ProcessBuilder(jvm).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("gateway.log").toFile()))
+        .start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the gateway stopped at start; see " + directory.resolve("gateway.log"));
+      }
+      try {
+        if (get("/healthz").statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("the gateway did not become healthy in 120 s");
+  }
+
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A gauge or counter from /metrics (0 when absent). */
+  double metric(String name) {
+    try {
+      for (String line : get("/metrics").body().split("\n")) {
+        if (line.startsWith(name + " ")) {
+          return Double.parseDouble(line.substring(name.length() + 1).trim());
+        }
+      }
+    } catch (IOException | InterruptedException | NumberFormatException e) {
+      return Double.NaN;
+    }
+    return 0;
+  }
+
+  /** The gateway process's resident memory in bytes, from /proc. */
+  long residentBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  String jdbcUrl(String agent) {
+    return "jdbc:avatica:remote:url=http://127.0.0.1:" + port + ";serialization=protobuf"
+        + ";authentication=BASIC;avatica_user=" + agent + ";avatica_password=" + secrets.get(agent);
+  }
+
+  /** SIGKILL: nothing is flushed, sealed or closed. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
+  /** SIGTERM: an orderly stop (results closed, the audit log sealed). */
+  void stop() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  Path auditDirectory() {
+    return directory.resolve("audit");
+  }
+
+  Path publicKeyset() {
+    return directory.resolve("keys/audit-signing.public.json");
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop();
+  }
+}
