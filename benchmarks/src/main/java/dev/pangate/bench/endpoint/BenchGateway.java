@@ -1,17 +1,13 @@
 package dev.pangate.bench.endpoint;
 
 import dev.pangate.bench.BenchDatabase;
-import dev.pangate.endpoint.auth.AgentSecrets;
-import dev.pangate.endpoint.auth.SecretHash;
+import dev.pangate.bench.GatewayFiles;
 import dev.pangate.endpoint.config.ConfigLoader;
 import dev.pangate.endpoint.server.PangateServer;
 import dev.pangate.engine.demo.DemoSize;
-import dev.pangate.masking.keys.KeysetGenerator;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -19,7 +15,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -47,16 +42,7 @@ final class BenchGateway implements AutoCloseable {
     String password = UUID.randomUUID().toString();
     role = database.createGatewayRole(password);
     directory = Files.createTempDirectory("pangate-bench");
-    Files.writeString(directory.resolve("db-password"), password);
-    try (InputStream policy = BenchGateway.class.getResourceAsStream("/dev/pangate/masking/demo-policy.yaml")) {
-      Files.write(directory.resolve("policy.yaml"), policy.readAllBytes());
-    }
-    KeysetGenerator.write(directory.resolve("keys"), KeysetGenerator.GATEWAY_KINDS, Optional.empty(), true);
-    SecureRandom random = new SecureRandom();
-    for (String agent : AGENTS) {
-      secrets.put(agent, AgentSecrets.issue(directory.resolve("agents.secrets"), agent, true,
-          SecretHash.DEFAULT_ITERATIONS, random));
-    }
+    secrets.putAll(GatewayFiles.write(directory, password, AGENTS));
     Files.writeString(directory.resolve("pangate.yaml"), String.join("\n",
         "postgres:",
         "  url: " + databaseUrl,

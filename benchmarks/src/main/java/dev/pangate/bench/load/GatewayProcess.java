@@ -1,11 +1,8 @@
 package dev.pangate.bench.load;
 
 import dev.pangate.bench.BenchDatabase;
-import dev.pangate.endpoint.auth.AgentSecrets;
-import dev.pangate.endpoint.auth.SecretHash;
-import dev.pangate.masking.keys.KeysetGenerator;
+import dev.pangate.bench.GatewayFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,12 +10,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code pangate serve} in a JVM of its own, as an operator runs it (so its memory can be read and
@@ -41,16 +36,7 @@ final class GatewayProcess implements AutoCloseable {
     try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = free.getLocalPort();
     }
-    Files.writeString(directory.resolve("db-password"), password);
-    try (InputStream policy = GatewayProcess.class.getResourceAsStream("/dev/pangate/masking/demo-policy.yaml")) {
-      Files.write(directory.resolve("policy.yaml"), policy.readAllBytes());
-    }
-    KeysetGenerator.write(directory.resolve("keys"), KeysetGenerator.GATEWAY_KINDS, Optional.empty(), true);
-    SecureRandom random = new SecureRandom();
-    for (String agent : AGENTS) {
-      secrets.put(agent, AgentSecrets.issue(directory.resolve("agents.secrets"), agent, true,
-          SecretHash.DEFAULT_ITERATIONS, random));
-    }
+    secrets.putAll(GatewayFiles.write(directory, password, AGENTS));
     Files.writeString(directory.resolve("pangate.yaml"), String.join("\n",
         "postgres:",
         "  url: " + database.url(),
