@@ -1,9 +1,12 @@
 package dev.pangate.bench.conformance;
 
+import dev.pangate.engine.ErrorCode;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** The corpus README's classes of a compared statement, and how a statement gets one. */
 final class Verdicts {
@@ -56,9 +59,15 @@ final class Verdicts {
     }
   }
 
-  /** pangate's codes for failures of the SQL it sent PostgreSQL, or of its own execution. */
-  private static final Set<String> EXECUTION_CODES = Set.of("DATA_EXCEPTION", "CONSTRAINT_VIOLATION",
-      "POSTGRES_ERROR", "POSTGRES_UNREACHABLE", "STATEMENT_TIMEOUT", "INTERNAL_ERROR");
+  /**
+   * pangate's codes for failures of running what it planned: PostgreSQL raising an error on the
+   * SQL pangate sent, the gateway failing while evaluating, or not being able to answer at all.
+   * Every other code is one of pangate's refusals.
+   */
+  private static final Set<String> EXECUTION_CODES = Stream.of(ErrorCode.DATA_EXCEPTION,
+      ErrorCode.CONSTRAINT_VIOLATION, ErrorCode.POSTGRES_ERROR, ErrorCode.POSTGRES_UNREACHABLE,
+      ErrorCode.STATEMENT_TIMEOUT, ErrorCode.GATEWAY_EVALUATION_FAILED, ErrorCode.GATEWAY_STOPPING,
+      ErrorCode.AUDIT_UNAVAILABLE, ErrorCode.INTERNAL_ERROR).map(Enum::name).collect(Collectors.toSet());
   /** How pangate's messages start when PostgreSQL rejected what pangate sent it. */
   static final String POSTGRES_REFUSED = "PostgreSQL refused the statement";
 
