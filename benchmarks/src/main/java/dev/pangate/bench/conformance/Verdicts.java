@@ -67,7 +67,8 @@ final class Verdicts {
   private static final Set<String> EXECUTION_CODES = Stream.of(ErrorCode.DATA_EXCEPTION,
       ErrorCode.CONSTRAINT_VIOLATION, ErrorCode.POSTGRES_ERROR, ErrorCode.POSTGRES_UNREACHABLE,
       ErrorCode.STATEMENT_TIMEOUT, ErrorCode.GATEWAY_EVALUATION_FAILED, ErrorCode.GATEWAY_STOPPING,
-      ErrorCode.AUDIT_UNAVAILABLE, ErrorCode.INTERNAL_ERROR).map(Enum::name).collect(Collectors.toSet());
+      ErrorCode.GATEWAY_BUSY, ErrorCode.TOO_MANY_REQUESTS, ErrorCode.AUDIT_UNAVAILABLE,
+      ErrorCode.INTERNAL_ERROR).map(Enum::name).collect(Collectors.toSet());
   /** How pangate's messages start when PostgreSQL rejected what pangate sent it. */
   static final String POSTGRES_REFUSED = "PostgreSQL refused the statement";
 
