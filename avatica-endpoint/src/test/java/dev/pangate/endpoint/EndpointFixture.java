@@ -102,6 +102,7 @@ public final class EndpointFixture implements AutoCloseable {
       this.childLog = directory.resolve("gateway.log");
       this.childUri = URI.create("http://127.0.0.1:" + port);
       List<String> command = new ArrayList<>();
+      command.addAll(builder.launcher);
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(builder.childJvm);
       command.addAll(List.of("-cp", System.getProperty("java.class.path"),
@@ -193,6 +194,7 @@ public final class EndpointFixture implements AutoCloseable {
     private Map<String, String> environment = Map.of();
     private String tls = "";
     private List<String> childJvm;
+    private List<String> launcher = List.of();
 
     private Builder(TestDatabase database) {
       this.database = database;
@@ -248,6 +250,12 @@ public final class EndpointFixture implements AutoCloseable {
      */
     public Builder inChildJvm(String... jvmOptions) {
       this.childJvm = List.of(jvmOptions);
+      return this;
+    }
+
+    /** Starts the child JVM through this command, e.g. {@code nohup}. */
+    public Builder launcher(String... command) {
+      this.launcher = List.of(command);
       return this;
     }
 

@@ -66,6 +66,14 @@ public final class Authenticator {
   /** Keys the login cache's MACs; one MAC per thread, made once (a request is on this path). */
   private final ThreadLocal<Mac> cacheMac;
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+  /**
+   * Slow-hash checks in progress, by identity and the secret's MAC: requests sending the same
+   * credential at once (a client pool starting, many clients of one agent after a restart) wait
+   * for the one check instead of each running the slow hash, which on two cores made dozens of
+   * concurrent first logins take tens of seconds.
+   */
+  private final Map<String, java.util.concurrent.CompletableFuture<Boolean>> checking =
+      new ConcurrentHashMap<>();
   private volatile Loaded loaded;
 
   /**
@@ -147,12 +155,34 @@ public final class Authenticator {
       }
     }
     // The same slow hash runs for unknown identities, so timing does not tell them apart.
-    boolean matches = !secret.isEmpty() && stored.orElse(decoy).matches(secret) && stored.isPresent();
+    boolean matches = slowCheck(identity, mac, () -> !secret.isEmpty()
+        && stored.orElse(decoy).matches(secret) && stored.isPresent());
     if (!matches) {
       return new AuthResult.Refused(stored.isPresent() ? ErrorCode.BAD_SECRET : ErrorCode.UNKNOWN_IDENTITY);
     }
     verified.put(identity, new Verified(mac, stored.get(), clock.instant().plus(config.verifiedCacheTime())));
     return new AuthResult.Authenticated(identity, "secret");
+  }
+
+  /** Runs the slow check once for concurrent requests with the same identity and secret. */
+  private boolean slowCheck(String identity, byte[] mac,
+      java.util.function.BooleanSupplier check) {
+    String key = identity + '\u0000' + java.util.HexFormat.of().formatHex(mac);
+    java.util.concurrent.CompletableFuture<Boolean> mine = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<Boolean> running = checking.putIfAbsent(key, mine);
+    if (running != null) {
+      return running.join();
+    }
+    try {
+      boolean matches = check.getAsBoolean();
+      mine.complete(matches);
+      return matches;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      checking.remove(key, mine);
+    }
   }
 
   private AuthResult checkToken(Credential credential) {

@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class ConnectionReleaser {
 
-  private static final ThreadPoolExecutor RELEASER = new ThreadPoolExecutor(1, 2, 30,
+  // Two threads at once: one thread behind a queue was a bottleneck under load (every statement's
+  // connection waited its turn); when statements wait for connections, they are released inline.
+  private static final ThreadPoolExecutor RELEASER = new ThreadPoolExecutor(2, 2, 30,
       TimeUnit.SECONDS, new ArrayBlockingQueue<>(1_000), runnable -> {
         Thread thread = new Thread(runnable, "pangate-connection-release");
         thread.setDaemon(true);

@@ -46,6 +46,11 @@ final class Lease {
     }
   }
 
+  /** Whether statements wait at the gate now (a connection given back goes to one of them). */
+  boolean contended() {
+    return gate.saturated();
+  }
+
   /** A connection taken under this lease is back in the pool. */
   void returned() {
     gate.release(share, 1);

@@ -227,6 +227,11 @@ final class PostgresCursor extends RowCursor {
     }
     if (transaction != null) {
       transaction.closed(this);
+    } else if (lease != null && lease.contended()) {
+      // statements wait for this connection: end its transaction and hand it over now, on this
+      // thread, rather than behind other releases
+      ConnectionReleaser.releaseNow(c);
+      lease.returned();
     } else if (lease != null) {
       ConnectionReleaser.release(c, lease::returned);
     } else {
