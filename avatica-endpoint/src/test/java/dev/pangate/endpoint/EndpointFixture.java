@@ -401,6 +401,33 @@ public final class EndpointFixture implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes the migration bot's rule for payments.settlements out of the child gateway's policy
+   * file, sends the child this signal ({@code -HUP}, {@code -USR1}) and waits until the new policy
+   * is in force (the table is gone for the migration bot).
+   */
+  public void signalReloadWithoutSettlements(String signal) throws Exception {
+    String query = "{\"sql\": \"select count(*) from payments.settlements\"}";
+    org.junit.jupiter.api.Assertions.assertEquals(200, query("migration-bot", query).statusCode());
+    Path policy = directory.resolve("policy.yaml");
+    String original = Files.readString(policy);
+    String without = original.replace("      payments.settlements:\n        columns_default: clear\n"
+        + "        columns:\n          pan: {mask: tokenize, family: pan}\n", "");
+    org.junit.jupiter.api.Assertions.assertNotEquals(original, without,
+        "the test edits the migration bot's settlements rule");
+    Files.writeString(policy, without);
+    Process kill = new ProcessBuilder("kill", signal, Long.toString(child.pid())).start();
+    org.junit.jupiter.api.Assertions.assertTrue(kill.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)
+        && kill.exitValue() == 0, "kill " + signal);
+    org.junit.jupiter.api.Assertions.assertTrue(eventually(Duration.ofSeconds(60), () -> {
+      try {
+        return query("migration-bot", query).body().contains("OBJECT_NOT_FOUND");
+      } catch (Exception e) {
+        return false;
+      }
+    }), "after " + signal + " the new policy is in force");
+  }
+
   /** Waits (up to the timeout) until the condition holds; returns whether it did. */
   public static boolean eventually(Duration timeout, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -166,24 +166,7 @@ class StreamingHeapTest {
   @Test
   @Order(3)
   void sighupReloadsThePolicyOfTheRunningGateway() throws Exception {
-    String query = "{\"sql\": \"select count(*) from payments.settlements\"}";
-    assertEquals(200, fixture.query("migration-bot", query).statusCode());
-    Path policy = fixture.directory().resolve("policy.yaml");
-    String original = Files.readString(policy);
-    String without = original.replace("      payments.settlements:\n        columns_default: clear\n"
-        + "        columns:\n          pan: {mask: tokenize, family: pan}\n", "");
-    assertFalse(without.equals(original), "the test edits the migration bot's settlements rule");
-    Files.writeString(policy, without);
-    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(fixture.child().pid())).start();
-    assertTrue(kill.waitFor(30, TimeUnit.SECONDS));
-    assertEquals(0, kill.exitValue());
-    assertTrue(EndpointFixture.eventually(Duration.ofSeconds(60), () -> {
-      try {
-        return fixture.query("migration-bot", query).body().contains("OBJECT_NOT_FOUND");
-      } catch (Exception e) {
-        return false;
-      }
-    }), "after SIGHUP the new policy is in force");
+    fixture.signalReloadWithoutSettlements("-HUP");
     assertTrue(fixture.child().isAlive());
     String log = fixture.childLog();
     assertTrue(log.contains("policy reloaded"), log);
