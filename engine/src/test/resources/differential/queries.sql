@@ -731,3 +731,26 @@ select 1::int8 << 40 as shifted, (-1)::int2 as small, 2.5::float8::int as rounde
 
 -- name: nested_comments
 select /* outer /* nested */ still a comment */ count(*) as merchants from payments.merchants;
+
+-- name: operators_bind_as_in_postgresql
+-- || binds looser than arithmetic; ^ is exponentiation; << looser than +
+select 'card ' || card_id + 1 as label, 'x' || (card_id * 2) || 'y' as wrapped,
+       2 ^ 3 ^ 2 as power, 1 << 2 + 3 as shifted
+from payments.cards where card_id < 4;
+
+-- name: named_window_with_its_own_frame
+-- ordered
+select txn_id, sum(amount) over (w rows between current row and 2 following) as ahead,
+       count(*) over (w rows between 1 preceding and 1 following exclude current row) as neighbours
+from payments.transactions where txn_id <= 20
+window w as (order by txn_id)
+order by txn_id;
+
+-- name: ordered_aggregates_order_their_input
+select array_agg(card_id order by card_id desc) as ids,
+       string_agg(distinct brand, ',' order by brand) as brands
+from payments.cards where card_id <= 10;
+
+-- name: quantified_comparison_with_an_array
+-- postgresql-only: arrays
+select count(*) as n from payments.cards where card_id = any(array[1, 2, 3]);

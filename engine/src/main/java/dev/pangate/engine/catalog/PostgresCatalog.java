@@ -53,6 +53,10 @@ public final class PostgresCatalog implements AutoCloseable {
     }
   }
 
+  /** The array types the driver would fetch in binary (bool, bytea, int, float, numeric, text, dates, uuid). */
+  private static final String ARRAY_TYPE_OIDS =
+      "1000,1001,1005,1007,1016,1021,1022,1028,1009,1015,1014,1231,1182,1183,1115,1185,1270,2951";
+
   private static HikariDataSource createPool(EngineConfig config) {
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("pangate-postgres");
@@ -74,6 +78,8 @@ public final class PostgresCatalog implements AutoCloseable {
     hikari.setReadOnly(false);
     hikari.addDataSourceProperty("defaultRowFetchSize", String.valueOf(config.fetchSize()));
     hikari.addDataSourceProperty("ApplicationName", "pangate");
+    // Arrays in PostgreSQL's own text ({2,1,0}): the driver formats binary arrays its own way
+    hikari.addDataSourceProperty("binaryTransferDisable", ARRAY_TYPE_OIDS);
     // Unqualified names must never resolve to a mirrored table: pangate's SQL qualifies them all.
     hikari.addDataSourceProperty("currentSchema", "pg_catalog");
     // PostgreSQL's DETAIL lines quote row values; keep them out of exception messages.

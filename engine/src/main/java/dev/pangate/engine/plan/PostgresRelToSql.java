@@ -2,19 +2,37 @@ package dev.pangate.engine.plan;
 
 import dev.pangate.engine.EngineException;
 import dev.pangate.engine.ErrorCode;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.rel.RelCollation;
+import org.apache.calcite.rel.RelFieldCollation;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.rel2sql.RelToSqlConverter;
 import org.apache.calcite.sql.JoinConditionType;
 import org.apache.calcite.sql.JoinType;
+import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.SqlJoin;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 
 /**
  * Calcite's relational-to-SQL conversion, corrected where it renders a plan with other semantics
- * than the plan's: a left correlation ({@code LEFT JOIN LATERAL ... ON TRUE}) is rendered by
- * Calcite as a comma join, which drops the outer rows without a match.
+ * than the plan's:
+ *
+ * <ul>
+ *   <li>a left correlation ({@code LEFT JOIN LATERAL ... ON TRUE}) is rendered by Calcite as a
+ *       comma join, which drops the outer rows without a match;
+ *   <li>the order of an aggregate's input ({@code array_agg(x ORDER BY y)}) is rendered by
+ *       Calcite with select-list ordinals, which inside an aggregate PostgreSQL reads as
+ *       constants: it is rendered with the expressions themselves.
+ * </ul>
  */
 public final class PostgresRelToSql extends RelToSqlConverter {
 
@@ -40,6 +58,50 @@ public final class PostgresRelToSql extends RelToSqlConverter {
       }
       default -> throw cannotRender(e);
     }
+  }
+
+  @Override
+  protected Builder buildAggregate(Aggregate e, Builder builder, List<SqlNode> selectList,
+      List<SqlNode> groupByList) {
+    int first = selectList.size();
+    Builder built = super.buildAggregate(e, builder, selectList, groupByList);
+    List<AggregateCall> calls = e.getAggCallList();
+    for (int j = 0; j < calls.size() && first + j < selectList.size(); j++) {
+      RelCollation collation = calls.get(j).collation;
+      if (collation.getFieldCollations().isEmpty()) {
+        continue;
+      }
+      SqlNode node = selectList.get(first + j);
+      if (node.getKind() == SqlKind.AS) {
+        node = ((SqlCall) node).operand(0);
+      }
+      if (node.getKind() != SqlKind.WITHIN_GROUP) {
+        throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot render the ordered"
+            + " aggregate " + calls.get(j).getAggregation().getName() + " for PostgreSQL.");
+      }
+      List<SqlNode> order = new ArrayList<>();
+      for (RelFieldCollation field : collation.getFieldCollations()) {
+        order.add(orderItem(builder.context.field(field.getFieldIndex()), field));
+      }
+      ((SqlCall) node).setOperand(1, new SqlNodeList(order, SqlParserPos.ZERO));
+    }
+    return built;
+  }
+
+  /** An ORDER BY item on an expression (never an ordinal), directions as PostgreSQL defaults them. */
+  private SqlNode orderItem(SqlNode expression, RelFieldCollation field) {
+    SqlNode node = expression;
+    if (field.getDirection().isDescending()) {
+      node = SqlStdOperatorTable.DESC.createCall(SqlParserPos.ZERO, node);
+    }
+    if (field.nullDirection != dialect.defaultNullDirection(field.direction)) {
+      if (field.nullDirection == RelFieldCollation.NullDirection.FIRST) {
+        node = SqlStdOperatorTable.NULLS_FIRST.createCall(SqlParserPos.ZERO, node);
+      } else if (field.nullDirection == RelFieldCollation.NullDirection.LAST) {
+        node = SqlStdOperatorTable.NULLS_LAST.createCall(SqlParserPos.ZERO, node);
+      }
+    }
+    return node;
   }
 
   private static EngineException cannotRender(Correlate e) {

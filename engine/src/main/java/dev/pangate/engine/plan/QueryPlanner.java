@@ -10,6 +10,9 @@ import dev.pangate.engine.sql.AgentSql;
 import dev.pangate.engine.sql.ColumnNames;
 import dev.pangate.engine.sql.DatetimeArithmetic;
 import dev.pangate.engine.sql.GroupByDependency;
+import dev.pangate.engine.sql.JoinUsingChains;
+import dev.pangate.engine.sql.NamedWindows;
+import dev.pangate.engine.sql.OperatorPrecedence;
 import dev.pangate.engine.sql.PostgresRexBuilder;
 import dev.pangate.engine.sql.PostgresSyntax;
 import dev.pangate.engine.sql.PostgresTypeSystem;
@@ -104,7 +107,8 @@ public final class QueryPlanner {
     }
     try {
       String text = PostgresSyntax.beforeParsing(stripTrailingSemicolon(sql));
-      return SqlParser.create(text, AgentSql.PARSER).parseStmt();
+      SqlNode parsed = SqlParser.create(text, AgentSql.PARSER).parseStmt();
+      return NamedWindows.inline(OperatorPrecedence.apply(parsed, text));
     } catch (SqlParseException e) {
       throw ParseErrors.toEngineException(e, sql);
     }
@@ -161,8 +165,11 @@ public final class QueryPlanner {
       LOG.debug("planning failed with {} at {}", e.getClass().getName(),
           java.util.Arrays.toString(java.util.Arrays.copyOf(e.getStackTrace(),
               Math.min(12, e.getStackTrace().length))));
+      String reason = e.getMessage() == null
+          ? "the planner has no support for a construct in it (" + e.getClass().getSimpleName() + ")"
+          : ErrorTranslator.sanitize(e.getMessage());
       throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot plan this statement: "
-          + ErrorTranslator.sanitize(String.valueOf(e.getMessage()))
+          + reason
           + ". Simplify it, or write it without the construct named.");
     }
   }
@@ -171,6 +178,7 @@ public final class QueryPlanner {
     SqlNode parsed = parse(sql);
     boolean explain = parsed.getKind() == SqlKind.EXPLAIN;
     SqlNode statement = explain ? ((SqlExplain) parsed).getExplicandum() : parsed;
+    JoinUsingChains.check(statement);
     if (!isPlannable(statement)) {
       throw new EngineException(ErrorCode.STATEMENT_NOT_ALLOWED,
           "Only queries (SELECT, WITH, VALUES, set operations) and INSERT, UPDATE, DELETE and"

@@ -1,5 +1,6 @@
 package dev.pangate.engine.sql;
 
+import java.util.List;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeSystem;
 import org.apache.calcite.sql.SqlAlienSystemTypeNameSpec;
@@ -8,8 +9,11 @@ import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlIntervalQualifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.dialect.PostgresqlSqlDialect;
+import org.apache.calcite.sql.fun.SqlQuantifyOperator;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -76,6 +80,95 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
       writer.print("))[1]");
       return;
     }
+    if (call.getKind() == SqlKind.WITHIN_GROUP) {
+      unparseOrderedAggregate(writer, call);
+      return;
+    }
+    if (OperatorPrecedence.regroupedByPostgresql(call)) {
+      // PostgreSQL's precedence of these operators is not Calcite's: every operand that is an
+      // operation of its own is parenthesised, so PostgreSQL reads the plan's grouping.
+      SqlWriter.Frame frame = writer.startList(SqlWriter.FrameTypeEnum.SIMPLE);
+      call.operand(0).unparse(writer, 100, 100);
+      writer.sep(call.getOperator().getName());
+      call.operand(1).unparse(writer, 100, 100);
+      writer.endList(frame);
+      return;
+    }
+    if ((call.getKind() == SqlKind.SOME || call.getKind() == SqlKind.ALL)
+        && call.getOperator() instanceof SqlQuantifyOperator quantify
+        && !(call.operand(1) instanceof SqlSelect) && call.operand(1).getKind() != SqlKind.SELECT
+        && !call.operand(1).getKind().belongsTo(SqlKind.QUERY)) {
+      // x = ANY (array): PostgreSQL needs the array in parentheses
+      SqlWriter.Frame frame = writer.startList("", "");
+      call.operand(0).unparse(writer, leftPrec, quantify.getLeftPrec());
+      writer.keyword(quantify.comparisonKind.sql);
+      writer.keyword(call.getKind() == SqlKind.SOME ? "ANY" : "ALL");
+      SqlWriter.Frame array = writer.startList("(", ")");
+      call.operand(1).unparse(writer, 0, 0);
+      writer.endList(array);
+      writer.endList(frame);
+      return;
+    }
     super.unparseCall(writer, call, leftPrec, rightPrec);
+  }
+
+  /**
+   * An aggregate over ordered input. Only PostgreSQL's ordered-set aggregates (percentile_cont,
+   * percentile_disc, mode, the hypothetical ranks) take {@code WITHIN GROUP (ORDER BY ...)}; the
+   * others order inside their parentheses ({@code string_agg(DISTINCT x, ',' ORDER BY x)}). A
+   * filter comes last in both.
+   */
+  private static void unparseOrderedAggregate(SqlWriter writer, SqlCall call) {
+    SqlNode inner = call.operand(0);
+    SqlNode filter = null;
+    if (inner.getKind() == SqlKind.FILTER) {
+      filter = ((SqlCall) inner).operand(1);
+      inner = ((SqlCall) inner).operand(0);
+    }
+    SqlCall aggregate = (SqlCall) inner;
+    SqlNodeList order = call.operand(1);
+    if (isOrderedSet(aggregate.getKind())) {
+      aggregate.unparse(writer, 0, 0);
+      writer.keyword("WITHIN GROUP");
+      SqlWriter.Frame frame = writer.startList("(", ")");
+      writer.keyword("ORDER BY");
+      unparseList(writer, order.getList());
+      writer.endList(frame);
+    } else {
+      // Calcite's LISTAGG is PostgreSQL's string_agg
+      writer.print(aggregate.getKind() == SqlKind.LISTAGG ? "STRING_AGG"
+          : aggregate.getOperator().getName());
+      SqlWriter.Frame frame = writer.startList(SqlWriter.FrameTypeEnum.FUN_CALL, "(", ")");
+      if (aggregate.getFunctionQuantifier() != null) {
+        aggregate.getFunctionQuantifier().unparse(writer, 0, 0);
+      }
+      unparseList(writer, aggregate.getOperandList());
+      writer.keyword("ORDER BY");
+      unparseList(writer, order.getList());
+      writer.endList(frame);
+    }
+    if (filter != null) {
+      writer.keyword("FILTER");
+      SqlWriter.Frame frame = writer.startList("(", ")");
+      writer.keyword("WHERE");
+      filter.unparse(writer, 0, 0);
+      writer.endList(frame);
+    }
+  }
+
+  private static void unparseList(SqlWriter writer, List<? extends SqlNode> nodes) {
+    for (int k = 0; k < nodes.size(); k++) {
+      if (k > 0) {
+        writer.sep(",");
+      }
+      nodes.get(k).unparse(writer, 0, 0);
+    }
+  }
+
+  private static boolean isOrderedSet(SqlKind kind) {
+    return switch (kind) {
+      case PERCENTILE_CONT, PERCENTILE_DISC, MODE, RANK, DENSE_RANK, PERCENT_RANK, CUME_DIST -> true;
+      default -> false;
+    };
   }
 }
