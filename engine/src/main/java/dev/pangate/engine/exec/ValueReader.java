@@ -1,9 +1,12 @@
 package dev.pangate.engine.exec;
 
+import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.apache.calcite.rel.type.RelDataType;
+import org.postgresql.PGStatement;
 
 /**
  * Reads one column of a PostgreSQL result as the Java value of the column's declared SQL type
@@ -14,6 +17,22 @@ import org.apache.calcite.rel.type.RelDataType;
 interface ValueReader {
 
   Object read(ResultSet rs, int index) throws SQLException;
+
+  /**
+   * A date or timestamp, refused when it is PostgreSQL's {@code infinity} or {@code -infinity}:
+   * JDBC's types cannot carry those, and the driver would hand out a date millions of years away.
+   */
+  private static <T extends java.util.Date> T finite(T value) {
+    if (value != null && (value.getTime() == PGStatement.DATE_POSITIVE_INFINITY
+        || value.getTime() == PGStatement.DATE_NEGATIVE_INFINITY
+        || value.getTime() == PGStatement.DATE_POSITIVE_SMALLER_INFINITY
+        || value.getTime() == PGStatement.DATE_NEGATIVE_SMALLER_INFINITY)) {
+      throw new EngineException(ErrorCode.DATA_EXCEPTION, "22008", "A value is PostgreSQL's"
+          + " infinity or -infinity, which a JDBC date or timestamp cannot carry; select it as text"
+          + " (::text) to read it.", null);
+    }
+    return value;
+  }
 
   static ValueReader of(RelDataType type) {
     if (Intervals.isInterval(type)) {
@@ -46,9 +65,9 @@ interface ValueReader {
       };
       case DECIMAL -> ResultSet::getBigDecimal;
       case CHAR, VARCHAR -> ResultSet::getString;
-      case DATE -> ResultSet::getDate;
+      case DATE -> (rs, i) -> finite(rs.getDate(i));
       case TIME -> ResultSet::getTime;
-      case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> ResultSet::getTimestamp;
+      case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> (rs, i) -> finite(rs.getTimestamp(i));
       case BINARY, VARBINARY -> ResultSet::getBytes;
       default -> ResultSet::getObject;
     };

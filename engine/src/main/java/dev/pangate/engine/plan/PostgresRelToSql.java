@@ -3,12 +3,17 @@ package dev.pangate.engine.plan;
 import dev.pangate.engine.EngineException;
 import dev.pangate.engine.ErrorCode;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import org.apache.calcite.rel.RelCollation;
 import org.apache.calcite.rel.RelFieldCollation;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Correlate;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.rel2sql.RelToSqlConverter;
 import org.apache.calcite.sql.JoinConditionType;
 import org.apache.calcite.sql.JoinType;
@@ -29,6 +34,13 @@ import org.apache.calcite.sql.parser.SqlParserPos;
  * <ul>
  *   <li>a left correlation ({@code LEFT JOIN LATERAL ... ON TRUE}) is rendered by Calcite as a
  *       comma join, which drops the outer rows without a match;
+ *   <li>window functions over an ordered sub-query ({@code SELECT last_value(x) OVER (PARTITION
+ *       BY k) FROM (SELECT ... ORDER BY k, x) s}) see the rows in that order; Calcite merges the
+ *       sort into the window's SELECT, where it orders only the output: the sorted rows stay a
+ *       sub-query of their own;
+ *   <li>a SELECT with window functions under another operator stays a sub-query: Calcite merges
+ *       a projection above it into it, and where the projection drops a window function it
+ *       leaves {@code GROUP BY ()} behind;
  *   <li>the order of an aggregate's input ({@code array_agg(x ORDER BY y)}) is rendered by
  *       Calcite with select-list ordinals, which inside an aggregate PostgreSQL reads as
  *       constants: it is rendered with the expressions themselves.
@@ -38,6 +50,25 @@ public final class PostgresRelToSql extends RelToSqlConverter {
 
   public PostgresRelToSql(SqlDialect dialect) {
     super(dialect);
+  }
+
+  @Override
+  public Result visitInput(RelNode parent, int i, boolean anon, boolean ignoreClauses,
+      Set<Clause> expectedClauses) {
+    RelNode input = parent.getInput(i);
+    if (parent instanceof Project project && project.containsOver() && input instanceof Sort) {
+      Set<Clause> select = new HashSet<>(expectedClauses);
+      select.add(Clause.SELECT);
+      return super.visitInput(parent, i, anon, ignoreClauses, select);
+    }
+    if (input instanceof Project windowed && windowed.containsOver()) {
+      // A SELECT with window functions stays a sub-query: Calcite merges an outer projection
+      // into it wrongly (dropping a window function it leaves a GROUP BY ()).
+      Set<Clause> below = new HashSet<>(expectedClauses);
+      below.add(Clause.WHERE);
+      return super.visitInput(parent, i, anon, ignoreClauses, below);
+    }
+    return super.visitInput(parent, i, anon, ignoreClauses, expectedClauses);
   }
 
   @Override

@@ -35,7 +35,8 @@ public final class AgentSql {
       .withConformance(PostgresConformance.INSTANCE)
       .withIdentifierExpansion(true)
       .withDefaultNullCollation(NullCollation.HIGH)
-      .withTypeCoercionEnabled(true);
+      .withTypeCoercionEnabled(true)
+      .withTypeCoercionFactory(PostgresTypeCoercion::new);
 
   /** The functions agents may call: SQL standard, Calcite's PostgreSQL library, and ours. */
   public static final SqlOperatorTable OPERATORS = new CaseInsensitiveOperatorTable(

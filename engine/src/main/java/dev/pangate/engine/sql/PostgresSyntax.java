@@ -76,6 +76,7 @@ public final class PostgresSyntax {
       }
     }
     rewriteIntervals(tokens, replacement, skipTo);
+    rewriteTypedLiterals(tokens, replacement, skipTo);
     parenthesiseCasts(tokens, opens, closes, skipTo);
     StringBuilder out = new StringBuilder(sql.length() + 16);
     int copied = 0;
@@ -119,6 +120,40 @@ public final class PostgresSyntax {
               + " its own.");
         }
       }
+    }
+  }
+
+  /**
+   * {@code date '...'}, {@code time '...'} and {@code timestamp '...'} as casts of the string, so
+   * that PostgreSQL reads the string by its own rules ({@code date 'January 8, 1999'}, and the
+   * errors for {@code date '99-01-08'}); Calcite's parser accepts only its own forms, some of them
+   * with another meaning.
+   */
+  private static void rewriteTypedLiterals(List<Token> tokens, String[] replacement,
+      int[] skipTo) {
+    for (int k = 0; k + 1 < tokens.size(); k++) {
+      Token token = tokens.get(k);
+      if (token.kind() != Kind.WORD || skipTo[k] != k || replacement[k] != null) {
+        continue;
+      }
+      String type = switch (token.value()) {
+        case "date" -> "DATE";
+        case "time" -> "TIME";
+        case "timestamp" -> "TIMESTAMP";
+        default -> null;
+      };
+      int last = k + 1;
+      if (type != null && k + 3 < tokens.size() && tokens.get(k + 1).isWord("without")
+          && tokens.get(k + 2).isWord("time") && tokens.get(k + 3).isWord("zone")) {
+        last = k + 4; // timestamp without time zone '...'
+      }
+      if (type == null || last >= tokens.size() || tokens.get(last).kind() != Kind.STRING
+          || (k > 0 && tokens.get(k - 1).is("::"))) {
+        continue;
+      }
+      replacement[k] = "CAST(" + SqlLexer.quote(tokens.get(last).value()) + " AS " + type + ")";
+      skipTo[k] = last;
+      k = last;
     }
   }
 
