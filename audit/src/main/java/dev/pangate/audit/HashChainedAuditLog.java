@@ -10,6 +10,8 @@ import dev.pangate.audit.record.MalformedRecordException;
 import dev.pangate.audit.record.ParsedRecord;
 import dev.pangate.audit.record.RecordFormat;
 import dev.pangate.audit.record.RecordWriter;
+import dev.pangate.audit.tree.CompactRange;
+import dev.pangate.audit.tree.TreeHasher;
 import dev.pangate.masking.pan.PanScrubber;
 import java.io.IOException;
 import java.time.Clock;
@@ -34,7 +36,9 @@ import java.util.regex.Pattern;
  * previous record's hash), adds one seal signed with the Tink key over the new head, writes the
  * batch, makes it durable by the sink's policy, and only then releases the appenders with their
  * receipts. One signature per batch keeps the cost per statement low under load, and the chain
- * binds every earlier entry into each seal's signature.
+ * binds every earlier entry into each seal's signature. Every record is also the next leaf of a
+ * Merkle tree (RFC 9162) kept as its right edge, O(log n) per record; each seal signs its head,
+ * against which inclusion and consistency proofs are taken.
  *
  * <p>Fail closed: when the sink fails, the batch is discarded, every waiting and later append
  * throws {@link AuditUnavailableException} and {@link #health()} reports the problem; the writer
@@ -69,6 +73,7 @@ public final class HashChainedAuditLog implements AuditLog {
   private AuditSigner signer;
   private long nextSequence;
   private String head = RecordFormat.GENESIS_HASH;
+  private CompactRange tree = CompactRange.empty();
   private Instant lastSeal;
   private SegmentStart pendingSegment;
   private boolean rotationSealed;
@@ -206,6 +211,8 @@ public final class HashChainedAuditLog implements AuditLog {
     details.put("sink", sink.describe());
     ParsedRecord last = null;
     int afterSeal = 0;
+    TreeHasher hasher = new TreeHasher();
+    CompactRange resumed = null;
     for (int i = 0; i < tail.lines().size(); i++) {
       ParsedRecord record;
       try {
@@ -225,6 +232,10 @@ public final class HashChainedAuditLog implements AuditLog {
           || !record.previousHash().equals(last.storedHash()))) {
         throw damaged("the record with seq " + record.sequence() + " does not link to the one before it");
       }
+      if (resumed == null) {
+        resumed = treeAt(record);
+      }
+      resumed.append(record.leafHash(hasher), hasher);
       afterSeal = record.isSeal() ? 0 : afterSeal + 1;
       last = record;
     }
@@ -233,6 +244,7 @@ public final class HashChainedAuditLog implements AuditLog {
     } else {
       nextSequence = last.sequence() + 1;
       head = last.storedHash();
+      tree = resumed;
       headSequence = last.sequence();
       boolean closedCleanly = last.isSeal() && RecordFormat.STATE_CLOSE.equals(last.string(RecordFormat.STATE));
       details.put("previousRun", closedCleanly ? "closed cleanly" : "ended without a closing seal");
@@ -246,6 +258,20 @@ public final class HashChainedAuditLog implements AuditLog {
       details.put("tornBytesRemoved", Long.toString(tail.tornBytesRemoved()));
     }
     return details;
+  }
+
+  /** The Merkle tree before the first record of the tail: from its own subtree roots, or empty at seq 0. */
+  private CompactRange treeAt(ParsedRecord first) {
+    if (first.sequence() == 0) {
+      return CompactRange.empty();
+    }
+    if (first.treeFrontier() == null) {
+      throw new AuditUnavailableException("the audit store " + sink.describe() + " was written by a"
+          + " pangate whose seals carry no Merkle tree head (seq " + first.sequence() + " has no "
+          + RecordFormat.TREE_FRONTIER + "). Verify it with 'pangate audit verify', keep it as"
+          + " evidence, and start this node on a new store.");
+    }
+    return CompactRange.of(first.sequence(), first.treeFrontier());
   }
 
   private AuditUnavailableException damaged(String what) {
@@ -314,9 +340,11 @@ public final class HashChainedAuditLog implements AuditLog {
       if (problem == null) {
         Instant now = clock.instant();
         List<ChainRecord> out = new ArrayList<>(1);
-        out.add(records.seal(nextSequence, head, now, RecordFormat.STATE_CLOSE, checkpointMillis, signer));
+        CompactRange working = tree.copy();
+        out.add(records.seal(nextSequence, head, now, RecordFormat.STATE_CLOSE, checkpointMillis, signer,
+            working));
         sink.write(out);
-        advance(out, now);
+        advance(out, now, working);
       }
     } catch (IOException | RuntimeException e) {
       // Closing: nothing waits for this seal; the next open reports the unclean end.
@@ -346,10 +374,11 @@ public final class HashChainedAuditLog implements AuditLog {
       boolean newSegmentWanted = sink.wantsNewSegment(now);
       if (pendingSegment == null && (rotationSealed || newSegmentWanted)) {
         if (!rotationSealed) {
-          List<ChainRecord> rotate = List.of(
-              records.seal(nextSequence, head, now, RecordFormat.STATE_ROTATE, checkpointMillis, signer));
+          CompactRange rotated = tree.copy();
+          List<ChainRecord> rotate = List.of(records.seal(nextSequence, head, now,
+              RecordFormat.STATE_ROTATE, checkpointMillis, signer, rotated));
           sink.write(rotate);
-          advance(rotate, now);
+          advance(rotate, now, rotated);
           rotationSealed = true;
         }
         pendingSegment = sink.startSegment(now);
@@ -358,22 +387,25 @@ public final class HashChainedAuditLog implements AuditLog {
       List<ChainRecord> out = new ArrayList<>(batch.size() + 2);
       long seq = nextSequence;
       String prev = head;
+      // Kept only once the batch is durable; a failed write leaves the tree as it was.
+      CompactRange working = tree.copy();
       if (pendingSegment != null) {
-        ChainRecord segment =
-            records.segment(seq++, prev, now, pendingSegment.name(), pendingSegment.previous());
+        ChainRecord segment = records.segment(seq++, prev, now, pendingSegment.name(),
+            pendingSegment.previous(), working);
         out.add(segment);
         prev = segment.hash();
       }
       for (Pending pending : batch) {
-        ChainRecord entry = records.entry(seq++, prev, now, pending.event);
+        ChainRecord entry = records.entry(seq++, prev, now, pending.event, working);
         out.add(entry);
         pending.entry = entry;
         prev = entry.hash();
       }
-      ChainRecord seal = records.seal(seq, prev, now, RecordFormat.STATE_OPEN, checkpointMillis, signer);
+      ChainRecord seal = records.seal(seq, prev, now, RecordFormat.STATE_OPEN, checkpointMillis, signer,
+          working);
       out.add(seal);
       sink.write(out);
-      advance(out, now);
+      advance(out, now, working);
       pendingSegment = null;
       for (Pending pending : batch) {
         pending.result.complete(
@@ -395,8 +427,9 @@ public final class HashChainedAuditLog implements AuditLog {
     }
   }
 
-  private void advance(List<ChainRecord> written, Instant now) {
+  private void advance(List<ChainRecord> written, Instant now, CompactRange grown) {
     ChainRecord last = written.get(written.size() - 1);
+    tree = grown;
     nextSequence = last.sequence() + 1;
     head = last.hash();
     lastSeal = now;

@@ -1,11 +1,16 @@
 package dev.pangate.audit.cli;
 
+import dev.pangate.audit.proof.AuditProof;
+import dev.pangate.audit.proof.ProofChecker;
+import dev.pangate.audit.proof.ProofMaker;
+import dev.pangate.audit.record.MalformedRecordException;
 import dev.pangate.audit.show.EntryFilter;
 import dev.pangate.audit.show.EntryFormat;
 import dev.pangate.audit.show.EntryReader;
 import dev.pangate.audit.show.ShownEntry;
 import dev.pangate.audit.verify.AuditVerifier;
 import dev.pangate.audit.verify.FileRecordSource;
+import dev.pangate.audit.verify.KnownHead;
 import dev.pangate.audit.verify.PostgresRecordSource;
 import dev.pangate.audit.verify.RecordSource;
 import dev.pangate.audit.verify.VerificationReport;
@@ -13,6 +18,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -27,7 +33,7 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * {@code pangate audit verify|show}: the assessor's tools, usable on their own ({@code java -jar
+ * {@code pangate audit verify|show|prove|check-proof}: the assessor's tools, usable on their own ({@code java -jar
  * pangate-audit-…-cli.jar}). Exit codes: 0 ok, 1 verification failed, 2 usage or input error.
  */
 public final class AuditCli {
@@ -41,12 +47,21 @@ public final class AuditCli {
 
   private static final String USAGE_TEXT = String.join("\n",
       "usage:",
-      "  pangate audit verify <file-or-dir> --public-keyset <file> [--at <time>] [--strict]",
+      "  pangate audit verify <file-or-dir> --public-keyset <file> [--at <time>] [--strict] [--since <size>:<head>]",
       "  pangate audit verify --jdbc-url <url> --node <id> [--user <name>] --public-keyset <file> [--at <time>] [--strict]",
+      "                       [--since <size>:<head>]",
       "  pangate audit show <file-or-dir> [--agent A] [--table T] [--outcome success|failure]",
       "                     [--from <time>] [--to <time>] [--format table|json|csv]",
       "  pangate audit show --jdbc-url <url> --node <id> [--user <name>] [filters as above]",
+      "  pangate audit prove <file-or-dir> --seq <N> [--head <S>] [--out <file>]",
+      "  pangate audit prove <file-or-dir> --from-head <A> --to-head <B> [--out <file>]",
+      "                      (or --jdbc-url <url> --node <id> [--user <name>] instead of <file-or-dir>)",
+      "  pangate audit check-proof <proof-file> --public-keyset <file> [--from-head <size>:<head>] [--to-head <size>:<head>]",
       "",
+      "  --since: the log must still have this tree head (as printed by an earlier verify: 'tree head:').",
+      "  prove --seq: an inclusion proof of record N under the seal at seq S (default: the last seal);",
+      "  --from-head/--to-head: a consistency proof between the seals at seq A and B (a head's size is its seal's seq).",
+      "  check-proof needs no log: only the proof and the public keyset; --from-head/--to-head require those heads.",
       "  <time> is an ISO-8601 instant (2025-03-01T12:00:00Z) or a UTC date (2025-03-01).",
       "  --at: judge the log as of this time (default now); --strict: records after the last seal fail.",
       "  The database password, if one is needed, is read from " + PASSWORD_ENV + ".",
@@ -54,7 +69,10 @@ public final class AuditCli {
 
   private static final Set<String> FLAGS = Set.of("--strict");
   private static final Set<String> VERIFY_OPTIONS =
-      Set.of("--public-keyset", "--at", "--jdbc-url", "--node", "--user", "--strict");
+      Set.of("--public-keyset", "--at", "--jdbc-url", "--node", "--user", "--strict", "--since");
+  private static final Set<String> PROVE_OPTIONS = Set.of("--seq", "--head", "--from-head", "--to-head",
+      "--out", "--jdbc-url", "--node", "--user");
+  private static final Set<String> CHECK_OPTIONS = Set.of("--public-keyset", "--from-head", "--to-head");
   private static final Set<String> SHOW_OPTIONS = Set.of("--agent", "--table", "--outcome", "--from",
       "--to", "--format", "--jdbc-url", "--node", "--user");
 
@@ -76,7 +94,10 @@ public final class AuditCli {
       return switch (args[0]) {
         case "verify" -> verify(parse(args, VERIFY_OPTIONS), out);
         case "show" -> show(parse(args, SHOW_OPTIONS), out, err);
-        default -> throw new UsageException("unknown command '" + args[0] + "': use verify or show");
+        case "prove" -> prove(parse(args, PROVE_OPTIONS), out, err);
+        case "check-proof" -> checkProof(parse(args, CHECK_OPTIONS), out);
+        default -> throw new UsageException("unknown command '" + args[0]
+            + "': use verify, show, prove or check-proof");
       };
     } catch (UsageException | IllegalArgumentException e) {
       err.println("pangate audit: " + e.getMessage());
@@ -92,8 +113,12 @@ public final class AuditCli {
     String keyset = a.required("--public-keyset");
     Instant at = a.options.containsKey("--at") ? time(a.options.get("--at"), "--at") : Instant.now();
     AuditVerifier verifier = AuditVerifier.fromPublicKeysetFile(Path.of(keyset));
+    List<KnownHead> known = new ArrayList<>();
+    if (a.options.containsKey("--since")) {
+      known.add(KnownHead.parse(a.options.get("--since"), "the head given with --since"));
+    }
     try (RecordSource source = source(a)) {
-      VerificationReport report = verifier.verify(source, at, a.options.containsKey("--strict"));
+      VerificationReport report = verifier.verify(source, at, a.options.containsKey("--strict"), known);
       out.print(report.toText());
       return report.ok() ? OK : VERIFICATION_FAILED;
     }
@@ -116,6 +141,68 @@ public final class AuditCli {
           + " line(s) are not valid audit records and were skipped; run 'pangate audit verify'");
     }
     return OK;
+  }
+
+  private static int prove(Arguments a, PrintStream out, PrintStream err) throws IOException, UsageException {
+    AuditProof proof;
+    try (RecordSource source = source(a)) {
+      if (a.options.containsKey("--seq")) {
+        if (a.options.containsKey("--from-head") || a.options.containsKey("--to-head")) {
+          throw new UsageException("give --seq (inclusion) or --from-head and --to-head (consistency), not both");
+        }
+        long head = a.options.containsKey("--head") ? size(a.options.get("--head"), "--head") : -1;
+        proof = ProofMaker.inclusion(source, size(a.options.get("--seq"), "--seq"), head);
+      } else {
+        proof = ProofMaker.consistency(source, size(a.required("--from-head"), "--from-head"),
+            size(a.required("--to-head"), "--to-head"));
+      }
+    }
+    if (a.options.containsKey("--out")) {
+      Path file = Path.of(a.options.get("--out"));
+      Files.writeString(file, proof.toJson() + "\n", StandardCharsets.UTF_8);
+      err.println("pangate audit: " + proof.type() + " proof written to " + file);
+    } else {
+      out.println(proof.toJson());
+    }
+    return OK;
+  }
+
+  private static int checkProof(Arguments a, PrintStream out) throws IOException, UsageException {
+    if (a.path == null) {
+      throw new UsageException("missing <proof-file>");
+    }
+    AuditVerifier keys = AuditVerifier.fromPublicKeysetFile(Path.of(a.required("--public-keyset")));
+    AuditProof proof;
+    try {
+      proof = AuditProof.parse(Files.readString(Path.of(a.path), StandardCharsets.UTF_8));
+    } catch (MalformedRecordException e) {
+      throw new IllegalArgumentException(a.path + " is not a proof written by 'pangate audit prove': "
+          + e.getMessage());
+    }
+    KnownHead from = a.options.containsKey("--from-head")
+        ? KnownHead.parse(a.options.get("--from-head"), "--from-head") : null;
+    KnownHead to = a.options.containsKey("--to-head")
+        ? KnownHead.parse(a.options.get("--to-head"), "--to-head") : null;
+    if (from != null && AuditProof.INCLUSION.equals(proof.type())) {
+      throw new UsageException("--from-head is for consistency proofs; an inclusion proof has one head (--to-head)");
+    }
+    ProofChecker.Result result = new ProofChecker(keys).check(proof, from, to);
+    out.println((result.ok() ? "OK: " : "FAILED: ") + result.message());
+    return result.ok() ? OK : VERIFICATION_FAILED;
+  }
+
+  /** A sequence number or tree size; {@code <size>:<head>} is read as its size. */
+  private static long size(String text, String option) throws UsageException {
+    String number = text.contains(":") ? text.substring(0, text.indexOf(':')) : text;
+    try {
+      long value = Long.parseLong(number);
+      if (value < 0) {
+        throw new NumberFormatException();
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + " '" + text + "' is not a sequence number");
+    }
   }
 
   private static RecordSource source(Arguments a) throws IOException, UsageException {

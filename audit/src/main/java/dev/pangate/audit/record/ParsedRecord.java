@@ -2,7 +2,9 @@ package dev.pangate.audit.record;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import dev.pangate.audit.tree.TreeHasher;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -74,13 +76,27 @@ public record ParsedRecord(
         }
         text(fields, RecordFormat.TIME_SOURCE);
       }
-      case RecordFormat.KIND_SEGMENT -> text(fields, RecordFormat.SEGMENT);
+      case RecordFormat.KIND_SEGMENT -> {
+        text(fields, RecordFormat.SEGMENT);
+        if (fields.containsKey(RecordFormat.TREE_FRONTIER)) {
+          frontier(fields, seq);
+        }
+      }
       default -> {
         if (!STATES.contains(text(fields, RecordFormat.STATE))) {
           throw new MalformedRecordException("unknown seal state " + fields.get(RecordFormat.STATE));
         }
         number(fields, RecordFormat.KEY_ID);
         number(fields, RecordFormat.CHECKPOINT_MILLIS);
+        if (fields.containsKey(RecordFormat.TREE_SIZE) || fields.containsKey(RecordFormat.TREE_HEAD)) {
+          if (number(fields, RecordFormat.TREE_SIZE) != seq) {
+            throw new MalformedRecordException("a seal's treeSize must equal its seq " + seq);
+          }
+          if (!RecordFormat.isHash(text(fields, RecordFormat.TREE_HEAD))) {
+            throw new MalformedRecordException("treeHead is not a hex SHA-256");
+          }
+          frontier(fields, seq);
+        }
         try {
           Base64.getDecoder().decode(text(fields, RecordFormat.SIG));
         } catch (IllegalArgumentException e) {
@@ -94,6 +110,25 @@ public record ParsedRecord(
     byte[] signed = CanonicalJson.encode(body).getBytes(StandardCharsets.UTF_8);
     String computed = RecordFormat.hex(RecordWriter.newSha256().digest(signed));
     return new ParsedRecord(fields, kind, seq, prev, stored, computed, time, signed);
+  }
+
+  /**
+   * The record's leaf in the log's Merkle tree: RFC 9162's leaf hash over the same canonical bytes
+   * that {@code hash} covers.
+   */
+  public byte[] leafHash(TreeHasher hasher) {
+    return hasher.leaf(signedBytes);
+  }
+
+  /** A seal's tree head (hex), or null for a record that has none. */
+  public String treeHead() {
+    return string(RecordFormat.TREE_HEAD);
+  }
+
+  /** The subtree roots a seal or segment record carries (hex, largest first), or null. */
+  @SuppressWarnings("unchecked") // parse checked that it is a list of hashes
+  public List<String> treeFrontier() {
+    return fields.get(RecordFormat.TREE_FRONTIER) instanceof List<?> list ? (List<String>) list : null;
   }
 
   /** Whether the content still hashes to the stored hash. */
@@ -132,6 +167,21 @@ public record ParsedRecord(
   /** The signature bytes of a seal. */
   public byte[] signature() {
     return Base64.getDecoder().decode(string(RecordFormat.SIG));
+  }
+
+  private static void frontier(Map<String, Object> fields, long seq) throws MalformedRecordException {
+    if (!(fields.get(RecordFormat.TREE_FRONTIER) instanceof List<?> roots)) {
+      throw new MalformedRecordException("treeFrontier is missing or not a list");
+    }
+    if (roots.size() != Long.bitCount(seq)) {
+      throw new MalformedRecordException("treeFrontier holds " + roots.size() + " subtree roots; a tree of "
+          + seq + " records has " + Long.bitCount(seq));
+    }
+    for (Object root : roots) {
+      if (!(root instanceof String hex) || !RecordFormat.isHash(hex)) {
+        throw new MalformedRecordException("treeFrontier holds something that is not a hex SHA-256");
+      }
+    }
   }
 
   private static String text(Map<String, Object> fields, String name) throws MalformedRecordException {

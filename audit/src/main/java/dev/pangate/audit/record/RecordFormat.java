@@ -14,6 +14,11 @@ import java.util.HexFormat;
  * {@code hash}. {@code hash} is the lower-case hex SHA-256 of the canonical JSON of the record
  * without its {@code hash} and {@code sig} fields; a seal's {@code sig} is a Tink signature over
  * the same bytes.
+ *
+ * <p>Every record is also a leaf of an RFC 9162 Merkle tree whose leaf number is its {@code seq}
+ * and whose leaf data are the same canonical bytes that {@code hash} covers. A seal signs the head
+ * of the tree over every record before it ({@code treeSize} = its {@code seq}, {@code treeHead});
+ * inclusion and consistency proofs are taken against those heads.
  */
 public final class RecordFormat {
 
@@ -38,6 +43,12 @@ public final class RecordFormat {
   public static final String KEY_ID = "keyId";
   public static final String CHECKPOINT_MILLIS = "checkpointMillis";
   public static final String SIG = "sig";
+  /** A seal's tree size: the leaves of the Merkle tree it signs (every record before it, so its seq). */
+  public static final String TREE_SIZE = "treeSize";
+  /** A seal's tree head: the RFC 9162 Merkle tree hash over every record before it, hex. */
+  public static final String TREE_HEAD = "treeHead";
+  /** The roots of the perfect subtrees of the tree so far, largest first (seals and segment records). */
+  public static final String TREE_FRONTIER = "treeFrontier";
 
   /** A seal written while the log runs (after a batch, or as an idle heartbeat). */
   public static final String STATE_OPEN = "open";

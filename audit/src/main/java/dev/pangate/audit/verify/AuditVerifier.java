@@ -11,6 +11,8 @@ import com.google.crypto.tink.signature.SignatureConfig;
 import dev.pangate.audit.record.MalformedRecordException;
 import dev.pangate.audit.record.ParsedRecord;
 import dev.pangate.audit.record.RecordFormat;
+import dev.pangate.audit.tree.CompactRange;
+import dev.pangate.audit.tree.TreeHasher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -38,6 +42,12 @@ import java.util.function.Predicate;
  * tail was cut. Seals carry the writer's checkpoint interval and a running writer seals at least
  * that often, so an open log whose last seal is older than twice that interval at the verification
  * time is reported {@link ViolationKind#TRUNCATED}.
+ *
+ * <p>It also rebuilds the log's Merkle tree (every record a leaf, RFC 9162) and checks each seal's
+ * signed tree head against it ({@link ViolationKind#BAD_TREE_HEAD}). Given heads seen before
+ * ({@link KnownHead}: a witness's seals, or a head an assessor noted), it checks that the log
+ * still has each of them; a log rewritten and re-sealed after a head was seen is {@link
+ * ViolationKind#REWRITTEN}, one cut back below it {@link ViolationKind#TRUNCATED}.
  */
 public final class AuditVerifier {
 
@@ -96,6 +106,37 @@ public final class AuditVerifier {
     }
   }
 
+  /**
+   * Checks one seal on its own, outside any log (a witness's copy, a proof's head): its form, its
+   * hash, that its key is trusted and that its signature verifies.
+   *
+   * @return what is wrong with it, or null when it is a good seal
+   */
+  public String checkSeal(String line) {
+    ParsedRecord seal;
+    try {
+      seal = ParsedRecord.parse(line);
+    } catch (MalformedRecordException e) {
+      return "not a valid audit record: " + e.getMessage();
+    }
+    if (!seal.isSeal()) {
+      return "a " + seal.kind() + " record, not a seal";
+    }
+    if (!seal.hashMatches()) {
+      return "its content does not match its hash";
+    }
+    long keyId = seal.number(RecordFormat.KEY_ID);
+    if (!keyIds.contains(keyId)) {
+      return "signed by key id " + keyId + ", which the public keyset does not hold (it holds " + keyIds + ")";
+    }
+    try {
+      verifier.verify(seal.signature(), seal.signedBytes());
+    } catch (GeneralSecurityException e) {
+      return "its signature does not verify with key id " + keyId;
+    }
+    return null;
+  }
+
   /** The key ids this verifier trusts. */
   public Set<Long> keyIds() {
     return keyIds;
@@ -108,9 +149,20 @@ public final class AuditVerifier {
    * @param strict whether records after the last seal are a failure rather than a note
    */
   public VerificationReport verify(RecordSource source, Instant at, boolean strict) throws IOException {
+    return verify(source, at, strict, List.of());
+  }
+
+  /**
+   * Verifies everything the source holds, and that the log still has every head in {@code known}.
+   *
+   * @param known tree heads seen before: witnessed seals, or heads an assessor noted
+   */
+  public VerificationReport verify(RecordSource source, Instant at, boolean strict, List<KnownHead> known)
+      throws IOException {
     requireNonNull(source, "source is null");
     requireNonNull(at, "at is null");
-    Run run = new Run(source, at, strict);
+    requireNonNull(known, "known is null");
+    Run run = new Run(source, at, strict, known);
     try {
       run.go(new Reader(source.lines()));
     } catch (UncheckedIOException e) {
@@ -196,11 +248,23 @@ public final class AuditVerifier {
     private String head;
     private boolean closed;
     private Violation violation;
+    private final TreeHasher hasher = new TreeHasher();
+    private final List<KnownHead> known;
+    private int nextKnown;
+    private long knownChecked;
+    private KnownHead lastAgreed;
+    /** The Merkle tree over the records so far; null before the first record and for a log without tree heads. */
+    private CompactRange tree;
+    private boolean treeless;
+    private String signedTreeHead;
 
-    Run(RecordSource source, Instant at, boolean strict) {
+    Run(RecordSource source, Instant at, boolean strict, List<KnownHead> known) {
       this.source = source;
       this.at = at;
       this.strict = strict;
+      List<KnownHead> sorted = new ArrayList<>(known);
+      sorted.sort(Comparator.comparingLong(KnownHead::size));
+      this.known = sorted;
     }
 
     void go(Reader reader) {
@@ -254,10 +318,12 @@ public final class AuditVerifier {
               + (source.segmented() ? "in the middle of a file" : "in a store that has no files"));
           return;
         }
+        // A seal's signature first: a changed seal is a bad signature, not a bad tree head.
+        if (r.isSeal() && !signatureVerifies(r, location) || !tree(r, item.line().text(), location)) {
+          return;
+        }
         if (r.isSeal()) {
-          if (!seal(r, location)) {
-            return;
-          }
+          seal(r);
         } else {
           if (recordsSinceSeal++ == 0) {
             firstUnsealed = r.sequence();
@@ -341,6 +407,93 @@ public final class AuditVerifier {
       return false;
     }
 
+    /**
+     * Checks the known heads of a tree of {@code r.sequence()} records and a seal's own tree head,
+     * then adds {@code r} as the next leaf.
+     */
+    private boolean tree(ParsedRecord r, String line, String location) {
+      if (tree == null && !treeless) {
+        if (r.sequence() == 0) {
+          tree = CompactRange.empty();
+        } else if (r.treeFrontier() != null) {
+          tree = CompactRange.of(r.sequence(), r.treeFrontier());
+        } else {
+          treeless = true;
+        }
+        while (nextKnown < known.size() && known.get(nextKnown).size() < r.sequence()) {
+          KnownHead skipped = known.get(nextKnown++);
+          notes.add("the head of size " + skipped.size() + " from " + skipped.source() + " was not checked:"
+              + " the records verified start at seq " + r.sequence());
+        }
+      }
+      if (tree == null) {
+        return true;
+      }
+      if (!knownHeads(r.sequence(), line, location)) {
+        return false;
+      }
+      if (r.isSeal()) {
+        String signed = r.treeHead();
+        if (signed == null) {
+          if (signedTreeHead != null) {
+            fail(ViolationKind.BAD_TREE_HEAD, r.sequence(), location, "the seal carries no tree head though"
+                + " the seals before it do");
+            return false;
+          }
+          tree = null;
+          treeless = true;
+          notes.add("the seals carry no Merkle tree head (the log was written by an older pangate):"
+              + " proofs, --since and witnesses cannot be checked against it");
+          return true;
+        }
+        String computed = hex(tree.root(hasher));
+        if (!computed.equals(signed)) {
+          fail(ViolationKind.BAD_TREE_HEAD, r.sequence(), location, "the seal signs tree head " + signed
+              + " over " + r.sequence() + " records, but the records before it give " + computed
+              + ": the seal was made over other records than these");
+          return false;
+        }
+        if (!CompactRange.of(r.sequence(), r.treeFrontier()).sameAs(tree)) {
+          fail(ViolationKind.BAD_TREE_HEAD, r.sequence(), location, "the seal's treeFrontier is not the"
+              + " tree's: a writer resuming from it would continue another tree");
+          return false;
+        }
+        signedTreeHead = r.sequence() + ":" + signed;
+      } else if (r.isSegment() && r.treeFrontier() != null
+          && !CompactRange.of(r.sequence(), r.treeFrontier()).sameAs(tree)) {
+        fail(ViolationKind.BAD_TREE_HEAD, r.sequence(), location, "the segment record's treeFrontier is not"
+            + " the tree of the records before it");
+        return false;
+      }
+      tree.append(r.leafHash(hasher), hasher);
+      return true;
+    }
+
+    /** Checks every known head of a tree of {@code size} records; {@code line} is the record at seq size, or null at the end. */
+    private boolean knownHeads(long size, String line, String location) {
+      while (nextKnown < known.size() && known.get(nextKnown).size() == size) {
+        KnownHead head = known.get(nextKnown++);
+        String computed = hex(tree.root(hasher));
+        String since = lastAgreed == null ? "" : " (it still agrees with the head of size " + lastAgreed.size()
+            + " from " + lastAgreed.source() + ", so the change is in seq " + lastAgreed.size() + ".." + (size - 1) + ")";
+        if (!computed.equals(head.head())) {
+          fail(ViolationKind.REWRITTEN, size - 1, location, "the log's tree head over its first " + size
+              + " records is " + computed + ", but " + head.source() + " recorded " + head.head()
+              + ": records before seq " + size + " were changed, removed or added and the log sealed again"
+              + since);
+          return false;
+        }
+        if (head.sealLine() != null && !head.sealLine().equals(line)) {
+          fail(ViolationKind.REWRITTEN, size, location, "the record at seq " + size + " is not the seal that "
+              + head.source() + " recorded there: the log was sealed again after it was witnessed");
+          return false;
+        }
+        knownChecked++;
+        lastAgreed = head;
+      }
+      return true;
+    }
+
     private boolean segmentHeader(ParsedRecord r, String location, String file, String previousFile) {
       if (!r.isSegment()) {
         fail(ViolationKind.DELETED, r.sequence(), location, "file " + file
@@ -359,7 +512,7 @@ public final class AuditVerifier {
       return true;
     }
 
-    private boolean seal(ParsedRecord r, String location) {
+    private boolean signatureVerifies(ParsedRecord r, String location) {
       long keyId = r.number(RecordFormat.KEY_ID);
       if (!keyIds.contains(keyId)) {
         fail(ViolationKind.UNKNOWN_KEY, r.sequence(), location, "the seal is signed by key id " + keyId
@@ -373,6 +526,11 @@ public final class AuditVerifier {
             + keyId + ": the seal or its signature was changed");
         return false;
       }
+      return true;
+    }
+
+    private void seal(ParsedRecord r) {
+      long keyId = r.number(RecordFormat.KEY_ID);
       VerificationReport.Checkpoint checkpoint = new VerificationReport.Checkpoint(
           r.sequence(), r.time(), keyId, r.string(RecordFormat.STATE));
       if (firstCheckpoint == null) {
@@ -385,7 +543,6 @@ public final class AuditVerifier {
       entriesSinceSeal = 0;
       recordsSinceSeal = 0;
       firstUnsealed = -1;
-      return true;
     }
 
     private void end() {
@@ -394,6 +551,21 @@ public final class AuditVerifier {
       }
       if (records == 0) {
         fail(ViolationKind.TRUNCATED, 0, source.describe(), "no complete audit record");
+        return;
+      }
+      if (tree != null && !knownHeads(tree.size(), null, previousLocation)) {
+        return;
+      }
+      if (nextKnown < known.size()) {
+        KnownHead beyond = known.get(known.size() - 1);
+        if (treeless) {
+          fail(ViolationKind.BAD_TREE_HEAD, expected, previousLocation, "the known heads (" + beyond.source()
+              + ") cannot be checked: this log's seals carry no Merkle tree head");
+        } else {
+          fail(ViolationKind.TRUNCATED, expected, previousLocation, beyond.source() + " holds a head over "
+              + beyond.size() + " records, but the log ends at seq " + (expected - 1)
+              + ": records it had were cut off (and the log possibly sealed again)");
+        }
         return;
       }
       if (lastSeal == null) {
@@ -435,8 +607,12 @@ public final class AuditVerifier {
       return new VerificationReport(source.describe(), records, entries - entriesSinceSeal,
           recordsSinceSeal, firstEntryTime, lastEntryTime, firstSequence,
           previous == null ? -1 : previous.sequence(), segments, checkpoints, firstCheckpoint,
-          lastCheckpoint, sealsByKey, closed, notes, violation);
+          lastCheckpoint, sealsByKey, closed, notes, violation, signedTreeHead, knownChecked);
     }
+  }
+
+  private static String hex(byte[] hash) {
+    return HexFormat.of().formatHex(hash);
   }
 
   private static boolean isRotateSeal(ParsedRecord r) {

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param closed whether the log ends with a closing seal
  * @param notes things an assessor should know that are not breaks
  * @param violation the first break, or null when the log verified
+ * @param treeHead the tree head signed by the last seal verified, {@code size:head}, or null
+ * @param knownHeadsChecked heads seen before (witnessed, or {@code --since}) that the log still has
  */
 public record VerificationReport(
     String source,
@@ -42,7 +44,9 @@ public record VerificationReport(
     Map<Long, Long> checkpointsByKey,
     boolean closed,
     List<String> notes,
-    Violation violation) {
+    Violation violation,
+    String treeHead,
+    long knownHeadsChecked) {
 
   public VerificationReport {
     requireNonNull(source, "source is null");
@@ -85,6 +89,12 @@ public record VerificationReport(
               .append(" seals) "));
       out.setLength(out.length() - 1);
       out.append('\n');
+    }
+    if (treeHead != null) {
+      out.append("  tree head:         ").append(treeHead).append('\n');
+    }
+    if (knownHeadsChecked > 0) {
+      out.append("  heads seen before: ").append(knownHeadsChecked).append(" still in the log\n");
     }
     if (violation == null) {
       out.append("  end of log:        ").append(closed ? "closed cleanly" : "open (no closing seal)")

@@ -16,6 +16,13 @@ public enum ViolationKind {
   BAD_SIGNATURE("bad signature"),
   /** A seal names a key that the public keyset does not hold. */
   UNKNOWN_KEY("unknown key"),
+  /** A seal's signed tree head does not match the records under it. */
+  BAD_TREE_HEAD("bad tree head"),
+  /**
+   * The log no longer has a tree head seen before (by a witness, or noted by an assessor): records
+   * under it were changed, removed or added and the log re-sealed, even if with the real key.
+   */
+  REWRITTEN("rewritten"),
   /** Records not covered by any seal (only a failure with {@code --strict}, or with no seal at all). */
   UNSEALED("unsealed");
 
