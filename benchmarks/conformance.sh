@@ -14,4 +14,5 @@ if [ ! -f "$jar" ] || [ -n "$(find "$root" -path '*/src/main/*' -newer "$jar" -p
   (cd "$root" && mvn -B -q -o -DskipTests package -pl benchmarks -am >&2 \
     || mvn -B -q -DskipTests package -pl benchmarks -am >&2)
 fi
-exec java ${CONFORMANCE_JAVA_OPTIONS:--Xmx2g} -cp "$jar" dev.pangate.bench.conformance.ConformanceMain "$@"
+# CONFORMANCE_MAIN: another command of the jar (conformance-corpus.sh runs the corpus builder so)
+exec java ${CONFORMANCE_JAVA_OPTIONS:--Xmx2g} -cp "$jar" "${CONFORMANCE_MAIN:-dev.pangate.bench.conformance.ConformanceMain}" "$@"

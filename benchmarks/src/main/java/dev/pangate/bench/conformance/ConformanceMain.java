@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -168,34 +167,8 @@ public final class ConformanceMain {
   }
 
   private static Map<String, String> parse(String[] args) {
-    Map<String, String> options = new java.util.LinkedHashMap<>();
-    List<String> flags = List.of("corpus", "data", "file", "n", "role", "out", "timeout", "known-wrong",
-        "write-known-wrong", "db-url", "db-user");
-    List<String> rest = new ArrayList<>(List.of(args));
-    while (!rest.isEmpty()) {
-      String arg = rest.remove(0);
-      if (arg.equals("-h") || arg.equals("--help")) {
-        options.put("help", "");
-        continue;
-      }
-      String name = arg.startsWith("--") ? arg.substring(2) : null;
-      String value = null;
-      if (name != null && name.contains("=")) {
-        value = name.substring(name.indexOf('=') + 1);
-        name = name.substring(0, name.indexOf('='));
-      }
-      if (name == null || !flags.contains(name)) {
-        throw new IllegalArgumentException("unknown argument '" + arg + "'");
-      }
-      if (value == null) {
-        if (rest.isEmpty()) {
-          throw new IllegalArgumentException("--" + name + " needs a value");
-        }
-        value = rest.remove(0);
-      }
-      options.put(name, value);
-    }
-    return options;
+    return CommandLine.parse(args, List.of("corpus", "data", "file", "n", "role", "out", "timeout", "known-wrong",
+        "write-known-wrong", "db-url", "db-user"));
   }
 
   private static String required(Map<String, String> options, String name) {

@@ -2,6 +2,9 @@ package dev.pangate.bench.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +83,27 @@ record CorpusStatement(String file, int n, int line, Kind kind, String reason, S
           node.path("scs_off").asBoolean(false), text(node, "copy_data"), text(node, "copy_file")));
     }
     return statements;
+  }
+
+  /** Writes statements as a corpus file, in the form {@link #read} reads (fields in the README's order). */
+  static void write(Path path, List<CorpusStatement> statements) throws IOException {
+    ArrayNode array = JSON.createArrayNode();
+    for (CorpusStatement statement : statements) {
+      ObjectNode node = array.addObject();
+      node.put("n", statement.n());
+      node.put("line", statement.line());
+      node.put("kind", statement.kind().name().toLowerCase(Locale.ROOT));
+      node.put("reason", statement.reason());
+      node.put("sql", statement.sql());
+      node.put("scs_off", statement.scsOff());
+      if (statement.copyData() != null) {
+        node.put("copy_data", statement.copyData());
+      }
+      if (statement.copyFile() != null) {
+        node.put("copy_file", statement.copyFile());
+      }
+    }
+    Files.writeString(path, JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(array) + "\n");
   }
 
   private static JsonNode required(JsonNode node, String field, Path path) throws IOException {
