@@ -90,6 +90,10 @@ public enum ErrorCode {
       "the identity has as many requests in progress as it may (limits.requests_per_identity)"),
   BODY_TOO_SLOW(4022, "08P01", 408,
       "the request body arrived too slowly (limits.min_request_data_rate, limits.body_timeout)"),
+  HOST_NOT_ALLOWED(4023, "08004", 403,
+      "the MCP endpoint does not serve the host named in Host or Origin (DNS rebinding protection)"),
+  MCP_SESSION_NOT_FOUND(4024, "08003", 404,
+      "no MCP session of the caller has this id (ended, expired or never opened): initialize again"),
 
   // Authentication (the client gets HTTP 401; the audit log records which).
   MALFORMED_CREDENTIALS(4101, "28000", 401, "the Authorization header is malformed"),

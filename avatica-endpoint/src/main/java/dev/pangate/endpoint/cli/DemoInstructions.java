@@ -7,11 +7,14 @@ import dev.pangate.masking.policy.Role;
 import dev.pangate.masking.policy.TableName;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Map;
 
 /**
  * What {@code pangate demo} prints: where the gateway listens, and for each demo agent its role,
- * a JDBC URL, a sqlline command and a curl command that work as printed.
+ * a JDBC URL, a sqlline command, a curl command, the command that adds the gateway to Claude Code
+ * as an MCP server, and the stdio bridge's command line, all of which work as printed.
  */
 final class DemoInstructions {
 
@@ -25,7 +28,9 @@ final class DemoInstructions {
     out.println("pangate demo gateway is running on " + base + " (stop it with Ctrl-C)");
     out.println("  Avatica JDBC, protobuf: POST " + base + "/   (the driver's serialization=protobuf)");
     out.println("  Avatica JDBC, JSON:     POST " + base + "/avatica/json   (serialization=json)");
-    out.println("  SQL over JSON:          POST " + base + "/v1/query");
+    out.println("  SQL over JSON:          POST " + base + "/v1/query   (tables: GET " + base + "/v1/tables)");
+    out.println("  MCP for AI agents:      " + base + "/mcp   (Streamable HTTP; Cursor and other clients:"
+        + " docs/gateway.md, \"AI agents: MCP\")");
     out.println("  health and metrics:     GET  " + base + "/healthz   GET " + base + "/metrics");
     out.println("  configuration:          " + demo.prepared().configFile());
     out.println();
@@ -44,6 +49,9 @@ final class DemoInstructions {
       out.println("  sqlline:  " + launcher + " sqlline -u '" + jdbc + "' -n " + identity + " -p " + secret);
       out.println("            then: " + sql + ";");
       out.println("  curl:     " + curl(base, identity, secret, sql));
+      out.println("  MCP:      " + claudeCode(base, identity, secret));
+      out.println("  MCP stdio: PANGATE_SECRET=" + secret + " " + launcher + " mcp --url " + base
+          + " --user " + identity);
       if (role.tables().values().stream().anyMatch(table -> table.dml() == DmlRule.APPROVAL)) {
         out.println("  a write:  update payments.cards set status = 'blocked' where card_id = 1;"
             + "   (held until an approver decides; run it again once approved)");
@@ -74,6 +82,14 @@ final class DemoInstructions {
     String body = "{\"sql\": \"" + sql.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
     return "curl -s -u " + identity + ":" + secret + " -H 'Content-Type: application/json' -d '"
         + body.replace("'", "'\\''") + "' " + base + "/v1/query";
+  }
+
+  /** Adds the gateway to Claude Code as the agent (MCP over Streamable HTTP, the secret in a header). */
+  static String claudeCode(URI base, String identity, String secret) {
+    String basic = Base64.getEncoder().encodeToString(
+        (identity + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    return "claude mcp add --transport http pangate-" + identity + " " + base + "/mcp --header"
+        + " 'Authorization: Basic " + basic + "'";
   }
 
   /** A query the role can run on the demo data. */

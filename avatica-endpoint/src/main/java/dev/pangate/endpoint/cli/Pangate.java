@@ -22,6 +22,7 @@ import java.util.Map;
  * pangate policy check FILE | policy reload --url URL --user ID
  * pangate approvals install|list|show|approve|deny ...
  * pangate sqlline [sqlline options]
+ * pangate mcp --url URL --user ID
  * </pre>
  *
  * Exit codes: 0 success, 1 failure (the message says what to fix), 2 usage error.
@@ -53,6 +54,8 @@ public final class Pangate {
       "        --url URL --user ID [--json]   decide held writes (an approving role; secret in",
       "        PANGATE_SECRET); --json prints the gateway's JSON instead of text",
       "  sqlline [options]          the SQL shell, with the Avatica JDBC driver",
+      "  mcp --url URL --user ID    MCP on stdio, relayed to the gateway's /mcp (for MCP clients",
+      "        that only start local servers; the secret is read from PANGATE_SECRET)",
       "",
       "exit codes: 0 success, 1 failure, 2 usage error");
 
@@ -89,6 +92,7 @@ public final class Pangate {
         case "policy" -> PolicyCommand.run(rest, environment, out, err);
         case "approvals" -> ApprovalsCommand.run(rest, environment, out, err);
         case "sqlline" -> SqllineCommand.run(rest);
+        case "mcp" -> McpCommand.run(rest, environment, System.in, out, err);
         default -> {
           err.println("unknown command '" + args[0] + "'\n" + USAGE);
           yield 2;

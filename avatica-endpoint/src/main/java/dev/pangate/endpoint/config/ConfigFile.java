@@ -62,7 +62,8 @@ record ConfigFile(
   record ListenSection(
       @JsonProperty("address") String address,
       @JsonProperty("port") Integer port,
-      @JsonProperty("allow_plain_http") Boolean allowPlainHttp) {}
+      @JsonProperty("allow_plain_http") Boolean allowPlainHttp,
+      @JsonProperty("host_names") List<String> hostNames) {}
 
   record TlsSection(
       @JsonProperty("keystore") String keystore,

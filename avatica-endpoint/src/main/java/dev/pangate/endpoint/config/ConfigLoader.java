@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -32,6 +33,9 @@ import java.util.stream.Collectors;
  * ({@code password_file}); their values never appear in a message.
  */
 public final class ConfigLoader {
+
+  /** A DNS name or an IP address (IPv6 without brackets), as listen.host_names takes them. */
+  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9.-]{1,253}|[0-9A-Fa-f:.]{2,45}");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -201,14 +205,21 @@ public final class ConfigLoader {
 
   private GatewayConfig.Listen listen(ConfigFile.ListenSection s) {
     if (s == null) {
-      return new GatewayConfig.Listen("127.0.0.1", 8765, false);
+      return new GatewayConfig.Listen("127.0.0.1", 8765, false, List.of());
     }
     int port = s.port() == null ? 8765 : s.port();
     if (port < 0 || port > 65_535) {
       throw problem("listen.port must be between 0 and 65535");
     }
+    List<String> hostNames = s.hostNames() == null ? List.of() : s.hostNames();
+    for (String name : hostNames) {
+      if (name == null || !HOST_NAME.matcher(name).matches()) {
+        throw problem("listen.host_names holds host names or addresses without scheme or port,"
+            + " e.g. pangate.internal or 10.0.0.5");
+      }
+    }
     return new GatewayConfig.Listen(s.address() == null ? "127.0.0.1" : s.address(), port,
-        s.allowPlainHttp() != null && s.allowPlainHttp());
+        s.allowPlainHttp() != null && s.allowPlainHttp(), hostNames);
   }
 
   private GatewayConfig.Listen overridden(GatewayConfig.Listen listen) {
@@ -217,7 +228,7 @@ public final class ConfigLoader {
       throw new ConfigException("--port must be between 0 and 65535");
     }
     return new GatewayConfig.Listen(listen.address(), port,
-        listen.allowPlainHttp() || overrides.allowPlainHttp());
+        listen.allowPlainHttp() || overrides.allowPlainHttp(), listen.hostNames());
   }
 
   private GatewayConfig.Tls tls(ConfigFile.TlsSection s) {

@@ -152,11 +152,15 @@ public record GatewayConfig(
    * @param address the address to bind
    * @param port the TCP port (0: any free port)
    * @param allowPlainHttp whether plain HTTP may be served on a non-loopback address
+   * @param hostNames names clients reach the gateway by (the {@code Host} header), besides the
+   *     loopback names and the listen address; the MCP endpoint refuses other names (DNS
+   *     rebinding protection)
    */
-  public record Listen(String address, int port, boolean allowPlainHttp) {
+  public record Listen(String address, int port, boolean allowPlainHttp, List<String> hostNames) {
 
     public Listen {
       requireNonNull(address, "address is null");
+      hostNames = List.copyOf(requireNonNull(hostNames, "hostNames is null"));
       if (port < 0 || port > 65_535) {
         throw new IllegalArgumentException("port must be 0..65535, got " + port);
       }

@@ -6,6 +6,7 @@ import dev.pangate.endpoint.auth.Authenticator;
 import dev.pangate.endpoint.avatica.AvaticaService;
 import dev.pangate.endpoint.config.ConfigException;
 import dev.pangate.endpoint.config.GatewayConfig;
+import dev.pangate.endpoint.mcp.McpEndpoint;
 import dev.pangate.endpoint.metrics.GatewayMetrics;
 import dev.pangate.engine.gateway.Gateway;
 import java.net.URI;
@@ -31,6 +32,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *   <li>{@code POST /} Avatica, protocol buffers (the JDBC driver's {@code serialization=protobuf})
  *   <li>{@code POST /avatica/json} Avatica, JSON ({@code serialization=json})
  *   <li>{@code POST /v1/query} one SQL statement over JSON
+ *   <li>{@code GET /v1/tables}, {@code GET /v1/tables/{schema}.{table}} the tables the role sees
+ *   <li>{@code POST /mcp}, {@code DELETE /mcp} MCP (Streamable HTTP) for AI agents
  *   <li>{@code GET /healthz}, {@code GET /metrics} health and Prometheus metrics
  *   <li>{@code GET /v1/approvals}, {@code GET /v1/approvals/{id}},
  *       {@code POST /v1/approvals/{id}/approve|deny} just-in-time approval of writes
@@ -63,7 +66,8 @@ public final class GatewayHttpServer implements AutoCloseable {
 
   /** The routes the gateway serves. */
   public static RouteTable routes(GatewayConfig config, Gateway gateway, AvaticaService avatica,
-      GatewayMetrics metrics, List<String> keysets, Function<String, String> reloadPolicy) {
+      McpEndpoint mcp, GatewayMetrics metrics, List<String> keysets,
+      Function<String, String> reloadPolicy) {
     Access health = config.publicHealth() ? Access.PUBLIC : Access.ADMIN;
     RouteTable routes = new RouteTable()
         .add("POST", "/", Access.AUTHENTICATED, "avatica-protobuf", new AvaticaRoute(avatica, true))
@@ -74,6 +78,8 @@ public final class GatewayHttpServer implements AutoCloseable {
         .add("GET", "/healthz", health, "http", new HealthRoute(gateway, keysets))
         .add("GET", "/metrics", health, "http", new MetricsRoute(metrics))
         .add("POST", "/admin/reload-policy", Access.ADMIN, "http-admin", new ReloadRoute(reloadPolicy));
+    new TablesRoute(gateway).register(routes);
+    mcp.register(routes);
     return new ApprovalRoutes(gateway.approvals()).register(routes);
   }
 

@@ -11,6 +11,7 @@ import dev.pangate.endpoint.metrics.GatewayMetrics;
 import dev.pangate.endpoint.session.ClientRequest;
 import dev.pangate.endpoint.session.CurrentRequest;
 import dev.pangate.endpoint.session.GatewayRequestException;
+import dev.pangate.endpoint.session.JsonCells;
 import dev.pangate.endpoint.session.OpenResult;
 import dev.pangate.endpoint.session.ParameterValues;
 import dev.pangate.engine.EngineException;
@@ -22,13 +23,8 @@ import dev.pangate.engine.gateway.PreparedQuery;
 import dev.pangate.engine.gateway.Session;
 import dev.pangate.engine.plan.OutputColumn;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.sql.Date;
-import java.sql.Time;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -178,37 +174,8 @@ final class QueryRoute implements Route {
 
   private static void writeRow(JsonGenerator json, Object[] row) throws IOException {
     json.writeStartArray();
-    for (int i = 0; i < row.length; i++) {
-      Object value = row[i];
-      if (value == null) {
-        json.writeNull();
-      } else if (value instanceof String s) {
-        json.writeString(s);
-      } else if (value instanceof Long l) {
-        json.writeNumber(l);
-      } else if (value instanceof Integer n) {
-        json.writeNumber(n);
-      } else if (value instanceof Short n) {
-        json.writeNumber(n);
-      } else if (value instanceof BigDecimal d) {
-        json.writeNumber(d);
-      } else if (value instanceof Double d) {
-        json.writeNumber(d);
-      } else if (value instanceof Float f) {
-        json.writeNumber(f);
-      } else if (value instanceof Boolean b) {
-        json.writeBoolean(b);
-      } else if (value instanceof Timestamp t) {
-        json.writeString(t.toLocalDateTime().toString());
-      } else if (value instanceof Date d) {
-        json.writeString(d.toLocalDate().toString());
-      } else if (value instanceof Time t) {
-        json.writeString(t.toLocalTime().toString());
-      } else if (value instanceof byte[] bytes) {
-        json.writeString(Base64.getEncoder().encodeToString(bytes));
-      } else {
-        json.writeString(value.toString()); // types without a JSON form travel as their text
-      }
+    for (Object value : row) {
+      JsonCells.write(json, value);
     }
     json.writeEndArray();
   }

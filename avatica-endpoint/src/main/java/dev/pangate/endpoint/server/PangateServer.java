@@ -15,6 +15,7 @@ import dev.pangate.endpoint.config.ConfigException;
 import dev.pangate.endpoint.config.GatewayConfig;
 import dev.pangate.endpoint.http.GatewayHttpServer;
 import dev.pangate.endpoint.http.RouteTable;
+import dev.pangate.endpoint.mcp.McpEndpoint;
 import dev.pangate.endpoint.metrics.GatewayMetrics;
 import dev.pangate.endpoint.session.EndpointAudit;
 import dev.pangate.engine.gateway.Gateway;
@@ -48,16 +49,18 @@ public final class PangateServer implements AutoCloseable {
   private final Gateway gateway;
   private final GatewayMetrics metrics;
   private final AvaticaService avatica;
+  private final McpEndpoint mcp;
   private final GatewayHttpServer http;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private PangateServer(GatewayConfig config, AuditLog audit, Gateway gateway,
-      GatewayMetrics metrics, AvaticaService avatica, GatewayHttpServer http) {
+      GatewayMetrics metrics, AvaticaService avatica, McpEndpoint mcp, GatewayHttpServer http) {
     this.config = config;
     this.audit = audit;
     this.gateway = gateway;
     this.metrics = metrics;
     this.avatica = avatica;
+    this.mcp = mcp;
     this.http = http;
   }
 
@@ -87,14 +90,16 @@ public final class PangateServer implements AutoCloseable {
           Clock.systemUTC());
       AvaticaService avatica = new AvaticaService(gateway, config.limits(), endpointAudit, metrics);
       started.add(avatica);
-      RouteTable routes = GatewayHttpServer.routes(config, gateway, avatica, metrics,
+      McpEndpoint mcp = new McpEndpoint(gateway, metrics, config);
+      started.add(mcp);
+      RouteTable routes = GatewayHttpServer.routes(config, gateway, avatica, mcp, metrics,
           new ArrayList<>(keys.names()),
           requester -> gateway.reloadPolicy(config.policyFile(), requester));
       GatewayHttpServer http = GatewayHttpServer.start(config, routes, authenticator);
       avatica.serverAddress(http.baseUri().getHost() + ":" + http.port());
-      PangateServer server = new PangateServer(config, audit, gateway, metrics, avatica, http);
+      PangateServer server = new PangateServer(config, audit, gateway, metrics, avatica, mcp, http);
       LOG.info("pangate serving on {} (Avatica protobuf at /, Avatica JSON at /avatica/json,"
-          + " SQL over JSON at /v1/query, /healthz, /metrics)", http.baseUri());
+          + " SQL over JSON at /v1/query, MCP at /mcp, /healthz, /metrics)", http.baseUri());
       return server;
     } catch (IOException e) {
       closeAll(lastFirst(started));
@@ -225,7 +230,7 @@ public final class PangateServer implements AutoCloseable {
   @Override
   public void close() {
     try {
-      closeAll(List.of(http, avatica, gateway, audit));
+      closeAll(List.of(http, mcp, avatica, gateway, audit));
     } finally {
       stopped.countDown();
     }

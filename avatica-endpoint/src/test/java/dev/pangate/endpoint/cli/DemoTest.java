@@ -11,9 +11,15 @@ import dev.pangate.endpoint.Pans;
 import dev.pangate.engine.demo.DemoDatabase;
 import dev.pangate.testing.PostgresExtension;
 import dev.pangate.testing.TestDatabase;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +27,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -77,6 +84,7 @@ class DemoTest {
           checkJdbc(agent.getKey(), agent.getValue(), pans);
           checkSqlline(agent.getKey(), agent.getValue(), pans);
           checkCurl(agent.getKey(), agent.getValue(), pans);
+          checkMcp(agent.getKey(), demo.printed, pans);
         }
         assertTrue(demo.printed.contains("policy reload --url"), "the operator's reload command");
         assertTrue(demo.errors.contains("CLEARTEXT"), "development keys are said loudly");
@@ -194,6 +202,32 @@ class DemoTest {
     assertTrue(result.get("rows").size() > 0, agent + ": " + output);
     assertFalse(result.get("truncated").asBoolean());
     Pans.assertNoPan(agent + "'s curl output", output, pans);
+  }
+
+  /**
+   * The printed {@code claude mcp add} command's URL and header work with a real MCP client (the
+   * MCP Java SDK's), and the stdio bridge's command line is printed with the secret in the
+   * environment, not as an argument.
+   */
+  private static void checkMcp(String agent, String printed, Set<String> pans) throws Exception {
+    Matcher claude = Pattern.compile("  MCP:      claude mcp add --transport http pangate-"
+        + Pattern.quote(agent) + " (\\S+) --header 'Authorization: (Basic \\S+)'\n").matcher(printed);
+    assertTrue(claude.find(), agent + "'s Claude Code command:\n" + printed);
+    URI endpoint = URI.create(claude.group(1));
+    assertTrue(endpoint.getPath().equals("/mcp"), endpoint.toString());
+    HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
+        .builder(endpoint.resolve("/").toString()).endpoint("/mcp")
+        .requestBuilder(HttpRequest.newBuilder().header("Authorization", claude.group(2)))
+        .build();
+    try (McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60)).build()) {
+      client.initialize();
+      McpSchema.CallToolResult tables = client.callTool(McpSchema.CallToolRequest.builder("list_tables")
+          .arguments(Map.of()).build());
+      assertFalse(Boolean.TRUE.equals(tables.isError()), agent + ": " + tables);
+      Pans.assertNoPan(agent + "'s MCP list_tables", JSON.writeValueAsString(tables), pans);
+    }
+    assertTrue(Pattern.compile("  MCP stdio: PANGATE_SECRET=\\S+ .+ mcp --url \\S+ --user "
+        + Pattern.quote(agent) + "\n").matcher(printed).find(), agent + "'s stdio bridge command");
   }
 
   /** Splits a printed command as a POSIX shell would: words, and single-quoted strings. */

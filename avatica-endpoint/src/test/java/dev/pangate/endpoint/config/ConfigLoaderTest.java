@@ -10,6 +10,7 @@ import dev.pangate.audit.file.FileAuditSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,7 @@ class ConfigLoaderTest {
     assertEquals("pw", config.postgres().password().value());
     assertEquals(Duration.ofSeconds(30), config.postgres().statementTimeout());
     assertEquals(8443, config.listen().port());
+    assertEquals(List.of("pangate.internal"), config.listen().hostNames());
     assertTrue(config.tls() != null);
     assertEquals(FileAuditSink.Durability.FSYNC_EACH_BATCH, config.audit().durability());
     assertEquals(4, config.limits().connectionsPerAgent());
@@ -64,6 +66,7 @@ class ConfigLoaderTest {
     assertEquals(file.getParent().resolve("policy.yaml"), config.policyFile());
     assertEquals("127.0.0.1", config.listen().address());
     assertEquals(8765, config.listen().port());
+    assertEquals(List.of(), config.listen().hostNames());
     assertNull(config.tls());
     assertEquals(GatewayConfig.Limits.defaults(), config.limits());
     assertEquals(Duration.ofHours(1), config.limits().approvalLifetime(), "the documented default");

@@ -88,7 +88,7 @@ public final class Approvals {
     }
     ApprovalRequest request = open.orElseGet(() -> create(caller, role, query, parameters,
         planDigest, parametersDigest));
-    throw new EngineException(ErrorCode.APPROVAL_REQUIRED, "This " + query.planned().kind() + " on "
+    throw new ApprovalRequiredException(request, "This " + query.planned().kind() + " on "
         + query.planned().writeTarget() + " needs approval by a person with an approving role."
         + " Request " + request.id() + " is " + request.status().name().toLowerCase()
         + (request.estimatedRows() == null ? "" : " (it would change about "

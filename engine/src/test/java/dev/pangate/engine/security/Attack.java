@@ -15,7 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One attack of the suite, read from {@code attacks/attacks.sql}: a statement written to extract a
+ * One attack of the suite, read from {@code attacks/attacks.sql} (public for the endpoint tests,
+ * which send the same attacks over other protocols): a statement written to extract a
  * raw PAN, a denied column, an invisible table or a filtered-out row, and how to judge it.
  *
  * @param name unique name
@@ -32,22 +33,22 @@ import java.util.regex.Pattern;
  * @param approve for writes held for approval: have the security officer approve, then run again
  * @param line where the attack starts in the file
  */
-record Attack(String name, String agent, Kind kind, Expect expect, String feature, String sql,
+public record Attack(String name, String agent, Kind kind, Expect expect, String feature, String sql,
     List<String> checks, String truth, String oracle, String hidden, List<String> parameters,
     boolean approve, int line) {
 
   /** What an attack tries to extract. */
-  enum Kind { PAN, DENIED_COLUMN, INVISIBLE_TABLE, FILTERED_ROW, ERROR_ORACLE }
+  public enum Kind { PAN, DENIED_COLUMN, INVISIBLE_TABLE, FILTERED_ROW, ERROR_ORACLE }
 
   /** What outcome an attack must have. */
-  enum Expect { ROWS, ERROR, EITHER }
+  public enum Expect { ROWS, ERROR, EITHER }
 
   static final String RESOURCE = "/attacks/attacks.sql";
 
   private static final Pattern DIRECTIVE = Pattern.compile(
       "^--\\s*(name|agent|kind|expect|feature|check|truth|oracle|hidden|params|approve):\\s*(.*?)\\s*$");
 
-  Attack {
+  public Attack {
     requireNonNull(name, "name is null");
     requireNonNull(agent, "agent is null");
     requireNonNull(kind, "kind is null");
@@ -72,7 +73,7 @@ record Attack(String name, String agent, Kind kind, Expect expect, String featur
   }
 
   /** Reads every attack of the suite's resource file. */
-  static List<Attack> load() throws IOException {
+  public static List<Attack> load() throws IOException {
     try (InputStream in = Attack.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IOException("the attack file " + RESOURCE + " is not on the test class path");

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * attacks at). Any result column labelled like an id ({@code txn_id}, {@code merchant_id0}, ...)
  * must hold only visible ids.
  */
-final class Visibility {
+public final class Visibility {
 
   static final String MERCHANTS = "1, 2, 3";
 
@@ -32,7 +32,7 @@ final class Visibility {
 
   private Visibility() {}
 
-  static Visibility compute(Connection admin) throws SQLException {
+  public static Visibility compute(Connection admin) throws SQLException {
     Visibility truth = new Visibility();
     String txns = "select txn_id from payments.transactions where merchant_id in (" + MERCHANTS + ")";
     truth.visible.put("merchant_id", truth.ids(admin,
@@ -69,7 +69,7 @@ final class Visibility {
   }
 
   /** The id of a hidden row of a kind ({@code hidden_txn}, ...). */
-  long hidden(String kind) {
+  public long hidden(String kind) {
     Long id = hidden.get(kind);
     if (id == null) {
       throw new IllegalArgumentException("unknown hidden-row kind '" + kind + "'; known: " + hidden.keySet());
@@ -77,7 +77,8 @@ final class Visibility {
     return id;
   }
 
-  Map<String, Long> hiddenTargets() {
+  /** Placeholder name (without braces, e.g. {@code hidden_txn}) to the id of a hidden row. */
+  public Map<String, Long> hiddenTargets() {
     return hidden;
   }
 
