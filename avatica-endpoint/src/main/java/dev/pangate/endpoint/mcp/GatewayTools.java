@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.pangate.endpoint.metrics.GatewayMetrics;
 import dev.pangate.endpoint.session.ClientRequest;
+import dev.pangate.endpoint.session.CurrentRequest;
 import dev.pangate.endpoint.session.GatewayRequestException;
 import dev.pangate.endpoint.session.Incidents;
 import dev.pangate.endpoint.session.JsonCells;
@@ -148,7 +149,8 @@ final class GatewayTools {
     String sql = arguments.text("sql");
     List<Object> params = arguments.parameters("params");
     long limit = arguments.number("max_rows", Math.min(DEFAULT_ROWS, maxRows), 0, maxRows);
-    try (Session session = gateway.open(call.caller())) {
+    // One statement: its own entries name the caller and the tool; no session entries around it.
+    try (Session session = gateway.oneShot(call.caller())) {
       Rows rows = run(session, sql, params, limit);
       List<Map<String, Object>> columns = new ArrayList<>();
       for (int i = 0; i < rows.columns().size(); i++) {
@@ -195,7 +197,9 @@ final class GatewayTools {
     ResultCursor cursor;
     try {
       prepared = session.prepare(sql);
-      cursor = session.execute(prepared, ParameterValues.convert(params, prepared.parameterTypes()));
+      // The request's token: a client that goes away has its statement cancelled in PostgreSQL.
+      cursor = session.execute(prepared, ParameterValues.convert(params, prepared.parameterTypes()),
+          CurrentRequest.token());
     } catch (EngineException | GatewayRequestException e) {
       metrics.statement(PROTOCOL, GatewayRequestException.codeOf(e));
       throw e;
@@ -337,7 +341,7 @@ final class GatewayTools {
     String sql = call.arguments("sql").text("sql");
     String statement = sql.stripLeading().regionMatches(true, 0, "explain", 0, 7)
         ? sql : "explain plan for " + sql;
-    try (Session session = gateway.open(call.caller())) {
+    try (Session session = gateway.oneShot(call.caller())) {
       Rows rows = run(session, statement, List.of(), MAX_ROWS);
       List<String> lines = new ArrayList<>();
       for (List<Object> row : rows.values()) {

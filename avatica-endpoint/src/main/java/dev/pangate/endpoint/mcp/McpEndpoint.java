@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pangate.endpoint.config.GatewayConfig;
 import dev.pangate.endpoint.http.Access;
+import dev.pangate.endpoint.http.Exchange;
+import dev.pangate.endpoint.http.Route;
 import dev.pangate.endpoint.http.RouteTable;
 import dev.pangate.endpoint.metrics.GatewayMetrics;
 import dev.pangate.engine.gateway.Gateway;
@@ -14,6 +16,7 @@ import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
 
 /**
  * The gateway's MCP server at {@code /mcp} (Streamable HTTP), for AI agents that speak MCP rather
@@ -72,8 +75,23 @@ public final class McpEndpoint implements AutoCloseable {
   /** Adds {@code POST /mcp} and {@code DELETE /mcp} (GET answers 405: no standalone stream). */
   public RouteTable register(RouteTable routes) {
     return routes
-        .add("POST", "/mcp", Access.AUTHENTICATED, GatewayTools.PROTOCOL, transport::post)
-        .add("DELETE", "/mcp", Access.AUTHENTICATED, GatewayTools.PROTOCOL, transport::delete);
+        .add("POST", "/mcp", Access.AUTHENTICATED, GatewayTools.PROTOCOL, route(transport::post))
+        .add("DELETE", "/mcp", Access.AUTHENTICATED, GatewayTools.PROTOCOL, route(transport::delete));
+  }
+
+  /** A route of the MCP endpoint: its refusals are JSON-RPC error documents too. */
+  private Route route(Route handler) {
+    return new Route() {
+      @Override
+      public void handle(Exchange exchange) throws IOException {
+        handler.handle(exchange);
+      }
+
+      @Override
+      public void refuse(Exchange exchange, RuntimeException failure) throws IOException {
+        transport.refuse(exchange, failure);
+      }
+    };
   }
 
   /** Open MCP sessions. */

@@ -206,6 +206,21 @@ final class McpHttpTransport implements McpStreamableServerTransportProvider {
     response.getOutputStream().close();
   }
 
+  /**
+   * A request refused before it reached the transport (the identity's requests in progress, a
+   * body too slow): the same refusal as a JSON-RPC error document, with Retry-After when a retry
+   * makes sense.
+   */
+  void refuse(Exchange exchange, RuntimeException failure) throws IOException {
+    int retryAfter = GatewayRequestException.retryAfterOf(failure);
+    if (retryAfter > 0) {
+      exchange.response().setHeader("Retry-After", String.valueOf(retryAfter));
+    }
+    ErrorCode code = GatewayRequestException.errorCodeOf(failure);
+    sendError(exchange.response(), code.httpStatus(), null, McpSchema.ErrorCodes.INTERNAL_ERROR,
+        code, failure.getMessage());
+  }
+
   /** {@code DELETE /mcp}: ends the caller's session. */
   void delete(Exchange exchange) throws IOException {
     if (!checkHeaders(exchange)) {
