@@ -29,6 +29,11 @@ final class McpClients {
 
   /** An initialized client as the identity. */
   static McpSyncClient connect(URI base, String identity, String secret) {
+    return connect(base, identity, secret, "pangate-test");
+  }
+
+  /** An initialized client as the identity, naming itself {@code clientName}. */
+  static McpSyncClient connect(URI base, String identity, String secret, String clientName) {
     HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
         .builder(base.toString())
         .endpoint("/mcp")
@@ -36,7 +41,7 @@ final class McpClients {
             .header("Authorization", EndpointFixture.basic(identity, secret)))
         .build();
     McpSyncClient client = McpClient.sync(transport)
-        .clientInfo(McpSchema.Implementation.builder("pangate-test", "1").build())
+        .clientInfo(McpSchema.Implementation.builder(clientName, "1").build())
         .requestTimeout(Duration.ofSeconds(90))
         .build();
     client.initialize();
