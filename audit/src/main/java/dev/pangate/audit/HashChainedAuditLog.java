@@ -12,6 +12,7 @@ import dev.pangate.audit.record.RecordFormat;
 import dev.pangate.audit.record.RecordWriter;
 import dev.pangate.audit.tree.CompactRange;
 import dev.pangate.audit.tree.TreeHasher;
+import dev.pangate.audit.witness.WitnessSet;
 import dev.pangate.masking.pan.PanScrubber;
 import java.io.IOException;
 import java.time.Clock;
@@ -58,6 +59,7 @@ public final class HashChainedAuditLog implements AuditLog {
   private final Duration appendTimeout;
   private final int maxBatch;
   private final RecordWriter records;
+  private final WitnessSet witnesses;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Pending closeMarker = new Pending(null, null);
   private final Thread writer;
@@ -91,6 +93,7 @@ public final class HashChainedAuditLog implements AuditLog {
     this.maxBatch = b.maxBatch;
     this.signer = AuditSigner.fromKeyset(b.signingKeyset);
     this.records = new RecordWriter(node, timeSource);
+    this.witnesses = b.witnesses;
     this.writer = new Thread(this::runWriter, "pangate-audit-writer-" + node);
     this.writer.setDaemon(true);
   }
@@ -129,6 +132,12 @@ public final class HashChainedAuditLog implements AuditLog {
   @Override
   public AuditHealth health() {
     String current = closed ? "the audit log for node " + node + " is closed" : problem;
+    if (current == null && witnesses != null) {
+      String refusal = witnesses.refusal();
+      if (refusal != null) {
+        current = witnessRefusal(refusal);
+      }
+    }
     return new AuditHealth(current == null, sink.describe(), headSequence, lastDurableWrite, current,
         current == null ? null : (problemSince == null ? lastDurableWrite : problemSince));
   }
@@ -145,6 +154,16 @@ public final class HashChainedAuditLog implements AuditLog {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The witnesses of this log's seals, or null. */
+  public WitnessSet witnesses() {
+    return witnesses;
+  }
+
+  private static String witnessRefusal(String refusal) {
+    return "the audit witness " + refusal + "; statements are refused until it holds every seal again"
+        + " (audit.witness.on_failure: refuse). Fix the witness, or set on_failure: alert to serve meanwhile.";
   }
 
   private AuditReceipt submit(Pending pending) {
@@ -345,6 +364,7 @@ public final class HashChainedAuditLog implements AuditLog {
             working));
         sink.write(out);
         advance(out, now, working);
+        witness(out.get(0));
       }
     } catch (IOException | RuntimeException e) {
       // Closing: nothing waits for this seal; the next open reports the unclean end.
@@ -354,6 +374,9 @@ public final class HashChainedAuditLog implements AuditLog {
         sink.close();
       } catch (IOException e) {
         problem = "closing the sink failed: " + scrub(e);
+      }
+      if (witnesses != null) {
+        witnesses.close();
       }
       writerDone = true;
       List<Pending> rest = new ArrayList<>();
@@ -370,6 +393,14 @@ public final class HashChainedAuditLog implements AuditLog {
       failAll(batch, lastFailure);
       return;
     }
+    if (!batch.isEmpty() && witnesses != null) {
+      String refusal = witnesses.refusal();
+      if (refusal != null) {
+        failAll(batch, new AuditUnavailableException("audit entry not written, statement refused: "
+            + witnessRefusal(refusal)));
+        return;
+      }
+    }
     try {
       boolean newSegmentWanted = sink.wantsNewSegment(now);
       if (pendingSegment == null && (rotationSealed || newSegmentWanted)) {
@@ -379,6 +410,7 @@ public final class HashChainedAuditLog implements AuditLog {
               RecordFormat.STATE_ROTATE, checkpointMillis, signer, rotated));
           sink.write(rotate);
           advance(rotate, now, rotated);
+          witness(rotate.get(0));
           rotationSealed = true;
         }
         pendingSegment = sink.startSegment(now);
@@ -406,6 +438,7 @@ public final class HashChainedAuditLog implements AuditLog {
       out.add(seal);
       sink.write(out);
       advance(out, now, working);
+      witness(seal);
       pendingSegment = null;
       for (Pending pending : batch) {
         pending.result.complete(
@@ -424,6 +457,12 @@ public final class HashChainedAuditLog implements AuditLog {
       }
       fail(now, e);
       failAll(batch, lastFailure);
+    }
+  }
+
+  private void witness(ChainRecord seal) {
+    if (witnesses != null) {
+      witnesses.offer(seal);
     }
   }
 
@@ -494,8 +533,18 @@ public final class HashChainedAuditLog implements AuditLog {
     private Duration retryInterval = Duration.ofSeconds(1);
     private Duration appendTimeout = Duration.ofSeconds(10);
     private int maxBatch = 4096;
+    private WitnessSet witnesses;
 
     private Builder() {}
+
+    /**
+     * Witnesses that get a copy of every seal (started by the log, closed with it); their rule
+     * decides whether entries are refused while one cannot be written.
+     */
+    public Builder witnesses(WitnessSet witnesses) {
+      this.witnesses = witnesses;
+      return this;
+    }
 
     /** This gateway's node id: one chain per node. Letters, digits, {@code . _ -}; at most 64. */
     public Builder node(String node) {
@@ -575,7 +624,17 @@ public final class HashChainedAuditLog implements AuditLog {
         throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
       }
       HashChainedAuditLog log = new HashChainedAuditLog(this);
-      log.start();
+      if (witnesses != null) {
+        witnesses.start(node);
+      }
+      try {
+        log.start();
+      } catch (RuntimeException e) {
+        if (witnesses != null) {
+          witnesses.close();
+        }
+        throw e;
+      }
       return log;
     }
 

@@ -4,6 +4,8 @@ import dev.pangate.audit.proof.AuditProof;
 import dev.pangate.audit.proof.ProofChecker;
 import dev.pangate.audit.proof.ProofMaker;
 import dev.pangate.audit.record.MalformedRecordException;
+import dev.pangate.audit.record.ParsedRecord;
+import dev.pangate.audit.record.RecordFormat;
 import dev.pangate.audit.show.EntryFilter;
 import dev.pangate.audit.show.EntryFormat;
 import dev.pangate.audit.show.EntryReader;
@@ -13,7 +15,9 @@ import dev.pangate.audit.verify.FileRecordSource;
 import dev.pangate.audit.verify.KnownHead;
 import dev.pangate.audit.verify.PostgresRecordSource;
 import dev.pangate.audit.verify.RecordSource;
+import dev.pangate.audit.verify.SourceLine;
 import dev.pangate.audit.verify.VerificationReport;
+import dev.pangate.audit.witness.WitnessCopy;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -27,6 +31,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -44,12 +49,15 @@ public final class AuditCli {
 
   /** The environment variable holding the database password for {@code --jdbc-url}. */
   public static final String PASSWORD_ENV = "PANGATE_AUDIT_DB_PASSWORD";
+  /** The environment variable holding the witness database's password for {@code --witness jdbc:...}. */
+  public static final String WITNESS_PASSWORD_ENV = "PANGATE_WITNESS_DB_PASSWORD";
 
   private static final String USAGE_TEXT = String.join("\n",
       "usage:",
       "  pangate audit verify <file-or-dir> --public-keyset <file> [--at <time>] [--strict] [--since <size>:<head>]",
       "  pangate audit verify --jdbc-url <url> --node <id> [--user <name>] --public-keyset <file> [--at <time>] [--strict]",
       "                       [--since <size>:<head>]",
+      "         (either form) [--witness <file>|<jdbc-url>]... [--witness-user <name>]",
       "  pangate audit show <file-or-dir> [--agent A] [--table T] [--outcome success|failure]",
       "                     [--from <time>] [--to <time>] [--format table|json|csv]",
       "  pangate audit show --jdbc-url <url> --node <id> [--user <name>] [filters as above]",
@@ -59,6 +67,8 @@ public final class AuditCli {
       "  pangate audit check-proof <proof-file> --public-keyset <file> [--from-head <size>:<head>] [--to-head <size>:<head>]",
       "",
       "  --since: the log must still have this tree head (as printed by an earlier verify: 'tree head:').",
+      "  --witness: the log must still have every seal a witness holds (a witness file, a SIEM's file of the",
+      "  forwarded stream, or the PostgreSQL witness; its password from " + WITNESS_PASSWORD_ENV + ").",
       "  prove --seq: an inclusion proof of record N under the seal at seq S (default: the last seal);",
       "  --from-head/--to-head: a consistency proof between the seals at seq A and B (a head's size is its seal's seq).",
       "  check-proof needs no log: only the proof and the public keyset; --from-head/--to-head require those heads.",
@@ -69,7 +79,8 @@ public final class AuditCli {
 
   private static final Set<String> FLAGS = Set.of("--strict");
   private static final Set<String> VERIFY_OPTIONS =
-      Set.of("--public-keyset", "--at", "--jdbc-url", "--node", "--user", "--strict", "--since");
+      Set.of("--public-keyset", "--at", "--jdbc-url", "--node", "--user", "--strict", "--since", "--witness",
+          "--witness-user");
   private static final Set<String> PROVE_OPTIONS = Set.of("--seq", "--head", "--from-head", "--to-head",
       "--out", "--jdbc-url", "--node", "--user");
   private static final Set<String> CHECK_OPTIONS = Set.of("--public-keyset", "--from-head", "--to-head");
@@ -118,6 +129,17 @@ public final class AuditCli {
       known.add(KnownHead.parse(a.options.get("--since"), "the head given with --since"));
     }
     try (RecordSource source = source(a)) {
+      if (!a.witnesses.isEmpty()) {
+        String node = node(source);
+        for (String witness : a.witnesses) {
+          try {
+            known.addAll(witness(witness, a.options.get("--witness-user"), node, verifier));
+          } catch (WitnessCopy.WitnessException e) {
+            out.println("FAILED: " + e.getMessage());
+            return VERIFICATION_FAILED;
+          }
+        }
+      }
       VerificationReport report = verifier.verify(source, at, a.options.containsKey("--strict"), known);
       out.print(report.toText());
       return report.ok() ? OK : VERIFICATION_FAILED;
@@ -141,6 +163,34 @@ public final class AuditCli {
           + " line(s) are not valid audit records and were skipped; run 'pangate audit verify'");
     }
     return OK;
+  }
+
+  private static List<KnownHead> witness(String witness, String user, String node, AuditVerifier verifier)
+      throws IOException {
+    if (witness.startsWith("jdbc:")) {
+      Properties login = new Properties();
+      if (user != null) {
+        login.setProperty("user", user);
+      }
+      String password = System.getenv(WITNESS_PASSWORD_ENV);
+      if (password != null) {
+        login.setProperty("password", password);
+      }
+      return WitnessCopy.fromPostgres(witness, login, node, verifier);
+    }
+    return WitnessCopy.fromFile(Path.of(witness), node, verifier);
+  }
+
+  /** The node whose chain the source holds, from its first record. */
+  private static String node(RecordSource source) throws IOException {
+    for (Iterator<SourceLine> it = source.lines(); it.hasNext(); ) {
+      try {
+        return ParsedRecord.parse(it.next().text()).string(RecordFormat.NODE);
+      } catch (MalformedRecordException e) {
+        // the verifier reports it; look at the next line for the node
+      }
+    }
+    throw new IllegalStateException(source.describe() + " holds no audit record");
   }
 
   private static int prove(Arguments a, PrintStream out, PrintStream err) throws IOException, UsageException {
@@ -245,6 +295,7 @@ public final class AuditCli {
 
   private static Arguments parse(String[] args, Set<String> allowed) throws UsageException {
     Map<String, String> options = new HashMap<>();
+    List<String> witnesses = new ArrayList<>();
     String path = null;
     for (int i = 1; i < args.length; i++) {
       String arg = args[i];
@@ -254,6 +305,8 @@ public final class AuditCli {
         }
         if (FLAGS.contains(arg)) {
           options.put(arg, "true");
+        } else if (arg.equals("--witness") && i + 1 < args.length) {
+          witnesses.add(args[++i]);
         } else if (i + 1 >= args.length) {
           throw new UsageException(arg + " needs a value");
         } else {
@@ -265,10 +318,10 @@ public final class AuditCli {
         throw new UsageException("unexpected argument '" + arg + "'");
       }
     }
-    return new Arguments(path, options);
+    return new Arguments(path, options, witnesses);
   }
 
-  private record Arguments(String path, Map<String, String> options) {
+  private record Arguments(String path, Map<String, String> options, List<String> witnesses) {
     String required(String option) throws UsageException {
       String value = options.get(option);
       if (value == null) {

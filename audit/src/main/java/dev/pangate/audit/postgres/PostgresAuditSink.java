@@ -6,8 +6,6 @@ import dev.pangate.audit.AuditSink;
 import dev.pangate.audit.SinkTail;
 import dev.pangate.audit.record.ChainRecord;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,15 +24,11 @@ public final class PostgresAuditSink implements AuditSink {
   private static final String INSERT =
       "INSERT INTO " + PostgresAuditStore.TABLE + " (node, seq, kind, record) VALUES (?, ?, ?, ?)";
 
-  private final String url;
-  private final Properties properties;
+  private final PostgresConnection connection;
   private final String node;
-  private Connection connection;
 
   private PostgresAuditSink(String url, Properties properties, String node) {
-    this.url = requireNonNull(url, "url is null");
-    this.properties = new Properties();
-    this.properties.putAll(requireNonNull(properties, "properties is null"));
+    this.connection = new PostgresConnection(url, properties);
     this.node = requireNonNull(node, "node is null");
   }
 
@@ -51,7 +45,7 @@ public final class PostgresAuditSink implements AuditSink {
     try {
       List<String> lines = new ArrayList<>();
       try (PreparedStatement tail =
-              connection().prepareStatement("SELECT * FROM " + PostgresAuditStore.TAIL_FUNCTION + "(?)")) {
+              connection.get().prepareStatement("SELECT * FROM " + PostgresAuditStore.TAIL_FUNCTION + "(?)")) {
         tail.setString(1, node);
         try (ResultSet rs = tail.executeQuery()) {
           while (rs.next()) {
@@ -59,17 +53,17 @@ public final class PostgresAuditSink implements AuditSink {
           }
         }
       }
-      connection.commit();
+      connection.get().commit();
       return new SinkTail(lines, 0, null);
     } catch (SQLException e) {
-      throw failure("reading the chain tail of node " + node, e);
+      throw connection.failure("reading the chain tail of node " + node, e);
     }
   }
 
   @Override
   public void write(List<ChainRecord> records) throws IOException {
     try {
-      try (PreparedStatement insert = connection().prepareStatement(INSERT)) {
+      try (PreparedStatement insert = connection.get().prepareStatement(INSERT)) {
         for (ChainRecord record : records) {
           insert.setString(1, node);
           insert.setLong(2, record.sequence());
@@ -79,50 +73,26 @@ public final class PostgresAuditSink implements AuditSink {
         }
         insert.executeBatch();
       }
-      connection.commit();
+      connection.get().commit();
     } catch (SQLException e) {
-      throw failure("inserting " + records.size() + " audit records for node " + node, e);
+      throw connection.failure("inserting " + records.size() + " audit records for node " + node, e);
     }
   }
 
   @Override
   public void discardFailedWrite() {
     // The transaction did not commit; drop the connection so the next write starts clean.
-    closeQuietly();
+    connection.close();
   }
 
   @Override
   public void close() {
-    closeQuietly();
+    connection.close();
   }
 
   @Override
   public String describe() {
-    return "PostgreSQL " + url + " table " + PostgresAuditStore.TABLE + " node " + node;
+    return "PostgreSQL " + connection.url() + " table " + PostgresAuditStore.TABLE + " node " + node;
   }
 
-  private Connection connection() throws SQLException {
-    if (connection == null || connection.isClosed()) {
-      connection = DriverManager.getConnection(url, properties);
-      connection.setAutoCommit(false);
-    }
-    return connection;
-  }
-
-  private void closeQuietly() {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException ignored) {
-        // already broken; a new connection is made on the next write
-      }
-      connection = null;
-    }
-  }
-
-  private IOException failure(String what, SQLException e) {
-    closeQuietly();
-    String state = e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")";
-    return new IOException(what + " failed" + state + ": " + e.getMessage(), e);
-  }
 }

@@ -72,7 +72,7 @@ public final class PostgresAuditStore {
         "GRANT SELECT ON TABLE " + TABLE + " TO " + role);
   }
 
-  private static void run(Connection admin, String... statements) throws SQLException {
+  static void run(Connection admin, String... statements) throws SQLException {
     requireNonNull(admin, "admin is null");
     boolean autoCommit = admin.getAutoCommit();
     admin.setAutoCommit(false);
@@ -89,7 +89,7 @@ public final class PostgresAuditStore {
     }
   }
 
-  private static String checkRole(String role) {
+  static String checkRole(String role) {
     requireNonNull(role, "role is null");
     if (!ROLE.matcher(role).matches()) {
       throw new IllegalArgumentException("role name '" + role

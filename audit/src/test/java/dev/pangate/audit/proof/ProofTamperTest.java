@@ -11,12 +11,11 @@ import dev.pangate.audit.AuditFixtures;
 import dev.pangate.audit.ChainForger;
 import dev.pangate.audit.HashChainedAuditLog;
 import dev.pangate.audit.cli.AuditCli;
+import dev.pangate.audit.cli.CliRun;
 import dev.pangate.audit.file.SegmentFiles;
 import dev.pangate.audit.record.ParsedRecord;
 import dev.pangate.audit.record.RecordFormat;
 import dev.pangate.audit.verify.ViolationKind;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,9 +61,9 @@ class ProofTamperTest {
   void anInclusionProofChecksWithoutTheLog() throws Exception {
     Path proof = prove("--seq", "7", "--head", "12");
     Files.delete(file); // the checker needs no log
-    Cli check = cli("check-proof", proof.toString(), "--public-keyset", publicKeyset.toString());
-    assertEquals(AuditCli.OK, check.code, check.text());
-    assertTrue(check.out.contains("is leaf 7 of node gw-test's log under tree head 12:"), check.out);
+    CliRun check = cli("check-proof", proof.toString(), "--public-keyset", publicKeyset.toString());
+    assertEquals(AuditCli.OK, check.code(), check.text());
+    assertTrue(check.out().contains("is leaf 7 of node gw-test's log under tree head 12:"), check.out());
   }
 
   @Test
@@ -73,14 +72,14 @@ class ProofTamperTest {
     // The entry changed inside the proof, its hash recomputed so that it still looks whole.
     String changed = ChainForger.rehash(ChainForger.withEventField(proof.record(), "rows", 0L), keys);
     AuditProof forged = new AuditProof(proof.type(), proof.node(), changed, null, proof.toSeal(), proof.path());
-    Cli check = checkProof(forged);
-    assertEquals(AuditCli.VERIFICATION_FAILED, check.code, check.text());
-    assertTrue(check.out.contains("is NOT in the tree with head"), check.out);
+    CliRun check = checkProof(forged);
+    assertEquals(AuditCli.VERIFICATION_FAILED, check.code(), check.text());
+    assertTrue(check.out().contains("is NOT in the tree with head"), check.out());
     // Changed without recomputing the hash.
     String stale = ChainForger.withEventField(proof.record(), "agent", "agent-8");
     check = checkProof(new AuditProof(proof.type(), proof.node(), stale, null, proof.toSeal(), proof.path()));
-    assertEquals(AuditCli.VERIFICATION_FAILED, check.code, check.text());
-    assertTrue(check.out.contains("does not match its hash"), check.out);
+    assertEquals(AuditCli.VERIFICATION_FAILED, check.code(), check.text());
+    assertTrue(check.out().contains("does not match its hash"), check.out());
   }
 
   @Test
@@ -90,20 +89,20 @@ class ProofTamperTest {
     lines.set(7, ChainForger.withEventField(lines.get(7), "rows", 0L));
     write(ChainForger.reseal(lines, keys));
     Path proof = prove("--seq", "7", "--head", "24");
-    Cli alone = cli("check-proof", proof.toString(), "--public-keyset", publicKeyset.toString());
-    assertEquals(AuditCli.OK, alone.code, "a resealed log proves its own entries: " + alone.text());
-    Cli against = cli("check-proof", proof.toString(), "--public-keyset", publicKeyset.toString(),
+    CliRun alone = cli("check-proof", proof.toString(), "--public-keyset", publicKeyset.toString());
+    assertEquals(AuditCli.OK, alone.code(), "a resealed log proves its own entries: " + alone.text());
+    CliRun against = cli("check-proof", proof.toString(), "--public-keyset", publicKeyset.toString(),
         "--to-head", headBefore);
-    assertEquals(AuditCli.VERIFICATION_FAILED, against.code, against.text());
-    assertTrue(against.out.contains("not the head you gave"), against.out);
+    assertEquals(AuditCli.VERIFICATION_FAILED, against.code(), against.text());
+    assertTrue(against.out().contains("not the head you gave"), against.out());
   }
 
   @Test
   void aConsistencyProofChecksAndOneAcrossARewrittenPrefixFails() throws Exception {
     Path honest = prove("--from-head", "10", "--to-head", "24");
-    Cli ok = cli("check-proof", honest.toString(), "--public-keyset", publicKeyset.toString());
-    assertEquals(AuditCli.OK, ok.code, ok.text());
-    assertTrue(ok.out.contains("extends the log with head 10:"), ok.out);
+    CliRun ok = cli("check-proof", honest.toString(), "--public-keyset", publicKeyset.toString());
+    assertEquals(AuditCli.OK, ok.code(), ok.text());
+    assertTrue(ok.out().contains("extends the log with head 10:"), ok.out());
     AuditProof before = AuditProof.parse(Files.readString(honest));
 
     // The key holder rewrites entry 5 (under head 10) and seals everything again.
@@ -113,41 +112,41 @@ class ProofTamperTest {
     AuditProof after = AuditProof.parse(Files.readString(prove("--from-head", "10", "--to-head", "24")));
 
     // The old head (what the assessor saw) with the new log's head and proof: refused.
-    Cli mixed = checkProof(new AuditProof(AuditProof.CONSISTENCY, after.node(), null, before.fromSeal(),
+    CliRun mixed = checkProof(new AuditProof(AuditProof.CONSISTENCY, after.node(), null, before.fromSeal(),
         after.toSeal(), after.path()));
-    assertEquals(AuditCli.VERIFICATION_FAILED, mixed.code, mixed.text());
-    assertTrue(mixed.out.contains("does NOT extend"), mixed.out);
+    assertEquals(AuditCli.VERIFICATION_FAILED, mixed.code(), mixed.text());
+    assertTrue(mixed.out().contains("does NOT extend"), mixed.out());
     // The new log's own proof, checked against the head noted before: refused.
     Path rewritten = dir.resolve("rewritten-proof.json");
     Files.writeString(rewritten, after.toJson());
-    Cli noted = cli("check-proof", rewritten.toString(), "--public-keyset", publicKeyset.toString(),
+    CliRun noted = cli("check-proof", rewritten.toString(), "--public-keyset", publicKeyset.toString(),
         "--from-head", head(before.fromSeal()));
-    assertEquals(AuditCli.VERIFICATION_FAILED, noted.code, noted.text());
+    assertEquals(AuditCli.VERIFICATION_FAILED, noted.code(), noted.text());
     // A changed path: refused.
     List<String> bent = new ArrayList<>(before.path());
     bent.set(0, "0".repeat(64));
-    Cli altered = checkProof(new AuditProof(AuditProof.CONSISTENCY, before.node(), null, before.fromSeal(),
+    CliRun altered = checkProof(new AuditProof(AuditProof.CONSISTENCY, before.node(), null, before.fromSeal(),
         before.toSeal(), bent));
-    assertEquals(AuditCli.VERIFICATION_FAILED, altered.code, altered.text());
+    assertEquals(AuditCli.VERIFICATION_FAILED, altered.code(), altered.text());
   }
 
   @Test
   void verifySinceAcceptsTheLogThatExtendsTheHeadAndNamesARewrite() throws Exception {
     String head = head(lines().get(12));
-    Cli ok = cli("verify", logs.toString(), "--public-keyset", publicKeyset.toString(), "--since", head);
-    assertEquals(AuditCli.OK, ok.code, ok.text());
-    assertTrue(ok.out.contains("heads seen before: 1 still in the log"), ok.out);
-    assertTrue(ok.out.contains("tree head:         25:"), ok.out);
+    CliRun ok = cli("verify", logs.toString(), "--public-keyset", publicKeyset.toString(), "--since", head);
+    assertEquals(AuditCli.OK, ok.code(), ok.text());
+    assertTrue(ok.out().contains("heads seen before: 1 still in the log"), ok.out());
+    assertTrue(ok.out().contains("tree head:         25:"), ok.out());
 
     List<String> lines = lines();
     lines.set(9, ChainForger.withEventField(lines.get(9), "agent", "someone-else"));
     write(ChainForger.reseal(lines, keys));
-    Cli alone = cli("verify", logs.toString(), "--public-keyset", publicKeyset.toString());
-    assertEquals(AuditCli.OK, alone.code, "resealed with the real key, the log verifies alone: " + alone.text());
-    Cli since = cli("verify", logs.toString(), "--public-keyset", publicKeyset.toString(), "--since", head);
-    assertEquals(AuditCli.VERIFICATION_FAILED, since.code, since.text());
-    assertTrue(since.out.contains("problem:           " + ViolationKind.REWRITTEN.label()), since.out);
-    assertTrue(since.out.contains("records before seq 12 were changed"), since.out);
+    CliRun alone = cli("verify", logs.toString(), "--public-keyset", publicKeyset.toString());
+    assertEquals(AuditCli.OK, alone.code(), "resealed with the real key, the log verifies alone: " + alone.text());
+    CliRun since = cli("verify", logs.toString(), "--public-keyset", publicKeyset.toString(), "--since", head);
+    assertEquals(AuditCli.VERIFICATION_FAILED, since.code(), since.text());
+    assertTrue(since.out().contains("problem:           " + ViolationKind.REWRITTEN.label()), since.out());
+    assertTrue(since.out().contains("records before seq 12 were changed"), since.out());
   }
 
   @Test
@@ -156,12 +155,12 @@ class ProofTamperTest {
     List<String> lines = new ArrayList<>(lines().subList(0, 17));
     lines.add(lines().get(25)); // a closing seal, resealed below
     write(ChainForger.reseal(lines, keys));
-    Cli alone = cli("verify", logs.toString(), "--public-keyset", publicKeyset.toString());
-    assertEquals(AuditCli.OK, alone.code, alone.text());
-    Cli since = cli("verify", logs.toString(), "--public-keyset", publicKeyset.toString(), "--since", head);
-    assertEquals(AuditCli.VERIFICATION_FAILED, since.code, since.text());
-    assertTrue(since.out.contains(ViolationKind.TRUNCATED.label()), since.out);
-    assertTrue(since.out.contains("holds a head over 24 records"), since.out);
+    CliRun alone = cli("verify", logs.toString(), "--public-keyset", publicKeyset.toString());
+    assertEquals(AuditCli.OK, alone.code(), alone.text());
+    CliRun since = cli("verify", logs.toString(), "--public-keyset", publicKeyset.toString(), "--since", head);
+    assertEquals(AuditCli.VERIFICATION_FAILED, since.code(), since.text());
+    assertTrue(since.out().contains(ViolationKind.TRUNCATED.label()), since.out());
+    assertTrue(since.out().contains("holds a head over 24 records"), since.out());
   }
 
   @Test
@@ -172,20 +171,20 @@ class ProofTamperTest {
         fields.put(RecordFormat.TREE_HEAD, "ab".repeat(32));
       }
     }));
-    Cli verify = cli("verify", logs.toString(), "--public-keyset", publicKeyset.toString());
-    assertEquals(AuditCli.VERIFICATION_FAILED, verify.code, verify.text());
-    assertTrue(verify.out.contains("first bad seq:     14"), verify.out);
-    assertTrue(verify.out.contains(ViolationKind.BAD_TREE_HEAD.label()), verify.out);
+    CliRun verify = cli("verify", logs.toString(), "--public-keyset", publicKeyset.toString());
+    assertEquals(AuditCli.VERIFICATION_FAILED, verify.code(), verify.text());
+    assertTrue(verify.out().contains("first bad seq:     14"), verify.out());
+    assertTrue(verify.out().contains(ViolationKind.BAD_TREE_HEAD.label()), verify.out());
   }
 
   @Test
   void aProofCannotBeMadeForAnUnsealedOrMissingRecord() throws Exception {
-    Cli missing = cli("prove", logs.toString(), "--seq", "99");
-    assertEquals(AuditCli.USAGE, missing.code);
-    assertTrue(missing.err.contains("no sealed record with seq 99"), missing.err);
-    Cli notSeal = cli("prove", logs.toString(), "--from-head", "5", "--to-head", "24");
-    assertEquals(AuditCli.USAGE, notSeal.code);
-    assertTrue(notSeal.err.contains("seq 5 is not a seal"), notSeal.err);
+    CliRun missing = cli("prove", logs.toString(), "--seq", "99");
+    assertEquals(AuditCli.USAGE, missing.code());
+    assertTrue(missing.err().contains("no sealed record with seq 99"), missing.err());
+    CliRun notSeal = cli("prove", logs.toString(), "--from-head", "5", "--to-head", "24");
+    assertEquals(AuditCli.USAGE, notSeal.code());
+    assertTrue(notSeal.err().contains("seq 5 is not a seal"), notSeal.err());
   }
 
   // ---------------------------------------------------------------- helpers
@@ -200,12 +199,12 @@ class ProofTamperTest {
     List<String> args = new ArrayList<>(List.of("prove", logs.toString()));
     args.addAll(List.of(options));
     args.addAll(List.of("--out", out.toString()));
-    Cli result = cli(args.toArray(String[]::new));
-    assertEquals(AuditCli.OK, result.code, result.text());
+    CliRun result = cli(args.toArray(String[]::new));
+    assertEquals(AuditCli.OK, result.code(), result.text());
     return out;
   }
 
-  private Cli checkProof(AuditProof proof) throws Exception {
+  private CliRun checkProof(AuditProof proof) throws Exception {
     Path path = Files.createTempFile(dir, "checked", ".json");
     Files.writeString(path, proof.toJson());
     return cli("check-proof", path.toString(), "--public-keyset", publicKeyset.toString());
@@ -219,17 +218,7 @@ class ProofTamperTest {
     Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
   }
 
-  record Cli(int code, String out, String err) {
-    String text() {
-      return "exit " + code + "\n" + out + err;
-    }
-  }
-
-  static Cli cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = AuditCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CliRun cli(String... args) {
+    return CliRun.of(args);
   }
 }

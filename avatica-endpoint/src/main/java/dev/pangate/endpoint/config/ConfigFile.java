@@ -44,7 +44,20 @@ record ConfigFile(
       @JsonProperty("node") String node,
       @JsonProperty("signing_keyset") String signingKeyset,
       @JsonProperty("file") AuditFileSection file,
-      @JsonProperty("postgres") AuditPostgresSection postgres) {}
+      @JsonProperty("postgres") AuditPostgresSection postgres,
+      @JsonProperty("witness") AuditWitnessSection witness,
+      @JsonProperty("verify") AuditVerifySection verify) {}
+
+  record AuditWitnessSection(
+      @JsonProperty("files") List<String> files,
+      @JsonProperty("postgres") AuditPostgresSection postgres,
+      @JsonProperty("on_failure") String onFailure,
+      @JsonProperty("max_lag") String maxLag,
+      @JsonProperty("retry_interval") String retryInterval) {}
+
+  record AuditVerifySection(
+      @JsonProperty("interval") String interval,
+      @JsonProperty("recheck_bytes") Long recheckBytes) {}
 
   record AuditFileSection(
       @JsonProperty("directory") String directory,

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pangate.audit.file.FileAuditSink;
+import dev.pangate.audit.witness.WitnessSet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -178,18 +179,72 @@ public final class ConfigLoader {
       throw problem("audit needs exactly one sink: either file: {directory: ...} or"
           + " postgres: {url: ..., user: ...}");
     }
+    GatewayConfig.Verify verify = verify(s.verify());
     if (s.file() != null) {
       String directory = require(s.file().directory(), "audit.file.directory");
       FileAuditSink.Durability durability = durability(s.file().durability());
-      return new GatewayConfig.Audit(node, signing, path(directory), durability, null);
+      Path dir = path(directory);
+      return new GatewayConfig.Audit(node, signing, dir, durability, null, witness(s.witness(), dir), verify);
     }
-    ConfigFile.AuditPostgresSection p = s.postgres();
-    GatewayConfig.AuditPostgres postgres = new GatewayConfig.AuditPostgres(
-        value("audit.postgres.url", p.url(), p.urlEnv(), true),
-        value("audit.postgres.user", p.user(), p.userEnv(), true),
-        secret("audit.postgres.password", p.password(), p.passwordEnv(), p.passwordFile(), false));
+    GatewayConfig.AuditPostgres postgres = auditPostgres("audit.postgres", s.postgres());
     return new GatewayConfig.Audit(node, signing, null, FileAuditSink.Durability.FSYNC_EACH_BATCH,
-        postgres);
+        postgres, witness(s.witness(), null), verify);
+  }
+
+  private GatewayConfig.AuditPostgres auditPostgres(String key, ConfigFile.AuditPostgresSection p) {
+    return new GatewayConfig.AuditPostgres(
+        value(key + ".url", p.url(), p.urlEnv(), true),
+        value(key + ".user", p.user(), p.userEnv(), true),
+        secret(key + ".password", p.password(), p.passwordEnv(), p.passwordFile(), false));
+  }
+
+  private GatewayConfig.Witness witness(ConfigFile.AuditWitnessSection s, Path auditDirectory) {
+    if (s == null) {
+      return null;
+    }
+    List<Path> files = new ArrayList<>();
+    for (String name : s.files() == null ? List.<String>of() : s.files()) {
+      if (name == null || name.isBlank()) {
+        throw problem("audit.witness.files has an empty file name");
+      }
+      Path file = path(name);
+      if (auditDirectory != null && file.startsWith(auditDirectory)) {
+        throw problem("audit.witness.files: " + file + " is inside the audit directory " + auditDirectory
+            + "; a witness must be on another path (another disk or host), or it witnesses nothing");
+      }
+      files.add(file);
+    }
+    GatewayConfig.AuditPostgres postgres = s.postgres() == null ? null
+        : auditPostgres("audit.witness.postgres", s.postgres());
+    if (files.isEmpty() && postgres == null) {
+      throw problem("audit.witness needs files: [...] and/or postgres: {url: ..., user: ...}");
+    }
+    WitnessSet.OnFailure onFailure;
+    String rule = s.onFailure() == null ? "refuse" : s.onFailure().trim().toLowerCase(Locale.ROOT);
+    switch (rule) {
+      case "refuse" -> onFailure = WitnessSet.OnFailure.REFUSE;
+      case "alert" -> onFailure = WitnessSet.OnFailure.ALERT;
+      default -> throw problem("audit.witness.on_failure must be refuse (statements are refused while a"
+          + " witness cannot be written) or alert (they go on, the problem is reported)");
+    }
+    Duration maxLag = duration("audit.witness.max_lag", s.maxLag(), Duration.ofSeconds(10));
+    Duration retry = duration("audit.witness.retry_interval", s.retryInterval(), Duration.ofSeconds(1));
+    if (maxLag.isZero() || retry.isZero()) {
+      throw problem("audit.witness.max_lag and retry_interval must be more than 0");
+    }
+    return new GatewayConfig.Witness(files, postgres, onFailure, maxLag, retry);
+  }
+
+  private GatewayConfig.Verify verify(ConfigFile.AuditVerifySection s) {
+    GatewayConfig.Verify d = GatewayConfig.Verify.defaults();
+    if (s == null) {
+      return d;
+    }
+    long recheck = s.recheckBytes() == null ? d.recheckBytes() : s.recheckBytes();
+    if (recheck < 0) {
+      throw problem("audit.verify.recheck_bytes must be 0 or more");
+    }
+    return new GatewayConfig.Verify(duration("audit.verify.interval", s.interval(), d.interval()), recheck);
   }
 
   private FileAuditSink.Durability durability(String text) {

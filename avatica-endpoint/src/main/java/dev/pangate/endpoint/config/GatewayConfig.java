@@ -3,6 +3,7 @@ package dev.pangate.endpoint.config;
 import static java.util.Objects.requireNonNull;
 
 import dev.pangate.audit.file.FileAuditSink;
+import dev.pangate.audit.witness.WitnessSet;
 import dev.pangate.engine.EngineConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -117,17 +118,60 @@ public record GatewayConfig(
    * @param directory the file sink's directory, or null when the PostgreSQL sink is used
    * @param durability the file sink's durability
    * @param postgres the PostgreSQL sink, or null when the file sink is used
+   * @param witness where seals are witnessed, or null for no witness
+   * @param verify the gateway's own continuous verification of its log
    */
   public record Audit(String node, String signingKeyset, Path directory,
-      FileAuditSink.Durability durability, AuditPostgres postgres) {
+      FileAuditSink.Durability durability, AuditPostgres postgres, Witness witness, Verify verify) {
 
     public Audit {
       requireNonNull(node, "node is null");
       requireNonNull(signingKeyset, "signingKeyset is null");
       requireNonNull(durability, "durability is null");
+      requireNonNull(verify, "verify is null");
       if ((directory == null) == (postgres == null)) {
         throw new IllegalArgumentException("exactly one of directory and postgres");
       }
+    }
+  }
+
+  /**
+   * Witnesses of the audit seals (docs/audit.md, "Witnesses").
+   *
+   * @param files witness files, each on another path than the audit directory
+   * @param postgres the PostgreSQL witness (a login that may only INSERT), or null
+   * @param onFailure what a witness that cannot be written does to statements
+   * @param maxLag how far behind a witness may fall before {@code onFailure} applies
+   * @param retryInterval how often a failing witness is tried again
+   */
+  public record Witness(List<Path> files, AuditPostgres postgres, WitnessSet.OnFailure onFailure,
+      Duration maxLag, Duration retryInterval) {
+
+    public Witness {
+      files = List.copyOf(requireNonNull(files, "files is null"));
+      requireNonNull(onFailure, "onFailure is null");
+      requireNonNull(maxLag, "maxLag is null");
+      requireNonNull(retryInterval, "retryInterval is null");
+    }
+  }
+
+  /**
+   * The gateway's continuous verification of its own log (file sink).
+   *
+   * @param interval how often new records are verified and witnesses compared (zero: off)
+   * @param recheckBytes how many bytes of records verified before are read again per run
+   */
+  public record Verify(Duration interval, long recheckBytes) {
+
+    public Verify {
+      requireNonNull(interval, "interval is null");
+      if (recheckBytes < 0) {
+        throw new IllegalArgumentException("recheckBytes must be 0 or more");
+      }
+    }
+
+    public static Verify defaults() {
+      return new Verify(Duration.ofSeconds(60), 8L << 20);
     }
   }
 

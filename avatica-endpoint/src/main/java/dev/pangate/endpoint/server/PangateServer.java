@@ -7,6 +7,10 @@ import dev.pangate.audit.AuditSink;
 import dev.pangate.audit.HashChainedAuditLog;
 import dev.pangate.audit.file.FileAuditSink;
 import dev.pangate.audit.postgres.PostgresAuditSink;
+import dev.pangate.audit.postgres.PostgresSealWitness;
+import dev.pangate.audit.witness.FileSealWitness;
+import dev.pangate.audit.witness.SealWitness;
+import dev.pangate.audit.witness.WitnessSet;
 import dev.pangate.endpoint.auth.Authenticator;
 import dev.pangate.endpoint.auth.JwtTokenVerifier;
 import dev.pangate.endpoint.auth.TokenVerifier;
@@ -136,18 +140,36 @@ public final class PangateServer implements AutoCloseable {
       sink = FileAuditSink.create(settings.directory(),
           FileAuditSink.Options.defaults().withDurability(settings.durability()));
     } else {
-      Properties login = new Properties();
-      login.setProperty("user", settings.postgres().user());
-      if (settings.postgres().password() != null) {
-        login.setProperty("password", settings.postgres().password().value());
-      }
-      sink = PostgresAuditSink.create(settings.postgres().url(), login, settings.node());
+      sink = PostgresAuditSink.create(settings.postgres().url(), login(settings.postgres()), settings.node());
     }
-    return HashChainedAuditLog.builder()
+    HashChainedAuditLog.Builder builder = HashChainedAuditLog.builder()
         .node(settings.node())
         .signingKeyset(keys.signingKeyset(settings.signingKeyset()))
-        .sink(sink)
-        .open();
+        .sink(sink);
+    if (settings.witness() != null) {
+      builder.witnesses(witnesses(settings.witness(), settings.node()));
+    }
+    return builder.open();
+  }
+
+  private static WitnessSet witnesses(GatewayConfig.Witness settings, String node) {
+    List<SealWitness> witnesses = new ArrayList<>();
+    for (java.nio.file.Path file : settings.files()) {
+      witnesses.add(FileSealWitness.create(file));
+    }
+    if (settings.postgres() != null) {
+      witnesses.add(PostgresSealWitness.create(settings.postgres().url(), login(settings.postgres()), node));
+    }
+    return WitnessSet.of(witnesses, settings.onFailure(), settings.maxLag(), settings.retryInterval());
+  }
+
+  private static Properties login(GatewayConfig.AuditPostgres postgres) {
+    Properties login = new Properties();
+    login.setProperty("user", postgres.user());
+    if (postgres.password() != null) {
+      login.setProperty("password", postgres.password().value());
+    }
+    return login;
   }
 
   private static void registerGauges(GatewayMetrics metrics, Gateway gateway) {

@@ -46,7 +46,8 @@ class ConfigLoaderTest {
     int body = doc.indexOf('\n', start) + 1;
     String example = doc.substring(body, doc.indexOf("```", body));
     GatewayConfig config = ConfigLoader.load(write(example),
-        Map.of("PANGATE_DB_PASSWORD", "pw", "PANGATE_KEK", "{}", "PANGATE_TLS_PASSWORD", "tls"));
+        Map.of("PANGATE_DB_PASSWORD", "pw", "PANGATE_KEK", "{}", "PANGATE_TLS_PASSWORD", "tls",
+            "PANGATE_WITNESS_DB_PASSWORD", "wpw"));
     assertEquals("jdbc:postgresql://db.internal:5432/payments", config.postgres().url());
     assertEquals("pw", config.postgres().password().value());
     assertEquals(Duration.ofSeconds(30), config.postgres().statementTimeout());
@@ -57,6 +58,24 @@ class ConfigLoaderTest {
     assertEquals(4, config.limits().connectionsPerAgent());
     assertEquals(Duration.ofHours(2), config.limits().approvalLifetime());
     assertTrue(config.admins().contains("ops-alice"));
+    assertEquals(java.util.List.of(Path.of("/mnt/audit-witness/gw-1-seals.jsonl")), config.audit().witness().files());
+    assertEquals("pangate_witness_writer", config.audit().witness().postgres().user());
+    assertEquals(dev.pangate.audit.witness.WitnessSet.OnFailure.REFUSE, config.audit().witness().onFailure());
+    assertEquals(Duration.ofSeconds(60), config.audit().verify().interval());
+  }
+
+  @Test
+  void aWitnessInsideTheAuditDirectoryIsRefused() throws Exception {
+    String text = MINIMAL.replace("  file: {directory: /var/lib/pangate/audit}\n",
+        "  file: {directory: /var/lib/pangate/audit}\n  witness:\n    files: [/var/lib/pangate/audit/seals.jsonl]\n");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(write(text), Map.of("DB_PASSWORD", "secret")));
+    assertTrue(e.getMessage().contains("inside the audit directory"), e.getMessage());
+    String alert = MINIMAL.replace("  file: {directory: /var/lib/pangate/audit}\n",
+        "  file: {directory: /var/lib/pangate/audit}\n  witness:\n    files: [/mnt/w/seals.jsonl]\n"
+            + "    on_failure: maybe\n");
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(write(alert), Map.of("DB_PASSWORD", "secret")));
+    assertTrue(e.getMessage().contains("on_failure must be refuse"), e.getMessage());
   }
 
   @Test
