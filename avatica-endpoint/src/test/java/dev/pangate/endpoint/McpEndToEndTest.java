@@ -226,6 +226,45 @@ class McpEndToEndTest {
   }
 
   @Test
+  void sampleRowsAreMaskedAndFilteredLikeAQuery() throws Exception {
+    int pans = 0;
+    for (String agent : EndpointFixture.AGENTS) {
+      for (String table : List.of("payments.cards", "payments.transactions")) {
+        McpSchema.CallToolResult described = tool(agent, "describe_table",
+            Map.of("table", table, "sample_rows", 20));
+        if (Boolean.TRUE.equals(described.isError())) {
+          error(described, "OBJECT_NOT_FOUND");
+          error(tool(agent, "query", Map.of("sql", "select * from " + table)), "OBJECT_NOT_FOUND");
+          continue;
+        }
+        JsonNode samples = JSON.valueToTree(described.structuredContent()).path("sample_rows");
+        assertEquals(20, samples.size(), agent + " " + table);
+        JsonNode queried = JSON.valueToTree(tool(agent, "query",
+            Map.of("sql", "select * from " + table, "max_rows", 10_000)).structuredContent());
+        List<String> columns = new ArrayList<>();
+        queried.path("columns").forEach(c -> columns.add(c.path("name").asText()));
+        Set<String> allowed = new java.util.HashSet<>();
+        queried.path("rows").forEach(row -> allowed.add(row.toString()));
+        for (JsonNode sample : samples) {
+          List<String> sampleColumns = new ArrayList<>();
+          sample.fieldNames().forEachRemaining(sampleColumns::add);
+          assertEquals(columns, sampleColumns, agent + " " + table);
+          com.fasterxml.jackson.databind.node.ArrayNode asRow = JSON.createArrayNode();
+          sample.forEach(asRow::add);
+          assertTrue(allowed.contains(asRow.toString()),
+              agent + " " + table + ": a sample row is a row the role's query returns: " + sample);
+          if (sample.has("pan")) {
+            String pan = sample.path("pan").asText();
+            assertFalse(Pans.isPan(pan, fixture.allPans()), agent + " " + table + ": " + pan);
+            pans++;
+          }
+        }
+      }
+    }
+    assertTrue(pans >= 60, "masked sample PANs checked: " + pans);
+  }
+
+  @Test
   void listTablesAndResourcesAreTheRolesOwn() throws Exception {
     Map<String, Set<String>> expected = Map.of(
         "support-bot", Set.of("payments.transactions", "payments.disputes", "payments.cards",
