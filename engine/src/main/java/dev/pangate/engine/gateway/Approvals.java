@@ -18,7 +18,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import dev.pangate.engine.rewrite.DerivedParameters.Derived;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,13 +58,65 @@ public final class Approvals {
         + query.planned().pushedSql() + "\n" + query.planText());
   }
 
-  static String parametersDigest(List<?> parameters) {
+  /**
+   * The digest a re-submitted statement's values must match: every value that reaches
+   * PostgreSQL, the caller's parameters (or the values lifted out of its text) and the tokens
+   * whose PANs the gateway binds at execution (a token literal left in the text becomes such a
+   * hidden parameter, so it is covered here, not only by the text).
+   */
+  static String parametersDigest(PreparedQuery query, List<?> parameters) {
     StringBuilder text = new StringBuilder();
     for (Object parameter : parameters) {
-      text.append(parameter == null ? "\u0000null" : parameter.getClass().getSimpleName() + ":" + parameter)
-          .append('\u0001');
+      append(text, parameter);
+    }
+    for (Derived derived : query.planned().derivedParameters()) {
+      text.append("derived:").append(derived.source()).append(':')
+          .append(derived.mask().masking().label()).append(':');
+      append(text, derived.source() < 0 ? derived.literal() : null);
     }
     return sha256(text.toString());
+  }
+
+  private static void append(StringBuilder text, Object value) {
+    text.append(value == null ? "\u0000null" : value.getClass().getSimpleName() + ":" + value)
+        .append('\u0001');
+  }
+
+  /**
+   * The tokens among the statement's values (literals and parameters the gateway reads as
+   * tokens): shown to the approver as they are, where the PAN scrubber would star part of them.
+   */
+  private static Set<String> tokens(PreparedQuery query, List<?> parameters) {
+    Set<String> tokens = new HashSet<>();
+    for (Derived derived : query.planned().derivedParameters()) {
+      Object token = derived.source() < 0 ? derived.literal() : parameters.get(derived.source());
+      if (token != null) {
+        tokens.add(String.valueOf(token));
+      }
+    }
+    return tokens;
+  }
+
+  /**
+   * Every value bound to the SQL sent to PostgreSQL, in order, as the approver reads it: the
+   * caller's values, and for a hidden parameter the token whose PAN the gateway binds.
+   */
+  private static String boundValues(PreparedQuery query, List<?> parameters) {
+    StringBuilder text = new StringBuilder();
+    List<Derived> derived = query.planned().derivedParameters();
+    for (int i = 0; i < parameters.size() + derived.size(); i++) {
+      text.append("\n$").append(i + 1).append(" = ");
+      if (i < parameters.size()) {
+        Object value = parameters.get(i);
+        text.append(value == null ? "NULL" : "'" + value + "'");
+      } else {
+        Derived hidden = derived.get(i - parameters.size());
+        Object token = hidden.source() < 0 ? hidden.literal() : parameters.get(hidden.source());
+        text.append("the PAN behind token '").append(token).append("' (")
+            .append(hidden.mask().masking().label()).append(')');
+      }
+    }
+    return text.length() == 0 ? "" : "\nValues:" + text;
   }
 
   private static String sha256(String text) {
@@ -81,7 +136,7 @@ public final class Approvals {
       List<?> parameters) {
     expireOverdue();
     String planDigest = planDigest(query);
-    String parametersDigest = parametersDigest(parameters);
+    String parametersDigest = parametersDigest(query, parameters);
     Optional<ApprovalRequest> open = store.open(caller.agentId(), planDigest, parametersDigest);
     if (open.isPresent() && open.get().status() == ApprovalStatus.APPROVED) {
       return open.get();
@@ -102,11 +157,12 @@ public final class Approvals {
       List<?> parameters, String planDigest, String parametersDigest) {
     Long estimate = estimate(query, parameters);
     Instant now = clock.instant();
-    List<String> shown = parameters.stream()
-        .map(p -> p == null ? "NULL" : PanScrubber.scrub(String.valueOf(p))).toList();
-    String plan = PanScrubber.scrub(query.planText() + "\nSQL: " + query.planned().pushedSql());
+    Set<String> tokens = tokens(query, parameters);
+    List<String> shown = shown(parameters, tokens);
+    String plan = PanScrubber.scrub(query.planText() + "\nSQL: " + query.planned().pushedSql()
+        + boundValues(query, parameters), tokens);
     ApprovalRequest request = store.create(caller.agentId(), role, query.planned().kind().name(),
-        query.planned().writeTarget(), PanScrubber.scrub(query.sql()), shown, parametersDigest,
+        query.planned().writeTarget(), PanScrubber.scrub(query.sql(), tokens), shown, parametersDigest,
         plan, planDigest, estimate, now, now.plus(lifetime));
     gateway.audit(AuditEvent.builder(AuditEventType.APPROVAL_REQUEST)
         .approvalId(request.id()).agent(caller.agentId()).role(role)
@@ -118,6 +174,11 @@ public final class Approvals {
             "expires_at", request.expiresAt().toString()))
         .outcome(Outcome.success()).build());
     return request;
+  }
+
+  private static List<String> shown(List<?> parameters, Set<String> tokens) {
+    return parameters.stream()
+        .map(p -> p == null ? "NULL" : PanScrubber.scrub(String.valueOf(p), tokens)).toList();
   }
 
   private Long estimate(PreparedQuery query, List<?> parameters) {
@@ -141,11 +202,18 @@ public final class Approvals {
     };
   }
 
-  void executed(Caller caller, String role, ApprovalRequest request, long rows) {
+  /** Audits the approved write as it ran: its own text, plan, pushed SQL and values. */
+  void executed(Caller caller, String role, ApprovalRequest request, PreparedQuery query,
+      List<?> parameters, long rows) {
     gateway.audit(AuditEvent.builder(AuditEventType.APPROVAL_EXECUTED)
         .approvalId(request.id()).agent(caller.agentId()).role(role)
         .clientAddress(caller.clientAddress()).session(caller.session()).driver(caller.driver())
-        .tables(List.of(request.target())).sql(request.sql()).rows(rows)
+        .tables(List.of(request.target())).sql(query.sql()).logicalPlan(query.planText())
+        .pushedSql(query.planned().pushedSqlList())
+        .parameters(shown(parameters, tokens(query, parameters))).rows(rows)
+        .details(Map.of("plan_digest", planDigest(query),
+            "parameters_digest", parametersDigest(query, parameters),
+            "bound_values", boundValues(query, parameters).strip()))
         .policyDigest(gateway.policy().digest()).outcome(Outcome.success()).build());
   }
 

@@ -237,10 +237,12 @@ public final class Session implements AutoCloseable {
     if (approval != null) {
       ApprovalRequest used = approval;
       String role = view.role().name();
+      PreparedQuery ran = query;
       if (transaction == null) {
-        gateway.approvals().executed(caller, role, used, rows);
+        gateway.approvals().executed(caller, role, used, ran, parameters, rows);
       } else { // used only if the transaction commits; a rollback leaves it approved
-        transaction.afterCommit(() -> gateway.approvals().executed(caller, role, used, rows));
+        transaction.afterCommit(
+            () -> gateway.approvals().executed(caller, role, used, ran, parameters, rows));
       }
     }
     return new ListCursor(planned.columns(), List.<Object[]>of(new Object[] {rows}));

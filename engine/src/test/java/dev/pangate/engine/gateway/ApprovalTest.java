@@ -133,6 +133,53 @@ class ApprovalTest {
     assertEquals(1L, run(bot, update, "suspended"), "the approved one still runs");
   }
 
+  private static String token(long cardId) {
+    try (ResultCursor cursor = bot.query("select pan from payments.cards where card_id = " + cardId,
+        List.of())) {
+      assertTrue(cursor.next());
+      return (String) cursor.row()[0];
+    }
+  }
+
+  private static String executedEntry(String id) throws Exception {
+    return fixture.auditText().lines()
+        .filter(line -> line.contains("APPROVAL_EXECUTED") && line.contains(id))
+        .findFirst().orElseThrow();
+  }
+
+  @Test
+  void anApprovalForOneTokenLiteralDoesNotCoverAnother() throws Exception {
+    // The literal on the left is not lifted: it becomes a hidden parameter (the PAN behind it).
+    String first = token(51);
+    String second = token(52);
+    String approvedSql = "update payments.cards set status = 'blocked' where '" + first + "' = pan";
+    String id = requestId(assertThrows(EngineException.class, () -> run(bot, approvedSql)));
+    ApprovalRequest pending = fixture.gateway().approvals().get(officer, id);
+    assertTrue(pending.sql().contains(first), "the approver sees the token as it is: " + pending.sql());
+    assertTrue(pending.plan().contains("the PAN behind token '" + first + "'"), pending.plan());
+    fixture.gateway().approvals().approve(officer, id, "block card 51");
+    String other = "update payments.cards set status = 'blocked' where '" + second + "' = pan";
+    EngineException held = assertThrows(EngineException.class, () -> run(bot, other));
+    assertNotEquals(id, requestId(held), "another token is another statement");
+    assertNotEquals("blocked", status(52));
+    assertEquals(1L, run(bot, approvedSql));
+    assertEquals("blocked", status(51));
+    String executed = executedEntry(id);
+    assertTrue(executed.contains("bound_values") && executed.contains("parameters_digest"), executed);
+    assertTrue(executed.contains("' = pan"), "the statement that ran: " + executed);
+  }
+
+  @Test
+  void theExecutedEntryRecordsTheTextThatRan() throws Exception {
+    String approved = "update payments.cards set status = 'lost' where card_id = 61";
+    String id = requestId(assertThrows(EngineException.class, () -> run(bot, approved)));
+    fixture.gateway().approvals().approve(officer, id, "ok");
+    String same = "update payments.cards   set status = 'lost' /* same */ where card_id = 61";
+    assertEquals(1L, run(bot, same), "the same plan and values: covered");
+    String executed = executedEntry(id);
+    assertTrue(executed.contains("/* same */"), "what ran, not what was approved: " + executed);
+  }
+
   @Test
   void anExpiredApprovalIsRefused() throws Exception {
     String update = "update payments.cards set status = 'expired' where card_id = 31";

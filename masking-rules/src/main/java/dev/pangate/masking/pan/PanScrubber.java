@@ -1,5 +1,6 @@
 package dev.pangate.masking.pan;
 
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -20,6 +21,17 @@ public final class PanScrubber {
 
   /** The text with every PAN-like substring truncated; the same instance when there is none. */
   public static String scrub(String text) {
+    return scrub(text, Set.of());
+  }
+
+  /**
+   * The text scrubbed as {@link #scrub(String)}, except for digit runs equal to one of
+   * {@code notPans} that cannot be a PAN: 13 to 19 digits failing the Luhn check as a whole (a
+   * token of a family whose tokens fail Luhn). Such a run is shown as it is, where {@link
+   * #scrub(String)} would star the Luhn-valid windows inside it; anything else in the set is
+   * ignored, so a PAN is starred whatever the caller passes.
+   */
+  public static String scrub(String text, Set<String> notPans) {
     if (text == null) {
       return null;
     }
@@ -45,7 +57,8 @@ public final class PanScrubber {
           break;
         }
       }
-      if (digits >= MIN && !insideHexToken(text, i, end)) {
+      if (digits >= MIN && !insideHexToken(text, i, end)
+          && !(digits <= MAX && end - i == digits && notAPan(text.substring(i, end), notPans))) {
         if (out == null) {
           out = new StringBuilder(text);
         }
@@ -87,6 +100,10 @@ public final class PanScrubber {
 
   private static boolean isHexOrDash(char c) {
     return isDigit(c) || c == '-' || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+
+  private static boolean notAPan(String run, Set<String> notPans) {
+    return notPans.contains(run) && !Luhn.isValid(run);
   }
 
   /** Whether the text holds any PAN-like substring. */

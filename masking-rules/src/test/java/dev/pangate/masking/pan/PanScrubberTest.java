@@ -2,6 +2,7 @@ package dev.pangate.masking.pan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,5 +76,24 @@ class PanScrubberTest {
   void catchesAPanGluedToOtherDigits() {
     String scrubbed = PanScrubber.scrub("x00004111111111111111y");
     assertFalse(scrubbed.contains("4111111111111111"), scrubbed);
+  }
+
+  @Test
+  void aTokenThatFailsLuhnIsShownWholeOnlyWhenNamedAndAPanNeverIs() {
+    // 16 digits failing Luhn, holding the 15-digit Luhn-valid 378282246310005 inside
+    String token = null;
+    for (char first = '0'; first <= '9' && token == null; first++) {
+      String candidate = first + "378282246310005";
+      token = Luhn.isValid(candidate) ? null : candidate;
+    }
+    String sql = "update t set s = 'x' where pan = '" + token + "'";
+    assertNotEquals(sql, PanScrubber.scrub(sql), "the plain scrubber stars the window inside");
+    assertEquals(sql, PanScrubber.scrub(sql, java.util.Set.of(token)), "a named non-PAN is shown");
+    String pan = "update t set s = 'x' where pan = '4111111111111111'";
+    assertEquals(PanScrubber.scrub(pan), PanScrubber.scrub(pan, java.util.Set.of("4111111111111111")),
+        "a Luhn-valid value is starred even when the caller names it");
+    String glued = "x00" + token + "y";
+    assertEquals(PanScrubber.scrub(glued), PanScrubber.scrub(glued, java.util.Set.of(token)),
+        "only a whole run equal to the named value is left alone");
   }
 }
