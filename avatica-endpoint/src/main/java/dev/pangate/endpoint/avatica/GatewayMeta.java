@@ -87,8 +87,10 @@ public final class GatewayMeta implements Meta {
   public ConnectionProperties connectionSync(ConnectionHandle ch, ConnectionProperties requested) {
     return connections.use(ch.id, caller(), connection -> {
       // Autocommit decides whether writes commit one by one or wait for commit/rollback (turning
-      // it back on commits, as JDBC says). The rest is echoed so the client's view stays
-      // consistent: reads run at READ COMMITTED, and read-only is the policy's business.
+      // it back on commits, as JDBC says). Read-only is echoed (it is the policy's business). The
+      // isolation reported is the one PostgreSQL runs pangate's transactions at, READ COMMITTED,
+      // whatever was asked: the stock driver sends a level only with its next sync, too late to
+      // refuse, so a program that needs more reads getTransactionIsolation() and sees it is not so.
       ConnectionPropertiesImpl properties = connection.properties;
       if (requested != null) {
         if (requested.isAutoCommit() != null) {
@@ -98,10 +100,8 @@ public final class GatewayMeta implements Meta {
         if (requested.isReadOnly() != null) {
           properties.setReadOnly(requested.isReadOnly());
         }
-        if (requested.getTransactionIsolation() != null) {
-          properties.setTransactionIsolation(requested.getTransactionIsolation());
-        }
       }
+      properties.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
       properties.setDirty(false);
       return properties;
     });

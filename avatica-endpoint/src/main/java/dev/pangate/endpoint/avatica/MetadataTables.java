@@ -5,6 +5,7 @@ import java.lang.reflect.Modifier;
 import java.sql.DatabaseMetaData;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.calcite.avatica.AvaticaUtils;
@@ -88,12 +89,23 @@ final class MetadataTables {
     return row;
   }
 
-  /** Whether a name matches a JDBC search pattern ({@code %}, {@code _}, escape {@code \}); null matches all. */
+  /**
+   * Whether a name matches a JDBC search pattern ({@code %}, {@code _}, escape {@code \}); null
+   * matches all. A pattern without lower-case letters also matches as PostgreSQL folds an unquoted
+   * name (to lower case): the stock Avatica driver reports {@code storesUpperCaseIdentifiers()}
+   * whatever the server says, so tools that follow it (sqlline's {@code !columns payments.cards})
+   * send {@code PAYMENTS} and {@code CARDS} for the lower-case names pangate serves.
+   */
   static boolean matches(Meta.Pat pattern, String name) {
     if (pattern == null || pattern.s == null) {
       return true;
     }
-    return like(pattern.s).matcher(name).matches();
+    if (like(pattern.s).matcher(name).matches()) {
+      return true;
+    }
+    String folded = pattern.s.toLowerCase(Locale.ROOT);
+    return pattern.s.toUpperCase(Locale.ROOT).equals(pattern.s) && !folded.equals(pattern.s)
+        && like(folded).matcher(name).matches();
   }
 
   static Pattern like(String pattern) {

@@ -73,8 +73,13 @@ final class DemoInstructions {
     out.flush();
   }
 
+  /**
+   * The agent's JDBC URL. {@code timeZone=UTC}: the stock driver reads and sends TIMESTAMP values
+   * in the client JVM's zone unless told one, and the gateway sends instants as UTC wall-clock
+   * time, so without it a client outside UTC sees every timestamptz shifted.
+   */
   static String jdbcUrl(URI base, String identity, String secret) {
-    return "jdbc:avatica:remote:url=" + base + ";serialization=protobuf;authentication=BASIC"
+    return "jdbc:avatica:remote:url=" + base + ";serialization=protobuf;timeZone=UTC;authentication=BASIC"
         + ";avatica_user=" + identity + ";avatica_password=" + secret;
   }
 

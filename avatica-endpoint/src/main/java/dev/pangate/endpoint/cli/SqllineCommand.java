@@ -26,13 +26,19 @@ final class SqllineCommand {
 
   /**
    * Without a terminal (a script, a pipe) sqlline measures a width of zero and prints empty
-   * tables; a fixed width keeps the output readable there.
+   * tables; a fixed width keeps the output readable there. sqlline asks for REPEATABLE READ unless
+   * told otherwise, and the stock Avatica driver says it supports no level but TRANSACTION_NONE
+   * (a constant of the driver, whatever the server), so sqlline would warn on every start; asked
+   * for NONE, the gateway answers with the level it really runs at, READ COMMITTED.
    */
   static String[] withDefaults(String[] args, boolean terminal) {
     List<String> all = new ArrayList<>(Arrays.asList(args));
     boolean widthGiven = all.stream().anyMatch(arg -> arg.startsWith("--maxWidth"));
     if (!terminal && !widthGiven) {
       all.add("--maxWidth=200");
+    }
+    if (all.stream().noneMatch(arg -> arg.startsWith("--isolation"))) {
+      all.add("--isolation=TRANSACTION_NONE");
     }
     return all.toArray(String[]::new);
   }

@@ -114,11 +114,12 @@ class CliTest {
 
   @Test
   void sqllineGetsAWidthWhenThereIsNoTerminal() {
-    assertArrayEquals(new String[] {"-u", "x", "--maxWidth=200"},
+    assertArrayEquals(new String[] {"-u", "x", "--maxWidth=200", "--isolation=TRANSACTION_NONE"},
         SqllineCommand.withDefaults(new String[] {"-u", "x"}, false));
-    assertArrayEquals(new String[] {"-u", "x"}, SqllineCommand.withDefaults(new String[] {"-u", "x"}, true));
-    assertArrayEquals(new String[] {"--maxWidth=80"},
-        SqllineCommand.withDefaults(new String[] {"--maxWidth=80"}, false));
+    assertArrayEquals(new String[] {"-u", "x", "--isolation=TRANSACTION_NONE"},
+        SqllineCommand.withDefaults(new String[] {"-u", "x"}, true));
+    assertArrayEquals(new String[] {"--maxWidth=80", "--isolation=DEFAULT"},
+        SqllineCommand.withDefaults(new String[] {"--maxWidth=80", "--isolation=DEFAULT"}, false));
   }
 
   private static CliRun run(String... args) {
