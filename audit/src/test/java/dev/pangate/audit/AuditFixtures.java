@@ -10,6 +10,7 @@ import dev.pangate.audit.verify.AuditVerifier;
 import dev.pangate.audit.verify.FileRecordSource;
 import dev.pangate.audit.verify.VerificationReport;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,6 +125,21 @@ public final class AuditFixtures {
     return lines;
   }
 
+  /** Changes bytes of a file where they are, keeping its length, as an editor with root might. */
+  public static void replaceInPlace(Path file, String from, String to) throws IOException {
+    if (from.length() != to.length()) {
+      throw new IllegalArgumentException("an in-place edit keeps the length");
+    }
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    int at = text.indexOf(from);
+    if (at < 0) {
+      throw new IllegalArgumentException(from + " not in " + file);
+    }
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.seek(text.substring(0, at).getBytes(StandardCharsets.UTF_8).length);
+      raf.write(to.getBytes(StandardCharsets.UTF_8));
+    }
+  }
   /** The whole text of every audit file in the directory. */
   public static String allText(Path dir) throws IOException {
     StringBuilder text = new StringBuilder();

@@ -159,6 +159,7 @@ public final class EndpointFixture implements AutoCloseable {
         "  file:",
         "    directory: audit",
         "    durability: fsync_periodic",
+        builder.audit,
         "listen:",
         "  address: 127.0.0.1",
         "  port: " + port,
@@ -187,6 +188,7 @@ public final class EndpointFixture implements AutoCloseable {
     private String policy;
     private String limits = "  connections_per_agent: 8";
     private String auth = "  free_failures: 3";
+    private String audit = "";
     private int fetchSize = 1000;
     private DemoSize size = DemoSize.SMALL;
     private final List<String> setup = new ArrayList<>();
@@ -208,6 +210,12 @@ public final class EndpointFixture implements AutoCloseable {
     /** YAML lines (indented by two) under {@code limits:}. */
     public Builder limits(String lines) {
       this.limits = lines;
+      return this;
+    }
+
+    /** YAML lines (indented by two) under {@code audit:}, after {@code file:}. */
+    public Builder audit(String lines) {
+      this.audit = lines;
       return this;
     }
 

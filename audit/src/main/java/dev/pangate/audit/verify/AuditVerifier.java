@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -159,10 +160,31 @@ public final class AuditVerifier {
    */
   public VerificationReport verify(RecordSource source, Instant at, boolean strict, List<KnownHead> known)
       throws IOException {
+    return verify(source, at, strict, known, null);
+  }
+
+  /**
+   * Verifies the records that follow a verified prefix (the source holds only those, e.g. {@link
+   * FileRecordSource#after}): each must continue the chain and the tree of the prefix. The report's
+   * {@link VerificationReport#verifiedPrefix()} is where the next run continues.
+   *
+   * @param from what was verified before, or null to verify from the source's start
+   */
+  public VerificationReport verify(RecordSource source, Instant at, boolean strict, List<KnownHead> known,
+      VerifiedPrefix from) throws IOException {
+    return verify(source, at, strict, known, from, null);
+  }
+
+  /**
+   * As {@link #verify(RecordSource, Instant, boolean, List, VerifiedPrefix)}, telling {@code onSeal}
+   * (may be null) of every seal verified, in order, as the prefix ending there.
+   */
+  public VerificationReport verify(RecordSource source, Instant at, boolean strict, List<KnownHead> known,
+      VerifiedPrefix from, Consumer<VerifiedPrefix> onSeal) throws IOException {
     requireNonNull(source, "source is null");
     requireNonNull(at, "at is null");
     requireNonNull(known, "known is null");
-    Run run = new Run(source, at, strict, known);
+    Run run = new Run(source, at, strict, known, from, onSeal);
     try {
       run.go(new Reader(source.lines()));
     } catch (UncheckedIOException e) {
@@ -257,19 +279,39 @@ public final class AuditVerifier {
     private CompactRange tree;
     private boolean treeless;
     private String signedTreeHead;
+    private final VerifiedPrefix from;
+    private final Consumer<VerifiedPrefix> onSeal;
+    private VerifiedPrefix verifiedPrefix;
 
-    Run(RecordSource source, Instant at, boolean strict, List<KnownHead> known) {
+    Run(RecordSource source, Instant at, boolean strict, List<KnownHead> known, VerifiedPrefix from,
+        Consumer<VerifiedPrefix> onSeal) {
       this.source = source;
+      this.onSeal = onSeal;
       this.at = at;
       this.strict = strict;
+      this.from = from;
       List<KnownHead> sorted = new ArrayList<>(known);
       sorted.sort(Comparator.comparingLong(KnownHead::size));
+      if (from != null) {
+        sorted.removeIf(h -> h.size() < from.size());
+      }
       this.known = sorted;
     }
 
     void go(Reader reader) {
       String segment = null;
       String previousSegment = null;
+      if (from != null) {
+        segment = from.segment();
+        previous = from.seal();
+        previousLocation = from.segment() + ":" + from.lineNumber();
+        expected = previous.sequence() + 1;
+        head = previous.storedHash();
+        tree = from.tree();
+        lastSeal = previous;
+        signedTreeHead = previous.sequence() + ":" + previous.treeHead();
+        verifiedPrefix = from;
+      }
       while (reader.hasNext()) {
         Item item = reader.next();
         String location = item.line().location();
@@ -324,6 +366,13 @@ public final class AuditVerifier {
         }
         if (r.isSeal()) {
           seal(r);
+          if (tree != null && !item.line().unterminated()) {
+            verifiedPrefix = new VerifiedPrefix(segment, item.line().lineNumber(), item.line().endOffset(),
+                item.line().text(), tree);
+            if (onSeal != null) {
+              onSeal.accept(verifiedPrefix);
+            }
+          }
         } else {
           if (recordsSinceSeal++ == 0) {
             firstUnsealed = r.sequence();
@@ -549,7 +598,7 @@ public final class AuditVerifier {
       if (violation != null) {
         return;
       }
-      if (records == 0) {
+      if (records == 0 && from == null) {
         fail(ViolationKind.TRUNCATED, 0, source.describe(), "no complete audit record");
         return;
       }
@@ -607,7 +656,8 @@ public final class AuditVerifier {
       return new VerificationReport(source.describe(), records, entries - entriesSinceSeal,
           recordsSinceSeal, firstEntryTime, lastEntryTime, firstSequence,
           previous == null ? -1 : previous.sequence(), segments, checkpoints, firstCheckpoint,
-          lastCheckpoint, sealsByKey, closed, notes, violation, signedTreeHead, knownChecked);
+          lastCheckpoint, sealsByKey, closed, notes, violation, signedTreeHead, knownChecked,
+          violation == null ? verifiedPrefix : null);
     }
   }
 

@@ -5,11 +5,15 @@ import static java.util.Objects.requireNonNull;
 import dev.pangate.audit.file.SegmentFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -20,12 +24,47 @@ import java.util.NoSuchElementException;
  */
 public final class FileRecordSource implements RecordSource {
 
+  /** Told the bytes read from each file, exactly as they are verified. */
+  @FunctionalInterface
+  public interface ReadListener {
+    /** {@code bytes} were read from {@code file} starting at byte {@code offset}. */
+    void read(Path file, long offset, byte[] bytes);
+  }
+
   private final Path path;
   private final List<Path> files;
+  private final long firstOffset;
+  private final long firstLineNumber;
+  private final ReadListener listener;
 
-  private FileRecordSource(Path path, List<Path> files) {
+  private FileRecordSource(Path path, List<Path> files, long firstOffset, long firstLineNumber,
+      ReadListener listener) {
     this.path = path;
     this.files = files;
+    this.firstOffset = firstOffset;
+    this.firstLineNumber = firstLineNumber;
+    this.listener = listener;
+  }
+
+  /**
+   * The records of a directory after a verified prefix: the rest of the prefix's file from the byte
+   * after its seal, then every later file. {@code listener} (may be null) is told the bytes read.
+   *
+   * @throws IOException when the directory cannot be listed
+   */
+  public static FileRecordSource after(Path directory, VerifiedPrefix prefix, ReadListener listener)
+      throws IOException {
+    requireNonNull(directory, "directory is null");
+    requireNonNull(prefix, "prefix is null");
+    if (prefix.endOffset() < 0) {
+      throw new IllegalArgumentException("the verified prefix has no byte offset");
+    }
+    long first = SegmentFiles.index(prefix.segment());
+    List<Path> files = SegmentFiles.list(directory).stream()
+        .filter(f -> SegmentFiles.index(f.getFileName().toString()) >= first).toList();
+    boolean same = !files.isEmpty() && files.get(0).getFileName().toString().equals(prefix.segment());
+    return new FileRecordSource(directory, files, same ? prefix.endOffset() : 0,
+        same ? prefix.lineNumber() + 1 : 1, listener);
   }
 
   /**
@@ -34,6 +73,15 @@ public final class FileRecordSource implements RecordSource {
    * @throws IOException when it does not exist or a directory holds no audit file
    */
   public static FileRecordSource of(Path fileOrDirectory) throws IOException {
+    return of(fileOrDirectory, null);
+  }
+
+  /**
+   * The audit files at {@code fileOrDirectory}; {@code listener} (may be null) is told the bytes read.
+   *
+   * @throws IOException when it does not exist or a directory holds no audit file
+   */
+  public static FileRecordSource of(Path fileOrDirectory, ReadListener listener) throws IOException {
     requireNonNull(fileOrDirectory, "fileOrDirectory is null");
     if (Files.isDirectory(fileOrDirectory)) {
       List<Path> files = SegmentFiles.list(fileOrDirectory);
@@ -41,12 +89,12 @@ public final class FileRecordSource implements RecordSource {
         throw new NoSuchFileException(fileOrDirectory.toString(), null,
             "no audit files (audit-NNNNNN.jsonl) in this directory");
       }
-      return new FileRecordSource(fileOrDirectory, files);
+      return new FileRecordSource(fileOrDirectory, files, 0, 1, listener);
     }
     if (!Files.isRegularFile(fileOrDirectory)) {
       throw new NoSuchFileException(fileOrDirectory.toString(), null, "no such audit file or directory");
     }
-    return new FileRecordSource(fileOrDirectory, List.of(fileOrDirectory));
+    return new FileRecordSource(fileOrDirectory, List.of(fileOrDirectory), 0, 1, listener);
   }
 
   @Override
@@ -62,7 +110,7 @@ public final class FileRecordSource implements RecordSource {
           if (++file >= files.size()) {
             return false;
           }
-          current = read(files.get(file));
+          current = file == 0 ? read(files.get(0), firstOffset, firstLineNumber) : read(files.get(file), 0, 1);
           index = 0;
         }
         return true;
@@ -78,23 +126,38 @@ public final class FileRecordSource implements RecordSource {
     };
   }
 
-  private static List<SourceLine> read(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+  private List<SourceLine> read(Path file, long offset, long firstNumber) {
+    byte[] bytes;
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size - offset > Integer.MAX_VALUE - 16) {
+        throw new IOException("the file is larger than 2 GiB");
+      }
+      ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(0, size - offset));
+      while (buffer.hasRemaining() && channel.read(buffer, offset + buffer.position()) > 0) {
+        // read to the size seen at the start; a writer may append meanwhile (read next time)
+      }
+      bytes = Arrays.copyOf(buffer.array(), buffer.position());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    if (listener != null) {
+      listener.read(file, offset, bytes);
     }
     String name = file.getFileName().toString();
     List<SourceLine> lines = new ArrayList<>();
     int start = 0;
-    long number = 1;
-    for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
-      lines.add(new SourceLine(name, number++, text.substring(start, i), false));
-      start = i + 1;
+    long number = firstNumber;
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == '\n') {
+        lines.add(new SourceLine(name, number++, new String(bytes, start, i - start, StandardCharsets.UTF_8),
+            false, offset + i + 1));
+        start = i + 1;
+      }
     }
-    if (start < text.length()) {
-      lines.add(new SourceLine(name, number, text.substring(start), true));
+    if (start < bytes.length) {
+      lines.add(new SourceLine(name, number, new String(bytes, start, bytes.length - start,
+          StandardCharsets.UTF_8), true, -1));
     }
     return lines;
   }

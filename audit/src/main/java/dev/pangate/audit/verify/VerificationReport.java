@@ -27,6 +27,7 @@ import java.util.Map;
  * @param violation the first break, or null when the log verified
  * @param treeHead the tree head signed by the last seal verified, {@code size:head}, or null
  * @param knownHeadsChecked heads seen before (witnessed, or {@code --since}) that the log still has
+ * @param verifiedPrefix where a later verification may continue (after the last good seal), or null
  */
 public record VerificationReport(
     String source,
@@ -46,7 +47,8 @@ public record VerificationReport(
     List<String> notes,
     Violation violation,
     String treeHead,
-    long knownHeadsChecked) {
+    long knownHeadsChecked,
+    VerifiedPrefix verifiedPrefix) {
 
   public VerificationReport {
     requireNonNull(source, "source is null");

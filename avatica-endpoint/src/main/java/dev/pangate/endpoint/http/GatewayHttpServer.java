@@ -2,6 +2,7 @@ package dev.pangate.endpoint.http;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pangate.audit.monitor.MonitorStatus;
 import dev.pangate.endpoint.auth.Authenticator;
 import dev.pangate.endpoint.avatica.AvaticaService;
 import dev.pangate.endpoint.config.ConfigException;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -67,7 +69,7 @@ public final class GatewayHttpServer implements AutoCloseable {
   /** The routes the gateway serves. */
   public static RouteTable routes(GatewayConfig config, Gateway gateway, AvaticaService avatica,
       McpEndpoint mcp, GatewayMetrics metrics, List<String> keysets,
-      Function<String, String> reloadPolicy) {
+      Supplier<MonitorStatus> auditVerification, Function<String, String> reloadPolicy) {
     Access health = config.publicHealth() ? Access.PUBLIC : Access.ADMIN;
     RouteTable routes = new RouteTable()
         .add("POST", "/", Access.AUTHENTICATED, "avatica-protobuf", new AvaticaRoute(avatica, true))
@@ -75,7 +77,7 @@ public final class GatewayHttpServer implements AutoCloseable {
             new AvaticaRoute(avatica, false))
         .add("POST", "/v1/query", Access.AUTHENTICATED, "http-json",
             new QueryRoute(gateway, metrics, config.limits().jsonMaxRows()))
-        .add("GET", "/healthz", health, "http", new HealthRoute(gateway, keysets))
+        .add("GET", "/healthz", health, "http", new HealthRoute(gateway, keysets, auditVerification))
         .add("GET", "/metrics", health, "http", new MetricsRoute(metrics))
         .add("POST", "/admin/reload-policy", Access.ADMIN, "http-admin", new ReloadRoute(reloadPolicy));
     new TablesRoute(gateway).register(routes);

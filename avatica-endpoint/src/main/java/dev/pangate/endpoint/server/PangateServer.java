@@ -50,6 +50,7 @@ public final class PangateServer implements AutoCloseable {
 
   private final GatewayConfig config;
   private final AuditLog audit;
+  private final AuditChecks auditChecks;
   private final Gateway gateway;
   private final GatewayMetrics metrics;
   private final AvaticaService avatica;
@@ -57,10 +58,11 @@ public final class PangateServer implements AutoCloseable {
   private final GatewayHttpServer http;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private PangateServer(GatewayConfig config, AuditLog audit, Gateway gateway,
+  private PangateServer(GatewayConfig config, AuditLog audit, AuditChecks auditChecks, Gateway gateway,
       GatewayMetrics metrics, AvaticaService avatica, McpEndpoint mcp, GatewayHttpServer http) {
     this.config = config;
     this.audit = audit;
+    this.auditChecks = auditChecks;
     this.gateway = gateway;
     this.metrics = metrics;
     this.avatica = avatica;
@@ -78,8 +80,11 @@ public final class PangateServer implements AutoCloseable {
     List<AutoCloseable> started = new ArrayList<>();
     try {
       KeyRing keys = loadKeys(config.keys());
-      AuditLog audit = openAudit(config.audit(), keys);
+      HashChainedAuditLog audit = openAudit(config.audit(), keys);
       started.add(audit);
+      AuditChecks auditChecks = AuditChecks.start(config.audit(), audit,
+          keys.signingKeyset(config.audit().signingKeyset()), witnessReaders(config.audit()));
+      started.add(auditChecks);
       Gateway gateway = Gateway.start(config.postgres().engineConfig(), config.policyFile(), keys,
           audit, GatewayOptions.defaults()
               .withApprovalLifetime(config.limits().approvalLifetime())
@@ -88,6 +93,7 @@ public final class PangateServer implements AutoCloseable {
       started.add(gateway);
       GatewayMetrics metrics = new GatewayMetrics();
       registerGauges(metrics, gateway);
+      auditChecks.register(metrics);
       EndpointAudit endpointAudit = new EndpointAudit(audit, metrics);
       TokenVerifier tokens = config.auth().jwt() == null ? null : JwtTokenVerifier.load(config.auth().jwt());
       Authenticator authenticator = new Authenticator(config.auth(), tokens, audit, metrics,
@@ -97,11 +103,12 @@ public final class PangateServer implements AutoCloseable {
       McpEndpoint mcp = new McpEndpoint(gateway, metrics, config);
       started.add(mcp);
       RouteTable routes = GatewayHttpServer.routes(config, gateway, avatica, mcp, metrics,
-          new ArrayList<>(keys.names()),
+          new ArrayList<>(keys.names()), auditChecks,
           requester -> gateway.reloadPolicy(config.policyFile(), requester));
       GatewayHttpServer http = GatewayHttpServer.start(config, routes, authenticator);
       avatica.serverAddress(http.baseUri().getHost() + ":" + http.port());
-      PangateServer server = new PangateServer(config, audit, gateway, metrics, avatica, mcp, http);
+      PangateServer server = new PangateServer(config, audit, auditChecks, gateway, metrics, avatica, mcp,
+          http);
       LOG.info("pangate serving on {} (Avatica protobuf at /, Avatica JSON at /avatica/json,"
           + " SQL over JSON at /v1/query, MCP at /mcp, /healthz, /metrics)", http.baseUri());
       return server;
@@ -134,7 +141,7 @@ public final class PangateServer implements AutoCloseable {
         keys.cleartextForDemo() ? KeyRing.Cleartext.ALLOW_FOR_DEMO : KeyRing.Cleartext.REFUSE);
   }
 
-  private static AuditLog openAudit(GatewayConfig.Audit settings, KeyRing keys) {
+  private static HashChainedAuditLog openAudit(GatewayConfig.Audit settings, KeyRing keys) {
     AuditSink sink;
     if (settings.directory() != null) {
       sink = FileAuditSink.create(settings.directory(),
@@ -153,6 +160,16 @@ public final class PangateServer implements AutoCloseable {
   }
 
   private static WitnessSet witnesses(GatewayConfig.Witness settings, String node) {
+    return WitnessSet.of(sealWitnesses(settings, node), settings.onFailure(), settings.maxLag(),
+        settings.retryInterval());
+  }
+
+  /** The witnesses once more, each with a connection of its own, for the continuous verification. */
+  private static List<SealWitness> witnessReaders(GatewayConfig.Audit settings) {
+    return settings.witness() == null ? List.of() : sealWitnesses(settings.witness(), settings.node());
+  }
+
+  private static List<SealWitness> sealWitnesses(GatewayConfig.Witness settings, String node) {
     List<SealWitness> witnesses = new ArrayList<>();
     for (java.nio.file.Path file : settings.files()) {
       witnesses.add(FileSealWitness.create(file));
@@ -160,7 +177,7 @@ public final class PangateServer implements AutoCloseable {
     if (settings.postgres() != null) {
       witnesses.add(PostgresSealWitness.create(settings.postgres().url(), login(settings.postgres()), node));
     }
-    return WitnessSet.of(witnesses, settings.onFailure(), settings.maxLag(), settings.retryInterval());
+    return witnesses;
   }
 
   private static Properties login(GatewayConfig.AuditPostgres postgres) {
@@ -252,7 +269,7 @@ public final class PangateServer implements AutoCloseable {
   @Override
   public void close() {
     try {
-      closeAll(List.of(http, mcp, avatica, gateway, audit));
+      closeAll(List.of(http, mcp, avatica, gateway, auditChecks, audit));
     } finally {
       stopped.countDown();
     }

@@ -1,0 +1,217 @@
+package dev.pangate.audit.monitor;
+
+import static dev.pangate.audit.AuditFixtures.newSigningKeyset;
+import static dev.pangate.audit.AuditFixtures.statementEnd;
+import static dev.pangate.audit.AuditFixtures.statementStart;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.crypto.tink.KeysetHandle;
+import dev.pangate.audit.AuditFixtures;
+import dev.pangate.audit.ChainForger;
+import dev.pangate.audit.HashChainedAuditLog;
+import dev.pangate.audit.file.FileAuditSink;
+import dev.pangate.audit.file.SegmentFiles;
+import dev.pangate.audit.verify.ViolationKind;
+import dev.pangate.audit.witness.FileSealWitness;
+import dev.pangate.audit.witness.SealWitness;
+import dev.pangate.audit.witness.WitnessSet;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The running gateway's own verification against someone who edits the audit files under it: a
+ * change to records verified before, to records not yet verified, a cut, and a rewrite sealed
+ * again with the real key are each found by the next run and named; a witness's changed copy too.
+ */
+class LogMonitorTest {
+
+  @TempDir Path dir;
+  private final KeysetHandle keys = newSigningKeyset();
+  private final List<String> alerts = new CopyOnWriteArrayList<>();
+
+  @Test
+  void followsTheLogAcrossFilesAndStaysIntact() throws Exception {
+    Path logs = dir.resolve("audit");
+    try (HashChainedAuditLog log = AuditFixtures.fileLog(logs, keys,
+        FileAuditSink.Options.defaults().withMaxFileBytes(4096)).open();
+        LogMonitor monitor = monitor(logs, List.of())) {
+      write(log, 0, 3);
+      MonitorStatus first = monitor.run();
+      assertTrue(first.intact(), String.valueOf(first.violation()));
+      assertNull(first.error());
+      assertTrue(first.verifiedSize() > 0, first.toString());
+      write(log, 3, 20);
+      MonitorStatus second = monitor.run();
+      assertTrue(second.intact(), String.valueOf(second.violation()));
+      assertTrue(second.verifiedSize() > first.verifiedSize(), second + " after " + first);
+      assertTrue(SegmentFiles.list(logs).size() > 2, "the log rotated");
+      assertEquals(log.health().headSequence(), second.verifiedSize(), "every record up to the last seal");
+      assertTrue(second.verifiedHead().startsWith(second.verifiedSize() + ":"), second.verifiedHead());
+      assertEquals(0, second.failures());
+      assertEquals(List.of(), alerts);
+    }
+  }
+
+  @Test
+  void anEntryChangedAfterItWasVerifiedIsFoundByTheNextRun() throws Exception {
+    Path logs = dir.resolve("changed");
+    try (HashChainedAuditLog log = AuditFixtures.openFileLog(logs, keys);
+        LogMonitor monitor = monitor(logs, List.of())) {
+      write(log, 0, 4);
+      assertTrue(monitor.run().intact());
+      Path file = SegmentFiles.list(logs).get(0);
+      AuditFixtures.replaceInPlace(file, "\"agent\":\"agent-1\"", "\"agent\":\"agent-X\"");
+      write(log, 4, 5);
+      MonitorStatus status = monitor.run();
+      assertNotNull(status.violation(), status.toString());
+      assertEquals(ViolationKind.MODIFIED, status.violation().kind(), status.violation().detail());
+      assertTrue(status.violation().detail().contains("changed after they were verified"), status.violation().detail());
+      assertEquals(1, status.failures());
+      assertEquals(1, alerts.size(), alerts.toString());
+      assertTrue(alerts.get(0).startsWith("AUDIT LOG BREAK"), alerts.get(0));
+      MonitorStatus later = monitor.run();
+      assertEquals(status.violation(), later.violation(), "a break stays reported");
+      assertEquals(1, alerts.size(), "and is alerted once");
+    }
+  }
+
+  @Test
+  void anEntryChangedBeforeItWasVerifiedIsFoundToo() throws Exception {
+    Path logs = dir.resolve("fresh");
+    try (HashChainedAuditLog log = AuditFixtures.openFileLog(logs, keys);
+        LogMonitor monitor = monitor(logs, List.of())) {
+      write(log, 0, 2);
+      assertTrue(monitor.run().intact());
+      write(log, 2, 4);
+      AuditFixtures.replaceInPlace(SegmentFiles.list(logs).get(0), "\"rows\":3", "\"rows\":0");
+      MonitorStatus status = monitor.run();
+      assertNotNull(status.violation(), status.toString());
+      assertEquals(ViolationKind.MODIFIED, status.violation().kind(), status.violation().detail());
+    }
+  }
+
+  @Test
+  void aLogRewrittenAndSealedAgainWithTheRealKeyIsNamedEvenWithoutAWitness() throws Exception {
+    Path logs = dir.resolve("resealed");
+    try (LogMonitor monitor = monitor(logs, List.of())) {
+      try (HashChainedAuditLog log = AuditFixtures.openFileLog(logs, keys)) {
+        write(log, 0, 4);
+      }
+      assertTrue(monitor.run().intact());
+      Path file = SegmentFiles.list(logs).get(0);
+      List<String> lines = new ArrayList<>(Files.readAllLines(file));
+      int index = indexOf(lines, "\"agent\":\"agent-2\"");
+      lines.set(index, ChainForger.withEventField(lines.get(index), "agent", "nobody"));
+      Files.write(file, ChainForger.reseal(lines, keys));
+      assertTrue(AuditFixtures.verify(keys, logs).ok(), "the rewritten log verifies on its own");
+      MonitorStatus status = monitor.run();
+      assertNotNull(status.violation(), status.toString());
+      assertEquals(ViolationKind.REWRITTEN, status.violation().kind(), status.violation().detail());
+      assertTrue(status.violation().detail().contains("the gateway's own verification"),
+          status.violation().detail());
+    }
+  }
+
+  @Test
+  void aRewrittenTailIsCaughtByTheWitnessBeforeTheMonitorSawIt() throws Exception {
+    Path logs = dir.resolve("witnessed");
+    Path witnessFile = dir.resolve("elsewhere/seals.jsonl");
+    WitnessSet witnesses = WitnessSet.of(List.of(FileSealWitness.create(witnessFile)),
+        WitnessSet.OnFailure.REFUSE, Duration.ofSeconds(5), Duration.ofMillis(50));
+    try (LogMonitor monitor = monitor(logs, List.of(FileSealWitness.create(witnessFile)))) {
+      try (HashChainedAuditLog log = AuditFixtures.fileLog(logs, keys, FileAuditSink.Options.defaults())
+          .witnesses(witnesses).open()) {
+        write(log, 0, 2);
+        assertTrue(monitor.run().intact());
+        write(log, 2, 4);
+      }
+      // The key holder rewrites records the monitor has not read yet and seals them again.
+      Path file = SegmentFiles.list(logs).get(0);
+      List<String> lines = new ArrayList<>(Files.readAllLines(file));
+      int index = indexOf(lines, "\"agent\":\"agent-3\"");
+      lines.set(index, ChainForger.withEventField(lines.get(index), "agent", "nobody"));
+      Files.write(file, ChainForger.reseal(lines, keys));
+      MonitorStatus status = monitor.run();
+      assertNotNull(status.violation(), status.toString());
+      assertEquals(ViolationKind.REWRITTEN, status.violation().kind(), status.violation().detail());
+      assertTrue(status.violation().detail().contains("witness file " + witnessFile)
+          || status.violation().location().contains("witness file"), status.violation().toString());
+    }
+  }
+
+  @Test
+  void aFileCutBackIsTruncated() throws Exception {
+    Path logs = dir.resolve("cut");
+    try (HashChainedAuditLog log = AuditFixtures.openFileLog(logs, keys);
+        LogMonitor monitor = monitor(logs, List.of())) {
+      write(log, 0, 4);
+      assertTrue(monitor.run().intact());
+      Path file = SegmentFiles.list(logs).get(0);
+      try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+        raf.setLength(raf.length() / 2);
+      }
+      MonitorStatus status = monitor.run();
+      assertNotNull(status.violation(), status.toString());
+      assertEquals(ViolationKind.TRUNCATED, status.violation().kind(), status.violation().toString());
+      assertTrue(status.violation().detail().contains("cut back"), status.violation().toString());
+    }
+  }
+
+  @Test
+  void aChangedWitnessCopyIsABreak() throws Exception {
+    Path logs = dir.resolve("forged-witness");
+    Path witnessFile = dir.resolve("forged/seals.jsonl");
+    WitnessSet witnesses = WitnessSet.of(List.of(FileSealWitness.create(witnessFile)),
+        WitnessSet.OnFailure.REFUSE, Duration.ofSeconds(5), Duration.ofMillis(50));
+    try (LogMonitor monitor = monitor(logs, List.of(FileSealWitness.create(witnessFile)));
+        HashChainedAuditLog log = AuditFixtures.fileLog(logs, keys, FileAuditSink.Options.defaults())
+            .witnesses(witnesses).open()) {
+      write(log, 0, 2);
+      waitForWitness(witnesses);
+      List<String> seals = new ArrayList<>(Files.readAllLines(witnessFile));
+      seals.set(seals.size() - 1, seals.get(seals.size() - 1).replace("\"state\":\"open\"", "\"state\":\"close\""));
+      Files.write(witnessFile, seals);
+      MonitorStatus status = monitor.run();
+      assertNotNull(status.violation(), status.toString());
+      assertTrue(status.violation().location().contains("witness file"), status.violation().toString());
+    }
+  }
+
+  private LogMonitor monitor(Path logs, List<SealWitness> witnesses) {
+    return LogMonitor.forDirectory(logs, "gw-test", AuditFixtures.verifierFor(keys))
+        .witnesses(witnesses).interval(Duration.ofSeconds(1)).alert(alerts::add).build();
+  }
+
+  private static void write(HashChainedAuditLog log, int from, int to) {
+    for (int i = from; i < to; i++) {
+      log.append(statementStart("st-" + i, "agent-" + i, "select pan from payments.cards where id = " + i));
+      log.append(statementEnd("st-" + i, "agent-" + i, i));
+    }
+  }
+
+  private static void waitForWitness(WitnessSet witnesses) throws InterruptedException {
+    for (int i = 0; i < 200 && witnesses.status().get(0).lag().compareTo(Duration.ZERO) > 0; i++) {
+      Thread.sleep(20);
+    }
+  }
+
+  private static int indexOf(List<String> lines, String needle) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(needle)) {
+        return i;
+      }
+    }
+    throw new AssertionError(needle + " not in the log");
+  }
+}
