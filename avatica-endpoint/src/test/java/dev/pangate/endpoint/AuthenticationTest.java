@@ -12,6 +12,7 @@ import com.google.crypto.tink.jwt.JwtEcdsaParameters;
 import com.google.crypto.tink.jwt.JwtPublicKeySign;
 import com.google.crypto.tink.jwt.JwtSignatureConfig;
 import com.google.crypto.tink.jwt.RawJwt;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.testing.PostgresExtension;
 import dev.pangate.testing.TestDatabase;
 import java.net.http.HttpResponse;
@@ -23,6 +24,9 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,12 +105,38 @@ class AuthenticationTest {
     assertFalse(audit.contains("not-the-secret"), "the presented secret is never recorded");
   }
 
+  /**
+   * The stock driver turns a 401 into a RuntimeException that says only "HTTP/401", so Avatica
+   * routes answer refused credentials with an Avatica error response. At connect the driver still
+   * throws it unwrapped (its Driver.connect sends the open-connection request outside its
+   * SQLException handling), as an AvaticaClientRuntimeException with the code, SQLSTATE 28000 and
+   * the number, which programs can read; any later request gets an SQLException.
+   */
   @Test
-  void theJdbcDriverWithAWrongPasswordIsRefused() {
-    String url = fixture.jdbcUrl("fraud-analyst", "wrong-password", "protobuf");
-    Exception refused = assertThrows(Exception.class, () -> DriverManager.getConnection(url).close());
-    assertTrue(refused.getMessage().contains("401"), refused.getMessage());
-    assertFalse(refused.getMessage().toLowerCase().contains("payments"), refused.getMessage());
+  void theJdbcDriverWithAWrongPasswordGetsTheCodeAndSqlState() throws Exception {
+    long before = fixture.server().metrics().authFailures();
+    List<String> messages = new ArrayList<>();
+    for (String serialization : List.of("protobuf", "json")) {
+      for (String identity : List.of("fraud-analyst", "nobody")) {
+        String url = fixture.jdbcUrl(identity, "wrong-password", serialization);
+        AvaticaClientRuntimeException refused = assertThrows(AvaticaClientRuntimeException.class,
+            () -> DriverManager.getConnection(url).close());
+        assertEquals("28000", refused.getSqlState(), serialization + " " + identity);
+        assertEquals(ErrorCode.LOGIN_FAILED.number(), refused.getErrorCode());
+        String message = String.valueOf(refused.getMessage());
+        assertTrue(message.contains("LOGIN_FAILED: The gateway did not accept these credentials"), message);
+        assertFalse(message.toLowerCase().contains("payments"), message);
+        assertFalse(message.contains("wrong-password"), "the secret is never echoed: " + message);
+        messages.add(message);
+      }
+    }
+    assertEquals(1, new java.util.HashSet<>(messages).size(),
+        "a wrong secret reads exactly like an unknown identity: " + messages);
+    assertTrue(fixture.server().metrics().authFailures() >= before + 4, "every refusal is counted");
+    HttpResponse<String> raw = fixture.post("/", "fraud-analyst", "wrong-password", "garbage");
+    assertEquals(500, raw.statusCode(), "an Avatica error response, the status the driver reads");
+    assertEquals(401, fixture.post("/", null, null, "garbage").statusCode(),
+        "without credentials: the challenge");
   }
 
   @Test

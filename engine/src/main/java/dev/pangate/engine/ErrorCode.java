@@ -96,6 +96,8 @@ public enum ErrorCode {
       "no MCP session of the caller has this id (ended, expired or never opened): initialize again"),
 
   // Authentication (the client gets HTTP 401; the audit log records which).
+  LOGIN_FAILED(4100, "28000", 401, "the credentials were not accepted; what was wrong is not"
+      + " said (JDBC clients, which cannot read a 401, get this as an SQLException)"),
   MALFORMED_CREDENTIALS(4101, "28000", 401, "the Authorization header is malformed"),
   BAD_SECRET(4102, "28P01", 401, "the secret does not match the identity's"),
   UNKNOWN_IDENTITY(4103, "28000", 401, "no secret is stored for this identity"),

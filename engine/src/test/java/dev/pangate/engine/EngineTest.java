@@ -261,11 +261,63 @@ class EngineTest {
   @Test
   void dataDefinitionAndSessionStatementsAreRefused() {
     for (String sql : List.of("create table payments.x (a int)", "drop table payments.cards",
-        "set role postgres")) {
+        "alter table payments.cards add column x int", "truncate payments.cards",
+        "truncate table payments.cards", "grant select on payments.cards to public",
+        "revoke all on payments.cards from public", "comment on table payments.cards is 'x'",
+        "set role postgres", "begin", "commit", "rollback", "vacuum payments.cards",
+        "copy payments.cards to stdout", "(drop table payments.cards)",
+        "/* note */ DROP TABLE payments.cards")) {
       EngineException e = assertThrows(EngineException.class, () -> engine.prepare(sql), sql);
-      assertTrue(e.code().equals("STATEMENT_NOT_ALLOWED") || e.code().equals("SQL_PARSE_ERROR"),
-          sql + " -> " + e.code());
+      assertEquals("STATEMENT_NOT_ALLOWED", e.code(), sql + " -> " + e.getMessage());
+      assertTrue(e.getMessage().contains("pangate runs queries (SELECT"), e.getMessage());
     }
+    EngineException drop = assertThrows(EngineException.class,
+        () -> engine.prepare("drop table payments.cards"));
+    assertTrue(drop.getMessage().startsWith("DROP is data definition"), drop.getMessage());
+    EngineException commit = assertThrows(EngineException.class, () -> engine.prepare("commit"));
+    assertTrue(commit.getMessage().contains("setAutoCommit(false)"), commit.getMessage());
+    EngineException grant = assertThrows(EngineException.class,
+        () -> engine.prepare("grant select on payments.cards to public"));
+    assertTrue(grant.getMessage().contains("pangate's policy"), grant.getMessage());
+  }
+
+  @Test
+  void schemaDiscoveryHabitsPointToTheMetadata() {
+    for (String sql : List.of("show tables", "describe cards", "desc payments.cards",
+        "set search_path to payments", "SET search_path = payments, public", "use payments")) {
+      EngineException e = assertThrows(EngineException.class, () -> engine.prepare(sql), sql);
+      assertEquals("STATEMENT_NOT_ALLOWED", e.code(), sql + " -> " + e.getMessage());
+      for (String way : List.of("getTables", "/v1/tables", "list_tables", "describe_table")) {
+        assertTrue(e.getMessage().contains(way), sql + ": " + e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void aMisspeltKeywordOrNameGetsTheOneMeant() {
+    EngineException selec = assertThrows(EngineException.class,
+        () -> engine.prepare("selec * from payments.cards"));
+    assertEquals("SQL_PARSE_ERROR", selec.code());
+    assertTrue(selec.getMessage().contains("did you mean SELECT?"), selec.getMessage());
+    EngineException updte = assertThrows(EngineException.class,
+        () -> engine.prepare("updte payments.cards set status = 'x'"));
+    assertTrue(updte.getMessage().contains("did you mean UPDATE?"), updte.getMessage());
+    EngineException column = assertThrows(EngineException.class,
+        () -> engine.prepare("select txn_idd from payments.transactions"));
+    assertEquals("OBJECT_NOT_FOUND", column.code());
+    assertTrue(column.getMessage().contains("Column 'txn_idd' not found in any table"), column.getMessage());
+    assertTrue(column.getMessage().endsWith("; did you mean 'txn_id'?"), column.getMessage());
+    EngineException table = assertThrows(EngineException.class,
+        () -> engine.prepare("select * from payments.card"));
+    assertTrue(table.getMessage().endsWith("; did you mean 'cards'?"), table.getMessage());
+    EngineException far = assertThrows(EngineException.class,
+        () -> engine.prepare("select nosuch from payments.cards"));
+    assertFalse(far.getMessage().contains("did you mean"), "no guess when nothing is near: "
+        + far.getMessage());
+    EngineException plain = assertThrows(EngineException.class,
+        () -> engine.prepare("frobnicate the cards"));
+    assertEquals("SQL_PARSE_ERROR", plain.code());
+    assertFalse(plain.getMessage().contains("did you mean"), plain.getMessage());
   }
 
   @Test

@@ -101,6 +101,11 @@ public final class GatewayHttpServer implements AutoCloseable {
       reply(exchange, avatica.refusal(failure, protobuf));
     }
 
+    @Override
+    public boolean answersRefusedLogins() {
+      return true;
+    }
+
     private void reply(Exchange exchange, AvaticaService.Reply reply) throws java.io.IOException {
       if (reply.retryAfter() > 0) {
         exchange.response().setHeader("Retry-After", String.valueOf(reply.retryAfter()));

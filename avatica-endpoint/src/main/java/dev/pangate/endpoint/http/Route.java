@@ -17,4 +17,14 @@ public interface Route {
   default void refuse(Exchange exchange, RuntimeException failure) throws IOException {
     exchange.sendError(failure);
   }
+
+  /**
+   * Whether refused credentials are answered in the route's own protocol ({@link #refuse}, code
+   * {@code LOGIN_FAILED}) instead of a bare 401: for clients that cannot read a 401, such as the
+   * stock Avatica driver (which turns it into a RuntimeException without SQLSTATE). A request
+   * without credentials still gets the 401 challenge.
+   */
+  default boolean answersRefusedLogins() {
+    return false;
+  }
 }

@@ -147,7 +147,7 @@ public final class Approvals {
         + query.planned().writeTarget() + " needs approval by a person with an approving role."
         + " Request " + request.id() + " is " + request.status().name().toLowerCase()
         + (request.estimatedRows() == null ? "" : " (it would change about "
-            + request.estimatedRows() + " rows)")
+            + request.estimatedRows() + (request.estimatedRows() == 1 ? " row)" : " rows)"))
         + ". An approver decides it with POST /v1/approvals/" + request.id()
         + "/approve (or: pangate approvals approve " + request.id() + "); then run the same"
         + " statement again, with the same parameters, before " + request.expiresAt() + ".");

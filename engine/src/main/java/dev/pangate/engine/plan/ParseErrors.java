@@ -3,6 +3,7 @@ package dev.pangate.engine.plan;
 import dev.pangate.engine.EngineException;
 import dev.pangate.engine.ErrorCode;
 import dev.pangate.masking.sql.SqlLexer;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParserPos;
@@ -23,7 +24,17 @@ final class ParseErrors {
     if (e.getCause() instanceof StackOverflowError) {
       return tooDeep(sql);
     }
+    Optional<String> refusal = StatementWords.refusal(sql);
+    if (refusal.isPresent()) {
+      return new EngineException(ErrorCode.STATEMENT_NOT_ALLOWED, refusal.get());
+    }
     EngineException plain = toEngineException(e);
+    Optional<String> meant = StatementWords.meant(sql);
+    if (meant.isPresent()) {
+      return new EngineException(ErrorCode.SQL_PARSE_ERROR, "SQL does not parse at line 1: the"
+          + " statement starts with '" + StatementWords.first(sql).orElseThrow() + "'; did you mean "
+          + meant.get() + "? (" + StatementWords.WHAT_RUNS + ".)", e);
+    }
     if (sql != null && DISTINCT_ON.matcher(sql).find()) {
       return new EngineException(ErrorCode.SQL_PARSE_ERROR, plain.getMessage() + " pangate does not"
           + " support PostgreSQL's DISTINCT ON: keep one row per group with row_number() over"

@@ -180,9 +180,8 @@ public final class QueryPlanner {
     SqlNode statement = explain ? ((SqlExplain) parsed).getExplicandum() : parsed;
     JoinUsingChains.check(statement);
     if (!isPlannable(statement)) {
-      throw new EngineException(ErrorCode.STATEMENT_NOT_ALLOWED,
-          "Only queries (SELECT, WITH, VALUES, set operations) and INSERT, UPDATE, DELETE and"
-              + " MERGE go through pangate; " + describe(statement) + " is not allowed.");
+      throw new EngineException(ErrorCode.STATEMENT_NOT_ALLOWED, StatementWords.refusal(sql)
+          .orElse(StatementWords.WHAT_RUNS + "; " + describe(statement) + " is not allowed."));
     }
 
     CalciteCatalogReader catalogReader = new CalciteCatalogReader(view.root(),
@@ -206,7 +205,7 @@ public final class QueryPlanner {
         }
         SqlNode retry = fix == null ? null : reparse(sql, explain, fixes, fix);
         if (retry == null) {
-          throw ValidationErrors.toEngineException(e);
+          throw ValidationErrors.toEngineException(e, sql, view, TYPE_FACTORY);
         }
         statement = retry;
       } catch (RuntimeException e) {

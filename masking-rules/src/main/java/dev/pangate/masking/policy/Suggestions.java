@@ -4,8 +4,11 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Finds the word a near-miss was probably meant to be ({@code tokenise} → {@code tokenize}). */
-final class Suggestions {
+/**
+ * Finds the word a near-miss was probably meant to be ({@code tokenise} → {@code tokenize}): for
+ * the policy's names, and for SQL keywords and names in the engine's error messages.
+ */
+public final class Suggestions {
 
   private Suggestions() {}
 
@@ -13,7 +16,7 @@ final class Suggestions {
    * The candidate closest to {@code found}: equal ignoring case, or within two edits and less
    * than half the candidate's length away; empty when nothing is that close.
    */
-  static Optional<String> nearest(String found, Collection<String> candidates) {
+  public static Optional<String> nearest(String found, Collection<String> candidates) {
     if (found == null || found.isEmpty()) {
       return Optional.empty();
     }
