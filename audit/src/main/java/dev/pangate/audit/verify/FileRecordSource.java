@@ -54,17 +54,28 @@ public final class FileRecordSource implements RecordSource {
    */
   public static FileRecordSource after(Path directory, VerifiedPrefix prefix, ReadListener listener)
       throws IOException {
-    requireNonNull(directory, "directory is null");
     requireNonNull(prefix, "prefix is null");
-    if (prefix.endOffset() < 0) {
-      throw new IllegalArgumentException("the verified prefix has no byte offset");
+    return after(directory, prefix.segment(), prefix.lineNumber(), prefix.endOffset(), listener);
+  }
+
+  /**
+   * The records of a directory after a position: the rest of file {@code segment} from byte {@code
+   * endOffset} (just after line {@code lineNumber}), then every later file.
+   *
+   * @throws IOException when the directory cannot be listed
+   */
+  public static FileRecordSource after(Path directory, String segment, long lineNumber, long endOffset,
+      ReadListener listener) throws IOException {
+    requireNonNull(directory, "directory is null");
+    requireNonNull(segment, "segment is null");
+    if (endOffset < 0) {
+      throw new IllegalArgumentException("the position has no byte offset");
     }
-    long first = SegmentFiles.index(prefix.segment());
+    long first = SegmentFiles.index(segment);
     List<Path> files = SegmentFiles.list(directory).stream()
         .filter(f -> SegmentFiles.index(f.getFileName().toString()) >= first).toList();
-    boolean same = !files.isEmpty() && files.get(0).getFileName().toString().equals(prefix.segment());
-    return new FileRecordSource(directory, files, same ? prefix.endOffset() : 0,
-        same ? prefix.lineNumber() + 1 : 1, listener);
+    boolean same = !files.isEmpty() && files.get(0).getFileName().toString().equals(segment);
+    return new FileRecordSource(directory, files, same ? endOffset : 0, same ? lineNumber + 1 : 1, listener);
   }
 
   /**

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -43,7 +44,7 @@ public final class WitnessSet implements AutoCloseable {
   static final int MAX_WAITING = 100_000;
 
   private final List<Worker> workers = new ArrayList<>();
-  private final List<Supplier<WitnessStatus>> others = new ArrayList<>();
+  private final List<Supplier<WitnessStatus>> others = new CopyOnWriteArrayList<>();
   private final OnFailure onFailure;
   private final Duration maxLag;
   private final Duration retryInterval;

@@ -46,7 +46,22 @@ record ConfigFile(
       @JsonProperty("file") AuditFileSection file,
       @JsonProperty("postgres") AuditPostgresSection postgres,
       @JsonProperty("witness") AuditWitnessSection witness,
-      @JsonProperty("verify") AuditVerifySection verify) {}
+      @JsonProperty("verify") AuditVerifySection verify,
+      @JsonProperty("siem") AuditSiemSection siem) {}
+
+  record AuditSiemSection(
+      @JsonProperty("host") String host,
+      @JsonProperty("port") Integer port,
+      @JsonProperty("ca_file") String caFile,
+      @JsonProperty("server_name") String serverName,
+      @JsonProperty("hostname") String hostname,
+      @JsonProperty("cursor_file") String cursorFile,
+      @JsonProperty("facility") Integer facility,
+      @JsonProperty("batch") Integer batch,
+      @JsonProperty("interval") String interval,
+      @JsonProperty("retry_interval") String retryInterval,
+      @JsonProperty("timeout") String timeout,
+      @JsonProperty("witness") Boolean witness) {}
 
   record AuditWitnessSection(
       @JsonProperty("files") List<String> files,

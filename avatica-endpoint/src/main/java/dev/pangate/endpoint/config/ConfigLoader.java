@@ -184,11 +184,16 @@ public final class ConfigLoader {
       String directory = require(s.file().directory(), "audit.file.directory");
       FileAuditSink.Durability durability = durability(s.file().durability());
       Path dir = path(directory);
-      return new GatewayConfig.Audit(node, signing, dir, durability, null, witness(s.witness(), dir), verify);
+      return new GatewayConfig.Audit(node, signing, dir, durability, null, witness(s.witness(), dir), verify,
+          siem(s.siem(), dir, node));
+    }
+    if (s.siem() != null) {
+      throw problem("audit.siem streams the audit files: it needs the file sink (audit.file), not"
+          + " audit.postgres; a PostgreSQL store is read by the SIEM's own database input");
     }
     GatewayConfig.AuditPostgres postgres = auditPostgres("audit.postgres", s.postgres());
     return new GatewayConfig.Audit(node, signing, null, FileAuditSink.Durability.FSYNC_EACH_BATCH,
-        postgres, witness(s.witness(), null), verify);
+        postgres, witness(s.witness(), null), verify, null);
   }
 
   private GatewayConfig.AuditPostgres auditPostgres(String key, ConfigFile.AuditPostgresSection p) {
@@ -233,6 +238,40 @@ public final class ConfigLoader {
       throw problem("audit.witness.max_lag and retry_interval must be more than 0");
     }
     return new GatewayConfig.Witness(files, postgres, onFailure, maxLag, retry);
+  }
+
+  private GatewayConfig.Siem siem(ConfigFile.AuditSiemSection s, Path auditDirectory, String node) {
+    if (s == null) {
+      return null;
+    }
+    String host = require(s.host(), "audit.siem.host");
+    int port = positive("audit.siem.port", s.port(), 6514);
+    if (port > 65535) {
+      throw problem("audit.siem.port must be at most 65535");
+    }
+    int facility = s.facility() == null ? 13 : s.facility();
+    if (facility < 0 || facility > 23) {
+      throw problem("audit.siem.facility must be 0..23 (13: log audit)");
+    }
+    String hostname;
+    try {
+      hostname = s.hostname() != null ? s.hostname() : java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      hostname = node;
+    }
+    if (!hostname.matches("[!-~]{1,255}")) {
+      throw problem("audit.siem.hostname must be 1 to 255 printable ASCII characters without spaces");
+    }
+    Path cursor = s.cursorFile() == null ? auditDirectory.resolve("siem-cursor.json") : path(s.cursorFile());
+    Duration interval = duration("audit.siem.interval", s.interval(), Duration.ofSeconds(1));
+    Duration retry = duration("audit.siem.retry_interval", s.retryInterval(), Duration.ofSeconds(5));
+    Duration timeout = duration("audit.siem.timeout", s.timeout(), Duration.ofSeconds(10));
+    if (interval.isZero() || retry.isZero() || timeout.isZero()) {
+      throw problem("audit.siem.interval, retry_interval and timeout must be more than 0");
+    }
+    return new GatewayConfig.Siem(host, port, s.caFile() == null ? null : path(s.caFile()), s.serverName(),
+        hostname, cursor, facility, positive("audit.siem.batch", s.batch(), 1000), interval, retry, timeout,
+        Boolean.TRUE.equals(s.witness()));
   }
 
   private GatewayConfig.Verify verify(ConfigFile.AuditVerifySection s) {

@@ -120,9 +120,11 @@ public record GatewayConfig(
    * @param postgres the PostgreSQL sink, or null when the file sink is used
    * @param witness where seals are witnessed, or null for no witness
    * @param verify the gateway's own continuous verification of its log
+   * @param siem the SIEM stream, or null for none
    */
   public record Audit(String node, String signingKeyset, Path directory,
-      FileAuditSink.Durability durability, AuditPostgres postgres, Witness witness, Verify verify) {
+      FileAuditSink.Durability durability, AuditPostgres postgres, Witness witness, Verify verify,
+      Siem siem) {
 
     public Audit {
       requireNonNull(node, "node is null");
@@ -172,6 +174,37 @@ public record GatewayConfig(
 
     public static Verify defaults() {
       return new Verify(Duration.ofSeconds(60), 8L << 20);
+    }
+  }
+
+  /**
+   * The stream of audit records to a SIEM as RFC 5424 syslog over TLS (docs/audit.md, "Streaming to
+   * a SIEM").
+   *
+   * @param host the receiver's host
+   * @param port its TLS syslog port (6514 by convention)
+   * @param caFile PEM certificates that may sign the receiver's, or null for the JVM's trusted ones
+   * @param serverName the name the receiver's certificate must carry, or null for the host
+   * @param hostname the syslog HOSTNAME field
+   * @param cursorFile where the forwarder keeps what the receiver confirmed
+   * @param facility the syslog facility
+   * @param batch records per connection
+   * @param interval how often new records are looked for
+   * @param retryInterval how long to wait after a failure
+   * @param timeout connect and confirmation timeout
+   * @param witness whether the stream counts as a witness under audit.witness.on_failure
+   */
+  public record Siem(String host, int port, Path caFile, String serverName, String hostname,
+      Path cursorFile, int facility, int batch, Duration interval, Duration retryInterval,
+      Duration timeout, boolean witness) {
+
+    public Siem {
+      requireNonNull(host, "host is null");
+      requireNonNull(hostname, "hostname is null");
+      requireNonNull(cursorFile, "cursorFile is null");
+      requireNonNull(interval, "interval is null");
+      requireNonNull(retryInterval, "retryInterval is null");
+      requireNonNull(timeout, "timeout is null");
     }
   }
 

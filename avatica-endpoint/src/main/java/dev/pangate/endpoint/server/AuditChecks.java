@@ -6,6 +6,7 @@ import com.google.crypto.tink.KeysetHandle;
 import dev.pangate.audit.HashChainedAuditLog;
 import dev.pangate.audit.monitor.LogMonitor;
 import dev.pangate.audit.monitor.MonitorStatus;
+import dev.pangate.audit.siem.SyslogForwarder;
 import dev.pangate.audit.verify.AuditVerifier;
 import dev.pangate.audit.witness.SealWitness;
 import dev.pangate.audit.witness.WitnessStatus;
@@ -29,10 +30,35 @@ final class AuditChecks implements AutoCloseable, Supplier<MonitorStatus> {
 
   private final HashChainedAuditLog log;
   private final LogMonitor monitor;
+  private final SyslogForwarder siem;
 
-  private AuditChecks(HashChainedAuditLog log, LogMonitor monitor) {
+  private AuditChecks(HashChainedAuditLog log, LogMonitor monitor, SyslogForwarder siem) {
     this.log = log;
     this.monitor = monitor;
+    this.siem = siem;
+  }
+
+  /**
+   * The SIEM forwarder configured in {@code audit.siem}, built but not started (so that it can be
+   * watched as a witness before the log opens), or null.
+   */
+  static SyslogForwarder siemForwarder(GatewayConfig.Audit settings) {
+    GatewayConfig.Siem s = settings.siem();
+    if (s == null) {
+      return null;
+    }
+    try {
+      SyslogForwarder.Builder builder = SyslogForwarder.builder(settings.directory(), settings.node(), s.host(),
+          s.port());
+      if (s.caFile() != null) {
+        builder.trustedCertificates(s.caFile());
+      }
+      return builder.serverName(s.serverName()).hostname(s.hostname()).cursorFile(s.cursorFile())
+          .facility(s.facility()).batchSize(s.batch()).interval(s.interval())
+          .retryInterval(s.retryInterval()).timeout(s.timeout()).build();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("audit.siem: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -42,14 +68,18 @@ final class AuditChecks implements AutoCloseable, Supplier<MonitorStatus> {
    * @param witnessReaders the witnesses again, with connections of their own for reading
    */
   static AuditChecks start(GatewayConfig.Audit settings, HashChainedAuditLog log, KeysetHandle signingKeyset,
-      List<SealWitness> witnessReaders) {
+      List<SealWitness> witnessReaders, SyslogForwarder siem) {
     requireNonNull(log, "log is null");
+    if (siem != null) {
+      siem.start();
+      LOG.info("audit records are streamed to {} (audit.siem)", siem.describe());
+    }
     Duration interval = settings.verify().interval();
     if (settings.directory() == null || interval.isZero()) {
       LOG.info("continuous audit verification is off ({})", settings.directory() == null
           ? "the PostgreSQL audit store" : "audit.verify.interval: 0");
       closeQuietly(witnessReaders);
-      return new AuditChecks(log, null);
+      return new AuditChecks(log, null, siem);
     }
     AuditVerifier verifier;
     try {
@@ -66,7 +96,7 @@ final class AuditChecks implements AutoCloseable, Supplier<MonitorStatus> {
         .start();
     LOG.info("the audit log in {} is verified every {} s (audit.verify.interval)", settings.directory(),
         interval.toSeconds());
-    return new AuditChecks(log, monitor);
+    return new AuditChecks(log, monitor, siem);
   }
 
   /** The monitor's findings ({@link MonitorStatus#off()} when it does not run). */
@@ -90,6 +120,16 @@ final class AuditChecks implements AutoCloseable, Supplier<MonitorStatus> {
         + " of its log that found a break or could not read the log or a witness.", () -> get().failures());
     metrics.gauge("pangate_audit_witness_lag_seconds", "How long the oldest seal not yet held by a"
         + " witness has waited (the largest over the witnesses; 0 with none).", this::witnessLag);
+    if (siem != null) {
+      metrics.gauge("pangate_audit_siem_forwarded_sequence", "The seq of the last audit record the SIEM"
+          + " receiver confirmed (-1 before the first).", () -> siem.status().forwardedSequence());
+      metrics.gauge("pangate_audit_siem_lag_seconds", "How long the oldest sealed audit record not yet"
+          + " confirmed by the SIEM receiver has waited.", () -> siem.status().lag().toMillis() / 1000.0);
+      metrics.counter("pangate_audit_siem_records_total", "Audit records the SIEM receiver confirmed"
+          + " (a batch sent again counts again).", () -> siem.status().sent());
+      metrics.counter("pangate_audit_siem_failures_total", "Attempts to send to the SIEM that failed"
+          + " (receiver down, TLS, timeout); the records are sent again.", () -> siem.status().failures());
+    }
   }
 
   private double witnessLag() {
@@ -107,6 +147,9 @@ final class AuditChecks implements AutoCloseable, Supplier<MonitorStatus> {
   public void close() {
     if (monitor != null) {
       monitor.close();
+    }
+    if (siem != null) {
+      siem.close();
     }
   }
 

@@ -8,6 +8,7 @@ import dev.pangate.audit.HashChainedAuditLog;
 import dev.pangate.audit.file.FileAuditSink;
 import dev.pangate.audit.postgres.PostgresAuditSink;
 import dev.pangate.audit.postgres.PostgresSealWitness;
+import dev.pangate.audit.siem.SyslogForwarder;
 import dev.pangate.audit.witness.FileSealWitness;
 import dev.pangate.audit.witness.SealWitness;
 import dev.pangate.audit.witness.WitnessSet;
@@ -31,6 +32,7 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -80,10 +82,14 @@ public final class PangateServer implements AutoCloseable {
     List<AutoCloseable> started = new ArrayList<>();
     try {
       KeyRing keys = loadKeys(config.keys());
-      HashChainedAuditLog audit = openAudit(config.audit(), keys);
+      SyslogForwarder siem = AuditChecks.siemForwarder(config.audit());
+      if (siem != null) {
+        started.add(siem);
+      }
+      HashChainedAuditLog audit = openAudit(config.audit(), keys, siem);
       started.add(audit);
       AuditChecks auditChecks = AuditChecks.start(config.audit(), audit,
-          keys.signingKeyset(config.audit().signingKeyset()), witnessReaders(config.audit()));
+          keys.signingKeyset(config.audit().signingKeyset()), witnessReaders(config.audit()), siem);
       started.add(auditChecks);
       Gateway gateway = Gateway.start(config.postgres().engineConfig(), config.policyFile(), keys,
           audit, GatewayOptions.defaults()
@@ -141,7 +147,8 @@ public final class PangateServer implements AutoCloseable {
         keys.cleartextForDemo() ? KeyRing.Cleartext.ALLOW_FOR_DEMO : KeyRing.Cleartext.REFUSE);
   }
 
-  private static HashChainedAuditLog openAudit(GatewayConfig.Audit settings, KeyRing keys) {
+  private static HashChainedAuditLog openAudit(GatewayConfig.Audit settings, KeyRing keys,
+      SyslogForwarder siem) {
     AuditSink sink;
     if (settings.directory() != null) {
       sink = FileAuditSink.create(settings.directory(),
@@ -153,8 +160,19 @@ public final class PangateServer implements AutoCloseable {
         .node(settings.node())
         .signingKeyset(keys.signingKeyset(settings.signingKeyset()))
         .sink(sink);
+    WitnessSet witnesses = null;
     if (settings.witness() != null) {
-      builder.witnesses(witnesses(settings.witness(), settings.node()));
+      witnesses = witnesses(settings.witness(), settings.node());
+    }
+    if (siem != null && settings.siem().witness()) {
+      if (witnesses == null) {
+        witnesses = WitnessSet.of(List.of(), WitnessSet.OnFailure.REFUSE, Duration.ofSeconds(10),
+            Duration.ofSeconds(1));
+      }
+      witnesses.watch(siem::witnessStatus);
+    }
+    if (witnesses != null) {
+      builder.witnesses(witnesses);
     }
     return builder.open();
   }

@@ -62,6 +62,31 @@ class ConfigLoaderTest {
     assertEquals("pangate_witness_writer", config.audit().witness().postgres().user());
     assertEquals(dev.pangate.audit.witness.WitnessSet.OnFailure.REFUSE, config.audit().witness().onFailure());
     assertEquals(Duration.ofSeconds(60), config.audit().verify().interval());
+    GatewayConfig.Siem siem = config.audit().siem();
+    assertEquals("siem.internal", siem.host());
+    assertEquals(6514, siem.port());
+    assertEquals(Path.of("/etc/pangate/siem-ca.pem"), siem.caFile());
+    assertEquals("gw-1.internal", siem.hostname());
+    assertEquals(13, siem.facility(), "log audit");
+    assertFalse(siem.witness());
+  }
+
+  @Test
+  void aSiemStreamNeedsTheFileSinkAndAHost() throws Exception {
+    String noHost = MINIMAL.replace("  file: {directory: /var/lib/pangate/audit}\n",
+        "  file: {directory: /var/lib/pangate/audit}\n  siem: {port: 6514}\n");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(write(noHost), Map.of("DB_PASSWORD", "secret")));
+    assertTrue(e.getMessage().contains("audit.siem.host is required"), e.getMessage());
+    String defaults = MINIMAL.replace("  file: {directory: /var/lib/pangate/audit}\n",
+        "  file: {directory: /var/lib/pangate/audit}\n  siem: {host: siem}\n");
+    GatewayConfig.Siem siem = ConfigLoader.load(write(defaults), Map.of("DB_PASSWORD", "secret")).audit().siem();
+    assertEquals(Path.of("/var/lib/pangate/audit/siem-cursor.json"), siem.cursorFile());
+    assertEquals(6514, siem.port());
+    String postgres = MINIMAL.replace("  file: {directory: /var/lib/pangate/audit}\n",
+        "  postgres: {url: 'jdbc:postgresql://a/b', user: w}\n  siem: {host: siem}\n");
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(write(postgres), Map.of("DB_PASSWORD", "secret")));
+    assertTrue(e.getMessage().contains("needs the file sink"), e.getMessage());
   }
 
   @Test
