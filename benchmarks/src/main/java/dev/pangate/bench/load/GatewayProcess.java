@@ -19,19 +19,30 @@ import java.util.Map;
  * {@code pangate serve} in a JVM of its own, as an operator runs it (so its memory can be read and
  * it can be killed with SIGKILL), on loopback, over the harness's database with a login of its own.
  */
-final class GatewayProcess implements AutoCloseable {
+public final class GatewayProcess implements AutoCloseable {
 
-  static final List<String> AGENTS = List.of("support-bot", "fraud-analyst", "migration-bot");
+  public static final List<String> AGENTS = List.of("support-bot", "fraud-analyst", "migration-bot");
 
-  final Path directory;
-  final int port;
-  final Map<String, String> secrets = new HashMap<>();
+  public final Path directory;
+  public final int port;
+  public final Map<String, String> secrets = new HashMap<>();
   private final List<String> jvm;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private Process process;
 
   GatewayProcess(BenchDatabase database, String role, String password, String heap,
       String limits) throws IOException {
+    this(database, role, password, heap, limits, "", List.of());
+  }
+
+  /**
+   * @param limits the lines of the {@code limits:} section (indented)
+   * @param audit the {@code file:} line of the {@code audit:} section (indented; blank: the default,
+   *     an fsync per batch), e.g. {@code "  file: {directory: audit, durability: fsync_periodic}"}
+   * @param jvmOptions more options for the gateway's JVM (e.g. a flight recording)
+   */
+  public GatewayProcess(BenchDatabase database, String role, String password, String heap,
+      String limits, String audit, List<String> jvmOptions) throws IOException {
     directory = Files.createTempDirectory("pangate-load");
     try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = free.getLocalPort();
@@ -51,20 +62,24 @@ final class GatewayProcess implements AutoCloseable {
         "  cleartext_for_demo: true",
         "audit:",
         "  node: load",
-        "  file: {directory: audit}",
+        audit.isBlank() ? "  file: {directory: audit}" : audit,
         "listen: {address: 127.0.0.1, port: " + port + "}",
         "auth: {secrets_file: agents.secrets}",
         "limits:",
         limits,
         ""));
-    jvm = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
+    List<String> command = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
         "dev.pangate.endpoint.cli.Pangate", "serve", "--config",
-        directory.resolve("pangate.yaml").toString());
+        directory.resolve("pangate.yaml").toString()));
+    jvm = List.copyOf(command);
   }
 
   /** Starts the gateway and waits until /healthz answers 200. */
-  void start() throws IOException, InterruptedException {
+  public void start() throws IOException, InterruptedException {
     process = new ProcessBuilder(jvm).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("gateway.log").toFile()))
         .start();
@@ -85,13 +100,13 @@ final class GatewayProcess implements AutoCloseable {
     throw new IllegalStateException("the gateway did not become healthy in 120 s");
   }
 
-  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** A gauge or counter from /metrics (0 when absent). */
-  double metric(String name) {
+  public double metric(String name) {
     try {
       for (String line : get("/metrics").body().split("\n")) {
         if (line.startsWith(name + " ")) {
@@ -105,7 +120,7 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** The gateway process's resident memory in bytes, from /proc. */
-  long residentBytes() {
+  public long residentBytes() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
         if (line.startsWith("VmRSS:")) {
@@ -118,7 +133,7 @@ final class GatewayProcess implements AutoCloseable {
     return -1;
   }
 
-  String jdbcUrl(String agent) {
+  public String jdbcUrl(String agent) {
     return "jdbc:avatica:remote:url=http://127.0.0.1:" + port + ";serialization=protobuf"
         + ";authentication=BASIC;avatica_user=" + agent + ";avatica_password=" + secrets.get(agent);
   }
@@ -129,7 +144,7 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** SIGTERM: an orderly stop (results closed, the audit log sealed). */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     if (process != null && process.isAlive()) {
       process.destroy();
       if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -138,11 +153,11 @@ final class GatewayProcess implements AutoCloseable {
     }
   }
 
-  Path auditDirectory() {
+  public Path auditDirectory() {
     return directory.resolve("audit");
   }
 
-  Path publicKeyset() {
+  public Path publicKeyset() {
     return directory.resolve("keys/audit-signing.public.json");
   }
 
