@@ -38,6 +38,10 @@ import org.apache.calcite.sql.parser.SqlParserPos;
  *       BY k) FROM (SELECT ... ORDER BY k, x) s}) see the rows in that order; Calcite merges the
  *       sort into the window's SELECT, where it orders only the output: the sorted rows stay a
  *       sub-query of their own;
+ *   <li>a projection that computes something over a LIMIT or OFFSET (the {@code OFFSET 0} fence
+ *       above a row filter included) stays outside it: merged into the limited SELECT, its
+ *       expressions would be evaluated for rows the limit, or an aggregate's FILTER above, drops
+ *       ({@code sum(1/x) FILTER (WHERE x > 0)} over a row-filtered table divided by zero);
  *   <li>a SELECT with window functions under another operator stays a sub-query: Calcite merges
  *       a projection above it into it, and where the projection drops a window function it
  *       leaves {@code GROUP BY ()} behind;
@@ -56,7 +60,11 @@ public final class PostgresRelToSql extends RelToSqlConverter {
   public Result visitInput(RelNode parent, int i, boolean anon, boolean ignoreClauses,
       Set<Clause> expectedClauses) {
     RelNode input = parent.getInput(i);
-    if (parent instanceof Project project && project.containsOver() && input instanceof Sort) {
+    if (parent instanceof Project project && input instanceof Sort sort
+        && (project.containsOver() || limits(sort) && computes(project))) {
+      // The projection is evaluated above the sort, as written: for the rows a LIMIT or OFFSET
+      // keeps (an OFFSET 0 fence above a row filter included), so an expression that fails on
+      // other rows, or on rows an aggregate's FILTER drops, is never evaluated on them.
       Set<Clause> select = new HashSet<>(expectedClauses);
       select.add(Clause.SELECT);
       return super.visitInput(parent, i, anon, ignoreClauses, select);
@@ -69,6 +77,15 @@ public final class PostgresRelToSql extends RelToSqlConverter {
       return super.visitInput(parent, i, anon, ignoreClauses, below);
     }
     return super.visitInput(parent, i, anon, ignoreClauses, expectedClauses);
+  }
+
+  private static boolean limits(Sort sort) {
+    return sort.offset != null || sort.fetch != null;
+  }
+
+  /** Whether a projection computes something, rather than only choosing its input's columns. */
+  private static boolean computes(Project project) {
+    return !project.getProjects().stream().allMatch(org.apache.calcite.rex.RexInputRef.class::isInstance);
   }
 
   @Override

@@ -189,9 +189,11 @@ public final class QueryPlanner {
     SqlValidator validator;
     SqlNode validated;
     List<ValidationFix> fixes = new ArrayList<>();
+    ColumnNames labels;
     while (true) {
       validator = SqlValidatorUtil.newValidator(AgentSql.OPERATORS, catalogReader, TYPE_FACTORY,
           AgentSql.VALIDATOR);
+      labels = ColumnNames.of(statement); // before the validator rewrites the statement
       try {
         validated = validator.validate(statement);
         break;
@@ -238,7 +240,7 @@ public final class QueryPlanner {
       }
     });
     List<OutputColumn> columns = outputColumns(root.validatedRowType, kind, split.plan(), validated,
-        rewritten);
+        labels, rewritten);
     List<PushedQuery> queries = new ArrayList<>();
     GatewaySplit.WriteCheck check = split.writeCheck();
     for (GatewaySplit.Leaf leaf : split.leaves()) {
@@ -258,7 +260,7 @@ public final class QueryPlanner {
   }
 
   private static List<OutputColumn> outputColumns(RelDataType validated, StatementKind kind,
-      RelNode plan, SqlNode statement, Set<SqlParserPos> rewritten) {
+      RelNode plan, SqlNode statement, ColumnNames labels, Set<SqlParserPos> rewritten) {
     List<OutputColumn> columns = new ArrayList<>();
     if (kind.isWrite()) {
       columns.add(new OutputColumn("rowcount", plan.getRowType().getFieldList().get(0).getType()));
@@ -268,10 +270,8 @@ public final class QueryPlanner {
     List<RelDataTypeField> names = validated.getFieldList();
     for (int i = 0; i < planFields.size(); i++) {
       String name = i < names.size() ? names.get(i).getName() : planFields.get(i).getName();
-      if (name.startsWith("EXPR$")) {
-        String postgres = ColumnNames.postgresName(statement, i, rewritten);
-        name = postgres == null ? name : postgres;
-      }
+      String postgres = labels.label(statement, i, rewritten);
+      name = postgres != null ? postgres : name.startsWith("EXPR$") ? ColumnNames.NO_NAME : name;
       columns.add(new OutputColumn(name, planFields.get(i).getType()));
     }
     return columns;

@@ -413,4 +413,18 @@ class PushdownUnderPolicyTest {
     }
     assertNotNull(audit);
   }
+
+  @Test
+  void aRowFilterDoesNotTurnAnAggregateFilterIntoAnError() throws Exception {
+    // PostgreSQL evaluates an aggregate's argument only for the rows its FILTER keeps: 1/0 is
+    // never computed here, with the role's row filter on the table or without one.
+    String sql = "select sum(1 / (txn_id - txn_id)) filter (where txn_id < 0), count(*) from"
+        + " payments.transactions";
+    assertTrue(plan(support, sql).pushedSql().matches("(?s).*SUM\\(1 / .*OFFSET 0 ROWS.*"),
+        "the division stays above the fence: " + plan(support, sql).pushedSql());
+    List<Object[]> answer = rows(support, sql);
+    assertEquals(1, answer.size());
+    assertEquals(null, answer.get(0)[0]);
+    assertTrue(((Number) answer.get(0)[1]).longValue() > 0, "the row filter leaves rows");
+  }
 }
