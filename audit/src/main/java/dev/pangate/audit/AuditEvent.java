@@ -36,6 +36,7 @@ import java.util.TreeMap;
  * @param rows rows returned (STATEMENT_END)
  * @param duration how long the statement ran (STATEMENT_END)
  * @param details anything else, as text
+ * @param actingFor whom the agent acts for (verified or only declared), or null
  */
 public record AuditEvent(
     AuditEventType type,
@@ -58,7 +59,8 @@ public record AuditEvent(
     Outcome outcome,
     Long rows,
     Duration duration,
-    Map<String, String> details) {
+    Map<String, String> details,
+    ActingFor actingFor) {
 
   public AuditEvent {
     requireNonNull(type, "type is null");
@@ -83,6 +85,31 @@ public record AuditEvent(
     masks = copyOf(masks, "masks");
     rowFilters = copyOf(rowFilters, "rowFilters");
     details = copyOf(details, "details");
+  }
+
+  /** An event without an acting-for principal. */
+  public AuditEvent(AuditEventType type, String statementId, String agent, String role, String clientAddress,
+      String session, String driver, List<String> tables, List<String> columns, Map<String, String> masks,
+      Map<String, String> rowFilters, String sql, String logicalPlan, List<String> pushedSql,
+      String policyDigest, List<String> parameters, String approvalId, Outcome outcome, Long rows,
+      Duration duration, Map<String, String> details) {
+    this(type, statementId, agent, role, clientAddress, session, driver, tables, columns, masks, rowFilters,
+        sql, logicalPlan, pushedSql, policyDigest, parameters, approvalId, outcome, rows, duration, details,
+        null);
+  }
+
+  /** The same event with other details (everything else kept). */
+  public AuditEvent withDetails(Map<String, String> newDetails) {
+    return new AuditEvent(type, statementId, agent, role, clientAddress, session, driver, tables, columns,
+        masks, rowFilters, sql, logicalPlan, pushedSql, policyDigest, parameters, approvalId, outcome, rows,
+        duration, newDetails, actingFor);
+  }
+
+  /** The same event for another approval (everything else kept). */
+  public AuditEvent withApprovalId(String newApprovalId) {
+    return new AuditEvent(type, statementId, agent, role, clientAddress, session, driver, tables, columns,
+        masks, rowFilters, sql, logicalPlan, pushedSql, policyDigest, parameters, newApprovalId, outcome, rows,
+        duration, details, actingFor);
   }
 
   /** A builder for an event of the given type. */
@@ -133,6 +160,7 @@ public record AuditEvent(
     private Long rows;
     private Duration duration;
     private Map<String, String> details;
+    private ActingFor actingFor;
 
     private Builder(AuditEventType type) {
       this.type = requireNonNull(type, "type is null");
@@ -238,10 +266,16 @@ public record AuditEvent(
       return this;
     }
 
+    /** Whom the agent acts for (null: nobody said). */
+    public Builder actingFor(ActingFor actingFor) {
+      this.actingFor = actingFor;
+      return this;
+    }
+
     public AuditEvent build() {
       return new AuditEvent(type, statementId, agent, role, clientAddress, session, driver, tables,
           columns, masks, rowFilters, sql, logicalPlan, pushedSql, policyDigest, parameters,
-          approvalId, outcome, rows, duration, details);
+          approvalId, outcome, rows, duration, details, actingFor);
     }
   }
 }

@@ -38,6 +38,7 @@ public final class EventEncoder {
   public static final String ROWS = "rows";
   public static final String DURATION_MICROS = "durationMicros";
   public static final String DETAILS = "details";
+  public static final String ACTING_FOR = "actingFor";
 
   private EventEncoder() {}
 
@@ -75,6 +76,13 @@ public final class EventEncoder {
       fields.put(DURATION_MICROS, event.duration().toNanos() / 1_000);
     }
     map(fields, DETAILS, event.details());
+    if (event.actingFor() != null) {
+      TreeMap<String, Object> actingFor = new TreeMap<>();
+      text(actingFor, "subject", event.actingFor().subject());
+      actingFor.put("assurance", event.actingFor().assurance().name().toLowerCase(java.util.Locale.ROOT));
+      text(actingFor, "source", event.actingFor().source());
+      fields.put(ACTING_FOR, actingFor);
+    }
     return new CanonicalJson.Raw(CanonicalJson.encode(fields));
   }
 

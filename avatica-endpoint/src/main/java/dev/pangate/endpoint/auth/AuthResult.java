@@ -2,6 +2,7 @@ package dev.pangate.endpoint.auth;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pangate.audit.ActingFor;
 import dev.pangate.engine.ErrorCode;
 
 /** What authenticating one request decided. */
@@ -12,11 +13,16 @@ public sealed interface AuthResult {
    *
    * @param identity the authenticated identity (an agent id of the policy, or an operator)
    * @param method how it proved itself: {@code secret} or {@code jwt}
+   * @param actingFor whom a verified token says the agent acts for, or null
    */
-  record Authenticated(String identity, String method) implements AuthResult {
+  record Authenticated(String identity, String method, ActingFor actingFor) implements AuthResult {
     public Authenticated {
       requireNonNull(identity, "identity is null");
       requireNonNull(method, "method is null");
+    }
+
+    public Authenticated(String identity, String method) {
+      this(identity, method, null);
     }
   }
 

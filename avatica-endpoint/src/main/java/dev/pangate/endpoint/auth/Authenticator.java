@@ -9,6 +9,7 @@ import dev.pangate.audit.AuditUnavailableException;
 import dev.pangate.audit.Outcome;
 import dev.pangate.endpoint.config.GatewayConfig;
 import dev.pangate.endpoint.metrics.GatewayMetrics;
+import dev.pangate.audit.ActingFor;
 import dev.pangate.engine.ErrorCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -189,14 +190,24 @@ public final class Authenticator {
     if (tokens == null) {
       return new AuthResult.Refused(ErrorCode.TOKENS_NOT_ACCEPTED);
     }
-    Optional<String> subject = tokens.verify(credential.token());
-    if (subject.isEmpty()) {
+    Optional<TokenVerifier.VerifiedToken> verified = tokens.verifyToken(credential.token());
+    if (verified.isEmpty()) {
       return new AuthResult.Refused(ErrorCode.BAD_TOKEN);
     }
-    if (credential.identity() != null && !credential.identity().equals(subject.get())) {
+    String subject = verified.get().subject();
+    if (credential.identity() != null && !credential.identity().equals(subject)) {
       return new AuthResult.Refused(ErrorCode.TOKEN_SUBJECT_MISMATCH);
     }
-    return new AuthResult.Authenticated(subject.get(), "jwt");
+    ActingFor actingFor = null;
+    if (verified.get().actingFor() != null) {
+      try {
+        actingFor = new ActingFor(verified.get().actingFor(), ActingFor.Assurance.VERIFIED,
+            "jwt claim " + (config.jwt() == null ? "act" : config.jwt().actingForClaim()));
+      } catch (IllegalArgumentException e) {
+        return new AuthResult.Refused(ErrorCode.BAD_TOKEN); // a principal that cannot be recorded
+      }
+    }
+    return new AuthResult.Authenticated(subject, "jwt", actingFor);
   }
 
   private AuthResult refuse(String identity, String clientAddress, String route, String addressKey,

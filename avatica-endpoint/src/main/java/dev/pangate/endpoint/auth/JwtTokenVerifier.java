@@ -20,6 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Short-lived signed tokens (JWT), checked with Tink against a configured public keyset: the
@@ -29,9 +31,12 @@ import java.util.Optional;
  */
 public final class JwtTokenVerifier implements TokenVerifier {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final JwtPublicKeyVerify verifier;
   private final JwtValidator validator;
   private final Duration maxLifetime;
+  private final String actingForClaim;
   private final Clock clock;
 
   JwtTokenVerifier(KeysetHandle publicKeyset, GatewayConfig.Jwt settings, Clock clock)
@@ -45,6 +50,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
         .setClockSkew(Duration.ofSeconds(30))
         .build();
     this.maxLifetime = settings.maxLifetime();
+    this.actingForClaim = settings.actingForClaim();
     this.clock = requireNonNull(clock, "clock is null");
   }
 
@@ -79,6 +85,11 @@ public final class JwtTokenVerifier implements TokenVerifier {
 
   @Override
   public Optional<String> verify(String token) {
+    return verifyToken(token).map(VerifiedToken::subject);
+  }
+
+  @Override
+  public Optional<VerifiedToken> verifyToken(String token) {
     try {
       VerifiedJwt jwt = verifier.verifyAndDecode(token, validator);
       if (!jwt.hasSubject() || !jwt.hasIssuedAt() || !jwt.hasExpiration()) {
@@ -90,9 +101,37 @@ public final class JwtTokenVerifier implements TokenVerifier {
         return Optional.empty();
       }
       String subject = jwt.getSubject();
-      return AgentSecrets.IDENTITY.matcher(subject).matches() ? Optional.of(subject) : Optional.empty();
+      if (!AgentSecrets.IDENTITY.matcher(subject).matches()) {
+        return Optional.empty();
+      }
+      return Optional.of(new VerifiedToken(subject, actingFor(jwt)));
     } catch (GeneralSecurityException | RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * The acting-for claim: a string, or an object (RFC 8693's {@code act}) whose {@code sub} is taken;
+   * a claim of another shape refuses the token, so an unreadable principal is never dropped silently.
+   */
+  private String actingFor(VerifiedJwt jwt) throws GeneralSecurityException {
+    if (!jwt.customClaimNames().contains(actingForClaim)) {
+      return null;
+    }
+    if (jwt.hasStringClaim(actingForClaim)) {
+      return jwt.getStringClaim(actingForClaim);
+    }
+    if (jwt.hasJsonObjectClaim(actingForClaim)) {
+      try {
+        JsonNode sub = JSON.readTree(jwt.getJsonObjectClaim(actingForClaim)).get("sub");
+        if (sub != null && sub.isTextual()) {
+          return sub.asText();
+        }
+      } catch (IOException e) {
+        throw new GeneralSecurityException("the " + actingForClaim + " claim is not JSON");
+      }
+    }
+    throw new GeneralSecurityException("the " + actingForClaim + " claim is neither a string nor an object"
+        + " with a sub");
   }
 }

@@ -15,6 +15,19 @@ public interface TokenVerifier {
    */
   Optional<String> verify(String token);
 
+  /**
+   * A token's subject and whom it says the agent acts for.
+   *
+   * @param subject the identity
+   * @param actingFor the value of the configured acting-for claim, or null when the token has none
+   */
+  record VerifiedToken(String subject, String actingFor) {}
+
+  /** As {@link #verify}, with the acting-for claim (none, for verifiers that do not read one). */
+  default Optional<VerifiedToken> verifyToken(String token) {
+    return verify(token).map(subject -> new VerifiedToken(subject, null));
+  }
+
   /** Whether a presented secret is shaped like a token (agent secrets never are). */
   static boolean looksLikeToken(String secret) {
     return secret != null && secret.length() > 20 && COMPACT_JWS.matcher(secret).matches();

@@ -9,7 +9,6 @@ import dev.pangate.endpoint.session.EndpointAudit;
 import dev.pangate.endpoint.session.GatewayRequestException;
 import dev.pangate.endpoint.session.OpenResult;
 import dev.pangate.engine.ErrorCode;
-import dev.pangate.engine.gateway.Caller;
 import dev.pangate.engine.gateway.Gateway;
 import dev.pangate.engine.gateway.Session;
 import java.time.Duration;
@@ -130,8 +129,7 @@ final class ConnectionRegistry implements AutoCloseable {
                 + " most allowed (limits.connections_per_agent). " + nextFree(request.identity())
                 + " Close connections you no longer use."), Map.of());
       }
-      Session session = gateway.open(new Caller(request.identity(), request.clientAddress(), id,
-          request.protocol()));
+      Session session = gateway.open(request.caller(id, request.protocol()));
       AgentConnection connection = new AgentConnection(id, request, session, defaultSchema,
           timeout);
       connections.put(id, connection);

@@ -111,7 +111,8 @@ record ConfigFile(
       @JsonProperty("public_keyset") String publicKeyset,
       @JsonProperty("issuer") String issuer,
       @JsonProperty("audience") String audience,
-      @JsonProperty("max_lifetime") String maxLifetime) {}
+      @JsonProperty("max_lifetime") String maxLifetime,
+      @JsonProperty("acting_for_claim") String actingForClaim) {}
 
   record LimitsSection(
       @JsonProperty("connections_per_agent") Integer connectionsPerAgent,

@@ -341,7 +341,11 @@ public final class ConfigLoader {
       ConfigFile.JwtSection j = s.jwt();
       jwt = new GatewayConfig.Jwt(path(require(j.publicKeyset(), "auth.jwt.public_keyset")),
           require(j.issuer(), "auth.jwt.issuer"), require(j.audience(), "auth.jwt.audience"),
-          duration("auth.jwt.max_lifetime", j.maxLifetime(), Duration.ofHours(1)));
+          duration("auth.jwt.max_lifetime", j.maxLifetime(), Duration.ofHours(1)),
+          j.actingForClaim() == null ? "act" : j.actingForClaim());
+      if (!jwt.actingForClaim().matches("[A-Za-z_][A-Za-z0-9_.:-]{0,63}")) {
+        throw problem("auth.jwt.acting_for_claim must be a claim name such as act or on_behalf_of");
+      }
     }
     int free = s.freeFailures() == null ? 3 : s.freeFailures();
     if (free < 0) {

@@ -298,14 +298,23 @@ public record GatewayConfig(
    * @param issuer the required {@code iss}
    * @param audience the required {@code aud}
    * @param maxLifetime the longest {@code exp - iat} accepted
+   * @param actingForClaim the claim naming whom the agent acts for: RFC 8693's {@code act} (an
+   *     object whose {@code sub} is taken) or a claim holding a string; recorded as verified
    */
-  public record Jwt(Path publicKeyset, String issuer, String audience, Duration maxLifetime) {
+  public record Jwt(Path publicKeyset, String issuer, String audience, Duration maxLifetime,
+      String actingForClaim) {
 
     public Jwt {
       requireNonNull(publicKeyset, "publicKeyset is null");
       requireNonNull(issuer, "issuer is null");
       requireNonNull(audience, "audience is null");
       requireNonNull(maxLifetime, "maxLifetime is null");
+      requireNonNull(actingForClaim, "actingForClaim is null");
+    }
+
+    /** With the RFC 8693 {@code act} claim naming whom the agent acts for. */
+    public Jwt(Path publicKeyset, String issuer, String audience, Duration maxLifetime) {
+      this(publicKeyset, issuer, audience, maxLifetime, "act");
     }
   }
 

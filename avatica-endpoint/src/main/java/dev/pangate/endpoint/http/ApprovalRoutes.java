@@ -136,8 +136,7 @@ final class ApprovalRoutes {
 
   private static Caller caller(Exchange exchange) {
     ClientRequest client = exchange.client();
-    return new Caller(client.identity(), client.clientAddress(), "http-" + UUID.randomUUID(),
-        client.protocol());
+    return client.caller("http-" + UUID.randomUUID(), client.protocol());
   }
 
   private static GatewayRequestException notFound() {

@@ -2,6 +2,7 @@ package dev.pangate.endpoint.http;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pangate.audit.ActingFor;
 import dev.pangate.endpoint.auth.AuthResult;
 import dev.pangate.endpoint.auth.Authenticator;
 import dev.pangate.endpoint.session.ClientRequest;
@@ -87,8 +88,21 @@ final class GatewayHandler extends AbstractHandler {
       unauthorized(response);
       return;
     }
+    ActingFor actingFor = authenticated.actingFor();
+    String declared = request.getHeader(ClientRequest.ACTING_FOR_HEADER);
+    if (actingFor == null && declared != null) {
+      // Over a secret, whom the agent acts for is only what it says: recorded as declared.
+      try {
+        actingFor = new ActingFor(declared.strip(), ActingFor.Assurance.DECLARED,
+            "header " + ClientRequest.ACTING_FOR_HEADER);
+      } catch (IllegalArgumentException e) {
+        bare.sendError(ErrorCode.BAD_REQUEST, "The " + ClientRequest.ACTING_FOR_HEADER + " header must"
+            + " be 1 to " + ActingFor.MAX_LENGTH + " characters without control characters.");
+        return;
+      }
+    }
     ClientRequest client = new ClientRequest(authenticated.identity(),
-        request.getRemoteAddr() + ":" + request.getRemotePort(), entry.protocol());
+        request.getRemoteAddr() + ":" + request.getRemotePort(), entry.protocol(), actingFor);
     if (entry.access() == Access.ADMIN && !admins.contains(client.identity())) {
       bare.sendError(ErrorCode.NOT_AN_ADMIN, "Identity '" + client.identity() + "' may not use the"
           + " admin routes; the configuration's 'admins' list names who may.");

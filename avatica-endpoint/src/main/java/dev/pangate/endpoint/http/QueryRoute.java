@@ -17,7 +17,6 @@ import dev.pangate.endpoint.session.ParameterValues;
 import dev.pangate.engine.EngineException;
 import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.exec.ResultCursor;
-import dev.pangate.engine.gateway.Caller;
 import dev.pangate.engine.gateway.Gateway;
 import dev.pangate.engine.gateway.PreparedQuery;
 import dev.pangate.engine.gateway.Session;
@@ -69,8 +68,7 @@ final class QueryRoute implements Route {
     QueryRequest query = parse(exchange.body());
     long started = System.nanoTime();
     // One statement: its entries carry identity, role, address and request id; no session entries.
-    Session session = gateway.oneShot(new Caller(client.identity(), client.clientAddress(),
-        "http-" + UUID.randomUUID(), client.protocol()));
+    Session session = gateway.oneShot(client.caller("http-" + UUID.randomUUID(), client.protocol()));
     try {
       PreparedQuery prepared;
       ResultCursor cursor;

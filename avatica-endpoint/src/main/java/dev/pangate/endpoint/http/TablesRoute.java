@@ -58,7 +58,6 @@ final class TablesRoute {
 
   private static Caller caller(Exchange exchange) {
     ClientRequest client = exchange.client();
-    return new Caller(client.identity(), client.clientAddress(), "http-" + UUID.randomUUID(),
-        client.protocol());
+    return client.caller("http-" + UUID.randomUUID(), client.protocol());
   }
 }

@@ -103,8 +103,7 @@ final class GatewayTools {
 
     /** The engine's caller: the identity, with the MCP session and the tool for the audit log. */
     Caller caller() {
-      return new Caller(client.identity(), client.clientAddress(), "mcp-" + sessionId,
-          PROTOCOL + "/" + tool);
+      return client.caller("mcp-" + sessionId, PROTOCOL + "/" + tool);
     }
 
     ToolArguments arguments(String... known) {

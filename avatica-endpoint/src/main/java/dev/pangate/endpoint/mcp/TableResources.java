@@ -98,7 +98,6 @@ final class TableResources {
   }
 
   private static Caller caller(ClientRequest client, String session, String what) {
-    return new Caller(client.identity(), client.clientAddress(), session,
-        GatewayTools.PROTOCOL + "/" + what);
+    return client.caller(session, GatewayTools.PROTOCOL + "/" + what);
   }
 }

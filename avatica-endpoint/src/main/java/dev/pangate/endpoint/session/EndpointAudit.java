@@ -42,6 +42,7 @@ public final class EndpointAudit {
           .clientAddress(request.clientAddress())
           .session(session)
           .driver(request.protocol())
+          .actingFor(request.actingFor())
           .details(details)
           .outcome(Outcome.failure(refusal.code(), refusal.getMessage()))
           .build());

@@ -255,7 +255,7 @@ public final class Gateway implements AutoCloseable {
             + "' is not named in the policy in force."));
     audit(AuditEvent.builder(AuditEventType.SESSION_OPEN)
         .agent(caller.agentId()).role(view.role().name()).clientAddress(caller.clientAddress())
-        .session(caller.session()).driver(caller.driver())
+        .session(caller.session()).driver(caller.driver()).actingFor(caller.actingFor())
         .policyDigest(current.policy().digest()).outcome(Outcome.success()).build());
     return new Session(this, caller, true);
   }
@@ -500,11 +500,7 @@ public final class Gateway implements AutoCloseable {
     details.put("ended_at", owedEntry.endedAt().toString());
     details.put("written_late", "the audit sink failed when the statement ended; written once it"
         + " took entries again");
-    return new AuditEvent(event.type(), event.statementId(), event.agent(), event.role(),
-        event.clientAddress(), event.session(), event.driver(), event.tables(), event.columns(),
-        event.masks(), event.rowFilters(), event.sql(), event.logicalPlan(), event.pushedSql(),
-        event.policyDigest(), event.parameters(), event.approvalId(), event.outcome(), event.rows(),
-        event.duration(), details);
+    return event.withDetails(details);
   }
 
   /** Completion entries waiting for the audit sink to take entries again (and those dropped). */

@@ -249,11 +249,7 @@ public final class Session implements AutoCloseable {
   }
 
   private static AuditEvent withApproval(AuditEvent event, String approvalId) {
-    return new AuditEvent(event.type(), event.statementId(), event.agent(), event.role(),
-        event.clientAddress(), event.session(), event.driver(), event.tables(), event.columns(),
-        event.masks(), event.rowFilters(), event.sql(), event.logicalPlan(), event.pushedSql(),
-        event.policyDigest(), event.parameters(), approvalId, event.outcome(), event.rows(),
-        event.duration(), event.details());
+    return event.withApprovalId(approvalId);
   }
 
   /** Plans and runs a statement. */
@@ -333,7 +329,8 @@ public final class Session implements AutoCloseable {
         .role(view.role().name())
         .clientAddress(caller.clientAddress())
         .session(caller.session())
-        .driver(caller.driver());
+        .driver(caller.driver())
+        .actingFor(caller.actingFor());
   }
 
   private static ResultCursor explainCursor(PreparedQuery query) {
