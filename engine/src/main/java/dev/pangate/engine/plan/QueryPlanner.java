@@ -190,10 +190,11 @@ public final class QueryPlanner {
     SqlNode validated;
     List<ValidationFix> fixes = new ArrayList<>();
     ColumnNames labels;
+    String parsedText = PostgresSyntax.beforeParsing(stripTrailingSemicolon(sql));
     while (true) {
       validator = SqlValidatorUtil.newValidator(AgentSql.OPERATORS, catalogReader, TYPE_FACTORY,
           AgentSql.VALIDATOR);
-      labels = ColumnNames.of(statement); // before the validator rewrites the statement
+      labels = ColumnNames.of(statement, parsedText); // before the validator rewrites it
       try {
         validated = validator.validate(statement);
         break;

@@ -24,7 +24,6 @@ import org.apache.calcite.sql.SqlTypeNameSpec;
 import org.apache.calcite.sql.SqlUnresolvedFunction;
 import org.apache.calcite.sql.SqlWith;
 import org.apache.calcite.sql.SqlWithItem;
-import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.fun.SqlTrimFunction;
 import org.apache.calcite.sql.parser.SqlParserPos;
@@ -52,12 +51,19 @@ public final class ColumnNames {
   private final Map<String, List<String>> derived = new HashMap<>();
   /** Labels when the top query is a VALUES list (or its first branch is). */
   private List<String> values;
+  private String text;
 
   private ColumnNames() {}
 
-  /** The labels of a statement as parsed; call before the validator rewrites it. */
-  public static ColumnNames of(SqlNode parsed) {
+  /**
+   * The labels of a statement as parsed; call before the validator rewrites it.
+   *
+   * @param text the text it was parsed from (positions refer to it): the name of a function the
+   *     parser resolves itself is read there as written ({@code ceiling}, not {@code ceil})
+   */
+  public static ColumnNames of(SqlNode parsed, String text) {
     ColumnNames names = new ColumnNames();
+    names.text = text;
     names.collectWith(parsed);
     SqlNode top = topQuery(parsed);
     if (top instanceof SqlSelect select) {
@@ -65,7 +71,7 @@ public final class ColumnNames {
         if (item instanceof SqlIdentifier identifier && identifier.isStar()) {
           continue;
         }
-        String label = label(item).name;
+        String label = names.label(item).name;
         if (item.getKind() == SqlKind.AS) {
           names.aliases.put(item.getParserPosition(), label);
           names.aliases.put(expression(item).getParserPosition(), label);
@@ -179,7 +185,7 @@ public final class ColumnNames {
   }
 
   /** The labels of a query's columns, or null where a star hides how many there are. */
-  private static List<String> queryLabels(SqlNode query) {
+  private List<String> queryLabels(SqlNode query) {
     SqlNode top = topQuery(query);
     if (top != null && top.getKind() == SqlKind.VALUES) {
       return valuesLabels((SqlCall) top);
@@ -239,7 +245,7 @@ public final class ColumnNames {
     static final Label NONE = new Label(NO_NAME, 0);
   }
 
-  private static Label label(SqlNode node) {
+  private Label label(SqlNode node) {
     if (node instanceof SqlIdentifier identifier) {
       return identifier.isStar() ? Label.NONE
           : new Label(identifier.names.get(identifier.names.size() - 1), 2);
@@ -306,17 +312,38 @@ public final class ColumnNames {
       return new Label(flag == SqlTrimFunction.Flag.LEADING ? "ltrim"
           : flag == SqlTrimFunction.Flag.TRAILING ? "rtrim" : "btrim", 2);
     }
-    if (call.getOperator() == SqlLibraryOperators.TRANSLATE3) {
-      return new Label("translate", 2);
-    }
     if (call.getOperator() == SqlStdOperatorTable.POWER) {
       return Label.NONE; // the parser leaves calls unresolved: a resolved power was written ^
     }
     if (call.getOperator() instanceof SqlFunction function) {
-      // Special syntax the parser resolves itself: substring, position, extract, current_date ...
-      return new Label(function.getName().toLowerCase(Locale.ROOT), 2);
+      // Special syntax the parser resolves itself (substring, position, extract, ceiling,
+      // current_date ...): the name as written.
+      String written = wordAt(call.getParserPosition());
+      return new Label(written != null ? written : function.getName().toLowerCase(Locale.ROOT), 2);
     }
     return Label.NONE;
+  }
+
+  /** The identifier written at a position of the text, folded to lower case, or null. */
+  private String wordAt(SqlParserPos pos) {
+    if (text == null || pos.getLineNum() < 1) {
+      return null;
+    }
+    int offset = 0;
+    for (int line = 1; line < pos.getLineNum(); line++) {
+      offset = text.indexOf('\n', offset) + 1;
+      if (offset == 0) {
+        return null;
+      }
+    }
+    int start = offset + pos.getColumnNum() - 1;
+    int end = start;
+    while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end))
+        || text.charAt(end) == '_')) {
+      end++;
+    }
+    return end > start && Character.isLetter(text.charAt(start))
+        ? text.substring(start, end).toLowerCase(Locale.ROOT) : null;
   }
 
   /** PostgreSQL's name of a type as its parser stores it ({@code integer} is {@code int4}). */

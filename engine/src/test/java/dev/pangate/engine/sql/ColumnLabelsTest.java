@@ -33,7 +33,7 @@ class ColumnLabelsTest {
       "select a as x, b as x from labels.t",
       "select count(*), count(a), sum(n), avg(n) from labels.t",
       "select upper(b), lower(b), length(b), coalesce(b, 'z'), nullif(a, 1) from labels.t",
-      "select ceil(n), floor(n), round(n, 1), translate(b, 'a', 'b') from labels.t",
+      "select ceil(n), ceiling(n), floor(n), round(n, 1), translate(b, 'a', 'b') from labels.t",
       "select substring(b from 1 for 2), position('a' in b), trim(b), trim(leading 'x' from b),"
           + " extract(year from d) from labels.t",
       "select a + 1, -a, a * 2 + 1, 2 ^ 3, b || 'x', not (a > 1), a is null from labels.t",
@@ -61,7 +61,9 @@ class ColumnLabelsTest {
       "select t.*, u.c from labels.t, labels.u",
       "select greatest(a, 1), least(a, 2), abs(a), now() is not null from labels.t",
       "select current_date is not null, current_date from labels.t",
-      "select d - date '2020-01-01', d - date '2020-01-01' as days, d + 1 from labels.t");
+      "select d - date '2020-01-01', d - date '2020-01-01' as days, d + 1 from labels.t",
+      "select\n  character_length(b),\n\tCHAR_LENGTH(b), Upper(b), \"upper\"(b),"
+          + " current_timestamp is null from labels.t");
 
   private static Engine engine;
   private static Connection direct;
