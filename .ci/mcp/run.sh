@@ -62,9 +62,10 @@ for _ in $(seq 1 240); do
 done
 url="$(sed -n 's/.*gateway is running on \(http[^ ]*\).*/\1/p' "$work/gateway.log" | head -1)"
 identity="fraud-analyst"
-secret="$(sed -n "s/.*curl -s -u $identity:\([^ ]*\) .*/\1/p" "$work/gateway.log" | head -1)"
+secret_file="$work/demo/credentials/$identity.secret"
+secret="$(cat "$secret_file" 2>/dev/null || true)"
 if [ -z "$url" ] || [ -z "$secret" ]; then
-  echo "mcp-ci: the demo's printed instructions lack the URL or $identity's secret" >&2
+  echo "mcp-ci: the demo's printed instructions lack the URL, or $secret_file is missing" >&2
   exit 1
 fi
 echo "mcp-ci: gateway at $url; checking as $identity"

@@ -47,7 +47,8 @@ final class DemoCommand {
       prepared.closeContainer();
       throw e;
     }
-    Demo demo = new Demo(server, prepared);
+    Demo demo = new Demo(server, prepared, DemoCredentials.write(prepared.configFile().getParent(),
+        server.baseUri(), prepared.secrets()));
     DemoInstructions.print(demo, launcher(), out);
     return demo;
   }
@@ -83,7 +84,8 @@ final class DemoCommand {
   }
 
   /** A running demo. */
-  record Demo(PangateServer server, DemoSetup.Prepared prepared) implements AutoCloseable {
+  record Demo(PangateServer server, DemoSetup.Prepared prepared,
+      Map<String, DemoCredentials.AgentFiles> credentials) implements AutoCloseable {
 
     void closeDatabaseContainer() {
       prepared.closeContainer();

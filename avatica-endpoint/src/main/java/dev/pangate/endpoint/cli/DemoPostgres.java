@@ -7,15 +7,13 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.PostgreSQLContainer;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * The PostgreSQL the demo uses: {@code PANGATE_DB_URL} ({@code PANGATE_DB_USER},
  * {@code PANGATE_DB_PASSWORD}), by default {@code jdbc:postgresql://127.0.0.1:5432/postgres} as
- * {@code postgres}; when none answers there and Docker is available, a throw-away PostgreSQL 15
- * container; otherwise an error saying what to set.
+ * {@code postgres}; when none answers there, Docker is available and Testcontainers is on the class
+ * path (not in pangate.jar: see {@link DemoContainer}), a throw-away PostgreSQL 15 container;
+ * otherwise an error saying what to start or set.
  */
 final class DemoPostgres {
 
@@ -37,25 +35,17 @@ final class DemoPostgres {
       failure = e;
     }
     boolean explicit = environment.containsKey("PANGATE_DB_URL");
-    if (!explicit && dockerAvailable()) {
+    boolean containers = !explicit && DemoContainer.onClassPath();
+    if (containers && DemoContainer.dockerAvailable()) {
       progress.println("no PostgreSQL answers at " + url + "; starting a PostgreSQL 15 container"
           + " with Testcontainers (it is removed when the demo stops)");
-      PostgreSQLContainer<?> container = new PostgreSQLContainer<>(DockerImageName.parse("postgres:15-alpine"));
-      container.start();
-      return new DemoSetup.AdminLogin(container.getJdbcUrl(), container.getUsername(),
-          container.getPassword(), Optional.of(container::stop));
+      return DemoContainer.start();
     }
     throw new ConfigException("No PostgreSQL answers at " + url + " as " + user + " ("
-        + failure.getMessage() + ")" + (explicit ? "" : ", and Docker is not available to start one")
-        + ". Start PostgreSQL there, or set PANGATE_DB_URL (and PANGATE_DB_USER,"
-        + " PANGATE_DB_PASSWORD) to a PostgreSQL whose user may create databases and roles.");
-  }
-
-  private static boolean dockerAvailable() {
-    try {
-      return DockerClientFactory.instance().isDockerAvailable();
-    } catch (RuntimeException | LinkageError e) {
-      return false;
-    }
+        + failure.getMessage() + ")" + (containers ? ", and Docker is not available to start one" : "")
+        + ". Start PostgreSQL there (with Docker: docker run -d --name pangate-postgres -p"
+        + " 127.0.0.1:5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust postgres:15), or set"
+        + " PANGATE_DB_URL (and PANGATE_DB_USER, PANGATE_DB_PASSWORD) to a PostgreSQL whose user may"
+        + " create databases and roles.");
   }
 }

@@ -292,7 +292,7 @@ final class DemoSetup {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
   }
 
-  private static void writePrivately(Path file, String text) throws IOException {
+  static void writePrivately(Path file, String text) throws IOException {
     Files.deleteIfExists(file);
     try {
       Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

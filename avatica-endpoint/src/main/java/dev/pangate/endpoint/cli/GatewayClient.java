@@ -1,5 +1,7 @@
 package dev.pangate.endpoint.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -17,6 +19,8 @@ import java.util.Map;
  * users of the machine could read it.
  */
 final class GatewayClient {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   static final String SECRET_ENV = "PANGATE_SECRET";
 
@@ -42,6 +46,23 @@ final class GatewayClient {
     URI base = URI.create(arguments.required("--url").replaceAll("/+$", ""));
     return new GatewayClient(base, "Basic " + Base64.getEncoder().encodeToString(
         (user + ":" + secret).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * The gateway's error document as a person reads it, {@code CODE: message} on lines of their
+   * own, control characters dropped; anything else as it came, without control characters.
+   */
+  static String readable(String body) {
+    String text = body;
+    try {
+      JsonNode error = JSON.readTree(body).path("error");
+      if (error.isObject() && error.hasNonNull("code")) {
+        text = error.path("code").asText() + ": " + error.path("message").asText("");
+      }
+    } catch (IOException | RuntimeException notJson) {
+      // shown as it came
+    }
+    return text.replaceAll("[\\p{Cntrl}&&[^\n\t]]", "").strip();
   }
 
   /** Sends a request and prints the answer; returns the exit code (0 for 2xx). */
@@ -74,7 +95,7 @@ final class GatewayClient {
         return response.body();
       }
       err.println("the gateway refused (HTTP " + response.statusCode() + "): "
-          + (response.body().isEmpty() ? "check the identity and its secret" : response.body()));
+          + (response.body().isEmpty() ? "check the identity and its secret" : readable(response.body())));
       return null;
     } catch (IOException e) {
       err.println("cannot reach " + uri + " (" + e.getClass().getSimpleName() + ")");

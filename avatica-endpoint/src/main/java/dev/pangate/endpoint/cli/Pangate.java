@@ -8,6 +8,7 @@ import dev.pangate.masking.keys.KeyRingException;
 import dev.pangate.masking.keys.KeysetCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,7 +16,7 @@ import java.util.Map;
  *
  * <pre>
  * pangate serve --config FILE [--tls-keystore FILE] [--allow-plain-http] [--port N]
- * pangate demo [--size small|medium] [--recreate] [--port N] [--dir DIR]
+ * pangate demo [--size small|medium] [--recreate] [--port N] [--dir DIR] [--database NAME] [--role NAME]
  * pangate agents add|remove|list ...
  * pangate keys generate|generate-kek ...
  * pangate audit verify|show ...
@@ -25,39 +26,77 @@ import java.util.Map;
  * pangate mcp --url URL --user ID
  * </pre>
  *
- * Exit codes: 0 success, 1 failure (the message says what to fix), 2 usage error.
+ * {@code pangate COMMAND --help} and {@code pangate help COMMAND} show one command's usage;
+ * {@code pangate --version} the version. Exit codes: 0 success, 1 failure (the message says what
+ * to fix), 2 usage error.
  */
 public final class Pangate {
 
-  static final String USAGE = String.join("\n",
-      "usage: pangate <command> [options]",
-      "",
-      "  serve --config FILE [--tls-keystore FILE] [--allow-plain-http] [--port N]",
-      "        run the gateway (docs/gateway.md describes the configuration file)",
-      "  demo [--size small|medium] [--recreate] [--port N] [--dir DIR] [--database NAME]",
-      "        create the demo database in PostgreSQL (PANGATE_DB_URL, default",
-      "        jdbc:postgresql://127.0.0.1:5432/postgres as postgres), development keys, agent",
-      "        secrets and policy in DIR (default ./pangate-demo), start the gateway and print",
-      "        how to connect",
-      "  agents add <identity> --secrets FILE [--replace]   issue a secret (printed once)",
-      "  agents remove <identity> --secrets FILE",
-      "  agents list --secrets FILE",
-      "  keys generate --out DIR (--kek-file FILE | --kek-env VAR | --cleartext-for-demo)",
-      "  keys generate-kek --out DIR",
-      "  audit verify|show ...      check or read the audit log (pangate audit for details)",
-      "  policy check FILE          validate a policy file",
-      "  policy reload --url URL --user ID   ask a running gateway to reload its policy",
-      "        (the identity must be in 'admins'; its secret is read from PANGATE_SECRET)",
-      "  approvals install --config FILE [--admin-user NAME]   create the approval store",
-      "        (the administrator's password is read from PANGATE_ADMIN_DB_PASSWORD)",
-      "  approvals list [--status S] | show ID | approve ID --reason R | deny ID --reason R",
-      "        --url URL --user ID [--json]   decide held writes (an approving role; secret in",
-      "        PANGATE_SECRET); --json prints the gateway's JSON instead of text",
-      "  sqlline [options]          the SQL shell, with the Avatica JDBC driver",
-      "  mcp --url URL --user ID    MCP on stdio, relayed to the gateway's /mcp (for MCP clients",
-      "        that only start local servers; the secret is read from PANGATE_SECRET)",
-      "",
-      "exit codes: 0 success, 1 failure, 2 usage error");
+  /** Each command's usage, in the order {@code pangate help} lists them. */
+  static final Map<String, String> COMMANDS = commands();
+
+  private static Map<String, String> commands() {
+    Map<String, String> commands = new LinkedHashMap<>();
+    commands.put("serve", String.join("\n",
+        "  serve --config FILE [--tls-keystore FILE [--tls-password-env VAR]] [--allow-plain-http]",
+        "        [--port N]   run the gateway (docs/gateway.md describes the configuration file);",
+        "        the keystore's password is read from PANGATE_TLS_PASSWORD (or VAR)"));
+    commands.put("demo", String.join("\n",
+        "  demo [--size small|medium] [--recreate] [--port N] [--dir DIR] [--database NAME] [--role NAME]",
+        "        create the demo database in PostgreSQL (PANGATE_DB_URL, default",
+        "        jdbc:postgresql://127.0.0.1:5432/postgres as postgres) with the gateway's login",
+        "        (--role, default pangate_gateway), development keys, agent secrets and policy in DIR",
+        "        (default ./pangate-demo), start the gateway and print how to connect and where the",
+        "        audit log is"));
+    commands.put("agents", String.join("\n",
+        "  agents add <identity> (--secrets FILE | --config FILE) [--replace]   issue a secret",
+        "        (printed once)",
+        "  agents remove <identity> (--secrets FILE | --config FILE)",
+        "  agents list (--secrets FILE | --config FILE)"));
+    commands.put("keys", String.join("\n",
+        "  keys generate --out DIR (--kek-file FILE | --kek-env VAR | --cleartext-for-demo) [--kinds K,...]",
+        "  keys generate-kek --out DIR"));
+    commands.put("audit", String.join("\n",
+        "  audit verify|show|prove|check-proof ...   check or read the audit log",
+        "        (pangate audit --help for details)"));
+    commands.put("policy", String.join("\n",
+        "  policy check FILE          validate a policy file",
+        "  policy reload --url URL --user ID   ask a running gateway to reload its policy",
+        "        (the identity must be in 'admins'; its secret is read from PANGATE_SECRET)"));
+    commands.put("approvals", String.join("\n",
+        "  approvals install --config FILE [--admin-user NAME]   create the approval store",
+        "        (the administrator's password is read from PANGATE_ADMIN_DB_PASSWORD)",
+        "  approvals list [--status S] | show ID | approve ID --reason R | deny ID --reason R",
+        "        --url URL --user ID [--json]   decide held writes (an approving role; secret in",
+        "        PANGATE_SECRET); --json prints the gateway's JSON instead of text"));
+    commands.put("sqlline", String.join("\n",
+        "  sqlline [options]          the SQL shell, with the Avatica JDBC driver; with",
+        "        PANGATE_SECRET set, the secret goes to the connection from there",
+        "        (sqlline's own options: pangate sqlline --help)"));
+    commands.put("mcp", String.join("\n",
+        "  mcp --url URL --user ID    MCP on stdio, relayed to the gateway's /mcp (for MCP clients",
+        "        that only start local servers; the secret is read from PANGATE_SECRET)"));
+    return commands;
+  }
+
+  static final String USAGE = "usage: pangate <command> [options]\n\n"
+      + String.join("\n", COMMANDS.values())
+      + "\n\n  help [COMMAND]             this text, or one command's"
+      + "\n  --version                  the version"
+      + "\n\n  pangate COMMAND --help shows one command's usage."
+      + "\n\nexit codes: 0 success, 1 failure, 2 usage error";
+
+  /** One command's usage. */
+  static String usage(String command) {
+    return "usage: pangate " + command + " ...\n\n" + COMMANDS.get(command)
+        + "\n\nexit codes: 0 success, 1 failure, 2 usage error";
+  }
+
+  /** pangate's version, from the jar's manifest (the build's version when run from classes). */
+  static String version() {
+    String version = Pangate.class.getPackage().getImplementationVersion();
+    return "pangate " + (version == null ? "0.1.0-SNAPSHOT" : version);
+  }
 
   private Pangate() {}
 
@@ -77,11 +116,31 @@ public final class Pangate {
    */
   public static int run(String[] args, Map<String, String> environment, PrintStream out,
       PrintStream err) {
-    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")
+        || (args[0].equals("help") && args.length == 1)) {
       (args.length == 0 ? err : out).println(USAGE);
       return args.length == 0 ? 2 : 0;
     }
+    if (args[0].equals("--version") || args[0].equals("-V") || args[0].equals("version")) {
+      out.println(version());
+      return 0;
+    }
+    if (args[0].equals("help")) {
+      if (!COMMANDS.containsKey(args[1])) {
+        err.println("pangate help: there is no command '" + args[1] + "'; the commands are "
+            + String.join(", ", COMMANDS.keySet()));
+        return 2;
+      }
+      out.println(usage(args[1]));
+      return 0;
+    }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    // sqlline and audit answer --help themselves; every other command's usage is here.
+    if (COMMANDS.containsKey(args[0]) && !args[0].equals("sqlline") && !args[0].equals("audit")
+        && Arrays.stream(rest).anyMatch(arg -> arg.equals("--help") || arg.equals("-h"))) {
+      out.println(usage(args[0]));
+      return 0;
+    }
     try {
       return switch (args[0]) {
         case "serve" -> ServeCommand.run(rest, environment, out, err);
@@ -91,15 +150,17 @@ public final class Pangate {
         case "audit" -> AuditCli.run(rest, out, err);
         case "policy" -> PolicyCommand.run(rest, environment, out, err);
         case "approvals" -> ApprovalsCommand.run(rest, environment, out, err);
-        case "sqlline" -> SqllineCommand.run(rest);
+        case "sqlline" -> SqllineCommand.run(rest, environment);
         case "mcp" -> McpCommand.run(rest, environment, System.in, out, err);
         default -> {
-          err.println("unknown command '" + args[0] + "'\n" + USAGE);
+          err.println("pangate: there is no command '" + args[0] + "'; the commands are "
+              + String.join(", ", COMMANDS.keySet()) + " (pangate help)");
           yield 2;
         }
       };
     } catch (Arguments.UsageException e) {
-      err.println("pangate " + args[0] + ": " + e.getMessage() + "\n\n" + USAGE);
+      err.println("pangate " + args[0] + ": " + e.getMessage() + "\n\n"
+          + (COMMANDS.containsKey(args[0]) ? usage(args[0]) : USAGE));
       return 2;
     } catch (ConfigException | EngineException | KeyRingException | AuditUnavailableException e) {
       err.println("pangate " + args[0] + ": " + e.getMessage());

@@ -4,19 +4,23 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import sqlline.SqlLine;
 
 /**
  * {@code pangate sqlline ...}: sqlline with the Avatica remote JDBC driver on its class path, so
- * the commands {@code pangate demo} prints work as printed.
+ * the commands {@code pangate demo} prints work as printed. With {@code PANGATE_SECRET} set, the
+ * secret goes to the connection from there (as {@code -p} and the URL's {@code avatica_password},
+ * inside this process), so it never has to be on the command line.
  */
 final class SqllineCommand {
 
   private SqllineCommand() {}
 
-  static int run(String[] args) {
+  static int run(String[] args, Map<String, String> environment) {
     try {
-      SqlLine.Status status = new SqlLine().begin(withDefaults(args, System.console() != null), null, true);
+      SqlLine.Status status = new SqlLine().begin(withSecret(withDefaults(args, System.console() != null),
+          environment.get(GatewayClient.SECRET_ENV)), null, true);
       return status == SqlLine.Status.OK ? 0 : 1;
     } catch (IOException e) {
       System.err.println("sqlline failed: " + e.getMessage());
@@ -39,6 +43,30 @@ final class SqllineCommand {
     }
     if (all.stream().noneMatch(arg -> arg.startsWith("--isolation"))) {
       all.add("--isolation=TRANSACTION_NONE");
+    }
+    return all.toArray(String[]::new);
+  }
+
+  /**
+   * The arguments with the secret added where none is given: {@code -p}, and
+   * {@code avatica_password} on a {@code -u} Avatica URL that has an {@code avatica_user} (the
+   * driver reads its credentials from the URL or its properties, not from sqlline's {@code -p}).
+   */
+  static String[] withSecret(String[] args, String secret) {
+    if (secret == null || secret.isEmpty()) {
+      return args;
+    }
+    List<String> all = new ArrayList<>(Arrays.asList(args));
+    for (int i = 0; i + 1 < all.size(); i++) {
+      String url = all.get(i + 1);
+      if (all.get(i).equals("-u") && url.startsWith("jdbc:avatica:") && url.contains("avatica_user=")
+          && !url.contains("avatica_password=")) {
+        all.set(i + 1, url + ";avatica_password=" + secret);
+      }
+    }
+    if (!all.contains("-p")) {
+      all.add("-p");
+      all.add(secret);
     }
     return all.toArray(String[]::new);
   }

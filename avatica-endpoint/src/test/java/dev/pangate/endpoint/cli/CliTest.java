@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pangate.endpoint.auth.AgentSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,61 @@ class CliTest {
     assertTrue(unknownOption.err().contains("unknown option --confg"));
     assertEquals(2, run("serve").status(), "--config is required");
     assertEquals(0, run("help").status());
+  }
+
+  @Test
+  void everyCommandHasItsOwnHelpAndThereIsAVersion() {
+    for (String command : List.of("serve", "demo", "agents", "keys", "policy", "approvals", "mcp")) {
+      for (String flag : List.of("--help", "-h")) {
+        CliRun help = run(command, flag);
+        assertEquals(0, help.status(), command + " " + flag + ": " + help.err());
+        assertTrue(help.out().startsWith("usage: pangate " + command), help.out());
+        assertFalse(help.out().contains("  sqlline [options]"), "only the command's own usage: " + help.out());
+        assertEquals("", help.err());
+      }
+      CliRun viaHelp = run("help", command);
+      assertEquals(0, viaHelp.status());
+      assertEquals(run(command, "--help").out(), viaHelp.out(), "help " + command);
+    }
+    assertTrue(run("help", "demo").out().contains("--role NAME"), "demo's --role is listed");
+    assertTrue(run("help", "agents").out().contains("--config FILE"), "agents' --config is listed");
+    assertTrue(run("approvals", "list", "--help").out().startsWith("usage: pangate approvals"),
+        "--help after a subcommand word too");
+    CliRun unknown = run("help", "serv");
+    assertEquals(2, unknown.status());
+    assertTrue(unknown.err().contains("no command 'serv'"), unknown.err());
+    for (String flag : List.of("--version", "-V")) {
+      CliRun version = run(flag);
+      assertEquals(0, version.status());
+      assertTrue(version.out().matches("pangate \\d+\\.\\d+\\.\\d+.*\\n"), version.out());
+    }
+    CliRun usageError = run("serve", "--confg", "x.yaml");
+    assertTrue(usageError.err().contains("usage: pangate serve"), "a usage error shows that command's usage");
+    assertFalse(usageError.err().contains("approvals install"), usageError.err());
+    CliRun whole = run("help");
+    for (String command : List.of("serve", "demo", "agents", "keys", "audit", "policy", "approvals",
+        "sqlline", "mcp", "--version")) {
+      assertTrue(whole.out().contains("  " + command), command + " in: " + whole.out());
+    }
+  }
+
+  @Test
+  void sqllineTakesTheSecretFromTheEnvironment() {
+    String url = "jdbc:avatica:remote:url=http://h:1;authentication=BASIC;avatica_user=a";
+    assertArrayEquals(new String[] {"-u", url + ";avatica_password=s3", "-n", "a", "-p", "s3"},
+        SqllineCommand.withSecret(new String[] {"-u", url, "-n", "a"}, "s3"));
+    assertArrayEquals(new String[] {"-u", url + ";avatica_password=x", "-p", "x"},
+        SqllineCommand.withSecret(new String[] {"-u", url + ";avatica_password=x", "-p", "x"}, "s3"),
+        "what is given is kept");
+    assertArrayEquals(new String[] {"-u", url}, SqllineCommand.withSecret(new String[] {"-u", url}, null));
+  }
+
+  @Test
+  void gatewayErrorsArePrintedForAPerson() {
+    assertEquals("WRITE_NOT_ALLOWED: Role 'x' may not\nUPDATE t.[2J", GatewayClient.readable(
+        "{\"error\":{\"code\":\"WRITE_NOT_ALLOWED\",\"sqlstate\":\"42501\",\"message\":"
+            + "\"Role 'x' may not\\nUPDATE t.\\u001b[2J\"}}"));
+    assertEquals("not json", GatewayClient.readable("not json\u0007"));
   }
 
   @Test
