@@ -63,7 +63,6 @@ class McpAttackTest {
   private EndpointFixture fixture;
   private Visibility visibility;
   private final Map<String, McpSyncClient> clients = new HashMap<>();
-  private final Map<String, Connection> jdbc = new HashMap<>();
   private final StringBuilder seen = new StringBuilder();
   private int compared;
 
@@ -75,7 +74,6 @@ class McpAttackTest {
     }
     for (String agent : EndpointFixture.AGENTS) {
       clients.put(agent, McpClients.connect(fixture, agent));
-      jdbc.put(agent, DriverManager.getConnection(fixture.jdbcUrl(agent) + ";timeZone=UTC"));
     }
   }
 
@@ -83,9 +81,6 @@ class McpAttackTest {
   void stop() throws Exception {
     try {
       clients.values().forEach(McpSyncClient::closeGracefully);
-      for (Connection connection : jdbc.values()) {
-        connection.close();
-      }
     } finally {
       fixture.close();
     }
@@ -215,7 +210,11 @@ class McpAttackTest {
       McpSchema.CallToolResult result) throws Exception {
     List<String> expected;
     try {
-      expected = jdbcRows(jdbc.get(agent), sql, parameters);
+      // A connection per comparison: one held for the whole suite would be reclaimed by
+      // limits.unused_connection_timeout (1m) while the other agents' attacks run.
+      try (Connection connection = DriverManager.getConnection(fixture.jdbcUrl(agent) + ";timeZone=UTC")) {
+        expected = jdbcRows(connection, sql, parameters);
+      }
     } catch (SQLException e) {
       Matcher code = JDBC_CODE.matcher(String.valueOf(e.getMessage()));
       String jdbcCode = code.find() ? code.group(1) : "(no code) " + e.getMessage();
