@@ -1,5 +1,7 @@
 package dev.pangate.audit;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * A tamper-evident audit log. Thread-safe: many sessions append at once and the entries form one
  * chain.
@@ -14,6 +16,21 @@ public interface AuditLog extends AutoCloseable {
    *     refuse the statement
    */
   AuditReceipt append(AuditEvent event);
+
+  /**
+   * Records an event without waiting: the future completes with the receipt once the entry and
+   * its seal are durable, or exceptionally with an {@link AuditUnavailableException} where
+   * {@link #append} would have thrown one. A {@code lazy} entry (one nothing waits for, such as a
+   * statement's completion) may wait a few milliseconds for the next entry's batch instead of
+   * taking a signature and an fsync of its own.
+   */
+  default CompletableFuture<AuditReceipt> appendAsync(AuditEvent event, boolean lazy) {
+    try {
+      return CompletableFuture.completedFuture(append(event));
+    } catch (AuditUnavailableException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /** Whether appends succeed now, and why not. */
   AuditHealth health();

@@ -58,10 +58,11 @@ public final class HashChainedAuditLog implements AuditLog {
   private final Duration retryInterval;
   private final Duration appendTimeout;
   private final int maxBatch;
+  private final long lazyDelayNanos;
   private final RecordWriter records;
   private final WitnessSet witnesses;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final Pending closeMarker = new Pending(null, null);
+  private final Pending closeMarker = new Pending(null, null, false);
   private final Thread writer;
 
   private volatile boolean closed;
@@ -91,6 +92,7 @@ public final class HashChainedAuditLog implements AuditLog {
     this.retryInterval = b.retryInterval;
     this.appendTimeout = b.appendTimeout;
     this.maxBatch = b.maxBatch;
+    this.lazyDelayNanos = b.lazyDelay.toNanos();
     this.signer = AuditSigner.fromKeyset(b.signingKeyset);
     this.records = new RecordWriter(node, timeSource);
     this.witnesses = b.witnesses;
@@ -109,7 +111,22 @@ public final class HashChainedAuditLog implements AuditLog {
     if (event.type() == AuditEventType.LOG_OPEN) {
       throw new IllegalArgumentException("LOG_OPEN entries are written by the log itself");
     }
-    return submit(new Pending(EventEncoder.encode(event), null));
+    return submit(new Pending(EventEncoder.encode(event), null, false));
+  }
+
+  @Override
+  public CompletableFuture<AuditReceipt> appendAsync(AuditEvent event, boolean lazy) {
+    requireNonNull(event, "event is null");
+    if (event.type() == AuditEventType.LOG_OPEN) {
+      throw new IllegalArgumentException("LOG_OPEN entries are written by the log itself");
+    }
+    Pending pending = new Pending(EventEncoder.encode(event), null, lazy);
+    if (!enqueue(pending)) {
+      return CompletableFuture.failedFuture(closedException());
+    }
+    return pending.result.orTimeout(appendTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(failure -> CompletableFuture.failedFuture(unavailable(
+            failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure)));
   }
 
   /**
@@ -126,7 +143,7 @@ public final class HashChainedAuditLog implements AuditLog {
     details.put("reason", reason);
     AuditEvent event = AuditEvent.builder(AuditEventType.KEY_CHANGE).details(details)
         .outcome(Outcome.success()).build();
-    return submit(new Pending(EventEncoder.encode(event), next));
+    return submit(new Pending(EventEncoder.encode(event), next, false));
   }
 
   @Override
@@ -166,26 +183,37 @@ public final class HashChainedAuditLog implements AuditLog {
         + " (audit.witness.on_failure: refuse). Fix the witness, or set on_failure: alert to serve meanwhile.";
   }
 
-  private AuditReceipt submit(Pending pending) {
+  /** Queues an entry for the writer; false when the log is closed (the entry is not queued). */
+  private boolean enqueue(Pending pending) {
     if (closed) {
-      throw new AuditUnavailableException(
-          "the audit log for node " + node + " is closed: the statement is refused");
+      return false;
     }
     queue.add(pending);
-    if (writerDone && queue.remove(pending)) {
-      throw new AuditUnavailableException(
-          "the audit log for node " + node + " is closed: the statement is refused");
+    return !(writerDone && queue.remove(pending));
+  }
+
+  /** What an append that failed with {@code cause} throws. */
+  private AuditUnavailableException unavailable(Throwable cause) {
+    if (cause instanceof AuditUnavailableException unavailable) {
+      return new AuditUnavailableException(unavailable.getMessage(), unavailable);
+    }
+    if (cause instanceof TimeoutException) {
+      return new AuditUnavailableException("the audit entry was not durable within " + appendTimeout
+          + " (sink " + sink.describe() + " is too slow or stuck): the statement is refused");
+    }
+    return new AuditUnavailableException("the audit writer failed: " + scrub(cause), cause);
+  }
+
+  private AuditReceipt submit(Pending pending) {
+    if (!enqueue(pending)) {
+      throw closedException();
     }
     try {
       return pending.result.get(appendTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof AuditUnavailableException unavailable) {
-        throw new AuditUnavailableException(unavailable.getMessage(), unavailable);
-      }
-      throw new AuditUnavailableException("the audit writer failed: " + scrub(e.getCause()), e.getCause());
+      throw unavailable(e.getCause());
     } catch (TimeoutException e) {
-      throw new AuditUnavailableException("the audit entry was not durable within " + appendTimeout
-          + " (sink " + sink.describe() + " is too slow or stuck): the statement is refused");
+      throw unavailable(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AuditUnavailableException(
@@ -207,7 +235,7 @@ public final class HashChainedAuditLog implements AuditLog {
     pendingSegment = tail.newSegment();
     AuditEvent opening = AuditEvent.builder(AuditEventType.LOG_OPEN).details(details)
         .outcome(Outcome.success()).build();
-    Pending first = new Pending(EventEncoder.encode(opening), null);
+    Pending first = new Pending(EventEncoder.encode(opening), null, false);
     writeBatch(List.of(first));
     if (first.result.isCompletedExceptionally()) {
       try {
@@ -313,6 +341,7 @@ public final class HashChainedAuditLog implements AuditLog {
         batch.clear();
         batch.add(first);
         queue.drainTo(batch, maxBatch - 1);
+        awaitCompany(batch);
         int close = batch.indexOf(closeMarker);
         if (close >= 0) {
           if (close > 0) {
@@ -327,6 +356,26 @@ public final class HashChainedAuditLog implements AuditLog {
       Thread.currentThread().interrupt();
     } finally {
       finish();
+    }
+  }
+
+  /**
+   * A batch of lazy entries only waits up to {@link Builder#lazyDelay} for an entry someone waits
+   * for, so that both share one seal and one fsync; any other entry (or the close) ends the wait.
+   */
+  private void awaitCompany(List<Pending> batch) throws InterruptedException {
+    long deadline = System.nanoTime() + lazyDelayNanos;
+    while (lazyDelayNanos > 0 && batch.size() < maxBatch && batch.stream().allMatch(p -> p.lazy)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      Pending next = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        return;
+      }
+      batch.add(next);
+      queue.drainTo(batch, maxBatch - batch.size());
     }
   }
 
@@ -513,12 +562,15 @@ public final class HashChainedAuditLog implements AuditLog {
   private static final class Pending {
     final CanonicalJson.Raw event;
     final AuditSigner nextSigner;
+    /** Nothing waits for it: it may wait for the next entry's batch. */
+    final boolean lazy;
     final CompletableFuture<AuditReceipt> result = new CompletableFuture<>();
     ChainRecord entry;
 
-    Pending(CanonicalJson.Raw event, AuditSigner nextSigner) {
+    Pending(CanonicalJson.Raw event, AuditSigner nextSigner, boolean lazy) {
       this.event = event;
       this.nextSigner = nextSigner;
+      this.lazy = lazy;
     }
   }
 
@@ -533,6 +585,7 @@ public final class HashChainedAuditLog implements AuditLog {
     private Duration retryInterval = Duration.ofSeconds(1);
     private Duration appendTimeout = Duration.ofSeconds(10);
     private int maxBatch = 4096;
+    private Duration lazyDelay = Duration.ofMillis(5);
     private WitnessSet witnesses;
 
     private Builder() {}
@@ -591,6 +644,15 @@ public final class HashChainedAuditLog implements AuditLog {
     /** How long an append waits for durability before it is refused (default 10 s). */
     public Builder appendTimeout(Duration appendTimeout) {
       this.appendTimeout = appendTimeout;
+      return this;
+    }
+
+    /**
+     * How long a lazy entry ({@link AuditLog#appendAsync} with {@code lazy}) may wait for another
+     * entry to share its seal and fsync (default 5 ms; zero: never).
+     */
+    public Builder lazyDelay(Duration lazyDelay) {
+      this.lazyDelay = requireNonNull(lazyDelay, "lazyDelay is null");
       return this;
     }
 

@@ -354,6 +354,7 @@ public final class Gateway implements AutoCloseable {
   public void flushAudit() {
     try {
       auditTail.submit(() -> { }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      lastLater.handle((receipt, failure) -> null).get(30, java.util.concurrent.TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -412,6 +413,10 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /**
+   * Hands a completion entry to the audit log without waiting for it (a lazy entry: it shares the
+   * seal and fsync of the next statement's entry); one the log cannot take is owed.
+   */
   private void writeOrOwe(AuditEvent event, java.time.Instant endedAt) {
     synchronized (owed) {
       if (!owed.isEmpty() || owedDropped > 0) {
@@ -419,16 +424,20 @@ public final class Gateway implements AutoCloseable {
         return;
       }
     }
-    try {
-      audit(event);
-    } catch (EngineException e) {
-      LOG.error("a STATEMENT_END entry could not be written ({}); it is kept and written when the"
-          + " audit sink takes entries again", e.code());
-      synchronized (owed) {
-        owe(event, endedAt);
+    lastLater = audit.appendAsync(event, true).whenComplete((receipt, failure) -> {
+      if (failure != null) {
+        LOG.error("a STATEMENT_END entry could not be written ({}); it is kept and written when the"
+            + " audit sink takes entries again", ErrorCode.AUDIT_UNAVAILABLE);
+        synchronized (owed) {
+          owe(event, endedAt);
+        }
       }
-    }
+    });
   }
+
+  /** The last completion entry handed to the log (entries become durable in order). */
+  private volatile java.util.concurrent.CompletableFuture<?> lastLater =
+      java.util.concurrent.CompletableFuture.completedFuture(null);
 
   private void owe(AuditEvent event, java.time.Instant endedAt) { // under owed's lock
     retryOwed();
@@ -515,10 +524,37 @@ public final class Gateway implements AutoCloseable {
     try {
       audit.append(event);
     } catch (AuditUnavailableException e) {
-      throw new EngineException(ErrorCode.AUDIT_UNAVAILABLE, "The audit log cannot record this statement,"
-          + " so pangate refuses it (fail closed): " + e.getMessage()
-          + ". Operators: check /healthz and the audit sink.", e);
+      throw refused(e);
     }
+  }
+
+  /**
+   * Starts an append without waiting, so that the caller can do other work (e.g. start the
+   * statement in PostgreSQL) while the entry becomes durable; {@link #awaitAudit} before anything
+   * leaves the gateway.
+   */
+  java.util.concurrent.CompletableFuture<dev.pangate.audit.AuditReceipt> auditSoon(AuditEvent event) {
+    return audit.appendAsync(event, false);
+  }
+
+  /** Waits until an entry started with {@link #auditSoon} is durable; refuses the operation when it cannot be. */
+  void awaitAudit(java.util.concurrent.CompletableFuture<dev.pangate.audit.AuditReceipt> entry) {
+    try {
+      entry.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw refused(e.getCause() instanceof AuditUnavailableException unavailable ? unavailable
+          : new AuditUnavailableException("the audit writer failed", e.getCause()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw refused(new AuditUnavailableException(
+          "interrupted while waiting for the audit entry to become durable: the statement is refused"));
+    }
+  }
+
+  private static EngineException refused(AuditUnavailableException e) {
+    return new EngineException(ErrorCode.AUDIT_UNAVAILABLE, "The audit log cannot record this statement,"
+        + " so pangate refuses it (fail closed): " + e.getMessage()
+        + ". Operators: check /healthz and the audit sink.", e);
   }
 
   /**

@@ -179,17 +179,28 @@ public final class Session implements AutoCloseable {
     }
     String statementId = UUID.randomUUID().toString();
     long started = System.nanoTime();
-    gateway.audit(startEvent(statementId, query, view, state, query.bind(parameters)));
+    List<?> bound = query.bind(parameters);
+    AuditEvent start = startEvent(statementId, query, view, state, bound);
     if (planned.explain()) {
+      gateway.audit(start);
       ResultCursor explain = explainCursor(query);
       return new AuditedCursor(explain, this, statementId, query, view, started);
     }
+    // A read starts in PostgreSQL while its entry becomes durable; no row leaves before it is.
+    var entry = gateway.auditSoon(start);
     ResultCursor cursor;
     try {
-      cursor = gateway.executor().query(planned, query.bind(parameters), transaction, context);
+      cursor = gateway.executor().query(planned, bound, transaction, context);
     } catch (EngineException e) {
+      gateway.awaitAudit(entry); // an entry that cannot be written refuses the statement instead
       end(statementId, query, view, started, 0, Outcome.failure(e.code(), e.getMessage()));
       throw e;
+    }
+    try {
+      gateway.awaitAudit(entry);
+    } catch (EngineException auditDown) {
+      cursor.close(); // refused: none of its rows goes out
+      throw auditDown;
     }
     return new AuditedCursor(cursor, this, statementId, query, view, started);
   }

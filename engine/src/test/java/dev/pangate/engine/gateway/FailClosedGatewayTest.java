@@ -28,6 +28,13 @@ class FailClosedGatewayTest {
         assertTrue(cursor.next());
       }
       whileAuditUnwritable(fixture, () -> {
+        // A read starts in PostgreSQL while its entry is written: each refusal gives its
+        // connection back (more refusals than the agent's share, and the pool, would hold).
+        for (int i = 0; i < 12; i++) { // a result too large to be read ahead holds its connection
+          assertEquals("AUDIT_UNAVAILABLE", assertThrows(EngineException.class,
+              () -> session.query("select t.txn_id from payments.transactions t, payments.merchants m",
+                  List.of()).close()).code());
+        }
         EngineException refused = assertThrows(EngineException.class,
             () -> session.query("select count(*) from payments.cards", List.of()).close());
         assertEquals("AUDIT_UNAVAILABLE", refused.code());
