@@ -1605,3 +1605,76 @@ update payments.transactions set status = status where merchant_id = {hidden_mer
 -- feature: dml
 -- approve: yes
 update payments.transactions set amount = cast(pan as decimal(5, 0)) where txn_id = 1
+
+-- ============================================================ PostgreSQL's own functions (passed through)
+
+-- name: query-to-xml-reads-raw-pans
+-- agent: support-bot
+-- kind: pan
+-- expect: error
+-- feature: postgres-functions
+select query_to_xml('select pan from payments.cards', true, false, '')
+
+-- name: table-to-xml-reads-raw-table
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: error
+-- feature: postgres-functions
+select table_to_xml('payments.cards'::regclass, true, false, '')
+
+-- name: pg-catalog-qualified-query-to-xml
+-- agent: support-bot
+-- kind: pan
+-- expect: error
+-- feature: postgres-functions
+select pg_catalog.query_to_xml('select pan from payments.transactions', true, false, '')
+
+-- name: format-of-a-token
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: postgres-functions
+select format('%s|%s', txn_id, pan) from payments.transactions
+
+-- name: regexp-count-of-truncated-pan
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: postgres-functions
+select txn_id from payments.transactions where regexp_count(pan, '5') > 2
+
+-- name: encode-of-a-token
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: postgres-functions
+select encode(convert_to(pan, 'UTF8'), 'base64') from payments.cards
+
+-- name: string-agg-of-pans-through-format
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: postgres-functions
+select string_agg(format('%s', pan), ',') from payments.cards
+
+-- name: ltrim-two-arguments-on-pan
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: postgres-functions
+select ltrim(pan, '0123456789') from payments.cards
+
+-- name: hidden-rows-through-width-bucket
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: postgres-functions
+-- truth: select width_bucket(txn_id, 0, 100000, 10), count(*) from payments.transactions where merchant_id in (1, 2, 3) group by 1
+select width_bucket(txn_id, 0, 100000, 10), count(*) from payments.transactions group by 1
+
+-- name: current-setting-of-the-gateway-session
+-- agent: support-bot
+-- kind: pan
+-- expect: error
+-- feature: postgres-functions
+select current_setting('search_path')

@@ -7,6 +7,7 @@ import dev.pangate.engine.catalog.PostgresCatalog;
 import dev.pangate.engine.exec.ListCursor;
 import dev.pangate.engine.exec.QueryExecutor;
 import dev.pangate.engine.exec.ResultCursor;
+import dev.pangate.engine.catalog.PostgresFunctionCatalog;
 import dev.pangate.engine.exec.ResultTypes;
 import dev.pangate.engine.plan.CatalogView;
 import dev.pangate.engine.plan.GatewayTable;
@@ -33,13 +34,15 @@ public final class Engine implements AutoCloseable {
   private final PostgresCatalog catalog;
   private volatile CatalogView unrestricted;
   private final QueryPlanner planner;
+  private final PostgresFunctionCatalog functions;
   private final QueryExecutor executor;
   private final ResultTypes resultTypes;
 
   private Engine(PostgresCatalog catalog) {
     this.catalog = catalog;
     this.unrestricted = unrestrictedView(catalog);
-    this.planner = new QueryPlanner(PlanRewriter.NONE);
+    this.functions = PostgresFunctionCatalog.load(catalog.dataSource(), QueryPlanner.TYPE_FACTORY);
+    this.planner = new QueryPlanner(PlanRewriter.NONE, functions);
     this.executor = new QueryExecutor(catalog.dataSource(), catalog.config().fetchSize());
     this.resultTypes = new ResultTypes(catalog.dataSource());
   }
@@ -75,6 +78,11 @@ public final class Engine implements AutoCloseable {
     }
     unrestricted = unrestrictedView(catalog);
     return true;
+  }
+
+  /** PostgreSQL's own functions, offered where Calcite's libraries lack them. */
+  public PostgresFunctionCatalog functions() {
+    return functions;
   }
 
   public PostgresCatalog catalog() {

@@ -153,9 +153,24 @@ record Cell(String text, BigDecimal number, Source source) {
         text.append(',');
       }
       Cell element = of(items.get(i));
-      text.append(element.text() == null ? "NULL" : element.text());
+      text.append(element.text() == null ? "NULL"
+          : element.source == Source.TEXT ? arrayElement(element.text()) : element.text());
     }
     return new Cell(text.append('}').toString(), null, Source.OTHER);
+  }
+
+  /** A text element as PostgreSQL writes it in an array's text: quoted where it must be. */
+  private static String arrayElement(String value) {
+    boolean quote = value.isEmpty() || value.equalsIgnoreCase("NULL");
+    for (int i = 0; i < value.length() && !quote; i++) {
+      char c = value.charAt(i);
+      quote = c == '"' || c == '\\' || c == '{' || c == '}' || c == ',' || c == ' '
+          || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0B;
+    }
+    if (!quote) {
+      return value;
+    }
+    return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
   }
 
   /**

@@ -63,7 +63,7 @@ public final class Gateway implements AutoCloseable {
   private final Engine engine;
   private final KeyRing keys;
   private final AuditLog audit;
-  private final QueryPlanner planner = new QueryPlanner(new PolicyPlanRewriter());
+  private final QueryPlanner planner;
   private final QueryExecutor executor;
   private final ResultTypes resultTypes;
   private final AtomicReference<PolicyState> state = new AtomicReference<>();
@@ -88,6 +88,7 @@ public final class Gateway implements AutoCloseable {
     this.audit = audit;
     this.options = options;
     this.defaultTimeout = defaultTimeout;
+    this.planner = new QueryPlanner(new PolicyPlanRewriter(), engine.functions());
     EngineConfig config = engine.catalog().config();
     GatewayOptions.Resources resources = options.resources();
     this.gate = new ConnectionGate(new ConnectionGate.Settings(config.poolSize(),

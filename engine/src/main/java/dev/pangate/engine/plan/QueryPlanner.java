@@ -13,6 +13,7 @@ import dev.pangate.engine.sql.GroupByDependency;
 import dev.pangate.engine.sql.JoinUsingChains;
 import dev.pangate.engine.sql.NamedWindows;
 import dev.pangate.engine.sql.OperatorPrecedence;
+import dev.pangate.engine.sql.PostgresPassThrough;
 import dev.pangate.engine.sql.PostgresRexBuilder;
 import dev.pangate.engine.sql.PostgresSyntax;
 import dev.pangate.engine.sql.PostgresTypeSystem;
@@ -45,6 +46,7 @@ import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.SqlExplain;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserPos;
@@ -86,9 +88,21 @@ public final class QueryPlanner {
       .withRelBuilderConfigTransform(c -> c.withBloat(-1).withSimplify(false));
 
   private final PlanRewriter rewriter;
+  private final SqlOperatorTable operators;
+  private final PostgresPassThrough.Resolver functions;
 
+  /** A planner with Calcite's functions and pangate's only. */
   public QueryPlanner(PlanRewriter rewriter) {
     this.rewriter = requireNonNull(rewriter, "rewriter is null");
+    this.operators = AgentSql.OPERATORS;
+    this.functions = null;
+  }
+
+  /** A planner that also offers PostgreSQL's own functions, passed through as written. */
+  public QueryPlanner(PlanRewriter rewriter, PostgresPassThrough.Resolver functions) {
+    this.rewriter = requireNonNull(rewriter, "rewriter is null");
+    this.operators = PostgresPassThrough.after(AgentSql.OPERATORS, functions);
+    this.functions = functions;
   }
 
   private static CalciteConnectionConfig connectionConfig() {
@@ -192,7 +206,7 @@ public final class QueryPlanner {
     ColumnNames labels;
     String parsedText = PostgresSyntax.beforeParsing(stripTrailingSemicolon(sql));
     while (true) {
-      validator = SqlValidatorUtil.newValidator(AgentSql.OPERATORS, catalogReader, TYPE_FACTORY,
+      validator = SqlValidatorUtil.newValidator(operators, catalogReader, TYPE_FACTORY,
           AgentSql.VALIDATOR);
       labels = ColumnNames.of(statement, parsedText); // before the validator rewrites it
       try {
@@ -205,6 +219,7 @@ public final class QueryPlanner {
         if (fixes.size() < MAX_FIXES) {
           fix = DatetimeArithmetic.fixFor(e);
           fix = fix != null ? fix : GroupByDependency.fixFor(e, validator, statement);
+          fix = fix != null || functions == null ? fix : PostgresPassThrough.fixFor(e, functions);
         }
         SqlNode retry = fix == null ? null : reparse(sql, explain, fixes, fix);
         if (retry == null) {

@@ -83,13 +83,15 @@ public final class PostgresSyntax {
     for (int k = 0; k < count; k++) {
       Token token = tokens.get(k);
       blankComments(sql, copied, token.start(), out);
-      out.append("(".repeat(opens[k]));
-      out.append(replacement[k] != null ? replacement[k] : sql.substring(token.start(), token.end()));
       int last = skipTo[k];
-      int closing = 0; // a replaced range closes what its tokens close
+      int opening = 0; // a replaced range opens and closes what its tokens open and close
+      int closing = 0;
       for (int m = k; m <= last; m++) {
+        opening += opens[m];
         closing += closes[m];
       }
+      out.append("(".repeat(opening));
+      out.append(replacement[k] != null ? replacement[k] : sql.substring(token.start(), token.end()));
       out.append(")".repeat(closing));
       copied = tokens.get(last).end();
       k = last;
@@ -133,22 +135,51 @@ public final class PostgresSyntax {
       int[] skipTo) {
     for (int k = 0; k + 1 < tokens.size(); k++) {
       Token token = tokens.get(k);
-      if (token.kind() != Kind.WORD || skipTo[k] != k || replacement[k] != null) {
+      if (token.kind() != Kind.WORD || skipTo[k] != k || replacement[k] != null
+          || (k > 0 && (tokens.get(k - 1).is("::") || tokens.get(k - 1).is(".")))) {
         continue;
       }
       String type = switch (token.value()) {
         case "date" -> "DATE";
         case "time" -> "TIME";
         case "timestamp" -> "TIMESTAMP";
-        default -> null;
+        default -> LITERAL_TYPES.contains(token.value()) ? token.value() : null;
       };
-      int last = k + 1;
-      if (type != null && k + 3 < tokens.size() && tokens.get(k + 1).isWord("without")
-          && tokens.get(k + 2).isWord("time") && tokens.get(k + 3).isWord("zone")) {
-        last = k + 4; // timestamp without time zone '...'
+      if (type == null) {
+        continue;
       }
-      if (type == null || last >= tokens.size() || tokens.get(last).kind() != Kind.STRING
-          || (k > 0 && tokens.get(k - 1).is("::"))) {
+      int last = k + 1;
+      if (k + 3 < tokens.size() && tokens.get(k + 1).isWord("without")
+          && tokens.get(k + 2).isWord("time") && tokens.get(k + 3).isWord("zone")
+          && !type.equals("DATE")) {
+        last = k + 4; // timestamp without time zone '...'
+      } else if (type.equals("double") || type.equals("character")) {
+        // double precision '...', character varying '...'
+        if (last < tokens.size() && tokens.get(last).kind() == Kind.WORD
+            && tokens.get(last).value().equals(type.equals("double") ? "precision" : "varying")) {
+          type = type + " " + tokens.get(last).value();
+          last++;
+        } else if (type.equals("double")) {
+          continue;
+        }
+      }
+      if (MODIFIED_TYPES.contains(token.value()) && last + 2 < tokens.size()
+          && tokens.get(last).is("(")) {
+        // char(20) '...', numeric(10,2) '...'
+        int close = last + 1;
+        StringBuilder modifiers = new StringBuilder("(");
+        while (close < tokens.size() && (tokens.get(close).kind() == Kind.NUMBER
+            || tokens.get(close).is(","))) {
+          modifiers.append(tokens.get(close).value());
+          close++;
+        }
+        if (close >= tokens.size() || !tokens.get(close).is(")") || close == last + 1) {
+          continue;
+        }
+        type = type + modifiers.append(')');
+        last = close + 1;
+      }
+      if (last >= tokens.size() || tokens.get(last).kind() != Kind.STRING) {
         continue;
       }
       replacement[k] = "CAST(" + SqlLexer.quote(tokens.get(last).value()) + " AS " + type + ")";
@@ -156,6 +187,19 @@ public final class PostgresSyntax {
       k = last;
     }
   }
+
+  /**
+   * Type names that may precede a string constant to type it ({@code int2 '0'}, {@code text 'x'}):
+   * the ones pangate's validator knows by these names. A word before a string is otherwise a
+   * keyword ({@code THEN 'x'}, {@code LIKE 'x'}), so the list is explicit.
+   */
+  private static final Set<String> LITERAL_TYPES = Set.of("int2", "int4", "int8", "smallint",
+      "integer", "int", "bigint", "numeric", "decimal", "real", "float4", "float8", "double",
+      "text", "varchar", "bpchar", "char", "character", "bool", "boolean", "bytea");
+
+  /** Those of {@link #LITERAL_TYPES} that take modifiers in parentheses. */
+  private static final Set<String> MODIFIED_TYPES = Set.of("numeric", "decimal", "varchar", "char",
+      "character", "bpchar");
 
   /** Interval literals and string-to-interval casts as standard interval literals. */
   private static void rewriteIntervals(List<Token> tokens, String[] replacement, int[] skipTo) {

@@ -1,0 +1,265 @@
+package dev.pangate.engine.sql;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.sql.SqlBasicCall;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlUnresolvedFunction;
+import org.apache.calcite.sql.util.SqlShuttle;
+import org.apache.calcite.sql.SqlAggFunction;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlOperatorBinding;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.SqlSyntax;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.SqlReturnTypeInference;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.validate.SqlNameMatcher;
+import org.apache.calcite.util.Optionality;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * PostgreSQL's functions that Calcite's libraries lack, passed to PostgreSQL as written: the call
+ * is only typed here, by asking PostgreSQL ({@link Resolver}) what the function returns for
+ * arguments of these types; the gateway never evaluates them. Looked up only after Calcite's own
+ * tables found nothing for the name ({@link #after}), or for a name written {@code pg_catalog.f}.
+ */
+public final class PostgresPassThrough {
+
+  /** What a name is in {@code pg_proc}. */
+  public enum Kind { SCALAR, AGGREGATE, WINDOW, SET_RETURNING }
+
+  /** PostgreSQL's functions and the types of their calls. */
+  public interface Resolver {
+
+    /** The kind of PostgreSQL function of this name that pangate offers, or null. */
+    @Nullable Kind kind(String name);
+
+    /**
+     * The type a call returns, arguments written as PostgreSQL would type them (a string constant
+     * as {@code ''}, anything else as {@code CAST(NULL AS type)}).
+     *
+     * @throws EngineException {@code SQL_VALIDATION_ERROR} when PostgreSQL has no such call
+     */
+    RelDataType returnType(String name, List<String> arguments, boolean aggregate);
+  }
+
+  private PostgresPassThrough() {}
+
+  /** A table consulted after {@code primary}, for function names {@code primary} does not know. */
+  public static SqlOperatorTable after(SqlOperatorTable primary, Resolver resolver) {
+    return new Table(requireNonNull(primary, "primary is null"), requireNonNull(resolver, "resolver is null"));
+  }
+
+  /** Calcite functions whose plans lose PostgreSQL's meaning (regr_count's arguments), replaced. */
+  private static final java.util.Set<String> REPLACED = java.util.Set.of("regr_count");
+
+  private static final class Table implements SqlOperatorTable {
+    private final SqlOperatorTable primary;
+    private final Resolver resolver;
+    private final Map<String, SqlOperator> operators = new ConcurrentHashMap<>();
+
+    Table(SqlOperatorTable primary, Resolver resolver) {
+      this.primary = primary;
+      this.resolver = resolver;
+    }
+
+    @Override
+    public void lookupOperatorOverloads(SqlIdentifier opName, @Nullable SqlFunctionCategory category,
+        SqlSyntax syntax, List<SqlOperator> operatorList, SqlNameMatcher nameMatcher) {
+      int before = operatorList.size();
+      if (!(opName.isSimple() && REPLACED.contains(opName.getSimple().toLowerCase(Locale.ROOT)))) {
+        primary.lookupOperatorOverloads(opName, category, syntax, operatorList, nameMatcher);
+      }
+      if (operatorList.size() > before || syntax != SqlSyntax.FUNCTION) {
+        return;
+      }
+      String name = opName.isSimple() ? opName.getSimple()
+          : opName.names.size() == 2 && opName.names.get(0).equalsIgnoreCase("pg_catalog")
+              ? opName.names.get(1) : null;
+      if (name == null) {
+        return;
+      }
+      name = name.toLowerCase(Locale.ROOT);
+      Kind kind = resolver.kind(name);
+      if (kind == Kind.SCALAR || kind == Kind.AGGREGATE) {
+        String key = name;
+        operatorList.add(operators.computeIfAbsent(name, n -> kind == Kind.AGGREGATE
+            ? new Aggregate(key, resolver) : new Function(key, resolver)));
+      }
+    }
+
+    @Override
+    public List<SqlOperator> getOperatorList() {
+      return primary.getOperatorList();
+    }
+  }
+
+  private static final Pattern REFUSED_CALL = Pattern.compile("^(?:Cannot apply '([^']+)' to"
+      + " arguments of type|Invalid number of arguments to function '([^']+)'|No match found for"
+      + " function signature ([A-Za-z_][A-Za-z_0-9]*)\\()");
+
+  /**
+   * For a call of a function Calcite's libraries define differently from PostgreSQL (another
+   * number or type of arguments: {@code ltrim(s, 'xyz')}, {@code regexp_replace(s, p, r, 1)}), the
+   * rewrite that calls PostgreSQL's own function of that name instead; null when the error is not
+   * about such a call.
+   */
+  public static @Nullable ValidationFix fixFor(CalciteContextException error, Resolver resolver) {
+    String message = error.getCause() != null && error.getCause().getMessage() != null
+        ? error.getCause().getMessage() : String.valueOf(error.getMessage());
+    Matcher refused = REFUSED_CALL.matcher(message);
+    if (!refused.find() || error.getPosLine() <= 0) {
+      return null;
+    }
+    String name = refused.group(1) != null ? refused.group(1)
+        : refused.group(2) != null ? refused.group(2) : refused.group(3);
+    name = name.toLowerCase(Locale.ROOT);
+    Kind kind = resolver.kind(name);
+    if (kind != Kind.SCALAR && kind != Kind.AGGREGATE) {
+      return null;
+    }
+    return new QualifyFix(name, error.getPosLine(), error.getPosColumn());
+  }
+
+  /** The call of {@code name} starting at the position, as a call of {@code pg_catalog.name}. */
+  record QualifyFix(String name, int line, int column) implements ValidationFix {
+
+    @Override
+    public SqlNode apply(SqlNode statement) {
+      boolean[] done = {false};
+      SqlNode rewritten = statement.accept(new SqlShuttle() {
+        @Override
+        public SqlNode visit(SqlCall call) {
+          SqlParserPos pos = call.getParserPosition();
+          if (!done[0] && pos.getLineNum() == line && pos.getColumnNum() == column
+              && call instanceof SqlBasicCall basic
+              && call.getOperator().getSyntax() == SqlSyntax.FUNCTION
+              && call.getOperator().getName().equalsIgnoreCase(name)) {
+            done[0] = true;
+            SqlUnresolvedFunction postgres = new SqlUnresolvedFunction(
+                new SqlIdentifier(List.of("pg_catalog", name), pos), null, null, null, null,
+                SqlFunctionCategory.USER_DEFINED_FUNCTION);
+            List<SqlNode> operands = new ArrayList<>();
+            for (SqlNode operand : basic.getOperandList()) {
+              operands.add(operand == null ? null : operand.accept(this));
+            }
+            return new SqlBasicCall(postgres, operands, pos, basic.getFunctionQuantifier());
+          }
+          return super.visit(call);
+        }
+      });
+      return done[0] ? rewritten : null;
+    }
+  }
+
+  /** Whether the operator is one of PostgreSQL's functions passed through as written. */
+  public static boolean isPassThrough(SqlOperator operator) {
+    return operator instanceof Function || operator instanceof Aggregate;
+  }
+
+  private static SqlReturnTypeInference returnType(String name, Resolver resolver,
+      boolean aggregate) {
+    return binding -> resolver.returnType(name, arguments(binding, name), aggregate);
+  }
+
+  /** The arguments as PostgreSQL types them, for describing the call. */
+  private static List<String> arguments(SqlOperatorBinding binding, String name) {
+    List<String> arguments = new ArrayList<>(binding.getOperandCount());
+    for (int i = 0; i < binding.getOperandCount(); i++) {
+      RelDataType type = binding.getOperandType(i);
+      if (type.getSqlTypeName() == SqlTypeName.NULL) {
+        arguments.add("NULL");
+      } else if (type.getSqlTypeName() == SqlTypeName.CHAR && binding.isOperandLiteral(i, false)) {
+        arguments.add("''"); // PostgreSQL's unknown-typed constant, resolved by the call
+      } else if (type.getSqlTypeName() == SqlTypeName.DOUBLE && binding.isOperandLiteral(i, false)) {
+        arguments.add("CAST(NULL AS numeric)"); // 1e100 is a numeric constant in PostgreSQL
+      } else {
+        String postgres = postgresType(type);
+        if (postgres == null) {
+          throw new EngineException(ErrorCode.SQL_VALIDATION_ERROR, "pangate cannot pass a value of"
+              + " type " + type.getSqlTypeName().getName().toLowerCase(Locale.ROOT) + " to " + name
+              + "; cast it (::text, ::numeric, ...) to the type the function takes.");
+        }
+        arguments.add("CAST(NULL AS " + postgres + ")");
+      }
+    }
+    return arguments;
+  }
+
+  /** PostgreSQL's name for the type of values of a Calcite type, or null. */
+  static @Nullable String postgresType(RelDataType type) {
+    if (PostgresTypeSystem.isUnboundedNumeric(type)) {
+      return "numeric";
+    }
+    return switch (type.getSqlTypeName()) {
+      case BOOLEAN -> "bool";
+      case TINYINT, SMALLINT -> "int2";
+      case INTEGER -> "int4";
+      case BIGINT -> "int8";
+      case DECIMAL -> "numeric";
+      case REAL -> "float4";
+      case FLOAT, DOUBLE -> "float8";
+      case CHAR, VARCHAR -> "text";
+      case DATE -> "date";
+      case TIME -> "time";
+      case TIMESTAMP -> "timestamp";
+      case TIMESTAMP_WITH_LOCAL_TIME_ZONE -> "timestamptz";
+      case BINARY, VARBINARY -> "bytea";
+      case INTERVAL_YEAR, INTERVAL_YEAR_MONTH, INTERVAL_MONTH, INTERVAL_DAY, INTERVAL_DAY_HOUR,
+          INTERVAL_DAY_MINUTE, INTERVAL_DAY_SECOND, INTERVAL_HOUR, INTERVAL_HOUR_MINUTE,
+          INTERVAL_HOUR_SECOND, INTERVAL_MINUTE, INTERVAL_MINUTE_SECOND, INTERVAL_SECOND -> "interval";
+      case ARRAY -> {
+        RelDataType component = type.getComponentType();
+        String element = component == null ? null : postgresType(component);
+        yield element == null ? null : element + "[]";
+      }
+      default -> null;
+    };
+  }
+
+  /** A scalar function of PostgreSQL's. */
+  private static final class Function extends SqlFunction {
+    Function(String name, Resolver resolver) {
+      super(name, new SqlIdentifier(name, SqlParserPos.ZERO), SqlKind.OTHER_FUNCTION,
+          returnType(name, resolver, false), null, OperandTypes.VARIADIC,
+          SqlFunctionCategory.SYSTEM);
+    }
+
+    @Override
+    public boolean isDeterministic() {
+      return false; // never folded or merged by the planner: PostgreSQL evaluates it
+    }
+  }
+
+  /** An aggregate of PostgreSQL's. */
+  private static final class Aggregate extends SqlAggFunction {
+    Aggregate(String name, Resolver resolver) {
+      super(name, new SqlIdentifier(name, SqlParserPos.ZERO), SqlKind.OTHER_FUNCTION,
+          returnType(name, resolver, true), null, OperandTypes.VARIADIC,
+          SqlFunctionCategory.SYSTEM, false, false, Optionality.FORBIDDEN);
+    }
+
+    @Override
+    public boolean isDeterministic() {
+      return false;
+    }
+  }
+}
