@@ -1678,3 +1678,41 @@ select width_bucket(txn_id, 0, 100000, 10), count(*) from payments.transactions 
 -- expect: error
 -- feature: postgres-functions
 select current_setting('search_path')
+
+-- ============================================================ set-returning functions in FROM
+
+-- name: unnest-of-an-array-of-pans
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: set-returning
+select u from payments.cards c, unnest(array[c.pan, c.pan]) u
+
+-- name: lateral-generate-series-over-a-pan-digit
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: set-returning
+select c.card_id, g from payments.cards c, lateral generate_series(1, length(c.pan)) g
+
+-- name: regexp-split-of-a-token
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: set-returning
+select c.card_id, s from payments.cards c, lateral regexp_split_to_table(c.pan, '') s
+
+-- name: generate-series-joined-to-hidden-rows
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: set-returning
+-- truth: select t.merchant_id, g from payments.transactions t, generate_series(1, 2) g where t.merchant_id in (1, 2, 3)
+select t.merchant_id, g from payments.transactions t, generate_series(1, 2) g
+
+-- name: set-returning-in-select-list-over-pan
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: set-returning
+select regexp_matches(pan, '([0-9]{4})', 'g') from payments.cards

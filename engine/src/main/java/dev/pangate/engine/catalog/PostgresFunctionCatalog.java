@@ -49,8 +49,10 @@ public final class PostgresFunctionCatalog implements PostgresPassThrough.Resolv
       "clock_timestamp", "timeofday", "gen_random_uuid");
 
   private static final String FUNCTIONS = "SELECT p.proname, bool_or(p.prokind = 'a'),"
-      + " bool_and(p.proretset), bool_or(p.prokind = 'w'), string_agg(DISTINCT p.provolatile::text, '')"
-      + " FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'pg_catalog'::regnamespace"
+      + " bool_and(p.proretset), bool_or(p.prokind = 'w'), string_agg(DISTINCT p.provolatile::text, ''),"
+      + " bool_and(p.prorettype <> 'record'::regtype AND t.typtype <> 'c' AND p.proallargtypes IS NULL)"
+      + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_type t ON t.oid = p.prorettype"
+      + " WHERE p.pronamespace = 'pg_catalog'::regnamespace"
       + " AND p.prokind IN ('f', 'a', 'w') AND p.proname !~ '(in|out|recv|send|sel|typanalyze)$'"
       + " AND NOT ('internal'::regtype = ANY (p.proargtypes::oid[]))"
       + " AND p.prorettype <> 'internal'::regtype GROUP BY p.proname";
@@ -88,8 +90,11 @@ public final class PostgresFunctionCatalog implements PostgresPassThrough.Resolv
         }
         PostgresPassThrough.Kind kind = rows.getBoolean(2) ? PostgresPassThrough.Kind.AGGREGATE
             : rows.getBoolean(4) ? PostgresPassThrough.Kind.WINDOW
-            : rows.getBoolean(3) ? PostgresPassThrough.Kind.SET_RETURNING
+            : rows.getBoolean(3) ? rows.getBoolean(6) ? PostgresPassThrough.Kind.SET_RETURNING : null
             : PostgresPassThrough.Kind.SCALAR;
+        if (kind == null) {
+          continue; // a set of rows with columns of their own: not offered
+        }
         functions.put(name, kind);
       }
       connection.rollback();

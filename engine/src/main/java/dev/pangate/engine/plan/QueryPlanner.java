@@ -129,9 +129,12 @@ public final class QueryPlanner {
   }
 
   /** A fresh parse of the statement with every datetime fix so far and the new one applied. */
-  private static SqlNode reparse(String sql, boolean explain, List<ValidationFix> fixes,
+  private SqlNode reparse(String sql, boolean explain, List<ValidationFix> fixes,
       ValidationFix fix) {
     SqlNode parsed = parse(sql);
+    if (functions != null) {
+      parsed = PostgresPassThrough.applyFromRules(parsed, functions);
+    }
     SqlNode statement = explain ? ((SqlExplain) parsed).getExplicandum() : parsed;
     fixes.add(fix);
     for (ValidationFix each : fixes) {
@@ -190,6 +193,10 @@ public final class QueryPlanner {
 
   private PlannedStatement planChecked(String sql, CatalogView view) {
     SqlNode parsed = parse(sql);
+    if (functions != null) {
+      PostgresPassThrough.refuseSortedSetReturning(parsed, functions);
+      parsed = PostgresPassThrough.applyFromRules(parsed, functions);
+    }
     boolean explain = parsed.getKind() == SqlKind.EXPLAIN;
     SqlNode statement = explain ? ((SqlExplain) parsed).getExplicandum() : parsed;
     JoinUsingChains.check(statement);

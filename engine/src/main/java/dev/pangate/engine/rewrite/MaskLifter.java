@@ -28,7 +28,10 @@ import org.apache.calcite.rel.core.Minus;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.SetOp;
 import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.core.TableFunctionScan;
 import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Uncollect;
+import org.apache.calcite.rel.logical.LogicalTableFunctionScan;
 import org.apache.calcite.rel.core.Union;
 import org.apache.calcite.rel.core.Values;
 import org.apache.calcite.rel.logical.LogicalAggregate;
@@ -130,6 +133,12 @@ final class MaskLifter {
     }
     if (rel instanceof SetOp setOp) {
       return liftSetOp(setOp);
+    }
+    if (rel instanceof TableFunctionScan scan && scan.getInputs().isEmpty()) {
+      return liftTableFunction(scan);
+    }
+    if (rel instanceof Uncollect uncollect) {
+      return liftUncollect(uncollect);
     }
     throw new CannotPushDown(rel.getRelTypeName());
   }
@@ -267,6 +276,35 @@ final class MaskLifter {
         join.getVariablesSet(), join.getJoinType());
     List<Column> columns = join.getJoinType().projectsRight() ? both : left.columns();
     return new Lifted(pushed, columns);
+  }
+
+  /**
+   * A set-returning function in FROM ({@code generate_series(1, t.n)}): PostgreSQL runs it, unless
+   * an argument is a masked column of a correlated row.
+   */
+  private Lifted liftTableFunction(TableFunctionScan scan) throws CannotPushDown {
+    RexNode call = rewrite(scan.getCall(), new Scope(List.of(), scan.getRowType()));
+    RelNode pushed = LogicalTableFunctionScan.create(scan.getCluster(), List.of(), call,
+        scan.getElementType(), scan.getRowType(), scan.getColumnMappings());
+    return Lifted.identity(pushed);
+  }
+
+  /** {@code unnest(array)}: PostgreSQL unnests, unless the array is a masked value. */
+  private Lifted liftUncollect(Uncollect uncollect) throws CannotPushDown {
+    Lifted input = lift(uncollect.getInput());
+    for (Column column : input.columns()) {
+      if (column instanceof Masked masked) {
+        throw new CannotPushDown("unnest of a column masked with " + masked.mask().masking().label());
+      }
+    }
+    Scope scope = new Scope(input.columns(), input.pushed().getRowType());
+    List<RexNode> refs = new ArrayList<>();
+    for (int i = 0; i < input.columns().size(); i++) {
+      refs.add(rewrite(rexBuilder.makeInputRef(input.pushed(), input.columns().get(i).index()), scope));
+    }
+    RelNode in = LogicalProject.create(input.pushed(), List.of(), refs,
+        uncollect.getInput().getRowType().getFieldNames(), ImmutableSet.of());
+    return Lifted.identity(uncollect.copy(uncollect.getTraitSet(), in));
   }
 
   private Lifted liftCorrelate(Correlate correlate) throws CannotPushDown {

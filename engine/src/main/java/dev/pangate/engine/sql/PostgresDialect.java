@@ -80,6 +80,11 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
       writer.print("))[1]");
       return;
     }
+    if (call.getKind() == SqlKind.COLLECTION_TABLE) {
+      // a function in FROM: PostgreSQL writes the call alone, not TABLE(f(...))
+      call.operand(0).unparse(writer, 0, 0);
+      return;
+    }
     if (call.getKind() == SqlKind.WITHIN_GROUP) {
       unparseOrderedAggregate(writer, call);
       return;

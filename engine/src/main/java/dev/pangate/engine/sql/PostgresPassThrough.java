@@ -16,7 +16,11 @@ import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlJoin;
+import org.apache.calcite.sql.SqlTableFunction;
 import org.apache.calcite.sql.SqlUnresolvedFunction;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.util.Util;
 import org.apache.calcite.sql.util.SqlShuttle;
 import org.apache.calcite.sql.SqlAggFunction;
 import org.apache.calcite.sql.SqlFunction;
@@ -29,6 +33,7 @@ import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.SqlSyntax;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.ReturnTypes;
 import org.apache.calcite.sql.type.SqlReturnTypeInference;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.validate.SqlNameMatcher;
@@ -43,7 +48,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 public final class PostgresPassThrough {
 
-  /** What a name is in {@code pg_proc}. */
+  /**
+   * What a name is in {@code pg_proc}: a scalar function, an aggregate, a window function, or a
+   * function returning a set of single values ({@code generate_series}).
+   */
   public enum Kind { SCALAR, AGGREGATE, WINDOW, SET_RETURNING }
 
   /** PostgreSQL's functions and the types of their calls. */
@@ -75,6 +83,7 @@ public final class PostgresPassThrough {
     private final SqlOperatorTable primary;
     private final Resolver resolver;
     private final Map<String, SqlOperator> operators = new ConcurrentHashMap<>();
+    private final Map<String, SqlOperator> tables = new ConcurrentHashMap<>();
 
     Table(SqlOperatorTable primary, Resolver resolver) {
       this.primary = primary;
@@ -99,10 +108,16 @@ public final class PostgresPassThrough {
       }
       name = name.toLowerCase(Locale.ROOT);
       Kind kind = resolver.kind(name);
-      if (kind == Kind.SCALAR || kind == Kind.AGGREGATE) {
+      if (kind == Kind.SCALAR || kind == Kind.AGGREGATE || kind == Kind.SET_RETURNING) {
         String key = name;
-        operatorList.add(operators.computeIfAbsent(name, n -> kind == Kind.AGGREGATE
-            ? new Aggregate(key, resolver) : new Function(key, resolver)));
+        boolean inFrom = category == SqlFunctionCategory.USER_DEFINED_TABLE_FUNCTION;
+        if (kind == Kind.SET_RETURNING && inFrom) {
+          operatorList.add(tables.computeIfAbsent(name, n -> new SetReturning(key, resolver)));
+        } else if (!inFrom) {
+          // a set-returning function in a select list: a value per row it returns, as in PostgreSQL
+          operatorList.add(operators.computeIfAbsent(name, n -> kind == Kind.AGGREGATE
+              ? new Aggregate(key, resolver) : new Function(key, resolver)));
+        }
       }
     }
 
@@ -173,6 +188,92 @@ public final class PostgresPassThrough {
   /** Whether the operator is one of PostgreSQL's functions passed through as written. */
   public static boolean isPassThrough(SqlOperator operator) {
     return operator instanceof Function || operator instanceof Aggregate;
+  }
+
+  /**
+   * PostgreSQL's alias rule for a function in FROM that returns single values: {@code FROM
+   * generate_series(1, 3) AS g} names the column {@code g} too. Such an alias gets the column
+   * list {@code (g)}; and a function after the first FROM item sees the items before it (it is
+   * LATERAL in PostgreSQL without the word).
+   */
+  public static SqlNode applyFromRules(SqlNode statement, Resolver resolver) {
+    return statement.accept(new SqlShuttle() {
+      @Override
+      public SqlNode visit(SqlCall call) {
+        if (call.getKind() == SqlKind.AS && call.operandCount() == 2
+            && setReturning(call.operand(0), resolver)
+            && call.operand(1) instanceof SqlIdentifier alias && alias.isSimple()) {
+          return SqlStdOperatorTable.AS.createCall(call.getParserPosition(), call.operand(0),
+              alias, alias);
+        }
+        if (call instanceof SqlJoin join) {
+          SqlNode right = join.getRight();
+          SqlNode function = right.getKind() == SqlKind.AS ? ((SqlCall) right).operand(0) : right;
+          if (function.getKind() == SqlKind.COLLECTION_TABLE) {
+            SqlNode lateral = SqlStdOperatorTable.LATERAL.createCall(function.getParserPosition(),
+                function);
+            if (right.getKind() == SqlKind.AS) {
+              List<SqlNode> operands = new ArrayList<>(((SqlCall) right).getOperandList());
+              operands.set(0, lateral);
+              right = SqlStdOperatorTable.AS.createCall(right.getParserPosition(), operands);
+            } else {
+              right = lateral;
+            }
+            join.setRight(right);
+          }
+        }
+        return super.visit(call);
+      }
+    });
+  }
+
+  /**
+   * Refuses a set-returning function outside FROM in a statement that sorts or limits: PostgreSQL
+   * expands such a function after sorting, and the plan pangate sends may expand it before, so
+   * rows with equal sort keys could come in another order, or another subset under a limit.
+   */
+  public static void refuseSortedSetReturning(SqlNode statement, Resolver resolver) {
+    boolean[] sorted = {false};
+    String[] function = {null};
+    statement.accept(new org.apache.calcite.sql.util.SqlBasicVisitor<Void>() {
+      @Override
+      public Void visit(SqlCall call) {
+        if (call.getKind() == SqlKind.COLLECTION_TABLE) {
+          return null; // a function in FROM
+        }
+        if (call instanceof org.apache.calcite.sql.SqlSelect select) {
+          sorted[0] |= select.getOrderList() != null && select.getOrderList().size() > 0
+              || select.getFetch() != null || select.getOffset() != null;
+        } else if (call.getKind() == SqlKind.ORDER_BY) {
+          sorted[0] = true;
+        } else if (call.getOperator().getSyntax() == SqlSyntax.FUNCTION
+            && resolver.kind(Util.last(call.getOperator().getNameAsId().names)
+                .toLowerCase(Locale.ROOT)) == Kind.SET_RETURNING) {
+          function[0] = call.getOperator().getName();
+        }
+        return super.visit(call);
+      }
+    });
+    if (sorted[0] && function[0] != null) {
+      throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot run the set-returning"
+          + " function " + function[0] + " in a select list of a statement with ORDER BY, LIMIT or"
+          + " OFFSET with PostgreSQL's row order; call it in FROM instead (from " + function[0]
+          + "(...) AS f).");
+    }
+  }
+
+  private static boolean setReturning(SqlNode node, Resolver resolver) {
+    SqlNode inner = node.getKind() == SqlKind.LATERAL ? ((SqlCall) node).operand(0) : node;
+    if (inner.getKind() != SqlKind.COLLECTION_TABLE) {
+      return false;
+    }
+    SqlNode function = ((SqlCall) inner).operand(0);
+    if (!(function instanceof SqlCall call) || call.getOperator().getSyntax() != SqlSyntax.FUNCTION) {
+      return false;
+    }
+    SqlIdentifier name = call.getOperator().getNameAsId();
+    String simple = Util.last(name.names).toLowerCase(Locale.ROOT);
+    return resolver.kind(simple) == Kind.SET_RETURNING;
   }
 
   private static SqlReturnTypeInference returnType(String name, Resolver resolver,
@@ -246,6 +347,36 @@ public final class PostgresPassThrough {
     @Override
     public boolean isDeterministic() {
       return false; // never folded or merged by the planner: PostgreSQL evaluates it
+    }
+  }
+
+  /**
+   * A function returning a set of single values in FROM: a table of one column named as the
+   * function (as PostgreSQL names it).
+   */
+  private static final class SetReturning extends SqlFunction implements SqlTableFunction {
+    private final SqlReturnTypeInference rowType;
+
+    SetReturning(String name, Resolver resolver) {
+      super(name, new SqlIdentifier(name, SqlParserPos.ZERO), SqlKind.OTHER_FUNCTION,
+          ReturnTypes.CURSOR, null, OperandTypes.VARIADIC,
+          SqlFunctionCategory.USER_DEFINED_TABLE_FUNCTION);
+      SqlReturnTypeInference element = returnType(name, resolver, false);
+      this.rowType = binding -> {
+        RelDataType type = element.inferReturnType(binding);
+        return binding.getTypeFactory().builder()
+            .add(name, binding.getTypeFactory().createTypeWithNullability(type, true)).build();
+      };
+    }
+
+    @Override
+    public SqlReturnTypeInference getRowTypeInference() {
+      return rowType;
+    }
+
+    @Override
+    public boolean isDeterministic() {
+      return false;
     }
   }
 

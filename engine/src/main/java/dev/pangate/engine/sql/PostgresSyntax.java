@@ -77,6 +77,7 @@ public final class PostgresSyntax {
     }
     rewriteIntervals(tokens, replacement, skipTo);
     rewriteTypedLiterals(tokens, replacement, skipTo);
+    rewriteLateralFunctions(tokens, replacement, closes);
     parenthesiseCasts(tokens, opens, closes, skipTo);
     StringBuilder out = new StringBuilder(sql.length() + 16);
     int copied = 0;
@@ -200,6 +201,31 @@ public final class PostgresSyntax {
   /** Those of {@link #LITERAL_TYPES} that take modifiers in parentheses. */
   private static final Set<String> MODIFIED_TYPES = Set.of("numeric", "decimal", "varchar", "char",
       "character", "bpchar");
+
+  /**
+   * {@code LATERAL f(...)}, a function in FROM that reads the items before it, as Calcite's
+   * parser spells it: {@code LATERAL TABLE(f(...))}.
+   */
+  private static void rewriteLateralFunctions(List<Token> tokens, String[] replacement,
+      int[] closes) {
+    for (int k = 0; k + 2 < tokens.size(); k++) {
+      if (!tokens.get(k).isWord("lateral") || replacement[k] != null
+          || !isName(tokens.get(k + 1)) || tokens.get(k + 1).isWord("table")
+          || tokens.get(k + 1).isWord("select") || !tokens.get(k + 2).is("(")) {
+        continue;
+      }
+      int depth = 0;
+      for (int m = k + 2; m < tokens.size(); m++) {
+        if (tokens.get(m).is("(")) {
+          depth++;
+        } else if (tokens.get(m).is(")") && --depth == 0) {
+          replacement[k] = "LATERAL TABLE(";
+          closes[m]++;
+          break;
+        }
+      }
+    }
+  }
 
   /** Interval literals and string-to-interval casts as standard interval literals. */
   private static void rewriteIntervals(List<Token> tokens, String[] replacement, int[] skipTo) {

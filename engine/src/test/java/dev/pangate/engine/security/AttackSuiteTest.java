@@ -60,7 +60,7 @@ class AttackSuiteTest {
   static final List<String> FEATURES = List.of("predicates", "casts", "arithmetic",
       "string-functions", "aggregates", "ordering", "window", "set-operations", "joins", "cte",
       "subqueries", "values", "metadata", "explain", "error-messages", "hidden-row-errors",
-      "lateral", "catalog", "identifiers", "comments-unicode", "postgres-functions");
+      "lateral", "catalog", "identifiers", "comments-unicode", "postgres-functions", "set-returning");
 
   /** Column names each agent's role must never see (denied, or of an invisible table). */
   static final Map<String, List<String>> DENIED = Map.of(

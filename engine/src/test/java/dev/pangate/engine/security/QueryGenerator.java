@@ -91,7 +91,8 @@ final class QueryGenerator {
     if (visible.isEmpty() || random.nextInt(20) == 0) {
       return probeHidden();
     }
-    return switch (random.nextInt(10)) {
+    return switch (random.nextInt(11)) {
+      case 9 -> setReturning();
       case 0, 1, 2 -> select();
       case 3, 4 -> aggregate();
       case 5 -> setOperation();
@@ -110,6 +111,17 @@ final class QueryGenerator {
     List<Alias> scope = List.of(new Alias("t0", table));
     return "select " + items(scope, 1 + random.nextInt(4)) + " from payments." + from
         + where(scope) + orderAndLimit(scope);
+  }
+
+  /** A table next to a set-returning function in FROM, plain, LATERAL or unnest. */
+  private String setReturning() {
+    Table table = anyTable();
+    List<Alias> scope = List.of(new Alias("t0", table));
+    String id = table.columns().get(0).name();
+    String function = pick("generate_series(1, 2) g", "lateral generate_series(1, t0." + id
+        + " % 3) g", "unnest(array[1, 2]) g", "regexp_split_to_table('a,b', ',') g");
+    return "select " + items(scope, 1 + random.nextInt(3)) + ", g from payments." + table.name()
+        + " t0, " + function + where(scope) + orderAndLimit(scope);
   }
 
   private String join() {
@@ -292,7 +304,10 @@ final class QueryGenerator {
           "case when " + c + " like '4%' then 'visa' else " + c + " end",
           "count(*) over (partition by " + c + ")",
           "row_number() over (partition by " + c + ")",
-          "first_value(" + c + ") over (order by " + c + ")");
+          "first_value(" + c + ") over (order by " + c + ")",
+          "regexp_replace(" + c + ", '[0-9]', 'x', 'g')", "format('%s', " + c + ")",
+          "regexp_count(" + c + ", '1')", "ltrim(" + c + ", '0123456789')",
+          "encode(convert_to(" + c + ", 'UTF8'), 'hex')");
       case NUMERIC_PAN -> pick(c + " + 0", c + " % 10000", c + " / 7", "cast(" + c + " as varchar)",
           c + " * 1", "floor(" + c + " / 1000)", c + " - 1", "abs(" + c + ")", "coalesce(" + c + ", 0)");
       case ID, INT -> pick(c + " + 1", c + " * 2", c + " % 7", "cast(" + c + " as varchar)");

@@ -143,4 +143,26 @@ class PostgresFunctionsTest {
     assertEquals(ErrorCode.SQL_VALIDATION_ERROR.name(), refused.code());
     assertTrue(refused.getMessage().contains("trim_scale"), refused.getMessage());
   }
+
+  @Test
+  void setReturningFunctionsInFromRunInPostgresqlWithPostgresqlsNames() throws Exception {
+    assertEquals(List.of(List.of("1"), List.of("2"), List.of("3")),
+        rows(support, "select g from generate_series(1, 3) g order by g"));
+    assertEquals(List.of(List.of("2", "1"), List.of("2", "2")),
+        rows(support, "select x.n, g.i from (values (2)) x(n), lateral generate_series(1, x.n) as g(i)"
+            + " order by g.i"));
+    // implicitly lateral, as in PostgreSQL; and in a select list, a row per value
+    assertEquals(List.of(List.of("1", "1"), List.of("2", "1"), List.of("2", "2")),
+        rows(support, "select i, j from generate_series(1, 2) i, generate_series(1, i) j order by i, j"));
+    assertEquals(List.of(List.of("a"), List.of("b")),
+        rows(support, "select regexp_split_to_table('a,b', ',')"));
+  }
+
+  @Test
+  void aSetReturningFunctionOverAMaskedValueIsRefused() {
+    EngineException refused = assertThrows(EngineException.class, () -> rows(fraud,
+        "select c.card_id, s from payments.cards c, lateral regexp_split_to_table(c.pan, '') s"));
+    assertTrue(refused.code().equals(ErrorCode.NEEDS_MASKED_VALUES.name())
+        || refused.code().equals(ErrorCode.UNSUPPORTED_SQL.name()), refused.getMessage());
+  }
 }
