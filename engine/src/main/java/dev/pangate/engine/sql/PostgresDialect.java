@@ -60,12 +60,21 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
     }
   }
 
-  /** PostgreSQL's unconstrained {@code numeric} has no modifiers; the rest as Calcite spells it. */
+  /**
+   * PostgreSQL's unconstrained {@code numeric} has no modifiers, binary strings are {@code bytea};
+   * the rest as Calcite spells it.
+   */
   @Override
   public @Nullable SqlNode getCastSpec(RelDataType type) {
     if (PostgresTypeSystem.isUnboundedNumeric(type)) {
       return new SqlDataTypeSpec(
           new SqlAlienSystemTypeNameSpec("numeric", SqlTypeName.DECIMAL, SqlParserPos.ZERO),
+          SqlParserPos.ZERO);
+    }
+    if (type.getSqlTypeName() == SqlTypeName.VARBINARY || type.getSqlTypeName() == SqlTypeName.BINARY) {
+      // PostgreSQL's binary strings are bytea, read from the string by PostgreSQL's rules
+      return new SqlDataTypeSpec(
+          new SqlAlienSystemTypeNameSpec("bytea", type.getSqlTypeName(), SqlParserPos.ZERO),
           SqlParserPos.ZERO);
     }
     return super.getCastSpec(type);

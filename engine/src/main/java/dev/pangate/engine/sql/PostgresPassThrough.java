@@ -94,7 +94,9 @@ public final class PostgresPassThrough {
     public void lookupOperatorOverloads(SqlIdentifier opName, @Nullable SqlFunctionCategory category,
         SqlSyntax syntax, List<SqlOperator> operatorList, SqlNameMatcher nameMatcher) {
       int before = operatorList.size();
-      if (!(opName.isSimple() && REPLACED.contains(opName.getSimple().toLowerCase(Locale.ROOT)))) {
+      // pg_catalog.f is PostgreSQL's f, never Calcite's function of the same last name
+      boolean postgres = !opName.isSimple() || REPLACED.contains(opName.getSimple().toLowerCase(Locale.ROOT));
+      if (!postgres) {
         primary.lookupOperatorOverloads(opName, category, syntax, operatorList, nameMatcher);
       }
       if (operatorList.size() > before || syntax != SqlSyntax.FUNCTION) {

@@ -78,6 +78,7 @@ public final class PostgresSyntax {
     rewriteIntervals(tokens, replacement, skipTo);
     rewriteTypedLiterals(tokens, replacement, skipTo);
     rewriteLateralFunctions(tokens, replacement, closes);
+    rewriteOrderByUsing(tokens, replacement, skipTo);
     parenthesiseCasts(tokens, opens, closes, skipTo);
     StringBuilder out = new StringBuilder(sql.length() + 16);
     int copied = 0;
@@ -223,6 +224,22 @@ public final class PostgresSyntax {
           closes[m]++;
           break;
         }
+      }
+    }
+  }
+
+  /**
+   * {@code ORDER BY x USING <} and {@code USING >}: PostgreSQL's spelling of {@code ASC} and
+   * {@code DESC} with their default null ordering (other operators are left for the parser to
+   * refuse).
+   */
+  private static void rewriteOrderByUsing(List<Token> tokens, String[] replacement, int[] skipTo) {
+    for (int k = 0; k + 1 < tokens.size(); k++) {
+      if (tokens.get(k).isWord("using") && replacement[k] == null
+          && (tokens.get(k + 1).is("<") || tokens.get(k + 1).is(">"))) {
+        replacement[k] = tokens.get(k + 1).is("<") ? "ASC" : "DESC";
+        skipTo[k] = k + 1;
+        k++;
       }
     }
   }

@@ -165,4 +165,14 @@ class PostgresFunctionsTest {
     assertTrue(refused.code().equals(ErrorCode.NEEDS_MASKED_VALUES.name())
         || refused.code().equals(ErrorCode.UNSUPPORTED_SQL.name()), refused.getMessage());
   }
+
+  @Test
+  void postgresqlSpellingsOfOrderingAndBinaryStrings() throws Exception {
+    String sql = "select card_id from payments.cards order by card_id using > limit 3";
+    assertEquals(direct("select card_id from payments.cards where card_id in (select card_id"
+        + " from payments.transactions where merchant_id in (1, 2, 3)) order by card_id desc limit 3"),
+        rows(support, sql));
+    assertEquals(direct("select encode('\\x1234abcd'::bytea, 'base64'), get_byte('\\x1234'::bytea, 1)"),
+        rows(support, "select encode('\\x1234abcd'::bytea, 'base64'), get_byte('\\x1234'::bytea, 1)"));
+  }
 }
