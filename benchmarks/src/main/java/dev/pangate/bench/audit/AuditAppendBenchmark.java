@@ -10,11 +10,14 @@ import dev.pangate.audit.AuditEventType;
 import dev.pangate.audit.AuditReceipt;
 import dev.pangate.audit.HashChainedAuditLog;
 import dev.pangate.audit.file.FileAuditSink;
+import dev.pangate.audit.witness.FileSealWitness;
+import dev.pangate.audit.witness.WitnessSet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Appending a statement's audit entry to the file sink, signed (one Ed25519 seal per group-commit
- * batch), from 1 and from 8 threads, with fsync per batch and with periodic fsync. Throughput is
+ * batch, over the Merkle tree head), from 1 and from 8 threads, with fsync per batch and with
+ * periodic fsync, without a witness and with a witness file (every seal appended and fsynced on
+ * the witness's own thread, statements refused while it lags). Throughput is
  * statements per second over all threads; the amortized cost per statement is its inverse. The
  * bare Tink Ed25519 signature is measured alongside for scale.
  */
@@ -51,7 +56,12 @@ public class AuditAppendBenchmark {
   @Param({"FSYNC_EACH_BATCH", "FSYNC_PERIODIC"})
   public String durability;
 
+  /** {@code none}, or {@code file}: a witness file in another directory. */
+  @Param({"none", "file"})
+  public String witness;
+
   private Path directory;
+  private Path witnessDirectory;
   private HashChainedAuditLog log;
   private PublicKeySign sign;
   private AuditEvent event;
@@ -65,8 +75,14 @@ public class AuditAppendBenchmark {
     directory = Files.createTempDirectory("pangate-audit-bench");
     FileAuditSink.Options options = FileAuditSink.Options.defaults()
         .withDurability(FileAuditSink.Durability.valueOf(durability));
-    log = HashChainedAuditLog.builder().node("bench").signingKeyset(keys)
-        .sink(FileAuditSink.create(directory, options)).open();
+    HashChainedAuditLog.Builder builder = HashChainedAuditLog.builder().node("bench").signingKeyset(keys)
+        .sink(FileAuditSink.create(directory, options));
+    if (witness.equals("file")) {
+      witnessDirectory = Files.createTempDirectory("pangate-witness-bench");
+      builder.witnesses(WitnessSet.of(List.of(FileSealWitness.create(witnessDirectory.resolve("seals.jsonl"))),
+          WitnessSet.OnFailure.REFUSE, Duration.ofSeconds(10), Duration.ofSeconds(1)));
+    }
+    log = builder.open();
     // A typical statement: SQL, rewritten plan, pushed SQL, masks, a row filter (about 1 KiB).
     event = AuditEvent.builder(AuditEventType.STATEMENT_START).statementId("st-000001")
         .agent("agent-reporting-7").role("analyst").clientAddress("10.20.30.40:51234")
@@ -95,6 +111,13 @@ public class AuditAppendBenchmark {
   @TearDown
   public void close() throws IOException {
     log.close();
+    delete(directory);
+    if (witnessDirectory != null) {
+      delete(witnessDirectory);
+    }
+  }
+
+  private static void delete(Path directory) throws IOException {
     try (Stream<Path> files = Files.walk(directory)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
