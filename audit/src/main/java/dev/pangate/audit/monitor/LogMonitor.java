@@ -263,8 +263,15 @@ public final class LogMonitor implements AutoCloseable {
 
   /** Verifies the records after the last verified seal (all of them on the first run). */
   private void verifyNew(Instant now, List<KnownHead> known) throws IOException {
-    List<Read> reads = new ArrayList<>();
-    FileRecordSource.ReadListener listener = (file, offset, bytes) -> reads.add(new Read(file, offset, bytes));
+    // Only the file being read is held: a file followed by another ends with its rotation seal, so
+    // once the next one is read it was verified whole (a break found later ends the monitor anyway).
+    Read[] pending = new Read[1];
+    FileRecordSource.ReadListener listener = (file, offset, bytes) -> {
+      if (pending[0] != null) {
+        digest(pending[0], pending[0].bytes().length);
+      }
+      pending[0] = new Read(file, offset, bytes);
+    };
     FileRecordSource source = prefix == null ? FileRecordSource.of(directory, listener)
         : FileRecordSource.after(directory, prefix, listener);
     VerificationReport report = verifier.verify(source, now, false, known, prefix,
@@ -278,20 +285,24 @@ public final class LogMonitor implements AutoCloseable {
       error = "no seal with a Merkle tree head in " + directory + " yet";
       return;
     }
-    long last = SegmentFiles.index(next.segment());
-    for (Read read : reads) {
-      String name = read.file().getFileName().toString();
-      long index = SegmentFiles.index(name);
-      if (index > last) {
-        continue; // not verified yet: after the last seal
-      }
-      int length = index < last ? read.bytes().length
-          : (int) Math.min(read.bytes().length, Math.max(0, next.endOffset() - read.offset()));
-      FileDigest digest = files.computeIfAbsent(name, n -> new FileDigest(read.file()));
-      digest.feed(read.offset(), read.bytes(), length);
-      digest.observe();
+    Read read = pending[0];
+    if (read != null) {
+      long last = SegmentFiles.index(next.segment());
+      long index = SegmentFiles.index(read.file().getFileName().toString());
+      if (index < last) {
+        digest(read, read.bytes().length);
+      } else if (index == last) {
+        digest(read, (int) Math.min(read.bytes().length, Math.max(0, next.endOffset() - read.offset())));
+      } // else: a file after the last seal, not verified yet: read again next time
     }
     prefix = next;
+  }
+
+  private void digest(Read read, int length) {
+    FileDigest digest = files.computeIfAbsent(read.file().getFileName().toString(),
+        n -> new FileDigest(read.file()));
+    digest.feed(read.offset(), read.bytes(), length);
+    digest.observe();
   }
 
   /**

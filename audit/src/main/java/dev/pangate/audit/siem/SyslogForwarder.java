@@ -150,6 +150,16 @@ public final class SyslogForwarder implements AutoCloseable {
    * @return records confirmed in this call
    */
   public synchronized long forwardOnce() {
+    long confirmed = 0;
+    long round;
+    do {
+      round = forwardRound();
+      confirmed += round;
+    } while (round > 0 && problem == null && !closed);
+    return confirmed;
+  }
+
+  private long forwardRound() {
     List<Line> sendable;
     try {
       sendable = sealedAfterCursor();
@@ -197,7 +207,10 @@ public final class SyslogForwarder implements AutoCloseable {
     problem = PanScrubber.scrub(message);
   }
 
-  /** The complete records after the cursor, up to and including the last seal among them. */
+  /**
+   * The complete records after the cursor, up to and including the last seal among them (about
+   * ten batches at a time).
+   */
   private List<Line> sealedAfterCursor() throws IOException {
     Cursor at = cursor;
     FileRecordSource source;
@@ -215,7 +228,9 @@ public final class SyslogForwarder implements AutoCloseable {
     int lastSeal = -1;
     long expected = at == null ? -1 : at.sequence() + 1;
     Iterator<SourceLine> it = source.lines();
-    while (it.hasNext()) {
+    // Bounded, so that a long outage's backlog is sent in rounds rather than held at once.
+    int enough = Math.max(10_000, batchSize * 10);
+    while (it.hasNext() && (lines.size() < enough || lastSeal < 0)) {
       SourceLine line = it.next();
       if (line.unterminated()) {
         break; // a write in progress
