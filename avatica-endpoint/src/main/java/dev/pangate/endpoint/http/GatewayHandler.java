@@ -38,16 +38,19 @@ final class GatewayHandler extends AbstractHandler {
   private final Set<String> admins;
   private final int maxBodyBytes;
   private final Duration bodyTimeout;
+  private final long minDataRate;
   private final RequestLimits limits;
   private final DisconnectWatch disconnects;
 
   GatewayHandler(RouteTable routes, Authenticator authenticator, Set<String> admins,
-      int maxBodyBytes, Duration bodyTimeout, RequestLimits limits, DisconnectWatch disconnects) {
+      int maxBodyBytes, Duration bodyTimeout, long minDataRate, RequestLimits limits,
+      DisconnectWatch disconnects) {
     this.routes = requireNonNull(routes, "routes is null");
     this.authenticator = requireNonNull(authenticator, "authenticator is null");
     this.admins = Set.copyOf(requireNonNull(admins, "admins is null"));
     this.maxBodyBytes = maxBodyBytes;
     this.bodyTimeout = requireNonNull(bodyTimeout, "bodyTimeout is null");
+    this.minDataRate = minDataRate;
     this.limits = requireNonNull(limits, "limits is null");
     this.disconnects = requireNonNull(disconnects, "disconnects is null");
   }
@@ -57,7 +60,7 @@ final class GatewayHandler extends AbstractHandler {
       HttpServletResponse response) throws IOException {
     base.setHandled(true);
     RouteTable.Match match = routes.match(request.getMethod(), request.getRequestURI());
-    Exchange bare = new Exchange(request, response, null, maxBodyBytes, bodyTimeout);
+    Exchange bare = new Exchange(request, response, null, maxBodyBytes, bodyTimeout, minDataRate);
     if (match.entry().isEmpty()) {
       if (match.allowedMethods().isEmpty()) {
         bare.sendError(ErrorCode.NOT_FOUND, "There is nothing at this path. The gateway serves Avatica"
@@ -108,7 +111,8 @@ final class GatewayHandler extends AbstractHandler {
           + " admin routes; the configuration's 'admins' list names who may.");
       return;
     }
-    Exchange exchange = new Exchange(request, response, client, maxBodyBytes, bodyTimeout);
+    Exchange exchange = new Exchange(request, response, client, maxBodyBytes, bodyTimeout,
+        minDataRate);
     RequestLimits.Permit permit;
     try {
       permit = limits.enter(client.identity());

@@ -136,7 +136,7 @@ public final class GatewayHttpServer implements AutoCloseable {
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
     http.setOutputBufferSize(64 * 1024);
-    http.setMinRequestDataRate(limits.minRequestDataRate());
+    // No Jetty minimum data rate: Exchange.body() enforces limits.min_request_data_rate itself.
     ServerConnector connector;
     GatewayConfig.Tls tls = config.tls();
     if (tls != null) {
@@ -170,7 +170,8 @@ public final class GatewayHttpServer implements AutoCloseable {
     DisconnectWatch disconnects = new DisconnectWatch();
     RequestLimits requestLimits = new RequestLimits(limits.requestsPerIdentity());
     server.setHandler(new GatewayHandler(routes, authenticator, config.admins(),
-        config.limits().maxRequestBytes(), limits.bodyTimeout(), requestLimits, disconnects));
+        config.limits().maxRequestBytes(), limits.bodyTimeout(), limits.minRequestDataRate(),
+        requestLimits, disconnects));
     server.setStopAtShutdown(false);
     try {
       server.start();
