@@ -20,6 +20,7 @@ import java.util.Map;
  * pangate agents add|remove|list ...
  * pangate keys generate|generate-kek ...
  * pangate audit verify|show ...
+ * pangate evidence --config FILE --from DATE --to DATE --out DIR | evidence verify DIR ...
  * pangate policy check FILE | policy reload --url URL --user ID
  * pangate approvals install|list|show|approve|deny ...
  * pangate sqlline [sqlline options]
@@ -59,6 +60,12 @@ public final class Pangate {
     commands.put("audit", String.join("\n",
         "  audit verify|show|prove|check-proof ...   check or read the audit log",
         "        (pangate audit --help for details)"));
+    commands.put("evidence", String.join("\n",
+        "  evidence --config FILE --from DATE --to DATE --out DIR [--at TIME]   the PCI DSS evidence",
+        "        report of a period (report.html, evidence.json, copies of the policy and public",
+        "        keyset, VERIFY.txt); DATE is a UTC date (--to's day included) or an ISO-8601 instant",
+        "  evidence verify DIR --public-keyset FILE [--log DIR | --user NAME] [--at TIME]",
+        "        re-check a report against the audit log with only the public keyset"));
     commands.put("policy", String.join("\n",
         "  policy check FILE          validate a policy file",
         "  policy reload --url URL --user ID   ask a running gateway to reload its policy",
@@ -148,6 +155,7 @@ public final class Pangate {
         case "agents" -> AgentsCommand.run(rest, out, err);
         case "keys" -> KeysetCommand.run(rest, out, err);
         case "audit" -> AuditCli.run(rest, out, err);
+        case "evidence" -> EvidenceCommand.run(rest, environment, out, err);
         case "policy" -> PolicyCommand.run(rest, environment, out, err);
         case "approvals" -> ApprovalsCommand.run(rest, environment, out, err);
         case "sqlline" -> SqllineCommand.run(rest, environment);

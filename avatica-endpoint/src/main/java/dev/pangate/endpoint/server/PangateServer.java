@@ -136,7 +136,8 @@ public final class PangateServer implements AutoCloseable {
     }
   }
 
-  private static KeyRing loadKeys(GatewayConfig.Keys keys) {
+  /** The key ring as the gateway loads it (the KEK from its file or environment variable). */
+  public static KeyRing loadKeys(GatewayConfig.Keys keys) {
     Optional<KeyEncryptionKey> kek = Optional.empty();
     if (keys.kekFile() != null) {
       kek = Optional.of(KeyEncryptionKey.fromFile(keys.kekFile()));
@@ -198,7 +199,8 @@ public final class PangateServer implements AutoCloseable {
     return witnesses;
   }
 
-  private static Properties login(GatewayConfig.AuditPostgres postgres) {
+  /** The login properties of a PostgreSQL audit store or witness. */
+  public static Properties login(GatewayConfig.AuditPostgres postgres) {
     Properties login = new Properties();
     login.setProperty("user", postgres.user());
     if (postgres.password() != null) {

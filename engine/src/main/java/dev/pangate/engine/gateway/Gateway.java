@@ -29,14 +29,12 @@ import dev.pangate.engine.privilege.QualifiedTable;
 import dev.pangate.engine.rewrite.PolicyPlanRewriter;
 import dev.pangate.masking.keys.KeyRing;
 import dev.pangate.masking.mask.MaskFactory;
-import dev.pangate.masking.policy.DmlRule;
 import dev.pangate.masking.policy.Policy;
 import dev.pangate.masking.policy.PolicyException;
 import dev.pangate.masking.policy.PolicyLoader;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -218,12 +216,7 @@ public final class Gateway implements AutoCloseable {
 
   /** Reports the login's privileges; refuses to start on findings when so configured. */
   private void checkPrivileges(Policy policy) {
-    Set<QualifiedTable> writable = new LinkedHashSet<>();
-    policy.roles().values().forEach(role -> role.tables().values().forEach(table -> {
-      if (table.dml() != DmlRule.DENY) {
-        writable.add(new QualifiedTable(table.table().schema(), table.table().table()));
-      }
-    }));
+    Set<QualifiedTable> writable = PrivilegeReport.writableBy(policy);
     String report = privileges.render(writable);
     boolean findings = !privileges.findings(writable).isEmpty();
     if (findings && options.refuseExcessPrivileges()) {

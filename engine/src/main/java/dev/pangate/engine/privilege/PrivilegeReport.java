@@ -134,6 +134,17 @@ public record PrivilegeReport(
     return tables;
   }
 
+  /** The tables some rule of the policy lets some caller write (a dml rule other than deny). */
+  public static Set<QualifiedTable> writableBy(dev.pangate.masking.policy.Policy policy) {
+    Set<QualifiedTable> writable = new java.util.LinkedHashSet<>();
+    policy.roles().values().forEach(role -> role.tables().values().forEach(table -> {
+      if (table.dml() != dev.pangate.masking.policy.DmlRule.DENY) {
+        writable.add(new QualifiedTable(table.table().schema(), table.table().table()));
+      }
+    }));
+    return writable;
+  }
+
   /**
    * Where the login may do more than pangate needs.
    *

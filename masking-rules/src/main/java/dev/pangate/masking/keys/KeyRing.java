@@ -162,6 +162,22 @@ public final class KeyRing {
     return Integer.toUnsignedString(handle(name).getPrimary().getId());
   }
 
+  /**
+   * Every key of the keyset, id (unsigned decimal) → its status ({@code ENABLED}, {@code DISABLED},
+   * {@code DESTROYED}), the primary marked {@code ENABLED, primary}; for reports, never the key.
+   */
+  public java.util.SortedMap<String, String> keyStatuses(String name) {
+    KeysetHandle handle = handle(name);
+    java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+    int primary = handle.getPrimary().getId();
+    for (int i = 0; i < handle.size(); i++) {
+      KeysetHandle.Entry entry = handle.getAt(i);
+      out.put(Integer.toUnsignedString(entry.getId()),
+          entry.getStatus() + (entry.getId() == primary ? ", primary" : ""));
+    }
+    return out;
+  }
+
   /** The primary PRF of a PRF keyset ({@code tokenization}, {@code hashing}). */
   public Prf primaryPrf(String name) {
     KeysetHandle handle = handle(name);

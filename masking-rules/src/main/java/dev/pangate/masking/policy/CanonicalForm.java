@@ -44,11 +44,15 @@ final class CanonicalForm {
     policy.roles().forEach((name, role) -> {
       Map<String, Object> tables = new TreeMap<>();
       role.tables().forEach((table, rule) -> tables.put(table.toString(), table(rule)));
-      roles.put(name, Map.of(
+      Map<String, Object> out = new TreeMap<>(Map.of(
           "description", role.description(),
           "approve", role.mayApprove(),
           "detokenize", List.copyOf(role.detokenizeFamilies()),
           "tables", tables));
+      if (!role.justification().isEmpty()) {
+        out.put("justification", role.justification()); // absent when empty: older digests stay
+      }
+      roles.put(name, out);
     });
     root.put("roles", roles);
     try {
@@ -60,7 +64,11 @@ final class CanonicalForm {
 
   private static Map<String, Object> table(TablePolicy rule) {
     Map<String, Object> columns = new TreeMap<>();
-    rule.columns().forEach((column, mask) -> columns.put(column, mask(mask)));
+    rule.columns().forEach((column, mask) -> {
+      Map<String, Object> shown = mask(mask);
+      rule.justification(column).ifPresent(text -> shown.put("justification", text));
+      columns.put(column, shown);
+    });
     Map<String, Object> out = new TreeMap<>();
     out.put("columns_default", rule.columnsDefault().word());
     out.put("columns", columns);

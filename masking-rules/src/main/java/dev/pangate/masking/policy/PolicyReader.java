@@ -31,18 +31,19 @@ final class PolicyReader {
   private static final List<String> TOP_KEYS = List.of("version", "token_families", "agents", "roles");
   private static final List<String> FAMILY_KEYS = List.of("key", "keep_first", "keep_last", "luhn");
   private static final List<String> AGENT_KEYS = List.of("role", "attributes", "description");
-  private static final List<String> ROLE_KEYS = List.of("description", "approve", "detokenize", "tables");
+  private static final List<String> ROLE_KEYS = List.of("description", "approve", "detokenize", "tables",
+      "justification");
   private static final List<String> TABLE_KEYS = List.of("columns_default", "columns", "row_filter", "dml");
   private static final List<String> MASKS =
       List.of("clear", "deny", "nullify", "redact", "tokenize", "truncate", "hash");
   private static final Map<String, List<String>> MASK_OPTIONS = Map.of(
-      "clear", List.of("mask"),
-      "deny", List.of("mask"),
-      "nullify", List.of("mask"),
-      "redact", List.of("mask", "value"),
-      "tokenize", List.of("mask", "family"),
-      "truncate", List.of("mask", "keep_first", "keep_last", "char"),
-      "hash", List.of("mask", "key", "format"));
+      "clear", List.of("mask", "justification"),
+      "deny", List.of("mask", "justification"),
+      "nullify", List.of("mask", "justification"),
+      "redact", List.of("mask", "value", "justification"),
+      "tokenize", List.of("mask", "family", "justification"),
+      "truncate", List.of("mask", "keep_first", "keep_last", "char", "justification"),
+      "hash", List.of("mask", "key", "format", "justification"));
   private static final Pattern COLUMN_FAMILY =
       Pattern.compile("[a-z_][a-z0-9_$]*\\.[a-z_][a-z0-9_$]*\\.[a-z_][a-z0-9_$]*");
   private static final String DEFAULT_HASH_KEY = "hashing";
@@ -200,11 +201,14 @@ final class PolicyReader {
       Set<String> detokenize = options.containsKey("detokenize")
           ? stringList(options.get("detokenize").value(), path + ".detokenize")
           : Set.of();
+      String justification = options.containsKey("justification")
+          ? string(options.get("justification").value(), path + ".justification", "free text")
+          : "";
       Map<TableName, TablePolicy> tables = options.containsKey("tables")
           ? readTables(options.get("tables").value(), path + ".tables")
           : Map.of();
-      if (description != null && approve != null && detokenize != null) {
-        roles.put(e.key(), new Role(e.key(), tables, approve, detokenize, description,
+      if (description != null && approve != null && detokenize != null && justification != null) {
+        roles.put(e.key(), new Role(e.key(), tables, approve, detokenize, description, justification,
             location(e.line(), e.column(), path)));
       }
     }
@@ -235,8 +239,9 @@ final class PolicyReader {
       String columnsDefault = options.containsKey("columns_default")
           ? word(options.get("columns_default").value(), tablePath + ".columns_default", ColumnDefault.words())
           : ColumnDefault.DENY.word();
+      Map<String, String> justifications = new LinkedHashMap<>();
       Map<String, ColumnMask> columns = options.containsKey("columns")
-          ? readColumns(options.get("columns").value(), tablePath + ".columns", table)
+          ? readColumns(options.get("columns").value(), tablePath + ".columns", table, justifications)
           : Map.of();
       Optional<RowFilter> rowFilter = options.containsKey("row_filter")
           ? rowFilter(options.get("row_filter").value(), tablePath + ".row_filter")
@@ -246,7 +251,8 @@ final class PolicyReader {
           : DmlRule.DENY.word();
       if (columnsDefault != null && columns != null && rowFilter != null && dml != null) {
         tables.put(table, new TablePolicy(table, ColumnDefault.fromWord(columnsDefault).orElseThrow(),
-            columns, rowFilter, DmlRule.fromWord(dml).orElseThrow(), location(e.line(), e.column(), tablePath)));
+            columns, rowFilter, DmlRule.fromWord(dml).orElseThrow(), justifications,
+            location(e.line(), e.column(), tablePath)));
       }
     }
     return tables;
@@ -273,7 +279,8 @@ final class PolicyReader {
     }
   }
 
-  private Map<String, ColumnMask> readColumns(Node node, String path, TableName table) {
+  private Map<String, ColumnMask> readColumns(Node node, String path, TableName table,
+      Map<String, String> justifications) {
     MapNode map = map(node, path, "a map from column names to masks");
     if (map == null) {
       return null;
@@ -290,6 +297,15 @@ final class PolicyReader {
         continue;
       }
       ColumnMask mask = mask(e.value(), columnPath, table, e.key());
+      if (e.value() instanceof MapNode rule && rule.entries().containsKey("justification")) {
+        String justification = string(rule.entries().get("justification").value(),
+            columnPath + ".justification", "free text");
+        if (justification == null) {
+          complete = false;
+        } else if (!justification.isBlank()) {
+          justifications.put(e.key(), justification);
+        }
+      }
       if (mask == null) {
         complete = false;
       } else {

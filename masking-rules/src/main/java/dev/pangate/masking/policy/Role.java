@@ -11,7 +11,9 @@ import java.util.TreeSet;
 
 /**
  * A role: the tables it may see (any other table is invisible), whether it may decide approval
- * requests, and which token families it may turn back into PANs.
+ * requests, and which token families it may turn back into PANs. {@code justification} is the
+ * business need for what the role sees (PCI DSS 3.4.1: who may see more than BIN and last four,
+ * and why), empty when the policy gives none; it is documentation and changes no decision.
  */
 public record Role(
     String name,
@@ -19,10 +21,18 @@ public record Role(
     boolean mayApprove,
     Set<String> detokenizeFamilies,
     String description,
+    String justification,
     SourceLocation location) {
+
+  /** A role without a business justification. */
+  public Role(String name, Map<TableName, TablePolicy> tables, boolean mayApprove,
+      Set<String> detokenizeFamilies, String description, SourceLocation location) {
+    this(name, tables, mayApprove, detokenizeFamilies, description, "", location);
+  }
 
   public Role {
     requireNonNull(name, "name is null");
+    requireNonNull(justification, "justification is null");
     requireNonNull(tables, "tables is null");
     requireNonNull(detokenizeFamilies, "detokenizeFamilies is null");
     requireNonNull(description, "description is null");

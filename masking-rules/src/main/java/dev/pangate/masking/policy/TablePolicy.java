@@ -8,7 +8,8 @@ import java.util.TreeMap;
 
 /**
  * A role's rule for one table it may see: the mask of each named column, what columns it does not
- * name look like, the row filter and what it may write.
+ * name look like, the row filter and what it may write. {@code justifications} holds, for columns
+ * whose rule gives one, the business need for the view the mask allows (documentation only).
  */
 public record TablePolicy(
     TableName table,
@@ -16,9 +17,17 @@ public record TablePolicy(
     Map<String, ColumnMask> columns,
     Optional<RowFilter> rowFilter,
     DmlRule dml,
+    Map<String, String> justifications,
     SourceLocation location) {
 
+  /** A table rule without column justifications. */
+  public TablePolicy(TableName table, ColumnDefault columnsDefault, Map<String, ColumnMask> columns,
+      Optional<RowFilter> rowFilter, DmlRule dml, SourceLocation location) {
+    this(table, columnsDefault, columns, rowFilter, dml, Map.of(), location);
+  }
+
   public TablePolicy {
+    requireNonNull(justifications, "justifications is null");
     requireNonNull(table, "table is null");
     requireNonNull(columnsDefault, "columnsDefault is null");
     requireNonNull(columns, "columns is null");
@@ -31,6 +40,12 @@ public record TablePolicy(
       }
     }
     columns = java.util.Collections.unmodifiableMap(new TreeMap<>(columns));
+    for (String column : justifications.keySet()) {
+      if (!columns.containsKey(column)) {
+        throw new IllegalArgumentException("a justification for column " + column + ", which has no rule");
+      }
+    }
+    justifications = java.util.Collections.unmodifiableMap(new TreeMap<>(justifications));
   }
 
   /**
@@ -47,6 +62,11 @@ public record TablePolicy(
     return columnsDefault == ColumnDefault.CLEAR
         ? new ColumnMask.Clear(where)
         : new ColumnMask.Deny(where);
+  }
+
+  /** The business justification the column's rule gives, or empty. */
+  public Optional<String> justification(String column) {
+    return Optional.ofNullable(justifications.get(requireNonNull(column, "column is null")));
   }
 
   /** Whether the column exists for the role (its mask is not {@code deny}). */

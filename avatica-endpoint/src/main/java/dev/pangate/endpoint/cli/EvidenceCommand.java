@@ -1,0 +1,83 @@
+package dev.pangate.endpoint.cli;
+
+import dev.pangate.endpoint.config.ConfigLoader;
+import dev.pangate.endpoint.config.GatewayConfig;
+import dev.pangate.endpoint.evidence.EvidenceBuilder;
+import dev.pangate.endpoint.evidence.EvidenceVerifier;
+import dev.pangate.endpoint.evidence.Period;
+import dev.pangate.masking.policy.PolicyException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code pangate evidence}: the assessor's report for a period, and its offline re-check.
+ *
+ * <pre>
+ * pangate evidence --config FILE --from DATE --to DATE --out DIR [--at TIME]
+ * pangate evidence verify DIR --public-keyset FILE [--log FILE-OR-DIR] [--at TIME]
+ * </pre>
+ *
+ * Exit codes: 0 the report was written and the log verified (or the report checks out), 1 the log
+ * does not verify (the report is written and says where it breaks) or the report does not check
+ * out, 2 usage or input error.
+ */
+final class EvidenceCommand {
+
+  private EvidenceCommand() {}
+
+  static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
+    try {
+      if (args.length > 0 && args[0].equals("verify")) {
+        return verify(Arguments.parse(args, 1, Set.of("--public-keyset", "--log", "--at"), Set.of()), out);
+      }
+      return build(Arguments.parse(args, 0, Set.of("--config", "--from", "--to", "--out", "--at"), Set.of()),
+          environment, out, err);
+    } catch (IllegalArgumentException e) {
+      err.println("pangate evidence: " + e.getMessage() + "\n\n" + Pangate.usage("evidence"));
+      return 2;
+    } catch (PolicyException e) {
+      err.println("pangate evidence: " + e.getMessage());
+      return 2;
+    } catch (IOException e) {
+      err.println("pangate evidence: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  private static int build(Arguments a, Map<String, String> environment, PrintStream out, PrintStream err)
+      throws IOException, PolicyException {
+    if (!a.positional().isEmpty()) {
+      throw new Arguments.UsageException("unexpected argument '" + a.positional().get(0) + "'");
+    }
+    GatewayConfig config = ConfigLoader.load(Path.of(a.required("--config")), environment);
+    Period period = Period.parse(a.required("--from"), a.required("--to"));
+    Instant at = a.option("--at").map(t -> Period.parse(t, t).from()).orElse(Instant.now());
+    EvidenceBuilder.Result result = EvidenceBuilder.build(config, period, Path.of(a.required("--out")), at,
+        environment);
+    out.println((result.logIntact() ? "OK" : "FAILED") + ": evidence for " + period.from() + " .. "
+        + period.to() + " written to " + result.directory() + " (" + result.entries() + " entries in the period)");
+    if (!result.logIntact()) {
+      out.println("  the audit log does not verify: " + result.problem());
+      out.println("  the report says so in 10.3; its facts come only from records before the last good seal");
+    }
+    out.println("  re-check offline: see " + result.directory().resolve("VERIFY.txt"));
+    return result.logIntact() ? 0 : 1;
+  }
+
+  private static int verify(Arguments a, PrintStream out) throws IOException, PolicyException {
+    if (a.positional().size() != 1) {
+      throw new Arguments.UsageException("give the report's directory: pangate evidence verify DIR --public-keyset FILE");
+    }
+    Instant at = a.option("--at").map(t -> Period.parse(t, t).from()).orElse(Instant.now());
+    EvidenceVerifier.Result result = EvidenceVerifier.verify(Path.of(a.positional().get(0)),
+        Path.of(a.required("--public-keyset")), a.option("--log").map(Path::of).orElse(null), at);
+    out.println(result.ok() ? "OK: the report checks out against the log" : "FAILED: the report does not check out");
+    result.checked().forEach(c -> out.println("  checked: " + c));
+    result.problems().forEach(p -> out.println("  problem: " + p));
+    return result.ok() ? 0 : 1;
+  }
+}
