@@ -27,6 +27,11 @@ public enum AuditEventType {
   /** Written by the log when it opens: the time source, and what it repaired after a crash. */
   LOG_OPEN,
   /**
+   * Written by the log when its sink takes writes again after failing (fail closed): when the
+   * failure began, when it ended, how many entries were refused meanwhile, and the failure.
+   */
+  AUDIT_RECOVERED,
+  /**
    * Entries the gateway owed but could not write (its sink failed for longer than its backlog
    * lasts): how many, of which type, and the time span, so the gap is on the record.
    */

@@ -69,6 +69,10 @@ public final class HashChainedAuditLog implements AuditLog {
   private volatile boolean writerDone;
   private volatile String problem;
   private volatile Instant problemSince;
+  // Writer thread only: the failure being ridden out, for the AUDIT_RECOVERED entry (PCI DSS 10.7).
+  private Instant outageSince;
+  private String outageProblem;
+  private long refusedInOutage;
   private volatile long headSequence = -1;
   private volatile Instant lastDurableWrite;
 
@@ -108,8 +112,8 @@ public final class HashChainedAuditLog implements AuditLog {
   @Override
   public AuditReceipt append(AuditEvent event) {
     requireNonNull(event, "event is null");
-    if (event.type() == AuditEventType.LOG_OPEN) {
-      throw new IllegalArgumentException("LOG_OPEN entries are written by the log itself");
+    if (event.type() == AuditEventType.LOG_OPEN || event.type() == AuditEventType.AUDIT_RECOVERED) {
+      throw new IllegalArgumentException(event.type() + " entries are written by the log itself");
     }
     return submit(new Pending(EventEncoder.encode(event), null, false));
   }
@@ -439,6 +443,7 @@ public final class HashChainedAuditLog implements AuditLog {
   private void writeBatch(List<Pending> batch) {
     Instant now = clock.instant();
     if (problem != null && now.isBefore(nextRetry)) {
+      refusedInOutage += batch.size();
       failAll(batch, lastFailure);
       return;
     }
@@ -476,6 +481,12 @@ public final class HashChainedAuditLog implements AuditLog {
         out.add(segment);
         prev = segment.hash();
       }
+      if (outageSince != null) {
+        // The first batch the sink takes after failing starts with the record of the failure.
+        ChainRecord recovered = records.entry(seq++, prev, now, recoveredEvent(now), working);
+        out.add(recovered);
+        prev = recovered.hash();
+      }
       for (Pending pending : batch) {
         ChainRecord entry = records.entry(seq++, prev, now, pending.event, working);
         out.add(entry);
@@ -489,6 +500,9 @@ public final class HashChainedAuditLog implements AuditLog {
       advance(out, now, working);
       witness(seal);
       pendingSegment = null;
+      outageSince = null;
+      outageProblem = null;
+      refusedInOutage = 0;
       for (Pending pending : batch) {
         pending.result.complete(
             new AuditReceipt(pending.entry.sequence(), pending.entry.hash(), seal.sequence(), now));
@@ -505,8 +519,18 @@ public final class HashChainedAuditLog implements AuditLog {
         e.addSuppressed(discard);
       }
       fail(now, e);
+      refusedInOutage += batch.size();
       failAll(batch, lastFailure);
     }
+  }
+
+  /** The AUDIT_RECOVERED entry for the failure that just ended (already scrubbed of PANs). */
+  private CanonicalJson.Raw recoveredEvent(Instant now) {
+    return EventEncoder.encode(AuditEvent.builder(AuditEventType.AUDIT_RECOVERED)
+        .outcome(Outcome.failure("AUDIT_UNAVAILABLE", outageProblem))
+        .details(Map.of("failed_since", outageSince.toString(), "recovered_at", now.toString(),
+            "refused_entries", Long.toString(refusedInOutage)))
+        .build());
   }
 
   private void witness(ChainRecord seal) {
@@ -536,6 +560,10 @@ public final class HashChainedAuditLog implements AuditLog {
         + retryInterval.toMillis() + " ms); fix the disk space, permissions or database.";
     if (problem == null) {
       problemSince = now;
+    }
+    if (outageSince == null) {
+      outageSince = now;
+      outageProblem = what;
     }
     problem = what;
     nextRetry = now.plus(retryInterval);

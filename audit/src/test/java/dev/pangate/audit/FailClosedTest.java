@@ -73,6 +73,12 @@ class FailClosedTest {
     for (AuditReceipt receipt : acknowledged) {
       assertTrue(text.contains("\"hash\":\"" + receipt.entryHash() + "\""));
     }
+    // The outage is on the record, before the first entry written after it (PCI DSS 10.7).
+    int recovered = text.indexOf("\"type\":\"AUDIT_RECOVERED\"");
+    assertTrue(recovered > 0 && recovered < text.indexOf("select 'after'"), text);
+    String line = text.substring(text.lastIndexOf('\n', recovered) + 1, text.indexOf('\n', recovered));
+    assertTrue(line.contains("\"refused_entries\":\"2\"") && line.contains("\"failed_since\":")
+        && line.contains("\"code\":\"AUDIT_UNAVAILABLE\""), line);
     VerificationReport report = AuditFixtures.verify(keys, dir);
     assertTrue(report.ok(), report::toText);
     assertTrue(report.closed());

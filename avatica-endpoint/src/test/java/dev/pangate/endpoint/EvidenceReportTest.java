@@ -61,7 +61,9 @@ class EvidenceReportTest {
 
   @BeforeAll
   void runTheDemoAndBuildTheReport(TestDatabase database) throws Exception {
-    fixture = EndpointFixture.demo(database);
+    // generous body limits: this test runs on loaded machines, and a 408 is not what it is about
+    fixture = EndpointFixture.builder(database)
+        .limits("  connections_per_agent: 8\n  body_timeout: 120s\n  min_request_data_rate: 1").start();
     traffic();
     fixture.server().close(); // seals the audit log (closing seal); the login stays until stop()
     report = fixture.directory().resolve("evidence");
@@ -197,6 +199,11 @@ class EvidenceReportTest {
     assertTrue(log.path("throttledLogins").path("support-bot").asLong() >= 1, log.path("loginFailures").toString());
     assertTrue(log.path("auditStartsAndStops").toString().contains("audit log started"));
     assertTrue(log.path("auditStartsAndStops").toString().contains("closing seal"));
+    JsonNode outages = log.path("auditFailures").path("outages");
+    assertEquals(1, outages.size(), log.path("auditFailures").toString());
+    assertTrue(outages.get(0).path("refusedEntries").asLong() >= 1, outages.toString());
+    assertTrue(Instant.parse(outages.get(0).path("failedSince").asText())
+        .isBefore(Instant.parse(outages.get(0).path("recoveredAt").asText())), outages.toString());
     assertEquals(0, log.path("panScan").path("panLikeValues").asLong(), log.path("panScan").toString());
     assertTrue(log.path("panScan").path("stringsScanned").asLong() > 100);
     assertTrue(log.path("sampleEntry").path("fields").size() >= 10);
@@ -373,8 +380,4 @@ class EvidenceReportTest {
     return seen.size();
   }
 
-  @SuppressWarnings("unused")
-  private static Instant now() {
-    return Instant.now();
-  }
 }

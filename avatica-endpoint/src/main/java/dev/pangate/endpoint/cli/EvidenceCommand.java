@@ -18,7 +18,7 @@ import java.util.Set;
  *
  * <pre>
  * pangate evidence --config FILE --from DATE --to DATE --out DIR [--at TIME]
- * pangate evidence verify DIR --public-keyset FILE [--log FILE-OR-DIR] [--at TIME]
+ * pangate evidence verify DIR --public-keyset FILE [--log FILE-OR-DIR | --user NAME] [--at TIME]
  * </pre>
  *
  * Exit codes: 0 the report was written and the log verified (or the report checks out), 1 the log
@@ -32,7 +32,8 @@ final class EvidenceCommand {
   static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
     try {
       if (args.length > 0 && args[0].equals("verify")) {
-        return verify(Arguments.parse(args, 1, Set.of("--public-keyset", "--log", "--at"), Set.of()), out);
+        return verify(Arguments.parse(args, 1, Set.of("--public-keyset", "--log", "--user", "--at"), Set.of()),
+            environment, out);
       }
       return build(Arguments.parse(args, 0, Set.of("--config", "--from", "--to", "--out", "--at"), Set.of()),
           environment, out, err);
@@ -68,13 +69,15 @@ final class EvidenceCommand {
     return result.logIntact() ? 0 : 1;
   }
 
-  private static int verify(Arguments a, PrintStream out) throws IOException, PolicyException {
+  private static int verify(Arguments a, Map<String, String> environment, PrintStream out)
+      throws IOException, PolicyException {
     if (a.positional().size() != 1) {
       throw new Arguments.UsageException("give the report's directory: pangate evidence verify DIR --public-keyset FILE");
     }
     Instant at = a.option("--at").map(t -> Period.parse(t, t).from()).orElse(Instant.now());
     EvidenceVerifier.Result result = EvidenceVerifier.verify(Path.of(a.positional().get(0)),
-        Path.of(a.required("--public-keyset")), a.option("--log").map(Path::of).orElse(null), at);
+        Path.of(a.required("--public-keyset")), a.option("--log").map(Path::of).orElse(null),
+        a.option("--user").orElse(null), environment, at);
     out.println(result.ok() ? "OK: the report checks out against the log" : "FAILED: the report does not check out");
     result.checked().forEach(c -> out.println("  checked: " + c));
     result.problems().forEach(p -> out.println("  problem: " + p));

@@ -41,11 +41,13 @@ public final class EvidenceVerifier {
    * Verifies the report in {@code directory}.
    *
    * @param publicKeyset the public keyset the assessor trusts (from the key custodian)
-   * @param log the audit log (a file or directory), or null for the directory the report names
+   * @param log the audit log (a file or directory), or null for the store the report names (its
+   *     directory, or its PostgreSQL store read as {@code user} with the password from
+   *     {@code PANGATE_AUDIT_DB_PASSWORD} in {@code environment})
    * @param at when the log is judged (normally now)
    */
-  public static Result verify(Path directory, Path publicKeyset, Path log, Instant at)
-      throws IOException, PolicyException {
+  public static Result verify(Path directory, Path publicKeyset, Path log, String user,
+      Map<String, String> environment, Instant at) throws IOException, PolicyException {
     List<String> problems = new ArrayList<>();
     List<String> checked = new ArrayList<>();
     JsonNode root = EvidenceJson.read(Files.readString(directory.resolve(EvidenceBuilder.JSON_FILE),
@@ -71,12 +73,6 @@ public final class EvidenceVerifier {
     compare(problems, checked, "policy digest", inputs.path("policy").path("digest").asText(), policy.digest());
 
     AuditVerifier verifier = AuditVerifier.fromPublicKeysetFile(publicKeyset);
-    Path logPath = log != null ? log : Path.of(inputs.path("auditLog").path("directory").asText());
-    if (!"file".equals(inputs.path("auditLog").path("kind").asText()) && log == null) {
-      problems.add("the report was built on the PostgreSQL audit store: give a copy of the node's records"
-          + " with --log (pangate audit show is not a copy; export the table's record column as lines)");
-      return new Result(problems, checked);
-    }
     String head = root.path("builtOn").path("treeHead").asText(null);
     List<KnownHead> known = new ArrayList<>();
     if (head != null) {
@@ -86,7 +82,7 @@ public final class EvidenceVerifier {
     }
     Period period = new Period(Instant.parse(root.path("period").path("from").asText()),
         Instant.parse(root.path("period").path("to").asText()));
-    try (RecordSource source = FileRecordSource.of(logPath)) {
+    try (RecordSource source = source(inputs.path("auditLog"), log, user, environment)) {
       VerificationReport report = verifier.verify(source, at, false, known);
       if (!report.ok()) {
         problems.add("the audit log does not verify: " + report.violation().kind().label() + " at "
@@ -115,6 +111,23 @@ public final class EvidenceVerifier {
       problems.add("report.html is not the page evidence.json renders to: it was changed");
     }
     return new Result(problems, checked);
+  }
+
+  private static RecordSource source(JsonNode auditLog, Path log, String user, Map<String, String> environment)
+      throws IOException {
+    if (log != null) {
+      return FileRecordSource.of(log);
+    }
+    if ("file".equals(auditLog.path("kind").asText())) {
+      return FileRecordSource.of(Path.of(auditLog.path("directory").asText()));
+    }
+    java.util.Properties login = new java.util.Properties();
+    login.setProperty("user", user != null ? user : auditLog.path("user").asText());
+    if (environment.get("PANGATE_AUDIT_DB_PASSWORD") != null) {
+      login.setProperty("password", environment.get("PANGATE_AUDIT_DB_PASSWORD"));
+    }
+    return dev.pangate.audit.verify.PostgresRecordSource.open(auditLog.path("jdbcUrl").asText(), login,
+        auditLog.path("node").asText());
   }
 
   private static void compare(List<String> problems, List<String> checked, String what, String expected,

@@ -32,6 +32,11 @@ final class Html {
     if (value == null || value.isNull() || value.isMissingNode()) {
       return "–";
     }
+    if (value.isArray()) {
+      StringBuilder joined = new StringBuilder();
+      value.forEach(item -> joined.append(joined.length() == 0 ? "" : "; ").append(text(item)));
+      return value.isEmpty() ? "–" : joined.toString();
+    }
     return value.isValueNode() ? value.asText() : value.toString();
   }
 

@@ -97,6 +97,7 @@ final class LogFacts {
     private final ArrayNode lifecycle = NODES.arrayNode();
     private final Map<String, Map<String, Long>> loginFailures = new TreeMap<>();
     private final ArrayNode gaps = NODES.arrayNode();
+    private final ArrayNode outages = NODES.arrayNode();
     private final ArrayNode lateEntries = NODES.arrayNode();
     private final ArrayNode auditRefusals = NODES.arrayNode();
     private final ArrayNode sealGaps = NODES.arrayNode();
@@ -234,6 +235,15 @@ final class LogFacts {
         }
         case APPROVAL_REQUEST, APPROVAL_DECISION, APPROVAL_EXECUTED, APPROVAL_EXPIRED ->
             approval(kind, record, event, details);
+        case AUDIT_RECOVERED -> {
+          ObjectNode outage = base(record, event);
+          outage.put("failedSince", details.get("failed_since"));
+          outage.put("recoveredAt", details.get("recovered_at"));
+          outage.put("refusedEntries", details.containsKey("refused_entries")
+              ? Long.parseLong(details.get("refused_entries")) : 0);
+          outage.put("problem", clip(outcomeMessage(event), 300));
+          listed(outages, outage);
+        }
         case AUDIT_GAP -> {
           ObjectNode gap = base(record, event);
           gap.put("message", outcomeMessage(event));
@@ -246,7 +256,8 @@ final class LogFacts {
           // sessions and transactions: counted by type
         }
       }
-      if ("AUDIT_UNAVAILABLE".equals(code(event)) && kind != AuditEventType.AUDIT_GAP) {
+      if ("AUDIT_UNAVAILABLE".equals(code(event)) && kind != AuditEventType.AUDIT_GAP
+          && kind != AuditEventType.AUDIT_RECOVERED) {
         ObjectNode refused = base(record, event);
         refused.put("type", type);
         refused.put("message", outcomeMessage(event));
@@ -404,6 +415,7 @@ final class LogFacts {
       });
       out.set("throttledLogins", throttled);
       ObjectNode failures = NODES.objectNode();
+      failures.set("outages", outages);
       failures.set("auditGaps", gaps);
       failures.set("entriesWrittenLate", lateEntries);
       failures.set("refusedForAudit", auditRefusals);

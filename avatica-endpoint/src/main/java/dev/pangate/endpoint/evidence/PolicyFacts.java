@@ -154,6 +154,7 @@ final class PolicyFacts {
           if (pan) {
             Reveal reveal = reveal(policy, role, mask);
             row.put("reveals", reveal.describe());
+            row.put("widerThanBinAndLastFour", reveal.widerThanBinAndLastFour());
             if (reveal.widerThanBinAndLastFour()) {
               ObjectNode w = wider.addObject();
               w.put("role", role.name());

@@ -33,6 +33,10 @@ final class ReportPage {
       "table{border-collapse:collapse;width:100%;margin:6px 0 12px;font-size:12.5px}",
       "th,td{border:1px solid #cbd5e0;padding:3px 6px;text-align:left;vertical-align:top;word-break:break-word}",
       "th{background:#edf2f7}tr.flag td{background:#fff5f5}",
+      "table.matrix td{font-size:11.5px}table.matrix td.deny{color:#a0aec0}table.matrix td.none{background:#f7fafc}",
+      "table.matrix td.clear{color:#2d3748}table.matrix td.tokenize,table.matrix td.truncate,table.matrix td.hash,",
+      "table.matrix td.redact,table.matrix td.nullify{background:#f0fff4}",
+      "table.matrix td.flag{background:#fed7d7;font-weight:600}table.matrix td.wide{background:#fefcbf}",
       "table.pairs{width:auto;min-width:40%}",
       ".empty,.more{color:#4a5568;font-style:italic}",
       "pre{background:#f7fafc;border:1px solid #e2e8f0;padding:8px;white-space:pre-wrap;word-break:break-all;",
@@ -304,12 +308,16 @@ final class ReportPage {
         "Failures of critical security controls, including audit logging, are detected, alerted and "
             + "addressed promptly (10.7.1–10.7.3).",
         "The gateway fails closed: while the audit sink cannot take an entry, statements are refused "
-            + "(AUDIT_UNAVAILABLE); end entries it owed are written late once the sink recovers, or "
-            + "counted in an AUDIT_GAP entry.");
-    boolean quiet = failures.path("auditGaps").isEmpty() && failures.path("entriesWrittenLate").isEmpty()
+            + "(AUDIT_UNAVAILABLE); when the sink takes writes again the log first records the outage "
+            + "(AUDIT_RECOVERED: since when, until when, how many entries were refused); end entries the "
+            + "gateway owed are written late, or counted in an AUDIT_GAP entry.");
+    boolean quiet = failures.path("outages").isEmpty() && failures.path("auditGaps").isEmpty() && failures.path("entriesWrittenLate").isEmpty()
         && failures.path("refusedForAudit").isEmpty() && failures.path("sealSilences").isEmpty();
     page.append("<p><span class=\"status ").append(quiet ? "ok\">NO AUDIT FAILURE" : "bad\">AUDIT SINK FAILED")
         .append("</span></p>");
+    page.append("<h3>Outages of the audit sink (recorded by the log when it recovered)</h3>");
+    page.append(table(failures.path("outages"), List.of("failedSince", "recoveredAt", "refusedEntries", "problem"),
+        List.of("Failed since", "Recovered at", "Entries refused (statements refused)", "Failure"), 100));
     page.append("<h3>Silences: no seal for longer than twice the checkpoint interval (sink down)</h3>");
     page.append(table(failures.path("sealSilences"), List.of("from", "to", "seconds", "fromSeq", "toSeq"),
         List.of("From", "To", "Seconds", "Seal before", "Seal after"), 100));
@@ -364,24 +372,51 @@ final class ReportPage {
         .append("<div class=\"control\"><b>Control.</b> ").append(escape(control)).append("</div>");
   }
 
+  /**
+   * The matrix as a person reads it: one row per table and column, one column per role, each cell
+   * the role's view (blank where the role does not see the table). Wider views of a PAN are marked,
+   * red where no justification is given.
+   */
   private static String maskMatrix(JsonNode rows) {
-    StringBuilder out = new StringBuilder("<table><thead><tr><th>Role</th><th>Table</th><th>Column</th>"
-        + "<th>Mask</th><th>PAN view</th><th>Set by</th><th>Justification</th></tr></thead><tbody>");
+    java.util.TreeSet<String> roles = new java.util.TreeSet<>();
+    Map<String, Map<String, JsonNode>> cells = new LinkedHashMap<>(); // table.column -> role -> row
+    Map<String, Boolean> pan = new LinkedHashMap<>();
     for (JsonNode row : rows) {
-      boolean wide = row.path("pan").asBoolean() && row.has("reveals")
-          && !row.path("reveals").asText().startsWith("no digit")
-          && (row.path("reveals").asText().equals("the whole PAN")
-              || !row.path("reveals").asText().equals("first 6, last 4"));
-      out.append(wide && !row.has("justification") ? "<tr class=\"flag\">" : "<tr>")
-          .append("<td>").append(escape(row.path("role").asText())).append("</td><td>")
-          .append(escape(row.path("table").asText())).append("</td><td>").append(escape(row.path("column").asText()))
-          .append(row.path("pan").asBoolean() ? " <b>(PAN)</b>" : "").append("</td><td>")
-          .append(escape(row.path("view").asText())).append("</td><td>")
-          .append(escape(row.has("reveals") ? row.path("reveals").asText() : "")).append("</td><td>")
-          .append(escape(row.path("setBy").asText())).append("</td><td>")
-          .append(escape(row.has("justification") ? row.path("justification").asText() : "")).append("</td></tr>");
+      String key = row.path("table").asText() + "." + row.path("column").asText();
+      roles.add(row.path("role").asText());
+      cells.computeIfAbsent(key, k -> new TreeMap<>()).put(row.path("role").asText(), row);
+      pan.put(key, row.path("pan").asBoolean());
     }
-    return out.append("</tbody></table>").toString();
+    StringBuilder out = new StringBuilder("<table class=\"matrix\"><thead><tr><th>Table</th><th>Column</th>");
+    roles.forEach(r -> out.append("<th>").append(escape(r)).append("</th>"));
+    out.append("</tr></thead><tbody>");
+    new TreeMap<>(cells).forEach((key, byRole) -> {
+      int dot = key.lastIndexOf('.');
+      out.append("<tr><td>").append(escape(key.substring(0, dot))).append("</td><td>")
+          .append(escape(key.substring(dot + 1))).append(pan.get(key) ? " <b>(PAN)</b>" : "").append("</td>");
+      for (String role : roles) {
+        JsonNode cell = byRole.get(role);
+        if (cell == null) {
+          out.append("<td class=\"none\"></td>");
+          continue;
+        }
+        boolean wide = cell.path("widerThanBinAndLastFour").asBoolean();
+        String css = wide ? (cell.has("justification") ? "wide" : "flag") : cell.path("mask").asText();
+        out.append("<td class=\"").append(escape(css)).append("\"");
+        if (cell.has("justification")) {
+          out.append(" title=\"").append(escape(cell.path("justification").asText())).append("\"");
+        }
+        out.append(">").append(escape(cell.path("view").asText()));
+        if (wide) {
+          out.append(cell.has("justification") ? " ✓" : " ⚠");
+        }
+        out.append("</td>");
+      }
+      out.append("</tr>");
+    });
+    out.append("</tbody></table><p class=\"more\">Blank: the table does not exist for the role. ⚠ a view "
+        + "of more than BIN and last four without a justification, ✓ one with (listed above).</p>");
+    return out.toString();
   }
 
   private static String keysTable(JsonNode keys) {
