@@ -41,6 +41,15 @@ public final class DerivedParameters {
     public Object compute(List<?> parameters) {
       Object token = source < 0 ? literal : parameters.get(source);
       Optional<Object> raw = mask.unmask(token);
+      if (raw.isEmpty() && !strict && token instanceof String text && !text.isEmpty()
+          && text.chars().allMatch(c -> c == '*')) {
+        // Stars are what every non-PAN value of that length becomes: the raw column cannot tell
+        // which rows show them.
+        throw new dev.pangate.engine.EngineException(ErrorCode.NEEDS_MASKED_VALUES, "A tokenized"
+            + " column (" + mask.masking().label() + ") compared with stars: every value that is"
+            + " not a PAN shows as stars, so pangate cannot find them by the raw value; compare"
+            + " with a token, or with IS NULL.");
+      }
       if (raw.isEmpty() && strict && token != null) {
         throw new dev.pangate.engine.EngineException(ErrorCode.NOT_A_TOKEN, "A value written to a"
             + " tokenized column must be a token of its family (" + mask.masking().label()

@@ -93,10 +93,22 @@ final class MaskLifter {
   private final DerivedParameters parameters;
   /** Correlation variables in scope: id → the columns of the row they stand for. */
   private final Map<CorrelationId, Scope> correlations = new HashMap<>();
+  /** Whether something pushed compares, groups or partitions on the raw value behind a mask. */
+  private boolean rawOrder;
 
   MaskLifter(RexBuilder rexBuilder, DerivedParameters parameters) {
     this.rexBuilder = requireNonNull(rexBuilder, "rexBuilder is null");
     this.parameters = requireNonNull(parameters, "parameters is null");
+  }
+
+  /**
+   * Whether a pushed operation keys on the raw value behind a mask (grouping, joining,
+   * partitioning, a set operation or an IN over several values): PostgreSQL may then return rows
+   * in the raw values' order, so the statement's order must come from the gateway
+   * ({@link VisibleOrder}).
+   */
+  boolean ordersByRawValues() {
+    return rawOrder;
   }
 
   Lifted lift(RelNode rel) throws CannotPushDown {
@@ -343,6 +355,7 @@ final class MaskLifter {
       if (column instanceof Masked masked && !masked.mask().masking().injective()) {
         throw new CannotPushDown("GROUP BY on a column masked with " + masked.mask().masking().label());
       }
+      rawOrder |= column instanceof Masked;
       if (keyMap.containsValue(column.index())) {
         throw new CannotPushDown("GROUP BY the same column twice");
       }
@@ -412,6 +425,9 @@ final class MaskLifter {
   }
 
   private Lifted liftSort(Sort sort) throws CannotPushDown {
+    if (VisibleOrder.inGateway(sort)) {
+      throw new CannotPushDown("an order the gateway decides on visible values");
+    }
     Lifted input = lift(sort.getInput());
     List<RelFieldCollation> fields = new ArrayList<>();
     for (RelFieldCollation field : sort.getCollation().getFieldCollations()) {
@@ -441,6 +457,7 @@ final class MaskLifter {
         if (!sameMasking(first, other, distinct)) {
           throw new CannotPushDown("a set operation combining differently masked columns");
         }
+        rawOrder |= distinct && other instanceof Masked;
       }
       columns.add(first instanceof Masked masked ? new Masked(i, masked.mask()) : new Raw(i));
     }
@@ -631,6 +648,7 @@ final class MaskLifter {
       if (!tokenKey) {
         return super.visitOver(over);
       }
+      rawOrder = true;
       List<RexNode> operands = new ArrayList<>();
       for (RexNode operand : over.getOperands()) {
         operands.add(operand.accept(this));
@@ -667,6 +685,7 @@ final class MaskLifter {
             if (!MaskSemantics.equivalent(left.mask(), right.mask())) {
               throw new CannotPushDown("a comparison of columns masked differently");
             }
+            rawOrder = true; // a merge join or a sort on the raw values
             return rexBuilder.makeCall(call.getOperator(), left.raw(), right.raw());
           }
           MaskedRef masked = left != null ? left : right;
@@ -694,6 +713,7 @@ final class MaskLifter {
             throw new CannotPushDown("a range, NOT IN or nested IN on a masked column");
           }
           List<RexNode> raws = new ArrayList<>();
+          rawOrder |= sarg.pointCount > 1; // an index scan reads the raw values in order
           for (var range : sarg.rangeSet.asRanges()) {
             raws.add(unmaskLiteral(masked.mask(), range.lowerEndpoint()));
           }
@@ -816,6 +836,7 @@ final class MaskLifter {
                     + inner.mask().masking().label());
               }
               operands.add(masked.raw());
+              rawOrder = true;
             } else {
               operands.add(operand.accept(this));
             }

@@ -20,8 +20,13 @@ final class MaskSemantics {
         && SqlTypeUtil.inSameFamily(a.rawType(), b.rawType());
   }
 
+  /**
+   * Whether {@code mask(x) = v} may become {@code x = unmask(v)}: every value {@code unmask}
+   * accepts (a token) has exactly one raw value behind it. This does not need the mask to be
+   * injective: the values it shares between inputs (stars) are ones {@code unmask} refuses.
+   */
   static boolean invertible(MaskOperator mask) {
-    return mask.masking().invertible() && mask.masking().injective();
+    return mask.masking().invertible();
   }
 
   static boolean preservesNull(MaskOperator mask) {

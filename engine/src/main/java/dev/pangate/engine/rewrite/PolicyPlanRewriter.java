@@ -56,6 +56,17 @@ public final class PolicyPlanRewriter implements PlanRewriter {
       return new GatewaySplit(write, List.of(leaf), null, derived.derived(), countRows(write),
           dml.writeCheck(modify));
     }
+    GatewaySplit split = query(plan, derived, lifter, rexBuilder);
+    if (!lifter.ordersByRawValues()) {
+      return split;
+    }
+    // PostgreSQL would order rows (and pick a LIMIT's) by raw values: the gateway orders them.
+    DerivedParameters again = new DerivedParameters(parameterCount);
+    return query(VisibleOrder.guard(plan), again, new MaskLifter(rexBuilder, again), rexBuilder);
+  }
+
+  private GatewaySplit query(RelNode plan, DerivedParameters derived, MaskLifter lifter,
+      RexBuilder rexBuilder) {
     try {
       Leaf leaf = leaf(lifter.lift(plan), plan, rexBuilder);
       return new GatewaySplit(display(leaf, plan, rexBuilder), List.of(leaf), null, derived.derived(),

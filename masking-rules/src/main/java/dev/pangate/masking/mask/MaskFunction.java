@@ -13,23 +13,24 @@ public interface MaskFunction {
 
   /**
    * Whether different inputs give different outputs, so the engine may compare, join, group or
-   * count distinct on the raw column and mask afterwards. True for FF1 tokens (on PAN-shaped values;
-   * every non-PAN value is redacted to stars and so collides with those of its length), hex keyed
-   * hashes and clear; false for truncate, redact, nullify and digit hashes.
+   * count distinct on the raw column and mask afterwards. True for hex keyed hashes and clear; false
+   * for FF1 tokens (every non-PAN value is redacted to stars and so collides with the others of its
+   * length), truncate, redact, nullify and digit hashes.
    */
   boolean injective();
 
   /**
    * Two masks with the same class give equal outputs exactly when their inputs are equal (e.g.
-   * {@code tokenize:pan@1234567}), so the engine may join two columns on their raw values; empty
-   * when the mask is not injective.
+   * {@code tokenize:pan@1234567}); the engine joins two columns on their raw values only when both
+   * masks are also {@link #injective()}. Empty for masks whose outputs name no class.
    */
   Optional<String> equivalenceClass();
 
   /**
    * The raw value a masked value stands for, where the mask can be undone (FF1 tokens): used by the
-   * engine to rewrite {@code pan = '<token>'} into a predicate on the raw column. Empty when the
-   * string cannot be an output of this mask. This is not the detokenize permission, which the
+   * engine to rewrite {@code pan = '<token>'} into a predicate on the raw column, exact because a
+   * token has exactly one preimage even where the mask is not injective. Empty when the string is
+   * not such an output (stars, which many values share, included). This is not the detokenize permission, which the
    * engine checks against {@link dev.pangate.masking.policy.Role#mayDetokenize(String)}.
    */
   default Optional<String> invert(String masked) {

@@ -52,7 +52,11 @@ public final class Masks {
     }
   }
 
-  /** FF1 tokens of the tokenizer's family; injective on PAN-shaped values and invertible. */
+  /**
+   * FF1 tokens of the tokenizer's family: invertible (a token has exactly one PAN behind it), but
+   * not injective, since every value that is not a PAN (or fails Luhn under {@code luhn: fail})
+   * becomes a row of stars of its length, the same for all of them.
+   */
   public static MaskFunction tokenize(PanTokenizer tokenizer) {
     requireNonNull(tokenizer, "tokenizer is null");
     String equivalence = "tokenize:" + tokenizer.family() + "@" + tokenizer.keyId();
@@ -64,7 +68,7 @@ public final class Masks {
 
       @Override
       public boolean injective() {
-        return true;
+        return false; // non-PAN values of one length all become the same stars
       }
 
       @Override

@@ -47,7 +47,9 @@ class MaskFactoryTest {
     assertTrue(token.startsWith("411111") && token.endsWith("1111") && token.length() == 16, token);
     assertEquals(token, transactions.apply(PAN));
     assertEquals(token, mask("migration_bot", CARDS, "pan").apply(PAN));
-    assertTrue(cards.injective());
+    assertFalse(cards.injective(), "non-PAN values collide as stars");
+    assertEquals(cards.apply("not a pan 1"), cards.apply("not a pan 2"));
+    assertEquals(Optional.empty(), cards.invert(cards.apply("not a pan 1")));
     assertEquals(cards.equivalenceClass(), transactions.equivalenceClass());
     assertEquals(Optional.of("tokenize:pan@" + KEYS.keyIdOf("tokenization")), cards.equivalenceClass());
     assertEquals(Optional.of(PAN), cards.invert(token));
