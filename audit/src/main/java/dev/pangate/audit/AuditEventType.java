@@ -8,6 +8,11 @@ public enum AuditEventType {
   STATEMENT_END,
   /** A statement or request was refused by policy before it ran. */
   ACCESS_DENIED,
+  /**
+   * A statement that could not run as written (it does not parse or validate, a construct pangate
+   * does not run, wrong parameters): a mistake, not a refusal by policy.
+   */
+  STATEMENT_INVALID,
   /** A login failed. */
   AUTH_FAILURE,
   SESSION_OPEN,

@@ -104,7 +104,8 @@ public enum ErrorCode {
   TOKENS_NOT_ACCEPTED(4104, "28000", 401, "a token was sent but the gateway accepts none"),
   BAD_TOKEN(4105, "28000", 401, "the token's signature, issuer, audience or lifetime is not valid"),
   TOKEN_SUBJECT_MISMATCH(4106, "28000", 401, "the token's subject is not the identity sent with it"),
-  THROTTLED(4107, "28000", 401, "too many failed attempts; wait before trying again"),
+  THROTTLED(4107, "28000", 429,
+      "too many failed logins for the identity (or, for unknown identities, the address); not checked, retry after Retry-After"),
 
   // Availability.
   AUDIT_UNAVAILABLE(5001, "58000", 503, "the audit log cannot take the entry: refused (fail closed)"),
@@ -157,6 +158,20 @@ public enum ErrorCode {
   }
 
   /** The entry with this name, if any. */
+  /**
+   * Whether the statement could not run as written (a typo, a type error, a construct pangate does
+   * not run, wrong parameters), as opposed to a refusal by policy: audited as
+   * {@code STATEMENT_INVALID}, not {@code ACCESS_DENIED}. A name that is not found stays a denial:
+   * it reads the same whether the object does not exist or is hidden.
+   */
+  public boolean invalidStatement() {
+    return switch (this) {
+      case SQL_PARSE_ERROR, SQL_VALIDATION_ERROR, EMPTY_STATEMENT, STATEMENT_TOO_LARGE,
+          STATEMENT_TOO_COMPLEX, PARAMETER_COUNT, PARAMETER_TYPE, UNSUPPORTED_SQL -> true;
+      default -> false;
+    };
+  }
+
   public static Optional<ErrorCode> of(String name) {
     return Optional.ofNullable(BY_NAME.get(name));
   }

@@ -32,6 +32,9 @@ import org.apache.calcite.avatica.MetaImpl;
 import org.apache.calcite.avatica.MissingResultsException;
 import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.QueryState;
+import org.apache.calcite.avatica.proto.Common;
+import org.apache.calcite.avatica.proto.Requests;
+import org.apache.calcite.avatica.remote.ProtobufMeta;
 import org.apache.calcite.avatica.remote.TypedValue;
 
 /**
@@ -45,7 +48,7 @@ import org.apache.calcite.avatica.remote.TypedValue;
  * by {@code limits.max_frame_rows}) from the engine's cursor, which itself streams from
  * PostgreSQL. Metadata calls show only the tables and columns the caller's role sees.
  */
-public final class GatewayMeta implements Meta {
+public final class GatewayMeta implements ProtobufMeta {
 
   /** Rows in a first frame when the client does not say (Avatica's own default). */
   static final int DEFAULT_FRAME_ROWS = 100;
@@ -246,7 +249,7 @@ public final class GatewayMeta implements Meta {
       throw e;
     }
     String protocol = caller().protocol();
-    if (query.planned().kind().isWrite()) {
+    if (query.writes()) {
       long updated;
       try (OpenResult result = new OpenResult(cursor, -1, false, protocol, metrics)) {
         updated = rowsChanged(result);
@@ -321,9 +324,27 @@ public final class GatewayMeta implements Meta {
     });
   }
 
+  /**
+   * A batch from a protobuf client: Avatica hands protobuf batches only to this method (with the
+   * values still encoded), so they take the same path as JSON ones.
+   */
+  @Override
+  public ExecuteBatchResult executeBatchProtobuf(StatementHandle h,
+      List<Requests.UpdateBatch> updateBatches) throws NoSuchStatementException {
+    List<List<TypedValue>> values = new ArrayList<>();
+    for (Requests.UpdateBatch batch : updateBatches) {
+      List<TypedValue> row = new ArrayList<>();
+      for (Common.TypedValue value : batch.getParameterValuesList()) {
+        row.add(TypedValue.fromProto(value));
+      }
+      values.add(row);
+    }
+    return executeBatch(h, values);
+  }
+
   /** Runs one statement of a batch: only writes belong in a batch, and the engine decides on them. */
   private long update(AgentConnection connection, PreparedQuery query, List<Object> values) {
-    if (!query.planned().kind().isWrite()) {
+    if (!query.writes()) {
       throw new GatewayRequestException(ErrorCode.BATCH_NOT_UPDATE, "A batch may only hold INSERT,"
           + " UPDATE or DELETE statements; run queries one by one.");
     }

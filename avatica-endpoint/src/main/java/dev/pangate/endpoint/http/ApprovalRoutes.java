@@ -119,15 +119,12 @@ final class ApprovalRoutes {
     }
   }
 
+  /** The decision's reason; null when there is none (the engine refuses it, and audits that). */
   private static String reason(byte[] body) {
     try {
       JsonNode root = body.length == 0 ? null : Exchange.JSON.readTree(body);
       JsonNode reason = root == null ? null : root.get("reason");
-      if (reason == null || !reason.isTextual() || reason.asText().isBlank()) {
-        throw new GatewayRequestException(ErrorCode.REASON_REQUIRED, "Send {\"reason\": \"...\"}: a"
-            + " decision needs a reason (it is audited).");
-      }
-      return reason.asText();
+      return reason == null || !reason.isTextual() ? null : reason.asText();
     } catch (IOException e) {
       throw new GatewayRequestException(ErrorCode.BAD_REQUEST, "The request body is not valid JSON;"
           + " send {\"reason\": \"...\"}.");

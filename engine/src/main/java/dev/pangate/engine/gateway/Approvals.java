@@ -133,7 +133,7 @@ public final class Approvals {
    * when none is open) the error that holds it.
    */
   ApprovalRequest approvedOrHold(Caller caller, String role, PreparedQuery query,
-      List<?> parameters) {
+      List<?> parameters, String policyDigest) {
     expireOverdue();
     String planDigest = planDigest(query);
     String parametersDigest = parametersDigest(query, parameters);
@@ -142,7 +142,7 @@ public final class Approvals {
       return open.get();
     }
     ApprovalRequest request = open.orElseGet(() -> create(caller, role, query, parameters,
-        planDigest, parametersDigest));
+        planDigest, parametersDigest, policyDigest));
     throw new ApprovalRequiredException(request, "This " + query.planned().kind() + " on "
         + query.planned().writeTarget() + " needs approval by a person with an approving role."
         + " Request " + request.id() + " is " + request.status().name().toLowerCase()
@@ -154,7 +154,7 @@ public final class Approvals {
   }
 
   private ApprovalRequest create(Caller caller, String role, PreparedQuery query,
-      List<?> parameters, String planDigest, String parametersDigest) {
+      List<?> parameters, String planDigest, String parametersDigest, String policyDigest) {
     Long estimate = estimate(query, parameters);
     Instant now = clock.instant();
     Set<String> tokens = tokens(query, parameters);
@@ -170,7 +170,7 @@ public final class Approvals {
         .actingFor(caller.actingFor())
         .tables(List.of(query.planned().writeTarget())).sql(query.sql())
         .logicalPlan(query.planText()).pushedSql(query.planned().pushedSqlList())
-        .parameters(shown).policyDigest(gateway.policy().digest())
+        .parameters(shown).policyDigest(policyDigest)
         .details(Map.of("plan_digest", planDigest, "estimated_rows", String.valueOf(estimate),
             "expires_at", request.expiresAt().toString()))
         .outcome(Outcome.success()).build());
@@ -205,7 +205,7 @@ public final class Approvals {
 
   /** Audits the approved write as it ran: its own text, plan, pushed SQL and values. */
   void executed(Caller caller, String role, ApprovalRequest request, PreparedQuery query,
-      List<?> parameters, long rows) {
+      List<?> parameters, long rows, String policyDigest) {
     gateway.audit(AuditEvent.builder(AuditEventType.APPROVAL_EXECUTED)
         .approvalId(request.id()).agent(caller.agentId()).role(role)
         .clientAddress(caller.clientAddress()).session(caller.session()).driver(caller.driver())
@@ -216,7 +216,7 @@ public final class Approvals {
         .details(Map.of("plan_digest", planDigest(query),
             "parameters_digest", parametersDigest(query, parameters),
             "bound_values", boundValues(query, parameters).strip()))
-        .policyDigest(gateway.policy().digest()).outcome(Outcome.success()).build());
+        .policyDigest(policyDigest).outcome(Outcome.success()).build());
   }
 
   // ------------------------------------------------------------------ for approvers
@@ -269,27 +269,78 @@ public final class Approvals {
     return decide(approver, id, ApprovalStatus.DENIED, reason);
   }
 
+  /**
+   * Records a decision. A refused attempt is audited too (PCI DSS 10.2.1): by someone who may not
+   * decide (not an approver, or the requester: {@code ACCESS_DENIED}), or an approver's decision
+   * that cannot stand (no reason, no such request, not pending: {@code APPROVAL_DECISION} with a
+   * failure outcome).
+   */
   private ApprovalRequest decide(Caller approver, String id, ApprovalStatus decision, String reason) {
-    String role = requireApprover(approver);
-    if (reason == null || reason.isBlank()) {
-      throw new EngineException(ErrorCode.REASON_REQUIRED, "A decision needs a reason (it is audited).");
+    String role;
+    try {
+      role = requireApprover(approver);
+    } catch (EngineException e) {
+      auditRefusedDecision(AuditEventType.ACCESS_DENIED, approver, roleOf(approver), id, null,
+          decision, reason, e);
+      throw e;
     }
-    expireOverdue();
-    ApprovalRequest request = store.find(id).orElseThrow(() -> notFound(id));
-    if (request.agent().equals(approver.agentId())) {
-      auditDecision(approver, role, request, decision, reason,
-          Outcome.failure(ErrorCode.SELF_APPROVAL.name(), "an agent may not decide its own request"));
-      throw new EngineException(ErrorCode.SELF_APPROVAL, "Agent '" + approver.agentId()
-          + "' submitted request " + id + " and so may not decide it; another approver must.");
+    ApprovalRequest request = null;
+    try {
+      if (reason == null || reason.isBlank()) {
+        throw new EngineException(ErrorCode.REASON_REQUIRED, "A decision needs a reason (it is"
+            + " audited); over HTTP send {\"reason\": \"...\"}.");
+      }
+      expireOverdue();
+      request = store.find(id).orElseThrow(() -> notFound(id));
+      if (request.agent().equals(approver.agentId())) {
+        throw new EngineException(ErrorCode.SELF_APPROVAL, "Agent '" + approver.agentId()
+            + "' submitted request " + id + " and so may not decide it; another approver must.");
+      }
+      Optional<ApprovalRequest> decided = store.decide(id, decision, approver.agentId(), reason,
+          clock.instant());
+      if (decided.isEmpty()) {
+        throw new EngineException(ErrorCode.NOT_PENDING, "Request " + id + " is "
+            + request.status().name().toLowerCase() + ", not pending; it cannot be decided.");
+      }
+      auditDecision(approver, role, decided.get(), decision, reason, Outcome.success());
+      return decided.get();
+    } catch (EngineException e) {
+      if (e.errorCode() != ErrorCode.AUDIT_UNAVAILABLE) {
+        auditRefusedDecision(e.errorCode() == ErrorCode.SELF_APPROVAL
+            ? AuditEventType.ACCESS_DENIED : AuditEventType.APPROVAL_DECISION,
+            approver, role, id, request, decision, reason, e);
+      }
+      throw e;
     }
-    Optional<ApprovalRequest> decided = store.decide(id, decision, approver.agentId(), reason,
-        clock.instant());
-    if (decided.isEmpty()) {
-      throw new EngineException(ErrorCode.NOT_PENDING, "Request " + id + " is "
-          + request.status().name().toLowerCase() + ", not pending; it cannot be decided.");
+  }
+
+  private String roleOf(Caller caller) {
+    return gateway.policy().agent(caller.agentId()).map(Agent::role).orElse(null);
+  }
+
+  /** A refused decision, audited as well as the log allows (the refusal stands either way). */
+  private void auditRefusedDecision(AuditEventType type, Caller approver, String role, String id,
+      ApprovalRequest request, ApprovalStatus decision, String reason, EngineException refusal) {
+    Map<String, String> details = new java.util.LinkedHashMap<>();
+    details.put("decision", decision.name());
+    details.put("reason", reason == null ? "" : reason);
+    details.put("request_id", String.valueOf(id));
+    if (request != null) {
+      details.put("requested_by", request.agent());
     }
-    auditDecision(approver, role, decided.get(), decision, reason, Outcome.success());
-    return decided.get();
+    try {
+      gateway.audit(AuditEvent.builder(type)
+          .approvalId(request == null ? null : request.id())
+          .agent(approver.agentId()).role(role)
+          .clientAddress(approver.clientAddress()).session(approver.session())
+          .driver(approver.driver())
+          .tables(request == null ? List.of() : List.of(request.target()))
+          .policyDigest(gateway.policy().digest())
+          .details(details)
+          .outcome(Outcome.failure(refusal.code(), refusal.getMessage())).build());
+    } catch (EngineException auditFailure) {
+      refusal.addSuppressed(auditFailure);
+    }
   }
 
   private void auditDecision(Caller approver, String role, ApprovalRequest request,

@@ -15,16 +15,18 @@ final class AuditedCursor implements ResultCursor {
   private final String statementId;
   private final PreparedQuery query;
   private final PolicyViews.AgentView view;
+  private final Gateway.PolicyState state;
   private final long started;
   private boolean ended;
 
   AuditedCursor(ResultCursor delegate, Session session, String statementId, PreparedQuery query,
-      PolicyViews.AgentView view, long started) {
+      PolicyViews.AgentView view, Gateway.PolicyState state, long started) {
     this.delegate = delegate;
     this.session = session;
     this.statementId = statementId;
     this.query = query;
     this.view = view;
+    this.state = state;
     this.started = started;
   }
 
@@ -80,6 +82,6 @@ final class AuditedCursor implements ResultCursor {
       return;
     }
     ended = true;
-    session.endLater(statementId, query, view, started, delegate.rowCount(), outcome);
+    session.endLater(statementId, query, view, state, started, delegate.rowCount(), outcome);
   }
 }

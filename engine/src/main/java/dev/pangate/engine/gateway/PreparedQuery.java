@@ -52,6 +52,11 @@ public record PreparedQuery(String sql, PlannedStatement planned, StatementFacts
     return planned.explain() ? List.of(PLAN_COLUMN) : planned.columns();
   }
 
+  /** Whether running it changes rows (a write, not an EXPLAIN of one): its result is a count. */
+  public boolean writes() {
+    return planned.kind().isWrite() && !planned.explain();
+  }
+
   /** The parameters the caller binds ({@code ?} in the caller's text). */
   public List<RelDataType> parameterTypes() {
     return liftedValues == null ? planned.parameterTypes() : List.of();

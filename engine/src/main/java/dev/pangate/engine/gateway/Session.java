@@ -72,7 +72,17 @@ public final class Session implements AutoCloseable {
   }
 
   private PolicyViews.AgentView view() {
-    return currentView().orElseThrow(() -> new EngineException(ErrorCode.UNKNOWN_AGENT, "Agent '" + caller.agentId() + "' is no longer named in the policy in force."));
+    return view(gateway.state());
+  }
+
+  /**
+   * The caller's view under one policy state. A statement reads the state once and uses that
+   * snapshot throughout (plan, DML rule, audit digest), so a reload meanwhile cannot mix policies.
+   */
+  private PolicyViews.AgentView view(Gateway.PolicyState state) {
+    return state.views().agent(caller.agentId()).orElseThrow(() -> new EngineException(
+        ErrorCode.UNKNOWN_AGENT, "Agent '" + caller.agentId()
+            + "' is no longer named in the policy in force."));
   }
 
   /** The caller's view under the policy in force, if the policy still names the caller. */
@@ -87,8 +97,11 @@ public final class Session implements AutoCloseable {
   public PreparedQuery prepare(String sql) {
     checkOpen();
     requireNonNull(sql, "sql is null");
-    Gateway.PolicyState state = gateway.state();
-    PolicyViews.AgentView view = view();
+    return prepare(sql, gateway.state());
+  }
+
+  private PreparedQuery prepare(String sql, Gateway.PolicyState state) {
+    PolicyViews.AgentView view = view(state);
     try {
       PreparedQuery shared = prepareLifted(sql, view, state);
       if (shared != null) {
@@ -157,16 +170,16 @@ public final class Session implements AutoCloseable {
     requireNonNull(token, "token is null");
     requireNonNull(query, "query is null");
     requireNonNull(parameters, "parameters is null");
-    Gateway.PolicyState state = gateway.state();
+    Gateway.PolicyState state = gateway.state(); // this statement's one snapshot
     if (query.generation() != state.generation()) {
-      query = prepare(query.sql()); // the policy changed since it was prepared: plan again
+      query = prepare(query.sql(), state); // the policy changed since it was prepared: plan again
     }
     if (parameters.size() != query.parameterTypes().size()) {
       throw new EngineException(ErrorCode.PARAMETER_COUNT, "The statement has "
           + query.parameterTypes().size() + " parameter(s) (?) but " + parameters.size()
           + " value(s) were given.");
     }
-    PolicyViews.AgentView view = view();
+    PolicyViews.AgentView view = view(state);
     PlannedStatement planned = query.planned();
     if (transaction != null && transaction.failure() != null) {
       EngineException aborted = transaction.aborted(false);
@@ -174,7 +187,7 @@ public final class Session implements AutoCloseable {
       throw aborted;
     }
     StatementContext context = gateway.context(caller.agentId(), view.role().name(), token);
-    if (planned.kind().isWrite() && !planned.explain()) {
+    if (query.writes()) {
       return executeWrite(query, view, state, query.bind(parameters), context);
     }
     String statementId = UUID.randomUUID().toString();
@@ -184,7 +197,7 @@ public final class Session implements AutoCloseable {
     if (planned.explain()) {
       gateway.audit(start);
       ResultCursor explain = explainCursor(query);
-      return new AuditedCursor(explain, this, statementId, query, view, started);
+      return new AuditedCursor(explain, this, statementId, query, view, state, started);
     }
     // A read starts in PostgreSQL while its entry becomes durable; no row leaves before it is.
     var entry = gateway.auditSoon(start);
@@ -193,7 +206,7 @@ public final class Session implements AutoCloseable {
       cursor = gateway.executor().query(planned, bound, transaction, context);
     } catch (EngineException e) {
       gateway.awaitAudit(entry); // an entry that cannot be written refuses the statement instead
-      end(statementId, query, view, started, 0, Outcome.failure(e.code(), e.getMessage()));
+      end(statementId, query, view, state, started, 0, Outcome.failure(e.code(), e.getMessage()));
       throw e;
     }
     try {
@@ -202,7 +215,7 @@ public final class Session implements AutoCloseable {
       cursor.close(); // refused: none of its rows goes out
       throw auditDown;
     }
-    return new AuditedCursor(cursor, this, statementId, query, view, started);
+    return new AuditedCursor(cursor, this, statementId, query, view, state, started);
   }
 
   /**
@@ -225,7 +238,8 @@ public final class Session implements AutoCloseable {
     QueryExecutor.TransactionStep step = QueryExecutor.TransactionStep.NONE;
     if (rule == DmlRule.APPROVAL) {
       Approvals approvals = gateway.approvals();
-      approval = approvals.approvedOrHold(caller, view.role().name(), query, parameters);
+      approval = approvals.approvedOrHold(caller, view.role().name(), query, parameters,
+          state.policy().digest());
       step = approvals.consume(approval);
     }
     if (!autoCommit && transaction == null) {
@@ -241,19 +255,20 @@ public final class Session implements AutoCloseable {
           ? gateway.executor().update(planned, parameters, step, context)
           : gateway.executor().update(planned, parameters, step, transaction, context);
     } catch (EngineException e) {
-      end(statementId, query, view, started, 0, Outcome.failure(e.code(), e.getMessage()));
+      end(statementId, query, view, state, started, 0, Outcome.failure(e.code(), e.getMessage()));
       throw e;
     }
-    end(statementId, query, view, started, rows, Outcome.success());
+    end(statementId, query, view, state, started, rows, Outcome.success());
     if (approval != null) {
       ApprovalRequest used = approval;
+      String digest = state.policy().digest();
       String role = view.role().name();
       PreparedQuery ran = query;
       if (transaction == null) {
-        gateway.approvals().executed(caller, role, used, ran, parameters, rows);
+        gateway.approvals().executed(caller, role, used, ran, parameters, rows, digest);
       } else { // used only if the transaction commits; a rollback leaves it approved
         transaction.afterCommit(
-            () -> gateway.approvals().executed(caller, role, used, ran, parameters, rows));
+            () -> gateway.approvals().executed(caller, role, used, ran, parameters, rows, digest));
       }
     }
     return new ListCursor(planned.columns(), List.<Object[]>of(new Object[] {rows}));
@@ -297,23 +312,23 @@ public final class Session implements AutoCloseable {
         : Map.of(key, value, "transaction", transaction.id());
   }
 
-  void end(String statementId, PreparedQuery query, PolicyViews.AgentView view, long startedNanos,
-      long rows, Outcome outcome) {
-    gateway.audit(endEvent(statementId, query, view, startedNanos, rows, outcome));
+  void end(String statementId, PreparedQuery query, PolicyViews.AgentView view,
+      Gateway.PolicyState state, long startedNanos, long rows, Outcome outcome) {
+    gateway.audit(endEvent(statementId, query, view, state, startedNanos, rows, outcome));
   }
 
   /** A read's completion entry, appended without making the caller wait. */
   void endLater(String statementId, PreparedQuery query, PolicyViews.AgentView view,
-      long startedNanos, long rows, Outcome outcome) {
-    gateway.auditLater(endEvent(statementId, query, view, startedNanos, rows, outcome));
+      Gateway.PolicyState state, long startedNanos, long rows, Outcome outcome) {
+    gateway.auditLater(endEvent(statementId, query, view, state, startedNanos, rows, outcome));
   }
 
   private AuditEvent endEvent(String statementId, PreparedQuery query, PolicyViews.AgentView view,
-      long startedNanos, long rows, Outcome outcome) {
+      Gateway.PolicyState state, long startedNanos, long rows, Outcome outcome) {
     return base(AuditEventType.STATEMENT_END, view)
         .statementId(statementId)
         .sql(query.sql())
-        .policyDigest(gateway.state().policy().digest())
+        .policyDigest(state.policy().digest())
         .rows(rows)
         .duration(Duration.ofNanos(System.nanoTime() - startedNanos))
         .outcome(outcome)
@@ -324,7 +339,8 @@ public final class Session implements AutoCloseable {
   private void auditRefusal(String sql, PolicyViews.AgentView view, Gateway.PolicyState state,
       EngineException e) {
     try {
-      gateway.audit(base(AuditEventType.ACCESS_DENIED, view)
+      gateway.audit(base(e.errorCode().invalidStatement()
+              ? AuditEventType.STATEMENT_INVALID : AuditEventType.ACCESS_DENIED, view)
           .sql(sql)
           .policyDigest(state.policy().digest())
           .outcome(Outcome.failure(e.code(), e.getMessage()))
@@ -436,8 +452,9 @@ public final class Session implements AutoCloseable {
 
   private AuditEvent transactionEvent(Transaction ending, AuditEventType type, String reason,
       Outcome outcome) {
-    return base(type, view())
-        .policyDigest(gateway.state().policy().digest())
+    Gateway.PolicyState state = gateway.state();
+    return base(type, view(state))
+        .policyDigest(state.policy().digest())
         .rows(ending.rowsWritten())
         .outcome(outcome)
         .details(Map.of("transaction", ending.id(), "writes", String.valueOf(ending.writes()),

@@ -211,6 +211,27 @@ class ApprovalTest {
   }
 
   @Test
+  void refusedDecisionsAreAudited() throws Exception {
+    String id = requestId(assertThrows(EngineException.class,
+        () -> run(bot, "update payments.cards set status = 'x' where card_id = 42")));
+    Caller requester = new Caller("migration-bot", "127.0.0.1:9", "bot", "test");
+    assertThrows(EngineException.class,
+        () -> fixture.gateway().approvals().approve(requester, id, "my own"));
+    assertThrows(EngineException.class, () -> fixture.gateway().approvals().approve(officer, id, ""));
+    assertThrows(EngineException.class, () -> fixture.gateway().approvals().deny(officer,
+        "00000000-0000-0000-0000-000000000000", "no such"));
+    List<String> audit = fixture.auditText().lines().toList();
+    assertTrue(audit.stream().anyMatch(line -> line.contains("\"ACCESS_DENIED\"")
+        && line.contains("NOT_AN_APPROVER") && line.contains("migration-bot") && line.contains(id)),
+        "a non-approver's attempt is an access denial naming the request");
+    assertTrue(audit.stream().anyMatch(line -> line.contains("\"APPROVAL_DECISION\"")
+        && line.contains("REASON_REQUIRED") && line.contains(id)), "a decision without a reason");
+    assertTrue(audit.stream().anyMatch(line -> line.contains("\"APPROVAL_DECISION\"")
+        && line.contains("APPROVAL_NOT_FOUND")), "a decision on no request");
+    assertEquals(ApprovalStatus.PENDING, fixture.gateway().approvals().get(officer, id).status());
+  }
+
+  @Test
   void writesAreRefusedWhereTheRuleDeniesThemOrTheyWouldStoreAToken() {
     try (Session support = fixture.session("support-bot")) {
       EngineException denied = assertThrows(EngineException.class,

@@ -411,7 +411,7 @@ class WritePolicyTest {
   }
 
   @Test
-  void anApproverCannotApproveItsOwnRequest() {
+  void anApproverCannotApproveItsOwnRequest() throws Exception {
     try (Session officerA = fixture.session("officer-a")) {
       String id = requestId(assertThrows(EngineException.class,
           () -> run(officerA, "update payments.cards set status = 'x' where card_id = 9")));
@@ -419,6 +419,9 @@ class WritePolicyTest {
       EngineException selfApproval = assertThrows(EngineException.class,
           () -> fixture.gateway().approvals().approve(self, id, "looks fine"));
       assertEquals("SELF_APPROVAL", selfApproval.code());
+      assertTrue(fixture.auditText().lines().anyMatch(line -> line.contains("\"ACCESS_DENIED\"")
+          && line.contains("SELF_APPROVAL") && line.contains("officer-a") && line.contains(id)),
+          "the self-approval attempt is audited");
       Caller other = new Caller("officer-b", "127.0.0.1:2", "b", "test");
       fixture.gateway().approvals().approve(other, id, "four eyes");
       assertEquals(1L, run(officerA, "update payments.cards set status = 'x' where card_id = 9"));
