@@ -3,6 +3,7 @@ package dev.pangate.endpoint.cli;
 import dev.pangate.endpoint.config.ConfigException;
 import dev.pangate.endpoint.config.ConfigLoader;
 import dev.pangate.endpoint.config.GatewayConfig;
+import dev.pangate.endpoint.server.InstanceLock;
 import dev.pangate.endpoint.server.PangateServer;
 import dev.pangate.engine.demo.DemoSize;
 import java.io.IOException;
@@ -38,17 +39,29 @@ final class DemoCommand {
         arguments.option("--database").orElse("pangate_demo"),
         arguments.option("--role").orElse("pangate_gateway"),
         size, arguments.flag("--recreate"), arguments.intOption("--port", 8765));
-    DemoSetup.Prepared prepared = DemoSetup.prepare(options, environment, err);
-    GatewayConfig config = ConfigLoader.load(prepared.configFile(), environment);
+    // Before keys, secrets or the database password are touched: a demo already running on this
+    // folder or port is left alone.
+    InstanceLock.requireFreePort("127.0.0.1", options.port());
+    InstanceLock lock = InstanceLock.acquire(options.directory(), "demo directory");
+    DemoSetup.Prepared prepared;
+    GatewayConfig config;
     PangateServer server;
     try {
+      prepared = DemoSetup.prepare(options, environment, err);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+    try {
+      config = ConfigLoader.load(prepared.configFile(), environment);
       server = PangateServer.start(config);
     } catch (RuntimeException e) {
       prepared.closeContainer();
+      lock.close();
       throw e;
     }
     Demo demo = new Demo(server, prepared, DemoCredentials.write(prepared.configFile().getParent(),
-        server.baseUri(), prepared.secrets()));
+        server.baseUri(), prepared.secrets()), lock);
     DemoInstructions.print(demo, launcher(), out);
     return demo;
   }
@@ -85,7 +98,8 @@ final class DemoCommand {
 
   /** A running demo. */
   record Demo(PangateServer server, DemoSetup.Prepared prepared,
-      Map<String, DemoCredentials.AgentFiles> credentials) implements AutoCloseable {
+      Map<String, DemoCredentials.AgentFiles> credentials, InstanceLock lock)
+      implements AutoCloseable {
 
     void closeDatabaseContainer() {
       prepared.closeContainer();
@@ -97,6 +111,7 @@ final class DemoCommand {
         server.close();
       } finally {
         prepared.closeContainer();
+        lock.close();
       }
     }
   }

@@ -50,6 +50,8 @@ public final class PangateServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PangateServer.class);
 
+  /** The hold on the audit directory; null for an audit log in PostgreSQL. */
+  private final InstanceLock lock;
   private final GatewayConfig config;
   private final AuditLog audit;
   private final AuditChecks auditChecks;
@@ -60,9 +62,11 @@ public final class PangateServer implements AutoCloseable {
   private final GatewayHttpServer http;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private PangateServer(GatewayConfig config, AuditLog audit, AuditChecks auditChecks, Gateway gateway,
-      GatewayMetrics metrics, AvaticaService avatica, McpEndpoint mcp, GatewayHttpServer http) {
+  private PangateServer(GatewayConfig config, InstanceLock lock, AuditLog audit,
+      AuditChecks auditChecks, Gateway gateway, GatewayMetrics metrics, AvaticaService avatica,
+      McpEndpoint mcp, GatewayHttpServer http) {
     this.config = config;
+    this.lock = lock;
     this.audit = audit;
     this.auditChecks = auditChecks;
     this.gateway = gateway;
@@ -80,6 +84,13 @@ public final class PangateServer implements AutoCloseable {
   public static PangateServer start(GatewayConfig config) {
     requireNonNull(config, "config is null");
     List<AutoCloseable> started = new ArrayList<>();
+    // Before anything is read or written: the port, then this gateway's hold on its audit log.
+    InstanceLock.requireFreePort(config.listen().address(), config.listen().port());
+    InstanceLock lock = config.audit().directory() == null ? null
+        : InstanceLock.acquire(config.audit().directory(), "audit directory");
+    if (lock != null) {
+      started.add(lock);
+    }
     try {
       KeyRing keys = loadKeys(config.keys());
       SyslogForwarder siem = AuditChecks.siemForwarder(config.audit());
@@ -113,8 +124,8 @@ public final class PangateServer implements AutoCloseable {
           requester -> gateway.reloadPolicy(config.policyFile(), requester));
       GatewayHttpServer http = GatewayHttpServer.start(config, routes, authenticator);
       avatica.serverAddress(http.baseUri().getHost() + ":" + http.port());
-      PangateServer server = new PangateServer(config, audit, auditChecks, gateway, metrics, avatica, mcp,
-          http);
+      PangateServer server = new PangateServer(config, lock, audit, auditChecks, gateway, metrics,
+          avatica, mcp, http);
       LOG.info("pangate serving on {} (Avatica protobuf at /, Avatica JSON at /avatica/json,"
           + " SQL over JSON at /v1/query, MCP at /mcp, /healthz, /metrics)", http.baseUri());
       return server;
@@ -289,7 +300,12 @@ public final class PangateServer implements AutoCloseable {
   @Override
   public void close() {
     try {
-      closeAll(List.of(http, mcp, avatica, gateway, auditChecks, audit));
+      List<AutoCloseable> resources = new ArrayList<>(
+          List.of(http, mcp, avatica, gateway, auditChecks, audit));
+      if (lock != null) {
+        resources.add(lock); // released last, once the audit log is closed
+      }
+      closeAll(resources);
     } finally {
       stopped.countDown();
     }

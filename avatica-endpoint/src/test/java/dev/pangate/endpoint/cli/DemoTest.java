@@ -111,13 +111,43 @@ class DemoTest {
             () -> DriverManager.getConnection(withOldSecret).close());
         assertTrue(old.getMessage().contains("LOGIN_FAILED"), "the previous run's secret no longer"
             + " works: " + old.getMessage());
+
+        // A second demo on the same folder while this one runs refuses and changes nothing (the
+        // running gateway's own audit log is checked by verify below).
+        Map<Path, byte[]> before = contents(directory);
+        RuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(
+            RuntimeException.class, () -> start(args, environment));
+        assertTrue(refused.getMessage().contains("in use by another running pangate"),
+            refused.getMessage());
+        assertEquals(before.keySet(), contents(directory).keySet(), "no file added or removed");
+        before.forEach((file, bytes) -> org.junit.jupiter.api.Assertions.assertArrayEquals(bytes,
+            contents(directory).get(file), "unchanged: " + file));
+        checkJdbc("fraud-analyst", second.get("fraud-analyst"), pans);
       }
+      CliRun after = run("audit", "verify", directory.resolve("audit").toString(), "--public-keyset",
+          directory.resolve("keys/audit-signing.public.json").toString());
+      assertEquals(0, after.status(), "the refused second demo left the log intact: " + after.out()
+          + after.err());
     } finally {
       try (Connection admin = database.connect(); Statement statement = admin.createStatement()) {
         statement.execute("DROP DATABASE IF EXISTS " + demoDatabase + " WITH (FORCE)");
         statement.execute("DROP ROLE IF EXISTS " + role);
       }
     }
+  }
+
+  /** Every file under the folder (the demo's and the audit log's) and its bytes. */
+  private static Map<Path, byte[]> contents(Path directory) {
+    Map<Path, byte[]> files = new java.util.TreeMap<>();
+    try (java.util.stream.Stream<Path> walk = Files.walk(directory)) {
+      for (Path file : walk.filter(Files::isRegularFile)
+          .filter(file -> !directory.relativize(file).startsWith("audit")).toList()) {
+        files.put(directory.relativize(file), Files.readAllBytes(file));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return files;
   }
 
   private static StartedDemoView start(String[] args, Map<String, String> environment) {
