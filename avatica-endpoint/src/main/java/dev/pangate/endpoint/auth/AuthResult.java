@@ -26,6 +26,24 @@ public sealed interface AuthResult {
     }
   }
 
+  /**
+   * The credential was not checked: its identity (or, for an identity nobody has, the client's
+   * address) failed too often recently. The client is told so, and when to try again.
+   *
+   * @param identity the claimed identity when the identity is throttled, null for an address
+   * @param delay how long until an attempt is checked again
+   */
+  record Throttled(String identity, java.time.Duration delay) implements AuthResult {
+    public Throttled {
+      requireNonNull(delay, "delay is null");
+    }
+
+    /** Whole seconds for {@code Retry-After}, at least 1. */
+    public int retryAfterSeconds() {
+      return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (delay.toMillis() + 999) / 1000));
+    }
+  }
+
   /** The request carries no credential: answer with a challenge (not counted as a failure). */
   record Missing() implements AuthResult {}
 

@@ -42,8 +42,11 @@ import org.slf4j.LoggerFactory;
  * secret has been verified, a keyed MAC of it (key random per process, never stored) is
  * remembered for a while, so the slow hash runs once per agent and not once per request.
  *
- * <p>Every refused credential is counted, audited ({@code AUTH_FAILURE}) and throttled per client
- * address and per claimed identity ({@link FailureThrottle}); the client only ever gets a bare 401.
+ * <p>Every refused credential is counted, audited ({@code AUTH_FAILURE}) and throttled
+ * ({@link FailureThrottle}): per identity for an identity that exists (so agents sharing a host or
+ * NAT do not lock each other out), per client address for identities nobody has and credentials
+ * without one. A refused credential gets a bare 401; a throttled one, which is not checked at
+ * all, is told so ({@link AuthResult.Throttled}: 429 with Retry-After, or SQLSTATE 28000).
  */
 public final class Authenticator {
 
@@ -121,25 +124,29 @@ public final class Authenticator {
     String addressKey = "address " + clientAddress;
     Credential credential = Credential.parse(authorization);
     if (credential == null) {
-      return refuse(null, clientAddress, route, addressKey, null, ErrorCode.MALFORMED_CREDENTIALS,
+      return refuse(null, clientAddress, route, addressKey, ErrorCode.MALFORMED_CREDENTIALS,
           "the Authorization header is neither valid Basic nor Bearer");
     }
-    String agentKey = credential.identity() == null ? null : "agent " + credential.identity();
-    if (!throttle.waitFor(addressKey).isZero()
-        || (agentKey != null && !throttle.waitFor(agentKey).isZero())) {
+    String identity = credential.identity();
+    // An identity that exists is throttled on its own; anything else by the address it came from.
+    boolean known = identity != null
+        && (credential.isToken() || secrets().hash(identity).isPresent());
+    String key = known ? "agent " + identity : addressKey;
+    Duration wait = throttle.waitFor(key);
+    if (!wait.isZero()) {
       // Refused unchecked: guessing gets no faster by sending more requests.
-      return refuse(credential.identity(), clientAddress, route, null, null, ErrorCode.THROTTLED,
-          "too many failed attempts recently; this attempt was not checked");
+      refuse(identity, clientAddress, route, null, ErrorCode.THROTTLED,
+          "too many failed attempts recently for this " + (known ? "identity" : "address")
+              + "; this attempt was not checked");
+      return new AuthResult.Throttled(known ? identity : null, wait);
     }
     AuthResult result = credential.isToken() ? checkToken(credential) : checkSecret(credential);
     if (result instanceof AuthResult.Authenticated) {
-      throttle.succeeded(addressKey);
-      throttle.succeeded(agentKey);
+      throttle.succeeded(key);
       return result;
     }
     ErrorCode reason = ((AuthResult.Refused) result).reason();
-    return refuse(credential.identity(), clientAddress, route, addressKey, agentKey, reason,
-        describe(reason));
+    return refuse(identity, clientAddress, route, key, reason, describe(reason));
   }
 
   private AuthResult checkSecret(Credential credential) {
@@ -210,14 +217,12 @@ public final class Authenticator {
     return new AuthResult.Authenticated(subject, "jwt", actingFor);
   }
 
-  private AuthResult refuse(String identity, String clientAddress, String route, String addressKey,
-      String agentKey, ErrorCode reason, String message) {
+  /** Counts, throttles (under {@code throttleKey}, when not null) and audits a refusal. */
+  private AuthResult refuse(String identity, String clientAddress, String route, String throttleKey,
+      ErrorCode reason, String message) {
     metrics.authFailure(reason.name());
-    if (addressKey != null) {
-      throttle.failed(addressKey);
-    }
-    if (agentKey != null) {
-      throttle.failed(agentKey);
+    if (throttleKey != null) {
+      throttle.failed(throttleKey);
     }
     try {
       audit.append(AuditEvent.builder(AuditEventType.AUTH_FAILURE)

@@ -79,6 +79,16 @@ final class GatewayHandler extends AbstractHandler {
     }
     AuthResult result = authenticator.authenticate(request.getHeader("Authorization"),
         request.getRemoteAddr(), entry.protocol());
+    if (result instanceof AuthResult.Throttled throttled) {
+      // Told apart from a wrong secret, in each protocol's own error form (429 with Retry-After
+      // over JSON and MCP; an Avatica error with SQLSTATE 28000 for JDBC drivers).
+      refuse(entry, bare, new GatewayRequestException(ErrorCode.THROTTLED, "Too many failed logins"
+          + (throttled.identity() == null ? " from this address" : " for identity '"
+              + throttled.identity() + "'") + " recently: this attempt was not checked. Try again"
+          + " in " + throttled.retryAfterSeconds() + " s (Retry-After).",
+          throttled.retryAfterSeconds()));
+      return;
+    }
     if (!(result instanceof AuthResult.Authenticated authenticated)) {
       if (result instanceof AuthResult.Refused && entry.route().answersRefusedLogins()) {
         // The same words whatever was wrong (no oracle for identities or throttling).

@@ -17,10 +17,17 @@ public final class GatewayRequestException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final ErrorCode code;
+  private final int retryAfterSeconds;
 
   public GatewayRequestException(ErrorCode code, String message) {
+    this(code, message, 0);
+  }
+
+  /** A refusal that passes: a retry makes sense after {@code retryAfterSeconds} (Retry-After). */
+  public GatewayRequestException(ErrorCode code, String message, int retryAfterSeconds) {
     super(PanScrubber.scrub(message));
     this.code = requireNonNull(code, "code is null");
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   /**
@@ -51,6 +58,9 @@ public final class GatewayRequestException extends RuntimeException {
   public static int retryAfterOf(Throwable failure) {
     if (failure instanceof dev.pangate.engine.exec.ConnectionGate.BusyException busy) {
       return busy.retryAfterSeconds();
+    }
+    if (failure instanceof GatewayRequestException request && request.retryAfterSeconds > 0) {
+      return request.retryAfterSeconds;
     }
     return switch (errorCodeOf(failure)) {
       case GATEWAY_BUSY, POSTGRES_UNREACHABLE, TOO_MANY_REQUESTS, CONNECTION_LIMIT -> 1;
