@@ -482,7 +482,7 @@ select txn_id, max(pan) over (partition by card_id) from payments.transactions
 -- name: window-partitioned-by-token-runs-on-raw-but-shows-tokens
 -- agent: support-bot
 -- kind: pan
--- expect: rows
+-- expect: either
 -- feature: window
 select txn_id, pan, first_value(txn_id) over (partition by pan order by txn_id) as first_txn,
        count(*) over (partition by pan) as uses
@@ -505,7 +505,7 @@ select card_id, last_value(pan) over (partition by pan order by card_id) from pa
 -- name: window-partitioned-by-token-hidden-rows
 -- agent: support-bot
 -- kind: filtered_row
--- expect: rows
+-- expect: either
 -- feature: window
 -- truth: select txn_id, count(*) over (partition by pan) from payments.transactions where merchant_id in (1, 2, 3)
 select txn_id, count(*) over (partition by pan) as n from payments.transactions
@@ -704,7 +704,7 @@ select t.txn_id from payments.transactions t where exists (select 1 from payment
 -- name: in-select-pan
 -- agent: support-bot
 -- kind: pan
--- expect: rows
+-- expect: either
 -- feature: subqueries
 -- truth: select txn_id from payments.transactions where merchant_id in (1, 2, 3)
 select txn_id from payments.transactions where pan in (select pan from payments.cards)
@@ -750,7 +750,7 @@ select count(*) from payments.transactions t where not exists (select 1 from pay
 -- name: any-subquery-tokens
 -- agent: support-bot
 -- kind: pan
--- expect: rows
+-- expect: either
 -- feature: subqueries
 select txn_id from payments.transactions where pan = any (select pan from payments.cards where brand = 'Visa')
 
@@ -1716,3 +1716,61 @@ select t.merchant_id, g from payments.transactions t, generate_series(1, 2) g
 -- expect: either
 -- feature: set-returning
 select regexp_matches(pan, '([0-9]{4})', 'g') from payments.cards
+
+-- ============================================================ raw order (the order oracle)
+
+-- name: group-by-token-order
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+-- check: tokens_not_in_raw_order
+select pan from payments.transactions group by pan
+
+-- name: distinct-token-order
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+-- check: tokens_not_in_raw_order
+select distinct pan from payments.transactions
+
+-- name: union-token-order
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: set-operations
+-- check: tokens_not_in_raw_order
+select pan from payments.transactions union select pan from payments.transactions
+
+-- name: group-by-token-limit-keeps-smallest
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+-- check: limit_keeps_no_raw_smallest
+select pan from payments.transactions group by pan limit 10
+
+-- name: distinct-token-limit-keeps-smallest
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+-- check: limit_keeps_no_raw_smallest
+select distinct pan from payments.transactions limit 8
+
+-- name: in-subquery-token-order
+-- agent: migration-bot
+-- kind: pan
+-- expect: either
+-- feature: subqueries
+-- check: tokens_not_in_raw_order
+select pan from payments.transactions where pan in (select pan from payments.disputes)
+
+-- name: partition-by-token-order
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: window
+-- check: tokens_not_in_raw_order
+select pan, row_number() over (partition by pan) as n from payments.transactions

@@ -243,6 +243,33 @@ class AttackSuiteTest {
     assertTrue(found.isEmpty(), "the audit log holds " + found.orElse(""));
   }
 
+  @Test
+  @Order(7)
+  void stackedStatementsAreRefusedAndRunNothing() throws Exception {
+    List<String> stacked = List.of("select 1; commit; drop table payments.cards",
+        "select 1; commit; update payments.transactions set status = 'x'",
+        "select txn_id from payments.transactions; delete from payments.disputes",
+        "select 1;\ncommit;\ninsert into payments.merchants (merchant_id, name) values (999, 'x')");
+    String before = tableCounts();
+    for (String agent : AGENTS) {
+      for (String sql : stacked) {
+        Outcome outcome = Outcome.run(SESSIONS.get(agent), sql, List.of());
+        assertTrue(outcome.failedCleanly(), agent + " " + sql + ": " + outcome.summary());
+      }
+    }
+    assertEquals(before, tableCounts(), "nothing ran");
+  }
+
+  private static String tableCounts() throws Exception {
+    try (Connection admin = fixture.admin(); Statement statement = admin.createStatement();
+        ResultSet rs = statement.executeQuery("select (select count(*) from payments.cards),"
+            + " (select count(*) from payments.disputes), (select count(*) from payments.merchants),"
+            + " (select count(*) from payments.transactions where status = 'x')")) {
+      rs.next();
+      return rs.getLong(1) + "/" + rs.getLong(2) + "/" + rs.getLong(3) + "/" + rs.getLong(4);
+    }
+  }
+
   // ---------------------------------------------------------------- running one attack
 
   private static void run(Attack attack) throws Exception {
@@ -571,6 +598,22 @@ class AttackSuiteTest {
       }
       return problems;
     });
+    // The order oracle: the tokens (first column) must not come back in the raw PANs' order, read
+    // straight from PostgreSQL, nor may a LIMIT keep the tokens of the smallest raw PANs.
+    CHECKS.put("tokens_not_in_raw_order", (attack, outcome) -> {
+      List<String> raw = rawOfTokens(attack.agent(), outcome);
+      List<String> sorted = new ArrayList<>(raw);
+      sorted.sort(Comparator.naturalOrder());
+      return raw.size() > 10 && raw.equals(sorted)
+          ? List.of("LEAK: the tokens came back in the raw PANs' order") : List.of();
+    });
+    CHECKS.put("limit_keeps_no_raw_smallest", (attack, outcome) -> {
+      List<String> kept = rawOfTokens(attack.agent(), outcome);
+      List<String> smallest = maskedTxnPans(attack.agent()).keySet().stream()
+          .map(rawTxnPans::get).distinct().sorted().limit(kept.size()).toList();
+      return kept.size() >= 5 && new java.util.HashSet<>(kept).equals(new java.util.HashSet<>(smallest))
+          ? List.of("LEAK: the LIMIT kept the tokens of the smallest raw PANs") : List.of();
+    });
     CHECKS.put("explain_is_clean", (attack, outcome) -> {
       String text = outcome.rows().stream().map(r -> String.valueOf(r.get(0)))
           .collect(Collectors.joining("\n"));
@@ -637,6 +680,17 @@ class AttackSuiteTest {
   }
 
   /** txn_id to the agent's masked PAN, read through the agent's own session. */
+  /** The raw PAN behind each token of the outcome's first column, in the outcome's order. */
+  private static List<String> rawOfTokens(String agent, Outcome outcome) {
+    Map<Object, String> rawOf = new HashMap<>();
+    maskedTxnPans(agent).forEach((txn, token) -> rawOf.put(token, rawTxnPans.get(txn)));
+    List<String> raw = new ArrayList<>();
+    for (List<Object> row : outcome.rows()) {
+      raw.add(rawOf.get(row.get(0)));
+    }
+    return raw;
+  }
+
   static Map<Long, Object> maskedTxnPans(String agent) {
     return MASKED.computeIfAbsent(agent + "/transactions",
         k -> idToValue(agent, "select txn_id, pan from payments.transactions"));
