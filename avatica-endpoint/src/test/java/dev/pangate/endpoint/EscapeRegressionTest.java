@@ -117,6 +117,14 @@ class EscapeRegressionTest {
       assertTrue(String.join("\n", lines).contains("UPDATE") || String.join("\n", lines)
           .toLowerCase().contains("modify"), String.join("\n", lines));
     }
+    try (Connection connection = fixture.connect("migration-bot");
+        PreparedStatement prepared = connection.prepareStatement(
+            "explain plan for update payments.transactions set status = 'x' where txn_id = ?")) {
+      prepared.setLong(1, 7);
+      try (ResultSet plan = prepared.executeQuery()) {
+        assertTrue(plan.next(), "a prepared EXPLAIN of a write returns its plan");
+      }
+    }
     assertEquals(before, status(7));
   }
 

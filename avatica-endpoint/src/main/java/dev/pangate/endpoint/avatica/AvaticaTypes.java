@@ -36,7 +36,7 @@ final class AvaticaTypes {
   static Meta.Signature signature(PreparedQuery query) {
     return new Meta.Signature(columns(query.columns()), query.sql(),
         parameters(query.parameterTypes()), null, Meta.CursorFactory.LIST,
-        statementType(query.planned().kind()));
+        statementType(query.planned().explain() ? StatementKind.EXPLAIN : query.planned().kind()));
   }
 
   static Meta.StatementType statementType(StatementKind kind) {

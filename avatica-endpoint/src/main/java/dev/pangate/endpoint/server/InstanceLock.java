@@ -14,15 +14,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * One gateway per directory: an exclusive lock on {@code .pangate.lock} in a directory (the audit
- * log's, or the demo's), taken before anything in it is read or written, and held until the
- * gateway stops (the operating system releases it if the process dies). A second gateway on the
- * same directory refuses to start and changes nothing, instead of writing into a log another
+ * One gateway per directory: an exclusive lock on a file beside the audit directory
+ * ({@code audit.lock} for {@code audit/}, so the log's own directory holds only the log) or in the
+ * demo's folder ({@code .pangate.lock}), taken before anything is read or written, and held until
+ * the gateway stops (the operating system releases it if the process dies). A second gateway on
+ * the same directory refuses to start and changes nothing, instead of writing into a log another
  * process is appending to.
  */
 public final class InstanceLock implements AutoCloseable {
 
-  /** The lock file's name; the audit log ignores files that are not its segments. */
+  /** The lock file in a folder pangate owns (the demo's). */
   public static final String FILE = ".pangate.lock";
 
   private final FileChannel channel;
@@ -33,18 +34,26 @@ public final class InstanceLock implements AutoCloseable {
     this.lock = lock;
   }
 
+  /** Locks a folder pangate owns (created when missing), with {@link #FILE} inside it. */
+  public static InstanceLock acquire(Path directory, String what) {
+    requireNonNull(directory, "directory is null");
+    return acquire(directory, directory.resolve(FILE), what);
+  }
+
+  /** Locks an audit directory with {@code <name>.lock} beside it (nothing is created inside it). */
+  public static InstanceLock acquireBeside(Path directory, String what) {
+    Path absolute = requireNonNull(directory, "directory is null").toAbsolutePath().normalize();
+    return acquire(absolute, absolute.resolveSibling(absolute.getFileName() + ".lock"), what);
+  }
+
   /**
-   * Locks the directory (created when missing) for this process.
-   *
    * @param what what the directory is, for the message ("audit directory")
    * @throws ConfigException when another gateway holds it, or it cannot be locked
    */
-  public static InstanceLock acquire(Path directory, String what) {
-    requireNonNull(directory, "directory is null");
-    Path file = directory.resolve(FILE);
+  private static InstanceLock acquire(Path directory, Path file, String what) {
     FileChannel channel = null;
     try {
-      Files.createDirectories(directory);
+      Files.createDirectories(file.getParent());
       channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock;
       try {

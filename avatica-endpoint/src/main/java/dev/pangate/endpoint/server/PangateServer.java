@@ -87,7 +87,7 @@ public final class PangateServer implements AutoCloseable {
     // Before anything is read or written: the port, then this gateway's hold on its audit log.
     InstanceLock.requireFreePort(config.listen().address(), config.listen().port());
     InstanceLock lock = config.audit().directory() == null ? null
-        : InstanceLock.acquire(config.audit().directory(), "audit directory");
+        : InstanceLock.acquireBeside(config.audit().directory(), "audit directory");
     if (lock != null) {
       started.add(lock);
     }

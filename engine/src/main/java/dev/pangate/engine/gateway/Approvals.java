@@ -270,10 +270,9 @@ public final class Approvals {
   }
 
   /**
-   * Records a decision. A refused attempt is audited too (PCI DSS 10.2.1): by someone who may not
-   * decide (not an approver, or the requester: {@code ACCESS_DENIED}), or an approver's decision
-   * that cannot stand (no reason, no such request, not pending: {@code APPROVAL_DECISION} with a
-   * failure outcome).
+   * Records a decision. A refused attempt is audited too (PCI DSS 10.2.1): by someone whose role
+   * may not decide ({@code ACCESS_DENIED}), or a decision that cannot stand (the requester's own,
+   * no reason, no such request, not pending: {@code APPROVAL_DECISION} with a failure outcome).
    */
   private ApprovalRequest decide(Caller approver, String id, ApprovalStatus decision, String reason) {
     String role;
@@ -306,9 +305,8 @@ public final class Approvals {
       return decided.get();
     } catch (EngineException e) {
       if (e.errorCode() != ErrorCode.AUDIT_UNAVAILABLE) {
-        auditRefusedDecision(e.errorCode() == ErrorCode.SELF_APPROVAL
-            ? AuditEventType.ACCESS_DENIED : AuditEventType.APPROVAL_DECISION,
-            approver, role, id, request, decision, reason, e);
+        auditRefusedDecision(AuditEventType.APPROVAL_DECISION, approver, role, id, request,
+            decision, reason, e);
       }
       throw e;
     }

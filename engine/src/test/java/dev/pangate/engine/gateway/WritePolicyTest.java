@@ -419,7 +419,7 @@ class WritePolicyTest {
       EngineException selfApproval = assertThrows(EngineException.class,
           () -> fixture.gateway().approvals().approve(self, id, "looks fine"));
       assertEquals("SELF_APPROVAL", selfApproval.code());
-      assertTrue(fixture.auditText().lines().anyMatch(line -> line.contains("\"ACCESS_DENIED\"")
+      assertTrue(fixture.auditText().lines().anyMatch(line -> line.contains("\"APPROVAL_DECISION\"")
           && line.contains("SELF_APPROVAL") && line.contains("officer-a") && line.contains(id)),
           "the self-approval attempt is audited");
       Caller other = new Caller("officer-b", "127.0.0.1:2", "b", "test");
