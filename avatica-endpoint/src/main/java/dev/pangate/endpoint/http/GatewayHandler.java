@@ -91,7 +91,7 @@ final class GatewayHandler extends AbstractHandler {
     }
     if (!(result instanceof AuthResult.Authenticated authenticated)) {
       if (result instanceof AuthResult.Refused && entry.route().answersRefusedLogins()) {
-        // The same words whatever was wrong (no oracle for identities or throttling).
+        // The same words whatever was wrong (no oracle for identities; throttling is told above).
         refuse(entry, bare, new GatewayRequestException(ErrorCode.LOGIN_FAILED, "The gateway did"
             + " not accept these credentials. Check the identity and its secret (avatica_user and"
             + " avatica_password in the JDBC URL); after repeated failures, wait a while before"

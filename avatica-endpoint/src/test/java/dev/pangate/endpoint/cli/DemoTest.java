@@ -124,10 +124,8 @@ class DemoTest {
             contents(directory).get(file), "unchanged: " + file));
         checkJdbc("fraud-analyst", second.get("fraud-analyst"), pans);
       }
-      CliRun after = run("audit", "verify", directory.resolve("audit").toString(), "--public-keyset",
-          directory.resolve("keys/audit-signing.public.json").toString());
-      assertEquals(0, after.status(), "the refused second demo left the log intact: " + after.out()
-          + after.err());
+      String after = shell(check.group(1));
+      assertTrue(after.startsWith("OK"), "the refused second demo left the log intact: " + after);
     } finally {
       try (Connection admin = database.connect(); Statement statement = admin.createStatement()) {
         statement.execute("DROP DATABASE IF EXISTS " + demoDatabase + " WITH (FORCE)");
