@@ -193,6 +193,12 @@ final class LogFacts {
               .merge(code == null ? "(none)" : code, 1L, Long::sum);
           refusal(record, event, agent, code, "denied");
         }
+        case STATEMENT_INVALID -> {
+          // Invalid SQL (a typo, an unknown function): a failed statement, not a policy denial.
+          String code = code(event);
+          failedByCode.merge(code == null ? "(none)" : code, 1L, Long::sum);
+          refusal(record, event, agent, code, "invalid");
+        }
         case AUTH_FAILURE -> {
           String code = code(event);
           loginFailures.computeIfAbsent(agent == null ? "(no identity)" : agent, a -> new TreeMap<>())
