@@ -34,7 +34,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -343,12 +342,14 @@ class EvidenceReportTest {
   private static Path chromium() {
     for (String name : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
       if (Files.isExecutable(Path.of(name))) {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/pdftotext")),
-            "pdftotext is missing: run .ci/install-chromium.sh (apt-get install -y chromium poppler-utils)");
+        if (!Files.isExecutable(Path.of("/usr/bin/pdftotext"))) {
+          RequiredTool.missing(
+              "pdftotext is missing: run .ci/install-chromium.sh (apt-get install -y chromium poppler-utils)");
+        }
         return Path.of(name);
       }
     }
-    Assumptions.abort("Chromium is not installed: run .ci/install-chromium.sh (apt-get install -y chromium"
+    RequiredTool.missing("Chromium is not installed: run .ci/install-chromium.sh (apt-get install -y chromium"
         + " poppler-utils); the browser checks of the evidence report are skipped");
     return null;
   }

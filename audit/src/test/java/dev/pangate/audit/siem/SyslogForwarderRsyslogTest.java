@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,8 +43,7 @@ class SyslogForwarderRsyslogTest {
 
   @Test
   void aReceiverRestartAndAForwarderRestartLoseNothing() throws Exception {
-    String missing = RsyslogReceiver.unavailable();
-    Assumptions.assumeTrue(missing == null, missing);
+    RequiredTool.require(RsyslogReceiver.unavailable());
     Path logs = dir.resolve("audit");
     try (RsyslogReceiver receiver = RsyslogReceiver.start(dir.resolve("rsyslog"));
         HashChainedAuditLog log = AuditFixtures.openFileLog(logs, keys)) {
