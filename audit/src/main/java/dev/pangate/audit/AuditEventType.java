@@ -15,6 +15,11 @@ public enum AuditEventType {
   STATEMENT_INVALID,
   /** A login failed. */
   AUTH_FAILURE,
+  /**
+   * An agent's secret was issued, replaced or removed (PCI DSS 10.2.1.5: changes to
+   * authentication credentials), as the gateway saw it in its secrets file.
+   */
+  SECRET_CHANGED,
   SESSION_OPEN,
   SESSION_CLOSE,
   POLICY_LOAD,

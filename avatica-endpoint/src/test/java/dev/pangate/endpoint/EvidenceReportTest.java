@@ -99,6 +99,7 @@ class EvidenceReportTest {
       ApprovalSteps.approve(fixture, approvalId, "card reported stolen, ticket 4711");
       assertEquals(1, statement.executeUpdate(update));
     }
+    secretChanges();
     // a reload: fraud analysts see eight digits of transactions' PANs with a reason; migration bots
     // see settlements' PANs in clear without one
     Path policy = fixture.directory().resolve("policy.yaml");
@@ -146,6 +147,45 @@ class EvidenceReportTest {
     // failed logins, then throttled ones (last: throttling is per client address too)
     for (int i = 0; i < 6; i++) {
       fixture.post("/v1/query", "support-bot", "wrong-secret", "{\"sql\": \"select 1\"}");
+    }
+  }
+
+  /**
+   * An identity issued and removed with {@code pangate agents} while the gateway runs (each change
+   * audited when the gateway next reads the file), and migration-bot's secret dated 200 days back
+   * (a date alone is no change of the secret: nothing is audited for it).
+   */
+  private void secretChanges() throws Exception {
+    String config = fixture.directory().resolve("pangate.yaml").toString();
+    CliRun added = CliRun.of("agents", "add", "report-bot", "--config", config);
+    assertEquals(0, added.status(), added.err());
+    assertTrue(added.out().strip().matches("[A-Za-z0-9_-]{43}"), "the secret, printed once");
+    assertTrue(EndpointFixture.eventually(java.time.Duration.ofSeconds(30), () -> {
+      try {
+        query("support-bot", "{\"sql\": \"select 1\"}"); // any request makes the gateway look
+        return fixture.auditText().contains("\"SECRET_CHANGED\"");
+      } catch (Exception e) {
+        return false;
+      }
+    }), "the new secret is audited once the gateway reads the file");
+    CliRun removed = CliRun.of("agents", "remove", "report-bot", "--config", config);
+    assertEquals(0, removed.status(), removed.err());
+    assertTrue(EndpointFixture.eventually(java.time.Duration.ofSeconds(30), () -> {
+      try {
+        query("support-bot", "{\"sql\": \"select 1\"}"); // any request makes the gateway look
+        return fixture.auditText().split("\"SECRET_CHANGED\"", -1).length == 3;
+      } catch (Exception e) {
+        return false;
+      }
+    }), "the removal is audited too");
+    Path secrets = fixture.directory().resolve("agents.secrets");
+    String text = Files.readString(secrets);
+    String backdated = text.replaceFirst("(?m)^(migration-bot \\S+) changed=\\S+$",
+        "$1 changed=" + Instant.now().minus(java.time.Duration.ofDays(200)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    assertNotEquals(text, backdated, "the secrets file dates migration-bot's secret: " + text);
+    Files.writeString(secrets, backdated);
+    try (Connection connection = fixture.connect("migration-bot"); Statement statement = connection.createStatement()) {
+      statement.executeQuery("select 1").close(); // its secret still works: only the date changed
     }
   }
 
@@ -211,6 +251,41 @@ class EvidenceReportTest {
     JsonNode privileges = evidence.path("observed").path("privileges");
     assertEquals(fixture.role(), privileges.path("login").asText());
     assertFalse(privileges.path("superuser").asBoolean());
+  }
+
+  @Test
+  void secretsCarryTheirLastChangeAndOldOnesAreFlagged() throws IOException {
+    JsonNode identities = evidence.path("observed").path("identities");
+    assertEquals("90d", identities.path("secretMaxAge").asText(), identities.toString());
+    JsonNode migration = null;
+    JsonNode support = null;
+    for (JsonNode i : identities.path("identities")) {
+      if (i.path("identity").asText().equals("migration-bot")) {
+        migration = i;
+      }
+      if (i.path("identity").asText().equals("support-bot")) {
+        support = i;
+      }
+      assertFalse(i.path("identity").asText().equals("report-bot"), "removed: " + identities);
+    }
+    assertTrue(migration != null && support != null, identities.toString());
+    assertTrue(migration.path("secretAgeDays").asLong() >= 199, migration.toString());
+    assertTrue(migration.path("secretDue").asBoolean(), migration.toString());
+    assertFalse(support.path("secretDue").asBoolean(), support.toString());
+    assertTrue(Instant.parse(support.path("secretChangedAt").asText())
+        .isAfter(Instant.now().minus(java.time.Duration.ofDays(1))), support.toString());
+    assertEquals("[\"migration-bot\"]", identities.path("secretsDue").toString());
+
+    JsonNode changes = evidence.path("derived").path("log").path("secretChanges");
+    assertEquals(2, changes.size(), changes.toString());
+    assertEquals("report-bot", changes.get(0).path("agent").asText());
+    assertEquals("issued", changes.get(0).path("change").asText());
+    assertTrue(changes.get(0).path("changedAt").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), changes.toString());
+    assertEquals("removed", changes.get(1).path("change").asText());
+    assertFalse(evidence.path("derived").path("log").path("usage").path("agentsSeen").toString()
+        .contains("report-bot"), "a changed secret is no activity");
+    String page = Files.readString(report.resolve("report.html"));
+    assertTrue(page.contains("1 DUE</span> migration-bot"), "the page flags it");
   }
 
   @Test

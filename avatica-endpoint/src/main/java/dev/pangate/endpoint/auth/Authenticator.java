@@ -256,6 +256,7 @@ public final class Authenticator {
         long size = Files.size(secretsFile);
         if (!modified.equals(current.modified()) || size != current.size()) {
           loaded = read(now);
+          auditChanges(current.secrets(), loaded.secrets());
         } else {
           loaded = new Loaded(current.secrets(), current.modified(), current.size(), now);
         }
@@ -265,6 +266,44 @@ public final class Authenticator {
         loaded = new Loaded(current.secrets(), current.modified(), current.size(), now);
       }
       return loaded.secrets();
+    }
+  }
+
+  /**
+   * Records each identity whose secret was issued, replaced or removed between two readings of the
+   * secrets file (PCI DSS 10.2.1.5), with the time the file gives for the change.
+   */
+  private void auditChanges(AgentSecrets before, AgentSecrets after) {
+    java.util.Set<String> identities = new java.util.TreeSet<>(before.identities());
+    identities.addAll(after.identities());
+    for (String identity : identities) {
+      Optional<SecretHash> old = before.hash(identity);
+      Optional<SecretHash> now = after.hash(identity);
+      String change;
+      if (old.isEmpty()) {
+        change = "issued";
+      } else if (now.isEmpty()) {
+        change = "removed";
+      } else if (!old.get().format().equals(now.get().format())) {
+        change = "replaced";
+      } else {
+        continue;
+      }
+      Map<String, String> details = new java.util.TreeMap<>();
+      details.put("change", change);
+      after.changedAt(identity).ifPresent(at -> details.put("changed_at", at.toString()));
+      details.put("secrets_file", secretsFile.toString());
+      verified.remove(identity);
+      try {
+        audit.append(AuditEvent.builder(AuditEventType.SECRET_CHANGED)
+            .agent(identity)
+            .details(details)
+            .outcome(Outcome.success())
+            .build());
+      } catch (AuditUnavailableException e) {
+        // The new secrets are in force either way; the file keeps the date of the change.
+        LOG.warn("the change of {}'s secret could not be audited: the audit log is unavailable", identity);
+      }
     }
   }
 

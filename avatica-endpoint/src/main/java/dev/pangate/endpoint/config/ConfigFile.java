@@ -105,7 +105,8 @@ record ConfigFile(
       @JsonProperty("free_failures") Integer freeFailures,
       @JsonProperty("first_delay") String firstDelay,
       @JsonProperty("max_delay") String maxDelay,
-      @JsonProperty("verified_cache_time") String verifiedCacheTime) {}
+      @JsonProperty("verified_cache_time") String verifiedCacheTime,
+      @JsonProperty("secret_max_age") String secretMaxAge) {}
 
   record JwtSection(
       @JsonProperty("public_keyset") String publicKeyset,

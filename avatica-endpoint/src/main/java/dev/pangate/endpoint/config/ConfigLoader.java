@@ -354,7 +354,8 @@ public final class ConfigLoader {
     return new GatewayConfig.Auth(secrets, jwt, free,
         duration("auth.first_delay", s.firstDelay(), Duration.ofSeconds(1)),
         duration("auth.max_delay", s.maxDelay(), Duration.ofSeconds(60)),
-        duration("auth.verified_cache_time", s.verifiedCacheTime(), Duration.ofMinutes(5)));
+        duration("auth.verified_cache_time", s.verifiedCacheTime(), Duration.ofMinutes(5)),
+        secretMaxAge(s.secretMaxAge()));
   }
 
   /** The statement timeout when the file sets none (docs/gateway.md). */
@@ -518,6 +519,15 @@ public final class ConfigLoader {
       throw problem(key + " must be at least 1");
     }
     return value;
+  }
+
+  /** PCI DSS 8.3.9 names 90 days for passwords that are the only factor: the default. */
+  private Duration secretMaxAge(String text) {
+    Duration age = duration("auth.secret_max_age", text, Duration.ofDays(90));
+    if (age.isZero()) {
+      throw problem("auth.secret_max_age must be more than 0 (e.g. 90d)");
+    }
+    return age;
   }
 
   private Duration duration(String key, String text, Duration otherwise) {

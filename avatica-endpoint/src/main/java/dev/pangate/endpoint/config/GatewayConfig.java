@@ -276,15 +276,18 @@ public record GatewayConfig(
    * @param firstDelay the delay after the first failure beyond the free ones; doubles after each
    * @param maxDelay the delay's cap
    * @param verifiedCacheTime how long a verified secret is remembered (so the slow hash runs once)
+   * @param secretMaxAge how old a secret may be before the evidence report flags it for change
+   *     (PCI DSS 8.3.9, 8.6.3)
    */
   public record Auth(Path secretsFile, Jwt jwt, int freeFailures, Duration firstDelay,
-      Duration maxDelay, Duration verifiedCacheTime) {
+      Duration maxDelay, Duration verifiedCacheTime, Duration secretMaxAge) {
 
     public Auth {
       requireNonNull(secretsFile, "secretsFile is null");
       requireNonNull(firstDelay, "firstDelay is null");
       requireNonNull(maxDelay, "maxDelay is null");
       requireNonNull(verifiedCacheTime, "verifiedCacheTime is null");
+      requireNonNull(secretMaxAge, "secretMaxAge is null");
       if (freeFailures < 0) {
         throw new IllegalArgumentException("freeFailures must be >= 0");
       }

@@ -18,6 +18,7 @@ import dev.pangate.audit.verify.RecordSource;
 import dev.pangate.audit.verify.VerificationReport;
 import dev.pangate.audit.verify.VerifiedPrefix;
 import dev.pangate.endpoint.auth.AgentSecrets;
+import dev.pangate.endpoint.config.Durations;
 import dev.pangate.endpoint.config.GatewayConfig;
 import dev.pangate.endpoint.server.PangateServer;
 import dev.pangate.engine.privilege.PrivilegeFinding;
@@ -40,6 +41,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -178,7 +180,7 @@ public final class EvidenceBuilder {
             + config.postgres().url() + " as " + config.postgres().user() + ": " + e.getMessage(), e);
       }
       observed.set("keys", keys(config, keys, policy));
-      observed.set("identities", identities(config, policy));
+      observed.set("identities", identities(config, policy, at));
       derived = derive(source, period, size, policy, catalog);
     }
     root.set("derived", derived);
@@ -352,7 +354,7 @@ public final class EvidenceBuilder {
     return node;
   }
 
-  private static JsonNode identities(GatewayConfig config, Policy policy) throws IOException {
+  private static JsonNode identities(GatewayConfig config, Policy policy, Instant at) throws IOException {
     ObjectNode node = NODES.objectNode();
     Path secretsFile = config.auth().secretsFile();
     AgentSecrets secrets = AgentSecrets.load(secretsFile);
@@ -362,11 +364,15 @@ public final class EvidenceBuilder {
     node.put("freeFailures", config.auth().freeFailures());
     node.put("throttleFirstDelay", config.auth().firstDelay().toString());
     node.put("throttleMaxDelay", config.auth().maxDelay().toString());
+    Duration maxAge = config.auth().secretMaxAge();
+    node.put("secretMaxAge", age(maxAge));
+    node.put("secretMaxAgeDays", maxAge.toDays());
     ArrayNode admins = node.putArray("admins");
     new TreeSet<>(config.admins()).forEach(admins::add);
     ArrayNode list = node.putArray("identities");
     Set<String> all = new TreeSet<>(secrets.identities());
     all.addAll(policy.agents().keySet());
+    Set<String> stale = new TreeSet<>();
     for (String identity : all) {
       ObjectNode i = list.addObject();
       i.put("identity", identity);
@@ -380,7 +386,29 @@ public final class EvidenceBuilder {
         methods.add("JWT signed by the configured issuer " + config.auth().jwt().issuer());
       }
       i.put("authentication", methods.isEmpty() ? "none: cannot log in" : String.join("; ", methods));
+      if (secrets.hash(identity).isPresent()) {
+        Instant changed = secrets.changedAt(identity).orElse(null);
+        i.put("secretChangedAt", changed == null ? null : changed.toString());
+        if (changed == null) {
+          i.putNull("secretAgeDays");
+          i.put("secretAge", "unknown: the secrets file has no date for it (issued before dates were"
+              + " recorded); replace it with pangate agents add --replace");
+          stale.add(identity);
+        } else {
+          long days = Duration.between(changed, at).toDays();
+          i.put("secretAgeDays", days);
+          boolean old = Duration.between(changed, at).compareTo(maxAge) > 0;
+          i.put("secretAge", days + (days == 1 ? " day" : " days") + (old ? ": older than "
+              + age(maxAge) + ", change it" : ""));
+          if (old) {
+            stale.add(identity);
+          }
+        }
+        i.put("secretDue", stale.contains(identity));
+      }
     }
+    ArrayNode due = node.putArray("secretsDue");
+    stale.forEach(due::add);
     return node;
   }
 
@@ -403,6 +431,11 @@ public final class EvidenceBuilder {
         "# 4. The policy copy is the policy in force (its digest is in every entry's policyDigest):",
         "sha256sum " + POLICY_COPY + "    # " + root.path("inputs").path("policy").path("sha256").asText(),
         "");
+  }
+
+  /** A maximum age as people write it: 90d rather than 2160h. */
+  private static String age(Duration age) {
+    return age.toMillis() % Duration.ofDays(1).toMillis() == 0 ? age.toDays() + "d" : Durations.format(age);
   }
 
   static String sha256(byte[] bytes) {

@@ -94,6 +94,7 @@ final class LogFacts {
     private final Map<String, ObjectNode> approvals = new LinkedHashMap<>();
     private final ArrayNode policyEvents = NODES.arrayNode();
     private final ArrayNode keyChanges = NODES.arrayNode();
+    private final ArrayNode secretChanges = NODES.arrayNode();
     private final ArrayNode lifecycle = NODES.arrayNode();
     private final Map<String, Map<String, Long>> loginFailures = new TreeMap<>();
     private final ArrayNode gaps = NODES.arrayNode();
@@ -142,10 +143,12 @@ final class LogFacts {
       } catch (IllegalArgumentException | NullPointerException unknown) {
         return; // a type this version does not know: counted by type above
       }
-      if (agent != null && kind != AuditEventType.AUTH_FAILURE) {
+      // A failed login or a changed secret names an identity that did not act: not usage (7.2.5.1).
+      boolean acted = kind != AuditEventType.AUTH_FAILURE && kind != AuditEventType.SECRET_CHANGED;
+      if (agent != null && acted) {
         agentsSeen.add(agent);
       }
-      if (role != null && kind != AuditEventType.AUTH_FAILURE) {
+      if (role != null && acted) {
         rolesSeen.add(role);
       }
       Map<String, String> details = stringMap(event.get(EventEncoder.DETAILS));
@@ -230,6 +233,12 @@ final class LogFacts {
           details.forEach(fields::put);
           change.set("details", fields);
           listed(keyChanges, change);
+        }
+        case SECRET_CHANGED -> {
+          ObjectNode change = base(record, event);
+          change.put("change", details.get("change"));
+          change.put("changedAt", details.get("changed_at"));
+          listed(secretChanges, change);
         }
         case LOG_OPEN -> {
           ObjectNode open = base(record, event);
@@ -411,6 +420,7 @@ final class LogFacts {
       out.set("approvals", approvalList);
       out.set("policyEvents", policyEvents);
       out.set("keyChanges", keyChanges);
+      out.set("secretChanges", secretChanges);
       out.set("auditStartsAndStops", lifecycle);
       out.set("loginFailures", nested(loginFailures));
       ObjectNode throttled = NODES.objectNode();

@@ -199,18 +199,37 @@ final class ReportPage {
     JsonNode identities = observed.path("identities");
     section(page, "r8", "8 Identify users and authenticate access",
         "Every user and system account has a unique ID (8.2.1), is authenticated (8.3.1), repeated failed "
-            + "attempts lock it out (8.3.4), and secrets are protected (8.3.2).",
-        "Each agent has its own identity and secret, stored only as a salted PBKDF2 hash; failed logins "
-            + "are audited and throttled per identity and client address.");
+            + "attempts lock it out (8.3.4), secrets are protected (8.3.2) and changed periodically "
+            + "(8.3.9, 8.6.3).",
+        "Each agent has its own identity and secret, stored only as a salted PBKDF2 hash with the time it "
+            + "was issued or last replaced; failed logins are audited and throttled per identity and client "
+            + "address; every change of a secret the gateway sees is audited (SECRET_CHANGED).");
     page.append(table(identities.path("identities"), List.of("identity", "role", "inPolicy", "admin",
-        "authentication"), List.of("Identity", "Role", "In policy", "Admin", "Authentication"), 1000));
+        "authentication", "secretChangedAt", "secretAge"), List.of("Identity", "Role", "In policy", "Admin",
+        "Authentication", "Secret last changed", "Secret age"), 1000));
+    JsonNode due = identities.path("secretsDue");
+    page.append("<h3>Secrets due for change (older than ").append(escape(identities.path("secretMaxAge").asText()))
+        .append(", or of unknown age)</h3>");
+    if (due.isEmpty()) {
+      page.append("<p><span class=\"status ok\">NONE</span> Every secret was changed within ")
+          .append(escape(identities.path("secretMaxAge").asText()))
+          .append(" (<code>auth.secret_max_age</code>).</p>");
+    } else {
+      page.append("<p><span class=\"status bad\">").append(due.size()).append(" DUE</span> ");
+      StringBuilder names = new StringBuilder();
+      due.forEach(d -> names.append(names.length() == 0 ? "" : ", ").append(d.asText()));
+      page.append(escape(names.toString())).append(": replace with <code>pangate agents add &lt;identity&gt;"
+          + " --replace</code> (<code>auth.secret_max_age</code> sets the age).</p>");
+    }
     page.append("<p>Secrets file ").append(escape(identities.path("secretsFile").asText()))
         .append(", last modified ").append(escape(identities.path("secretsFileLastModified").asText()))
-        .append(" (the file records no per-identity date: a secret's last change is when "
-            + "<code>pangate agents add --replace</code> last ran for it). Throttling: ")
+        .append(". Throttling: ")
         .append(escape(identities.path("freeFailures").asText())).append(" free failures, then delays from ")
         .append(escape(identities.path("throttleFirstDelay").asText())).append(" doubling up to ")
         .append(escape(identities.path("throttleMaxDelay").asText())).append(".</p>");
+    page.append("<h3>Secrets issued, replaced or removed in this period (10.2.1.5)</h3>");
+    page.append(table(log.path("secretChanges"), List.of("seq", "time", "agent", "change", "changedAt"),
+        List.of("Seq", "Time", "Identity", "Change", "Changed at (secrets file)"), 100));
     page.append("<h3>Failed logins by identity and reason</h3>");
     page.append(nestedTable(log.path("loginFailures"), "Identity"));
     page.append("<h3>Throttled (locked-out) attempts</h3>").append(pairs(log.path("throttledLogins"),

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** Secrets are stored as salted slow hashes, issued once, and checked exactly. */
@@ -55,6 +56,46 @@ class SecretHashTest {
     assertTrue(AgentSecrets.load(file).hash("agent-1").orElseThrow().matches(rotated));
     assertThrows(IllegalArgumentException.class,
         () -> AgentSecrets.issue(file, "Bad:Name", false, 20_000, random));
+  }
+
+  @Test
+  void eachSecretCarriesWhenItWasSetAndKeepsItWhenOthersChange() throws Exception {
+    Path file = Files.createTempDirectory("secrets").resolve("agents.secrets");
+    SecureRandom random = new SecureRandom();
+    Instant first = Instant.parse("2026-01-05T10:00:00.123456Z");
+    AgentSecrets.issue(file, "agent-1", false, 20_000, random, first);
+    AgentSecrets.issue(file, "agent-2", false, 20_000, random, first.plusSeconds(60));
+    assertEquals(Instant.parse("2026-01-05T10:00:00Z"), AgentSecrets.load(file).changedAt("agent-1").orElseThrow(),
+        "whole seconds");
+    assertTrue(Files.readString(file).contains("agent-1 pbkdf2"), Files.readString(file));
+    assertTrue(Files.readString(file).contains(" changed=2026-01-05T10:00:00Z\n"), Files.readString(file));
+    Instant rotated = Instant.parse("2026-04-01T08:00:00Z");
+    AgentSecrets.issue(file, "agent-2", true, 20_000, random, rotated);
+    AgentSecrets.remove(file, "agent-3-none");
+    AgentSecrets loaded = AgentSecrets.load(file);
+    assertEquals(rotated, loaded.changedAt("agent-2").orElseThrow(), "a replaced secret gets the new date");
+    assertEquals(Instant.parse("2026-01-05T10:00:00Z"), loaded.changedAt("agent-1").orElseThrow(),
+        "the other identities keep theirs");
+    assertTrue(loaded.changedAt("nobody").isEmpty());
+  }
+
+  @Test
+  void aLineWithoutADateReadsAsUnknownAndABadDateIsRefused() throws Exception {
+    Path file = Files.createTempDirectory("secrets").resolve("agents.secrets");
+    AgentSecrets.issue(file, "agent-1", false, 20_000, new SecureRandom(), Instant.parse("2026-01-05T10:00:00Z"));
+    String line = Files.readString(file).lines().filter(l -> l.startsWith("agent-1 ")).findFirst().orElseThrow();
+    String hash = line.split(" ")[1];
+    Files.writeString(file, "agent-1 " + hash + "\n");
+    AgentSecrets old = AgentSecrets.load(file);
+    assertTrue(old.hash("agent-1").isPresent());
+    assertTrue(old.changedAt("agent-1").isEmpty(), "written before dates were recorded");
+    Files.writeString(file, "agent-1 " + hash + " changed=last-tuesday\n");
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> AgentSecrets.load(file));
+    assertTrue(bad.getMessage().contains(file + " line 1") && bad.getMessage().contains("changed=<ISO-8601"),
+        bad.getMessage());
+    Files.writeString(file, "agent-1 " + hash + " 2026-01-05T10:00:00Z\n");
+    bad = assertThrows(IllegalArgumentException.class, () -> AgentSecrets.load(file));
+    assertTrue(bad.getMessage().contains("expected changed=<time>"), bad.getMessage());
   }
 
   @Test

@@ -177,6 +177,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void secretsAreDueAfterNinetyDaysUnlessConfiguredOtherwise() throws Exception {
+    assertEquals(Duration.ofDays(90),
+        ConfigLoader.load(write(MINIMAL), Map.of("DB_PASSWORD", "x")).auth().secretMaxAge());
+    assertEquals(Duration.ofDays(30), ConfigLoader.load(write(MINIMAL + "  secret_max_age: 30d\n"),
+        Map.of("DB_PASSWORD", "x")).auth().secretMaxAge());
+    ConfigException zero = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(write(MINIMAL + "  secret_max_age: 0\n"), Map.of("DB_PASSWORD", "x")));
+    assertTrue(zero.getMessage().contains("auth.secret_max_age must be more than 0"), zero.getMessage());
+  }
+
+  @Test
   void durationsReadTheWayPeopleWriteThem() {
     assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
     assertEquals(Duration.ofMinutes(10), Durations.parse("10m"));
