@@ -59,36 +59,55 @@ public final class EndpointFixture implements AutoCloseable {
   private final URI childUri;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
+  private final EndpointFixture joined;
+
   private EndpointFixture(Builder builder) throws Exception {
     this.database = builder.database;
-    this.role = "pgw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    String password = UUID.randomUUID().toString();
-    try (Connection admin = database.connect()) {
-      DemoDatabase.create(admin, builder.size, GatewayFixture.SEED, true, line -> { });
-      for (String sql : builder.setup) {
-        try (Statement statement = admin.createStatement()) {
-          statement.execute(sql);
+    this.joined = builder.joined;
+    directory = Files.createTempDirectory("pangate-endpoint-test");
+    if (joined != null) {
+      // Another node of the same service: the first one's database, login, keys, policy and agents.
+      this.role = joined.role;
+      this.allPans = joined.allPans;
+      this.secrets = joined.secrets;
+      for (String file : List.of("db-password", "policy.yaml", "agents.secrets")) {
+        Files.copy(joined.directory.resolve(file), directory.resolve(file));
+      }
+      Files.createDirectories(directory.resolve("keys"));
+      try (var keys = Files.list(joined.directory.resolve("keys"))) {
+        for (Path key : keys.toList()) {
+          Files.copy(key, directory.resolve("keys").resolve(key.getFileName()));
         }
       }
-      DemoDatabase.createGatewayRole(admin, role, password);
-      ApprovalStore.install(admin, role);
-      this.allPans = DemoDatabase.allPans(admin);
+    } else {
+      this.role = "pgw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+      String password = UUID.randomUUID().toString();
+      try (Connection admin = database.connect()) {
+        DemoDatabase.create(admin, builder.size, GatewayFixture.SEED, true, line -> { });
+        for (String sql : builder.setup) {
+          try (Statement statement = admin.createStatement()) {
+            statement.execute(sql);
+          }
+        }
+        DemoDatabase.createGatewayRole(admin, role, password);
+        ApprovalStore.install(admin, role);
+        this.allPans = DemoDatabase.allPans(admin);
+      }
+      Files.writeString(directory.resolve("db-password"), password);
+      Files.writeString(directory.resolve("policy.yaml"), builder.policy);
+      KeysetGenerator.write(directory.resolve("keys"), KeysetGenerator.GATEWAY_KINDS, Optional.empty(), true);
+      Map<String, String> issued = new LinkedHashMap<>();
+      SecureRandom random = new SecureRandom();
+      List<String> identities = new ArrayList<>(AGENTS);
+      identities.add(ADMIN);
+      identities.addAll(builder.extraIdentities);
+      for (String identity : identities) {
+        // Fewer PBKDF2 iterations than production keep the suite quick; the format is the same.
+        issued.put(identity, AgentSecrets.issue(directory.resolve("agents.secrets"), identity, true,
+            20_000, random));
+      }
+      this.secrets = Map.copyOf(issued);
     }
-    directory = Files.createTempDirectory("pangate-endpoint-test");
-    Files.writeString(directory.resolve("db-password"), password);
-    Files.writeString(directory.resolve("policy.yaml"), builder.policy);
-    KeysetGenerator.write(directory.resolve("keys"), KeysetGenerator.GATEWAY_KINDS, Optional.empty(), true);
-    Map<String, String> issued = new LinkedHashMap<>();
-    SecureRandom random = new SecureRandom();
-    List<String> identities = new ArrayList<>(AGENTS);
-    identities.add(ADMIN);
-    identities.addAll(builder.extraIdentities);
-    for (String identity : identities) {
-      // Fewer PBKDF2 iterations than production keep the suite quick; the format is the same.
-      issued.put(identity, AgentSecrets.issue(directory.resolve("agents.secrets"), identity, true,
-          20_000, random));
-    }
-    this.secrets = Map.copyOf(issued);
     Path configFile = directory.resolve("pangate.yaml");
     int port = builder.childJvm == null ? 0 : freePort();
     Files.writeString(configFile, configuration(builder, port), StandardCharsets.UTF_8);
@@ -155,7 +174,7 @@ public final class EndpointFixture implements AutoCloseable {
         "    audit-signing: keys/audit-signing.json",
         "  cleartext_for_demo: true",
         "audit:",
-        "  node: test",
+        "  node: " + builder.node,
         "  file:",
         "    directory: audit",
         "    durability: fsync_periodic",
@@ -170,6 +189,7 @@ public final class EndpointFixture implements AutoCloseable {
         "admins: [" + ADMIN + "]",
         "limits:",
         builder.limits,
+        builder.extra,
         "");
   }
 
@@ -197,6 +217,9 @@ public final class EndpointFixture implements AutoCloseable {
     private String tls = "";
     private List<String> childJvm;
     private List<String> launcher = List.of();
+    private String node = "test";
+    private EndpointFixture joined;
+    private String extra = "";
 
     private Builder(TestDatabase database) {
       this.database = database;
@@ -275,6 +298,29 @@ public final class EndpointFixture implements AutoCloseable {
 
     public Builder environment(Map<String, String> environment) {
       this.environment = environment;
+      return this;
+    }
+
+    /**
+     * Another node of the same service as {@code first}: its database, gateway login, keys, policy
+     * and agent secrets, with an audit log (node id) and port of its own. Closing it leaves the
+     * first node's database and login alone.
+     */
+    public Builder joining(EndpointFixture first, String nodeId) {
+      this.joined = first;
+      this.node = nodeId;
+      return this;
+    }
+
+    /** This node's audit chain id (default {@code test}). */
+    public Builder node(String nodeId) {
+      this.node = nodeId;
+      return this;
+    }
+
+    /** Top-level YAML sections added at the end of the configuration file. */
+    public Builder extra(String yaml) {
+      this.extra = yaml;
       return this;
     }
 
@@ -462,6 +508,9 @@ public final class EndpointFixture implements AutoCloseable {
         child.destroyForcibly();
         Thread.currentThread().interrupt();
       }
+    }
+    if (joined != null) {
+      return; // the first node owns the database and the login
     }
     try (Connection admin = database.connect(); Statement statement = admin.createStatement()) {
       statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");

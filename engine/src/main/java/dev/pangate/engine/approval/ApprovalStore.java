@@ -91,17 +91,57 @@ public final class ApprovalStore {
     }
   }
 
-  public ApprovalRequest create(String agent, String role, String kind, String target, String sql,
+  /**
+   * The open request of the agent for exactly this statement, or a new pending one. Gateways
+   * sharing the store agree: the look-up and the insert run under one transaction-scoped advisory
+   * lock on the statement's digests, so two nodes holding the same statement at the same moment
+   * record one request, not two.
+   *
+   * @return the request, and whether this call created it
+   */
+  public Created openOrCreate(String agent, String role, String kind, String target, String sql,
       List<String> parameters, String parametersDigest, String plan, String planDigest,
       Long estimatedRows, Instant now, Instant expires) {
-    UUID id = UUID.randomUUID();
-    String insert = "INSERT INTO pangate_approvals.requests (id, agent, role, kind, target, sql,"
-        + " parameters, parameters_digest, plan, plan_digest, estimated_rows, created_at,"
-        + " expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING')";
-    execute(insert, id, agent, role, kind, target, sql, String.join("\n", parameters),
-        parametersDigest, plan, planDigest, estimatedRows, Timestamp.from(now),
-        Timestamp.from(expires));
-    return find(id.toString()).orElseThrow();
+    try (Connection connection = pool.getConnection()) {
+      try {
+        try (PreparedStatement lock = connection.prepareStatement(
+            "SELECT pg_advisory_xact_lock(" + LOCK_CLASS + ", hashtext(?))")) {
+          lock.setString(1, agent + ' ' + planDigest + ' ' + parametersDigest);
+          lock.executeQuery().close();
+        }
+        List<ApprovalRequest> open = query(connection, OPEN, agent, planDigest, parametersDigest);
+        if (!open.isEmpty()) {
+          connection.commit();
+          return new Created(open.get(0), false);
+        }
+        UUID id = UUID.randomUUID();
+        try (PreparedStatement insert = connection.prepareStatement(
+            "INSERT INTO pangate_approvals.requests (id, agent, role, kind, target, sql,"
+                + " parameters, parameters_digest, plan, plan_digest, estimated_rows, created_at,"
+                + " expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING')")) {
+          bind(insert, id, agent, role, kind, target, sql, String.join("\n", parameters),
+              parametersDigest, plan, planDigest, estimatedRows, Timestamp.from(now),
+              Timestamp.from(expires));
+          insert.executeUpdate();
+        }
+        ApprovalRequest created = query(connection,
+            "SELECT * FROM pangate_approvals.requests WHERE id = ?", id).get(0);
+        connection.commit();
+        return new Created(created, true);
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  /** A request, and whether the call that returned it created it. */
+  public record Created(ApprovalRequest request, boolean created) {
+    public Created {
+      requireNonNull(request, "request is null");
+    }
   }
 
   /** The request, if it exists. */
@@ -122,13 +162,20 @@ public final class ApprovalStore {
             + " LIMIT 500", status.name());
   }
 
-  /** The latest open (pending or approved) request of an agent for exactly this statement. */
+  /**
+   * The open request of an agent for exactly this statement: an approved one first (so a pending
+   * duplicate never hides an approval), else the latest pending one.
+   */
   public Optional<ApprovalRequest> open(String agent, String planDigest, String parametersDigest) {
-    return query("SELECT * FROM pangate_approvals.requests WHERE agent = ? AND plan_digest = ?"
-        + " AND parameters_digest = ? AND status IN ('PENDING', 'APPROVED')"
-        + " ORDER BY created_at DESC LIMIT 1", agent, planDigest, parametersDigest)
-        .stream().findFirst();
+    return query(OPEN, agent, planDigest, parametersDigest).stream().findFirst();
   }
+
+  private static final String OPEN = "SELECT * FROM pangate_approvals.requests WHERE agent = ?"
+      + " AND plan_digest = ? AND parameters_digest = ? AND status IN ('PENDING', 'APPROVED')"
+      + " ORDER BY status = 'APPROVED' DESC, created_at DESC LIMIT 1";
+
+  /** The advisory-lock class of approval requests (the key's other half hashes the statement). */
+  private static final int LOCK_CLASS = 0x70676170;
 
   /** Moves PENDING or APPROVED requests past their expiry to EXPIRED; returns those moved. */
   public List<ApprovalRequest> expire(Instant now) {
@@ -147,20 +194,56 @@ public final class ApprovalStore {
   }
 
   /**
-   * Consumes an approval inside the write's transaction: true when this call moved it from
-   * APPROVED to EXECUTED (so the write may commit), false when another run got there first or it
-   * expired.
+   * Claims an approval for one run, inside the write's transaction and before the write: the
+   * request's row is locked and moved from APPROVED to EXECUTED, so of two runs at the same moment
+   * (on one gateway or on two sharing the store) exactly one gets it and the other never writes.
+   * A row locked by another run is skipped rather than waited for: that run may commit, and then
+   * the approval is spent. The claim commits or rolls back with the write.
+   *
+   * @return {@link Claim#CLAIMED}, or why the approval cannot be used by this run
    */
-  public static boolean consume(Connection connection, String id, long rows, Instant now)
-      throws SQLException {
+  public static Claim claim(Connection connection, String id, Instant now) throws SQLException {
+    UUID uuid = UUID.fromString(id);
+    try (PreparedStatement lock = connection.prepareStatement(
+        "SELECT status, expires_at > ? FROM pangate_approvals.requests WHERE id = ?"
+            + " FOR UPDATE SKIP LOCKED")) {
+      lock.setTimestamp(1, Timestamp.from(now));
+      lock.setObject(2, uuid);
+      try (ResultSet row = lock.executeQuery()) {
+        if (!row.next()) {
+          return Claim.IN_USE;
+        }
+        if (!"APPROVED".equals(row.getString(1)) || !row.getBoolean(2)) {
+          return Claim.SPENT;
+        }
+      }
+    }
     try (PreparedStatement statement = connection.prepareStatement(
-        "UPDATE pangate_approvals.requests SET status = 'EXECUTED', executed_at = ?,"
-            + " rows_affected = ? WHERE id = ? AND status = 'APPROVED' AND expires_at > ?")) {
+        "UPDATE pangate_approvals.requests SET status = 'EXECUTED', executed_at = ?"
+            + " WHERE id = ? AND status = 'APPROVED'")) {
       statement.setTimestamp(1, Timestamp.from(now));
-      statement.setLong(2, rows);
-      statement.setObject(3, UUID.fromString(id));
-      statement.setTimestamp(4, Timestamp.from(now));
-      return statement.executeUpdate() == 1;
+      statement.setObject(2, uuid);
+      return statement.executeUpdate() == 1 ? Claim.CLAIMED : Claim.SPENT;
+    }
+  }
+
+  /** The outcome of {@link #claim}. */
+  public enum Claim {
+    /** This run holds the approval; it is spent when the write commits. */
+    CLAIMED,
+    /** Another run holds it at this moment (its transaction has not ended). */
+    IN_USE,
+    /** It was used by another run, or expired. */
+    SPENT
+  }
+
+  /** Records the rows the claimed approval's write changed, in the same transaction. */
+  public static void recordRows(Connection connection, String id, long rows) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+        "UPDATE pangate_approvals.requests SET rows_affected = ? WHERE id = ?")) {
+      statement.setLong(1, rows);
+      statement.setObject(2, UUID.fromString(id));
+      statement.executeUpdate();
     }
   }
 
@@ -172,20 +255,19 @@ public final class ApprovalStore {
     }
   }
 
-  private void execute(String sql, Object... values) {
-    try (Connection connection = pool.getConnection();
-        PreparedStatement statement = connection.prepareStatement(sql)) {
-      bind(statement, values);
-      statement.executeUpdate();
+  private List<ApprovalRequest> query(String sql, Object... values) {
+    try (Connection connection = pool.getConnection()) {
+      List<ApprovalRequest> requests = query(connection, sql, values);
       connection.commit();
+      return requests;
     } catch (SQLException e) {
       throw unavailable(e);
     }
   }
 
-  private List<ApprovalRequest> query(String sql, Object... values) {
-    try (Connection connection = pool.getConnection();
-        PreparedStatement statement = connection.prepareStatement(sql)) {
+  private static List<ApprovalRequest> query(Connection connection, String sql, Object... values)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
       bind(statement, values);
       List<ApprovalRequest> requests = new ArrayList<>();
       try (ResultSet rs = statement.executeQuery()) {
@@ -193,10 +275,7 @@ public final class ApprovalStore {
           requests.add(read(rs));
         }
       }
-      connection.commit();
       return requests;
-    } catch (SQLException e) {
-      throw unavailable(e);
     }
   }
 

@@ -286,6 +286,7 @@ public final class QueryExecutor implements AutoCloseable {
   private long write(Connection connection, PlannedStatement plan, List<?> parameters,
       TransactionStep inTransaction, StatementContext context) throws SQLException {
     PushedQuery query = plan.queries().get(0);
+    inTransaction.before(connection);
     try (PreparedStatement statement = connection.prepareStatement(query.sql().sql())) {
       bind(statement, query.sql().parameterOrder(), plan, parameters);
       long rows;
@@ -343,10 +344,17 @@ public final class QueryExecutor implements AutoCloseable {
     }
   }
 
-  /** Work done in a write's transaction, after the write and before the commit. */
+  /**
+   * Work done in a write's transaction: {@link #before} ahead of the write (e.g. claiming an
+   * approval, so a write that cannot have it never runs), {@link #run} after it and before the
+   * commit.
+   */
   @FunctionalInterface
   public interface TransactionStep {
     void run(Connection connection, long rowsChanged) throws SQLException;
+
+    /** Runs on the write's connection, in its transaction, before the write. */
+    default void before(Connection connection) throws SQLException { }
 
     TransactionStep NONE = (connection, rows) -> { };
   }

@@ -143,6 +143,9 @@ public final class Approvals {
     }
     ApprovalRequest request = open.orElseGet(() -> create(caller, role, query, parameters,
         planDigest, parametersDigest, policyDigest));
+    if (request.status() == ApprovalStatus.APPROVED) {
+      return request; // approved by the time another run (here or on another gateway) recorded it
+    }
     throw new ApprovalRequiredException(request, "This " + query.planned().kind() + " on "
         + query.planned().writeTarget() + " needs approval by a person with an approving role."
         + " Request " + request.id() + " is " + request.status().name().toLowerCase()
@@ -161,9 +164,14 @@ public final class Approvals {
     List<String> shown = shown(parameters, tokens);
     String plan = PanScrubber.scrub(query.planText() + "\nSQL: " + query.planned().pushedSql()
         + boundValues(query, parameters), tokens);
-    ApprovalRequest request = store.create(caller.agentId(), role, query.planned().kind().name(),
-        query.planned().writeTarget(), PanScrubber.scrub(query.sql(), tokens), shown, parametersDigest,
-        plan, planDigest, estimate, now, now.plus(lifetime));
+    ApprovalStore.Created recorded = store.openOrCreate(caller.agentId(), role,
+        query.planned().kind().name(), query.planned().writeTarget(),
+        PanScrubber.scrub(query.sql(), tokens), shown, parametersDigest, plan, planDigest, estimate,
+        now, now.plus(lifetime));
+    ApprovalRequest request = recorded.request();
+    if (!recorded.created()) {
+      return request; // another run of the same statement recorded it a moment ago
+    }
     gateway.audit(AuditEvent.builder(AuditEventType.APPROVAL_REQUEST)
         .approvalId(request.id()).agent(caller.agentId()).role(role)
         .clientAddress(caller.clientAddress()).session(caller.session()).driver(caller.driver())
@@ -193,12 +201,31 @@ public final class Approvals {
     }
   }
 
-  /** Marks the request executed inside the write's transaction (so both happen or neither). */
+  /**
+   * Claims the approval in the write's transaction before the write runs, and records the rows it
+   * changed after it, so the approval is spent exactly when the write commits. A run that cannot
+   * claim it (another run holds or used it, here or on another gateway sharing the store, or it
+   * expired) writes nothing.
+   */
   dev.pangate.engine.exec.QueryExecutor.TransactionStep consume(ApprovalRequest request) {
-    return (connection, rows) -> {
-      if (!ApprovalStore.consume(connection, request.id(), rows, clock.instant())) {
-        throw new EngineException(ErrorCode.APPROVAL_NOT_USABLE, "Approval " + request.id()
-            + " was used by another run or expired meanwhile; nothing was changed.");
+    return new dev.pangate.engine.exec.QueryExecutor.TransactionStep() {
+      @Override
+      public void before(java.sql.Connection connection) throws java.sql.SQLException {
+        switch (ApprovalStore.claim(connection, request.id(), clock.instant())) {
+          case CLAIMED -> { }
+          case IN_USE -> throw new EngineException(ErrorCode.APPROVAL_NOT_USABLE, "Approval "
+              + request.id() + " is being used by another run of the statement at this moment"
+              + " (on this gateway or another); nothing was changed. An approval runs once: if"
+              + " that run does not commit, run the statement again.");
+          case SPENT -> throw new EngineException(ErrorCode.APPROVAL_NOT_USABLE, "Approval "
+              + request.id() + " was used by another run or expired meanwhile; nothing was"
+              + " changed.");
+        }
+      }
+
+      @Override
+      public void run(java.sql.Connection connection, long rows) throws java.sql.SQLException {
+        ApprovalStore.recordRows(connection, request.id(), rows);
       }
     };
   }
