@@ -76,4 +76,22 @@ final class ApprovalSteps {
       }
     }
   }
+
+  /**
+   * The approval {@code id} among an evidence report's {@code derived.log.approvals}, checked to be
+   * migration-bot's request decided by security-officer with {@code reason}.
+   */
+  static JsonNode decidedInReport(JsonNode log, String id, String reason) {
+    JsonNode approval = null;
+    for (JsonNode a : log.path("approvals")) {
+      if (a.path("id").asText().equals(id)) {
+        approval = a;
+      }
+    }
+    assertTrue(approval != null, log.path("approvals").toString());
+    assertEquals("migration-bot", approval.path("requestedBy").asText());
+    assertEquals("security-officer", approval.path("decidedBy").asText());
+    assertEquals(reason, approval.path("reason").asText());
+    return approval;
+  }
 }

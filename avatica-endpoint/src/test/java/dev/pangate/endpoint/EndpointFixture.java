@@ -175,9 +175,9 @@ public final class EndpointFixture implements AutoCloseable {
         "  cleartext_for_demo: true",
         "audit:",
         "  node: " + builder.node,
-        "  file:",
-        "    directory: audit",
-        "    durability: fsync_periodic",
+        builder.auditWriter == null
+            ? "  file:\n    directory: audit\n    durability: fsync_periodic"
+            : "  postgres:\n    url: " + database.url() + "\n    user: " + builder.auditWriter,
         builder.audit,
         "listen:",
         "  address: 127.0.0.1",
@@ -209,6 +209,7 @@ public final class EndpointFixture implements AutoCloseable {
     private String limits = "  connections_per_agent: 8";
     private String auth = "  free_failures: 3";
     private String audit = "";
+    private String auditWriter;
     private int fetchSize = 1000;
     private DemoSize size = DemoSize.SMALL;
     private final List<String> setup = new ArrayList<>();
@@ -239,6 +240,15 @@ public final class EndpointFixture implements AutoCloseable {
     /** YAML lines (indented by two) under {@code audit:}, after {@code file:}. */
     public Builder audit(String lines) {
       this.audit = lines;
+      return this;
+    }
+
+    /**
+     * The audit log in the PostgreSQL store of the test database (installed by the caller with
+     * {@code PostgresAuditStore.install}), written as {@code writer}, instead of a directory.
+     */
+    public Builder postgresAudit(String writer) {
+      this.auditWriter = writer;
       return this;
     }
 

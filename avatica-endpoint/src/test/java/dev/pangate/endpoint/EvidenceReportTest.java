@@ -218,16 +218,7 @@ class EvidenceReportTest {
     log.path("refusals").path("deniedByCode").fieldNames().forEachRemaining(denied::add);
     log.path("refusals").path("failedByCode").fieldNames().forEachRemaining(denied::add);
     assertTrue(denied.containsAll(refusedCodes), "refused " + refusedCodes + ", report " + denied);
-    JsonNode approval = null;
-    for (JsonNode a : log.path("approvals")) {
-      if (a.path("id").asText().equals(approvalId)) {
-        approval = a;
-      }
-    }
-    assertTrue(approval != null, log.path("approvals").toString());
-    assertEquals("migration-bot", approval.path("requestedBy").asText());
-    assertEquals("security-officer", approval.path("decidedBy").asText());
-    assertEquals("card reported stolen, ticket 4711", approval.path("reason").asText());
+    JsonNode approval = ApprovalSteps.decidedInReport(log, approvalId, "card reported stolen, ticket 4711");
     assertEquals("executed", approval.path("status").asText());
     assertEquals(1, approval.path("rowsChanged").asLong());
     assertTrue(log.path("writes").toString().contains("blocked-evidence"), log.path("writes").toString());

@@ -17,7 +17,7 @@ import java.util.Set;
  * {@code pangate evidence}: the assessor's report for a period, and its offline re-check.
  *
  * <pre>
- * pangate evidence --config FILE --from DATE --to DATE --out DIR [--at TIME]
+ * pangate evidence --config FILE --from DATE --to DATE --out DIR [--at TIME] [--audit-user NAME]
  * pangate evidence verify DIR --public-keyset FILE [--log FILE-OR-DIR | --user NAME] [--at TIME]
  * </pre>
  *
@@ -35,7 +35,8 @@ final class EvidenceCommand {
         return verify(Arguments.parse(args, 1, Set.of("--public-keyset", "--log", "--user", "--at"), Set.of()),
             environment, out);
       }
-      return build(Arguments.parse(args, 0, Set.of("--config", "--from", "--to", "--out", "--at"), Set.of()),
+      return build(Arguments.parse(args, 0, Set.of("--config", "--from", "--to", "--out", "--at", "--audit-user"),
+          Set.of()),
           environment, out, err);
     } catch (IllegalArgumentException e) {
       err.println("pangate evidence: " + e.getMessage() + "\n\n" + Pangate.usage("evidence"));
@@ -57,8 +58,18 @@ final class EvidenceCommand {
     GatewayConfig config = ConfigLoader.load(Path.of(a.required("--config")), environment);
     Period period = Period.parse(a.required("--from"), a.required("--to"));
     Instant at = a.option("--at").map(t -> Period.parse(t, t).from()).orElse(Instant.now());
-    EvidenceBuilder.Result result = EvidenceBuilder.build(config, period, Path.of(a.required("--out")), at,
-        environment);
+    EvidenceBuilder.Result result;
+    try {
+      result = EvidenceBuilder.build(config, period, Path.of(a.required("--out")), at, environment,
+          a.option("--audit-user").orElse(null));
+    } catch (IOException e) {
+      if (config.audit().postgres() != null && a.option("--audit-user").isEmpty()) {
+        throw new IOException(e.getMessage() + " The gateway's audit login may only INSERT: give"
+            + " --audit-user NAME, a login granted SELECT on the store (password from"
+            + " PANGATE_AUDIT_DB_PASSWORD).", e);
+      }
+      throw e;
+    }
     out.println((result.logIntact() ? "OK" : "FAILED") + ": evidence for " + period.from() + " .. "
         + period.to() + " written to " + result.directory() + " (" + result.entries() + " entries in the period)");
     if (!result.logIntact()) {

@@ -61,9 +61,11 @@ public final class Pangate {
         "  audit verify|show|prove|check-proof ...   check or read the audit log",
         "        (pangate audit --help for details)"));
     commands.put("evidence", String.join("\n",
-        "  evidence --config FILE --from DATE --to DATE --out DIR [--at TIME]   the PCI DSS evidence",
-        "        report of a period (report.html, evidence.json, copies of the policy and public",
-        "        keyset, VERIFY.txt); DATE is a UTC date (--to's day included) or an ISO-8601 instant",
+        "  evidence --config FILE --from DATE --to DATE --out DIR [--at TIME] [--audit-user NAME]",
+        "        the PCI DSS evidence report of a period (report.html, evidence.json, copies of the",
+        "        policy and public keyset, VERIFY.txt); DATE is a UTC date (--to's day included) or an",
+        "        ISO-8601 instant; --audit-user reads a PostgreSQL audit store as that login (password",
+        "        from PANGATE_AUDIT_DB_PASSWORD) instead of the INSERT-only writer",
         "  evidence verify DIR --public-keyset FILE [--log DIR | --user NAME] [--at TIME]",
         "        re-check a report against the audit log with only the public keyset"));
     commands.put("policy", String.join("\n",

@@ -90,6 +90,17 @@ public final class EvidenceBuilder {
    */
   public static Result build(GatewayConfig config, Period period, Path out, Instant at,
       Map<String, String> environment) throws IOException, PolicyException {
+    return build(config, period, out, at, environment, null);
+  }
+
+  /**
+   * Builds the evidence, reading a PostgreSQL audit store as {@code auditUser} (a login with
+   * SELECT on it, {@code PostgresAuditStore.grantReader}) instead of the configured writer login,
+   * which may only INSERT; its password from {@code PANGATE_AUDIT_DB_PASSWORD}. Null: the
+   * configured login.
+   */
+  public static Result build(GatewayConfig config, Period period, Path out, Instant at,
+      Map<String, String> environment, String auditUser) throws IOException, PolicyException {
     requireNonNull(config, "config is null");
     Policy policy = PolicyLoader.load(config.policyFile());
     KeyRing keys = PangateServer.loadKeys(config.keys());
@@ -145,13 +156,13 @@ public final class EvidenceBuilder {
     } else {
       logNode.put("kind", "postgres");
       logNode.put("jdbcUrl", audit.postgres().url());
-      logNode.put("user", audit.postgres().user());
+      logNode.put("user", auditUser != null ? auditUser : audit.postgres().user());
     }
 
     VerificationReport report;
     AtomicReference<VerifiedPrefix> lastSeal = new AtomicReference<>();
     ObjectNode derived;
-    try (RecordSource source = source(audit, environment)) {
+    try (RecordSource source = source(audit, environment, auditUser)) {
       report = verifier.verify(source, at, false, List.of(), null, lastSeal::set);
       ObjectNode builtOn = root.putObject("builtOn");
       long size = 0;
@@ -207,11 +218,17 @@ public final class EvidenceBuilder {
     return derived;
   }
 
-  static RecordSource source(GatewayConfig.Audit audit, Map<String, String> environment) throws IOException {
+  static RecordSource source(GatewayConfig.Audit audit, Map<String, String> environment, String user)
+      throws IOException {
     if (audit.directory() != null) {
       return FileRecordSource.of(audit.directory());
     }
     Properties login = PangateServer.login(audit.postgres());
+    if (user != null) {
+      // Another login than the writer's: the configured password is not its password.
+      login = new Properties();
+      login.setProperty("user", user);
+    }
     if (!login.containsKey("password") && environment.get("PANGATE_AUDIT_DB_PASSWORD") != null) {
       login.setProperty("password", environment.get("PANGATE_AUDIT_DB_PASSWORD"));
     }
