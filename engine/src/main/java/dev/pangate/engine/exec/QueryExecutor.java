@@ -12,8 +12,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.List;
 import javax.sql.DataSource;
+import org.apache.calcite.rel.type.RelDataType;
 
 /**
  * Runs planned statements on PostgreSQL: binds parameters in the pushed SQL's order, streams the
@@ -376,8 +378,31 @@ public final class QueryExecutor implements AutoCloseable {
       Object value = index < own
           ? parameters.get(index)
           : plan.derivedParameters().get(index - own).compute(parameters);
-      statement.setObject(i + 1, value);
+      int nullType = value == null && index < own ? nullType(plan.parameterTypes().get(index)) : Types.NULL;
+      if (nullType != Types.NULL) {
+        // A typed NULL: where the pushed SQL has the parameter alone (CASE WHEN ? IS NOT NULL, the
+        // form COALESCE is run as), PostgreSQL cannot tell an untyped NULL's type.
+        statement.setNull(i + 1, nullType);
+      } else {
+        statement.setObject(i + 1, value);
+      }
     }
+  }
+
+  /** The JDBC type to send a NULL parameter as, or {@code Types.NULL} to leave it to PostgreSQL. */
+  private static int nullType(RelDataType type) {
+    return switch (type.getSqlTypeName()) {
+      case CHAR, VARCHAR -> Types.VARCHAR;
+      case BOOLEAN -> Types.BOOLEAN;
+      case SMALLINT, TINYINT -> Types.SMALLINT;
+      case INTEGER -> Types.INTEGER;
+      case BIGINT -> Types.BIGINT;
+      case DECIMAL -> Types.NUMERIC;
+      case REAL -> Types.REAL;
+      case FLOAT, DOUBLE -> Types.DOUBLE;
+      case DATE -> Types.DATE;
+      default -> Types.NULL;
+    };
   }
 
   /** A connection-class failure (08...) on an open connection: find out whether PostgreSQL is up. */

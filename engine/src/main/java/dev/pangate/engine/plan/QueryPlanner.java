@@ -17,6 +17,7 @@ import dev.pangate.engine.sql.PostgresPassThrough;
 import dev.pangate.engine.sql.PostgresRexBuilder;
 import dev.pangate.engine.sql.PostgresSyntax;
 import dev.pangate.engine.sql.PostgresTypeSystem;
+import dev.pangate.engine.sql.PostgresValidator;
 import dev.pangate.engine.sql.ValidationFix;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -52,7 +53,6 @@ import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorException;
-import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
 import org.apache.calcite.sql2rel.StandardConvertletTable;
 
@@ -213,8 +213,7 @@ public final class QueryPlanner {
     ColumnNames labels;
     String parsedText = PostgresSyntax.beforeParsing(stripTrailingSemicolon(sql));
     while (true) {
-      validator = SqlValidatorUtil.newValidator(operators, catalogReader, TYPE_FACTORY,
-          AgentSql.VALIDATOR);
+      validator = new PostgresValidator(operators, catalogReader, TYPE_FACTORY, AgentSql.VALIDATOR);
       labels = ColumnNames.of(statement, parsedText); // before the validator rewrites it
       try {
         validated = validator.validate(statement);

@@ -1,0 +1,166 @@
+package dev.pangate.engine.sql;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDynamicParam;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlCase;
+import org.apache.calcite.sql.fun.SqlInternalOperators;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.apache.calcite.sql.validate.SqlValidatorCatalogReader;
+import org.apache.calcite.sql.validate.SqlValidatorImpl;
+import org.apache.calcite.sql.validate.SqlValidatorScope;
+
+/**
+ * Calcite's validator with PostgreSQL's typing of parameters in {@code CASE}, {@code COALESCE},
+ * {@code GREATEST} and {@code LEAST} ("UNION, CASE, and Related Constructs" in PostgreSQL's type
+ * conversion rules): a parameter among the results takes the type the other results resolve to,
+ * and text when every result is a parameter, a string literal or NULL. Calcite types a parameter
+ * only from a context that names one, so {@code coalesce(?, status)} was refused ("Illegal use of
+ * dynamic parameter") where PostgreSQL runs it with {@code ?} as {@code status}'s type.
+ *
+ * <p>Calcite rewrites {@code COALESCE(a, b)} to {@code CASE WHEN a IS NOT NULL THEN a ELSE b END}
+ * before typing, copying {@code a}: every copy of a parameter (same index) gets the one type, or
+ * the statement's parameter list would describe the copy that {@code IS NOT NULL} typed.
+ */
+public final class PostgresValidator extends SqlValidatorImpl {
+
+  public PostgresValidator(SqlOperatorTable operators, SqlValidatorCatalogReader catalogReader,
+      RelDataTypeFactory typeFactory, Config config) {
+    super(operators, catalogReader, typeFactory, config);
+  }
+
+  /**
+   * One field per parameter index, in index order: Calcite's list has one per parameter node, and
+   * its rewrite of {@code COALESCE} copies nodes, which made {@code coalesce(?, x)} ask for two.
+   */
+  @Override
+  public RelDataType getParameterRowType(SqlNode sqlQuery) {
+    TreeMap<Integer, RelDataType> types = new TreeMap<>();
+    sqlQuery.accept(new SqlBasicVisitor<Void>() {
+      @Override
+      public Void visit(SqlDynamicParam param) {
+        types.putIfAbsent(param.getIndex(), getValidatedNodeType(param));
+        return null;
+      }
+    });
+    List<String> names = new ArrayList<>();
+    types.keySet().forEach(index -> names.add("?" + index));
+    return typeFactory.createStructType(new ArrayList<>(types.values()), names);
+  }
+
+  @Override
+  protected void inferUnknownTypes(RelDataType inferredType, SqlValidatorScope scope, SqlNode node) {
+    if (node instanceof SqlDynamicParam && inferredType.equals(unknownType)
+        && getValidatedNodeTypeIfKnown(node) != null) {
+      return; // typed by the construct around it (below); nothing here says otherwise
+    }
+    if (node instanceof SqlCase kase) {
+      List<SqlNode> results = new ArrayList<>();
+      kase.getThenOperands().forEach(results::add);
+      results.add(kase.getElseOperand());
+      Map<Integer, RelDataType> typed = typeResultParameters(scope, results);
+      super.inferUnknownTypes(inferredType, scope, node);
+      if (!typed.isEmpty()) {
+        retype(kase, typed); // the copies in WHEN ... IS NOT NULL too
+      }
+      return;
+    }
+    if (node instanceof SqlCall call && isGreatestOrLeast(call)) {
+      typeResultParameters(scope, call.getOperandList());
+    }
+    super.inferUnknownTypes(inferredType, scope, node);
+  }
+
+  private static boolean isGreatestOrLeast(SqlCall call) {
+    return call.getKind() == SqlKind.GREATEST || call.getKind() == SqlKind.LEAST
+        || "greatest".equalsIgnoreCase(call.getOperator().getName())
+        || "least".equalsIgnoreCase(call.getOperator().getName());
+  }
+
+  /**
+   * Gives each bare parameter among {@code results} the type the other results resolve to (text
+   * when none has a type of its own); returns the types given, by parameter index.
+   */
+  private Map<Integer, RelDataType> typeResultParameters(SqlValidatorScope scope, List<SqlNode> results) {
+    List<SqlDynamicParam> parameters = new ArrayList<>();
+    List<RelDataType> known = new ArrayList<>();
+    for (SqlNode result : results) {
+      SqlNode value = unwrapCastNotNull(result);
+      if (value instanceof SqlDynamicParam parameter) {
+        if (getValidatedNodeTypeIfKnown(parameter) == null) {
+          parameters.add(parameter);
+        }
+      } else if (value != null && !isUntypedLiteral(value)) {
+        if (containsParameter(value)) {
+          inferUnknownTypes(unknownType, scope, value); // e.g. coalesce(?, ? + 1): the inner one first
+        }
+        known.add(deriveType(scope, value));
+      }
+    }
+    Map<Integer, RelDataType> typed = new HashMap<>();
+    if (parameters.isEmpty()) {
+      return typed;
+    }
+    RelDataType common = known.isEmpty() ? typeFactory.createSqlType(SqlTypeName.VARCHAR)
+        : typeFactory.leastRestrictive(known);
+    if (common == null) {
+      return typed; // results of no common type: the CASE's own check says so
+    }
+    common = typeFactory.createTypeWithNullability(common, true);
+    for (SqlDynamicParam parameter : parameters) {
+      setValidatedNodeType(parameter, common);
+      typed.put(parameter.getIndex(), common);
+    }
+    return typed;
+  }
+
+  private static SqlNode unwrapCastNotNull(SqlNode node) {
+    if (node instanceof SqlCall call && call.getOperator() == SqlInternalOperators.CAST_NOT_NULL) {
+      return call.operand(0);
+    }
+    return node;
+  }
+
+  /** NULL and string literals are of PostgreSQL's unknown type until resolved; numbers are typed. */
+  private static boolean isUntypedLiteral(SqlNode node) {
+    return node instanceof SqlLiteral literal
+        && (literal.getTypeName() == SqlTypeName.NULL || literal.getTypeName() == SqlTypeName.CHAR);
+  }
+
+  private static boolean containsParameter(SqlNode node) {
+    boolean[] found = {false};
+    node.accept(new SqlBasicVisitor<Void>() {
+      @Override
+      public Void visit(SqlDynamicParam param) {
+        found[0] = true;
+        return null;
+      }
+    });
+    return found[0];
+  }
+
+  /** Sets every copy of the typed parameters inside {@code node} to its type. */
+  private void retype(SqlNode node, Map<Integer, RelDataType> typed) {
+    node.accept(new SqlBasicVisitor<Void>() {
+      @Override
+      public Void visit(SqlDynamicParam param) {
+        RelDataType type = typed.get(param.getIndex());
+        if (type != null) {
+          setValidatedNodeType(param, type);
+        }
+        return null;
+      }
+    });
+  }
+}
