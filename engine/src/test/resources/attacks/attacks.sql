@@ -502,6 +502,37 @@ select txn_id, rank() over (partition by pan order by pan, txn_id) from payments
 -- feature: window
 select card_id, last_value(pan) over (partition by pan order by card_id) from payments.cards
 
+-- name: groups-frame-over-pan
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: window
+select txn_id, first_value(pan) over (order by card_id groups between 1 preceding and current row),
+       string_agg(pan, ',') over (order by card_id groups between 1 preceding and 1 following exclude group)
+from payments.transactions
+
+-- name: groups-frame-ordered-by-truncated-pan
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: window
+select card_id, count(*) over (order by pan groups between current row and 1 following) from payments.cards
+
+-- name: groups-frame-partitioned-by-token-hidden-rows
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: either
+-- feature: window
+-- truth: select txn_id, count(*) over (partition by pan order by card_id groups between 1 preceding and current row) from payments.transactions where merchant_id in (1, 2, 3)
+select txn_id, count(*) over (partition by pan order by card_id groups between 1 preceding and current row) as n from payments.transactions
+
+-- name: lead-with-frame-over-pan
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: window
+select card_id, lead(pan) over (order by card_id rows between 1 preceding and current row) from payments.cards
+
 -- name: window-partitioned-by-token-hidden-rows
 -- agent: support-bot
 -- kind: filtered_row
@@ -785,6 +816,23 @@ select t.txn_id, x.cpan from payments.transactions t, lateral (select c.pan as c
 -- feature: lateral
 -- truth: select m.merchant_id, (select count(*) from payments.transactions t where t.merchant_id = m.merchant_id) from payments.merchants m where m.merchant_id in (1, 2, 3)
 select m.merchant_id, x.n from payments.merchants m, lateral (select count(*) as n from payments.transactions t where t.merchant_id = m.merchant_id) x
+
+-- name: lateral-after-join-reads-pan
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: lateral
+select t.txn_id, x.p from payments.transactions t join payments.cards c on c.card_id = t.card_id,
+       lateral (select c.pan || t.pan as p) x
+
+-- name: lateral-after-join-hidden-rows
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: lateral
+-- truth: select t.txn_id, t.merchant_id from payments.transactions t join payments.merchants m on m.merchant_id = t.merchant_id where t.merchant_id in (1, 2, 3)
+select t.txn_id, x.m from payments.transactions t join payments.merchants m on m.merchant_id = t.merchant_id,
+       lateral (select m.merchant_id as m) x
 
 -- ============================================================ VALUES
 

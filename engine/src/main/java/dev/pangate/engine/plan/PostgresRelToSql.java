@@ -14,16 +14,19 @@ import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.rel2sql.RelToSqlConverter;
 import org.apache.calcite.sql.JoinConditionType;
 import org.apache.calcite.sql.JoinType;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDialect;
+import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 
@@ -91,6 +94,9 @@ public final class PostgresRelToSql extends RelToSqlConverter {
   @Override
   public Result visit(Correlate e) {
     Result result = super.visit(e);
+    if (result.asFrom() instanceof SqlJoin rendered) {
+      rendered.setLeft(correlatedInput(rendered.getLeft(), e.getInput(0).getRowType()));
+    }
     switch (e.getJoinType()) {
       case INNER -> {
         return result;
@@ -150,6 +156,33 @@ public final class PostgresRelToSql extends RelToSqlConverter {
       }
     }
     return node;
+  }
+
+  /**
+   * The input a correlation reads, as a FROM item whose columns have the names the correlated
+   * side uses ({@code "$cor0"."q10"}): Calcite aliases the input as it renders it, which for a
+   * join is {@code (a, b) AS "$cor0"} (not SQL) or a join alias whose columns keep their tables'
+   * names (duplicated, {@code q10} unknown); for an {@code UNNEST} it names the column
+   * {@code col_0}. Every input gets the plan's column names as PostgreSQL's column aliases, and a
+   * join is read through {@code SELECT *} first.
+   */
+  private static SqlNode correlatedInput(SqlNode from, RelDataType rowType) {
+    if (from.getKind() != SqlKind.AS) {
+      return from;
+    }
+    SqlCall alias = (SqlCall) from;
+    SqlNode item = alias.operand(0);
+    if (item instanceof SqlJoin) {
+      item = new SqlSelect(SqlParserPos.ZERO, null, SqlNodeList.SINGLETON_STAR, item, null, null,
+          null, null, null, null, null, null, null);
+    }
+    List<SqlNode> operands = new ArrayList<>();
+    operands.add(item);
+    operands.add(alias.operand(1));
+    for (String name : rowType.getFieldNames()) {
+      operands.add(new SqlIdentifier(name, SqlParserPos.ZERO));
+    }
+    return SqlStdOperatorTable.AS.createCall(SqlParserPos.ZERO, operands);
   }
 
   private static EngineException cannotRender(Correlate e) {

@@ -1,6 +1,14 @@
 package dev.pangate.engine.sql;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlSyntax;
+import org.apache.calcite.sql.validate.SqlNameMatcher;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.config.NullCollation;
@@ -38,11 +46,34 @@ public final class AgentSql {
       .withTypeCoercionEnabled(true)
       .withTypeCoercionFactory(PostgresTypeCoercion::new);
 
-  /** The functions agents may call: SQL standard, Calcite's PostgreSQL library, and ours. */
+  /**
+   * The functions agents may call: SQL standard, Calcite's PostgreSQL library, and ours (which
+   * replace the library's of the same name where PostgreSQL's differ, {@link
+   * PostgresFunctions#REPLACED}).
+   */
   public static final SqlOperatorTable OPERATORS = new CaseInsensitiveOperatorTable(
-      SqlOperatorTables.chain(PostgresFunctions.TABLE,
+      SqlOperatorTables.chain(PostgresFunctions.TABLE, without(PostgresFunctions.REPLACED,
           SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(
-              List.of(SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL))));
+              List.of(SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL)))));
+
+  /** A table without some of its operators (two overloads of one name would both be refused). */
+  private static SqlOperatorTable without(Set<SqlOperator> removed, SqlOperatorTable table) {
+    return new SqlOperatorTable() {
+      @Override
+      public void lookupOperatorOverloads(SqlIdentifier opName, @Nullable SqlFunctionCategory category,
+          SqlSyntax syntax, List<SqlOperator> operatorList, SqlNameMatcher nameMatcher) {
+        List<SqlOperator> found = new ArrayList<>();
+        table.lookupOperatorOverloads(opName, category, syntax, found, nameMatcher);
+        found.removeIf(removed::contains);
+        operatorList.addAll(found);
+      }
+
+      @Override
+      public List<SqlOperator> getOperatorList() {
+        return table.getOperatorList().stream().filter(op -> !removed.contains(op)).toList();
+      }
+    };
+  }
 
   private AgentSql() {}
 }

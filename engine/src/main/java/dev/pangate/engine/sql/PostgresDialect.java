@@ -11,6 +11,7 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlWindow;
 import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.dialect.PostgresqlSqlDialect;
 import org.apache.calcite.sql.fun.SqlQuantifyOperator;
@@ -92,6 +93,11 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
     if (call.getKind() == SqlKind.COLLECTION_TABLE) {
       // a function in FROM: PostgreSQL writes the call alone, not TABLE(f(...))
       call.operand(0).unparse(writer, 0, 0);
+      return;
+    }
+    if (call.getKind() == SqlKind.OVER && call.operand(1) instanceof SqlWindow window
+        && GroupsFrames.isGroups(window)) {
+      GroupsFrames.unparseOver(writer, call, leftPrec, rightPrec);
       return;
     }
     if (call.getKind() == SqlKind.WITHIN_GROUP) {

@@ -1,6 +1,7 @@
 package dev.pangate.engine.sql;
 
 import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.fun.SqlLeadLagAggFunction;
 import org.apache.calcite.sql.SqlFunctionCategory;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlOperatorTable;
@@ -55,9 +56,34 @@ public final class PostgresFunctions {
           OperandTypes.family(SqlTypeFamily.DATETIME, SqlTypeFamily.CHARACTER)),
       SqlFunctionCategory.STRING);
 
+  /**
+   * {@code lead} and {@code lag} with a frame in their window: PostgreSQL accepts the frame and
+   * ignores it (the offset counts rows of the partition), where Calcite refuses it.
+   */
+  public static final SqlFunction LEAD = new FramedLeadLag(true);
+
+  /** See {@link #LEAD}. */
+  public static final SqlFunction LAG = new FramedLeadLag(false);
+
+  private static final class FramedLeadLag extends SqlLeadLagAggFunction {
+    FramedLeadLag(boolean lead) {
+      super(lead);
+    }
+
+    @Override
+    public boolean allowsFraming() {
+      return true;
+    }
+  }
+
+  /** Calcite's functions that those of this table replace. */
+  public static final java.util.Set<SqlOperator> REPLACED = java.util.Set.of(
+      org.apache.calcite.sql.fun.SqlStdOperatorTable.LEAD,
+      org.apache.calcite.sql.fun.SqlStdOperatorTable.LAG);
+
   /** The table of these functions, consulted before Calcite's own. */
   public static final SqlOperatorTable TABLE = new CaseInsensitiveTable(
-      List.of(NOW, DATE_TRUNC, TO_CHAR));
+      List.of(NOW, DATE_TRUNC, TO_CHAR, GroupsFrames.OFFSET, LEAD, LAG));
 
   private PostgresFunctions() {}
 

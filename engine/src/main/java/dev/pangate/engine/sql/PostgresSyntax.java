@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  *       ({@code '30 days'::interval});
  *   <li>{@code ::} binds tighter than any operator in PostgreSQL, but Babel applies it to the
  *       whole expression on its left ({@code a AND b::int} as {@code (a AND b)::int}); each
- *       {@code operand::type} is parenthesised first.
+ *       {@code operand::type} is parenthesised first;
+ *   <li>{@code GROUPS} window frames become marked {@code ROWS} frames ({@link GroupsFrames}).
  * </ul>
  *
  * <p>Text with more than one statement is refused: pangate runs one statement per request.
@@ -68,6 +69,7 @@ public final class PostgresSyntax {
     int[] skipTo = new int[count];
     int[] opens = new int[count];
     int[] closes = new int[count];
+    String[] prefixes = new String[count];
     for (int k = 0; k < count; k++) {
       skipTo[k] = k;
       Token token = tokens.get(k);
@@ -79,6 +81,7 @@ public final class PostgresSyntax {
     rewriteTypedLiterals(tokens, replacement, skipTo);
     rewriteLateralFunctions(tokens, replacement, closes);
     rewriteOrderByUsing(tokens, replacement, skipTo);
+    GroupsFrames.rewrite(tokens, replacement, skipTo, prefixes, closes);
     parenthesiseCasts(tokens, opens, closes, skipTo);
     StringBuilder out = new StringBuilder(sql.length() + 16);
     int copied = 0;
@@ -91,6 +94,9 @@ public final class PostgresSyntax {
       for (int m = k; m <= last; m++) {
         opening += opens[m];
         closing += closes[m];
+      }
+      if (prefixes[k] != null) {
+        out.append(prefixes[k]);
       }
       out.append("(".repeat(opening));
       out.append(replacement[k] != null ? replacement[k] : sql.substring(token.start(), token.end()));

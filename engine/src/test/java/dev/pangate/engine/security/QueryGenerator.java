@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * Random queries over the demo schema as one role sees it: single tables and joins on foreign
  * keys and on PANs, projections with expressions on PANs, predicates (on PANs too), GROUP BY with
- * HAVING, ORDER BY with LIMIT, set operations, derived tables and sub-queries. One query in twenty
+ * HAVING, ORDER BY with LIMIT, set operations, derived tables and sub-queries, window functions
+ * (GROUPS frames too) and LATERAL after a join. One query in twenty
  * names a table or column the role does not see. The same seed gives the same queries.
  *
  * <p>Computed columns are labelled {@code e1}, {@code e2}, ... so that only plain id columns keep
@@ -134,7 +135,17 @@ final class QueryGenerator {
     scope.add(new Alias("t0", visible.get(edge.left())));
     scope.add(new Alias("t1", visible.get(edge.right())));
     String kind = pick("join", "join", "left join", "right join", "full join");
-    StringBuilder sql = new StringBuilder("select ").append(items(scope, 2 + random.nextInt(4)))
+    String items = items(scope, 2 + random.nextInt(4));
+    // Sometimes a LATERAL after the join, reading columns of both its tables.
+    String lateral = "";
+    if (random.nextInt(4) == 0) {
+      Alias alias = scope.get(random.nextInt(scope.size()));
+      String label = label();
+      lateral = ", lateral (select " + expression(alias.alias(), anyColumn(alias.table())) + " as "
+          + label + ") lx";
+      items += ", lx." + label;
+    }
+    StringBuilder sql = new StringBuilder("select ").append(items)
         .append(" from payments.").append(edge.left()).append(" t0 ").append(kind)
         .append(" payments.").append(edge.right()).append(" t1 on t0.").append(edge.leftColumn())
         .append(" = t1.").append(edge.rightColumn());
@@ -147,7 +158,7 @@ final class QueryGenerator {
       sql.append(" join payments.").append(next.right()).append(" t2 on t1.")
           .append(next.leftColumn()).append(" = t2.").append(next.rightColumn());
     }
-    return sql + where(scope) + orderAndLimit(scope);
+    return sql + lateral + where(scope) + orderAndLimit(scope);
   }
 
   private String aggregate() {
@@ -305,6 +316,9 @@ final class QueryGenerator {
           "count(*) over (partition by " + c + ")",
           "row_number() over (partition by " + c + ")",
           "first_value(" + c + ") over (order by " + c + ")",
+          "last_value(" + c + ") over (order by " + alias + ".pan groups between 1 preceding and current row)",
+          "count(*) over (order by " + c + " groups between current row and 1 following exclude ties)",
+          "lead(" + c + ") over (order by " + c + " rows between 1 preceding and current row)",
           "regexp_replace(" + c + ", '[0-9]', 'x', 'g')", "format('%s', " + c + ")",
           "regexp_count(" + c + ", '1')", "ltrim(" + c + ", '0123456789')",
           "encode(convert_to(" + c + ", 'UTF8'), 'hex')");
