@@ -61,6 +61,7 @@ public final class HashChainedAuditLog implements AuditLog {
   private final long lazyDelayNanos;
   private final RecordWriter records;
   private final WitnessSet witnesses;
+  private final WrittenSeals writtenSeals = new WrittenSeals();
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Pending closeMarker = new Pending(null, null, false);
   private final Thread writer;
@@ -180,6 +181,14 @@ public final class HashChainedAuditLog implements AuditLog {
   /** The witnesses of this log's seals, or null. */
   public WitnessSet witnesses() {
     return witnesses;
+  }
+
+  /**
+   * The latest seals this log wrote, for the gateway's own verification of its files
+   * ({@code LogMonitor}): a seal read back exactly as written needs no signature check.
+   */
+  public WrittenSeals writtenSeals() {
+    return writtenSeals;
   }
 
   private static String witnessRefusal(String refusal) {
@@ -417,7 +426,7 @@ public final class HashChainedAuditLog implements AuditLog {
             working));
         sink.write(out);
         advance(out, now, working);
-        witness(out.get(0));
+        sealed(out.get(0));
       }
     } catch (IOException | RuntimeException e) {
       // Closing: nothing waits for this seal; the next open reports the unclean end.
@@ -464,7 +473,7 @@ public final class HashChainedAuditLog implements AuditLog {
               RecordFormat.STATE_ROTATE, checkpointMillis, signer, rotated));
           sink.write(rotate);
           advance(rotate, now, rotated);
-          witness(rotate.get(0));
+          sealed(rotate.get(0));
           rotationSealed = true;
         }
         pendingSegment = sink.startSegment(now);
@@ -498,7 +507,7 @@ public final class HashChainedAuditLog implements AuditLog {
       out.add(seal);
       sink.write(out);
       advance(out, now, working);
-      witness(seal);
+      sealed(seal);
       pendingSegment = null;
       outageSince = null;
       outageProblem = null;
@@ -533,7 +542,9 @@ public final class HashChainedAuditLog implements AuditLog {
         .build());
   }
 
-  private void witness(ChainRecord seal) {
+  /** A seal the sink took: remembered for the gateway's own verification, offered to the witnesses. */
+  private void sealed(ChainRecord seal) {
+    writtenSeals.wrote(seal.sequence(), seal.line());
     if (witnesses != null) {
       witnesses.offer(seal);
     }

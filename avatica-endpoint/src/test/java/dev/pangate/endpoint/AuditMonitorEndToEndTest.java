@@ -60,6 +60,10 @@ class AuditMonitorEndToEndTest {
       assertEquals(0, value(metrics, "pangate_audit_verification_failures_total"));
       assertTrue(value(metrics, "pangate_audit_verified_size") >= head, metrics);
       assertTrue(value(metrics, "pangate_audit_witness_lag_seconds") >= 0, metrics);
+      // The gateway's own seals are recognized as written, not verified by signature again.
+      assertTrue(value(metrics, "pangate_audit_recognized_seals_total") >= 1, metrics);
+      assertTrue(value(metrics, "pangate_audit_verified_seals_total")
+          >= value(metrics, "pangate_audit_recognized_seals_total"), metrics);
       assertTrue(Files.readString(witness).contains("\"kind\":\"seal\""), "the witness holds the seals");
 
       // Someone with access to the files changes who ran the statement, in place.

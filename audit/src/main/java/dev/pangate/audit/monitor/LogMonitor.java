@@ -8,6 +8,7 @@ import dev.pangate.audit.record.ParsedRecord;
 import dev.pangate.audit.verify.AuditVerifier;
 import dev.pangate.audit.verify.FileRecordSource;
 import dev.pangate.audit.verify.KnownHead;
+import dev.pangate.audit.verify.KnownSeals;
 import dev.pangate.audit.verify.VerificationReport;
 import dev.pangate.audit.verify.VerifiedPrefix;
 import dev.pangate.audit.verify.Violation;
@@ -55,7 +56,10 @@ import java.util.function.Consumer;
  *   <li>verifies the records written since the last verified seal, continuing its chain and Merkle
  *       tree ({@link AuditVerifier#verify(dev.pangate.audit.verify.RecordSource, Instant, boolean,
  *       List, VerifiedPrefix)}), against the witnesses' heads: a log re-sealed with the real key is
- *       caught at the first seal a witness holds.
+ *       caught at the first seal a witness holds. Given the writer's memory of its seals ({@link
+ *       Builder#writtenSeals}), a seal read back byte for byte as the writer wrote it is not verified
+ *       by its signature again, and one that differs from what was written is a break even when its
+ *       signature verifies; every record's hash, every link and every tree head are still checked.
  * </ol>
  *
  * <p>The first run verifies the whole log. A change to bytes verified before runs the full verifier
@@ -79,6 +83,7 @@ public final class LogMonitor implements AutoCloseable {
   private final long recheckBytes;
   private final Clock clock;
   private final Consumer<String> alert;
+  private final KnownSeals writtenSeals;
   private final TreeMap<String, FileDigest> files = new TreeMap<>();
   private final LinkedHashMap<Long, String> recentSeals = new LinkedHashMap<>(RECENT_SEALS, 0.75f, false) {
     @Override
@@ -99,6 +104,8 @@ public final class LogMonitor implements AutoCloseable {
   private Violation violation;
   private Instant brokenSince;
   private String error;
+  private long sealsChecked;
+  private long sealsRecognized;
   private volatile MonitorStatus status = MonitorStatus.off();
 
   private LogMonitor(Builder b) {
@@ -110,6 +117,7 @@ public final class LogMonitor implements AutoCloseable {
     this.recheckBytes = b.recheckBytes;
     this.clock = b.clock;
     this.alert = b.alert;
+    this.writtenSeals = b.writtenSeals;
   }
 
   /** Configures a monitor of the file sink's directory. */
@@ -209,7 +217,7 @@ public final class LogMonitor implements AutoCloseable {
   private MonitorStatus snapshot(boolean running) {
     return new MonitorStatus(running, prefix == null ? -1 : prefix.size() - 1,
         prefix == null ? null : (prefix.size() - 1) + ":" + prefix.seal().treeHead(), lastRun,
-        lastVerified, runs, failures, violation, brokenSince, error);
+        lastVerified, runs, failures, violation, brokenSince, error, sealsChecked, sealsRecognized);
   }
 
   /**
@@ -275,7 +283,9 @@ public final class LogMonitor implements AutoCloseable {
     FileRecordSource source = prefix == null ? FileRecordSource.of(directory, listener)
         : FileRecordSource.after(directory, prefix, listener);
     VerificationReport report = verifier.verify(source, now, false, known, prefix,
-        sealed -> recentSeals.put(sealed.size() - 1, sealed.sealLine()));
+        sealed -> recentSeals.put(sealed.size() - 1, sealed.sealLine()), writtenSeals);
+    sealsChecked += report.checkpoints();
+    sealsRecognized += report.sealsRecognized();
     if (!report.ok()) {
       broken(report.violation());
       return;
@@ -495,6 +505,7 @@ public final class LogMonitor implements AutoCloseable {
     private long recheckBytes = 8L << 20;
     private Clock clock = Clock.systemUTC();
     private Consumer<String> alert = text -> { };
+    private KnownSeals writtenSeals;
 
     private Builder(Path directory, String node, AuditVerifier verifier) {
       this.directory = requireNonNull(directory, "directory is null");
@@ -527,6 +538,17 @@ public final class LogMonitor implements AutoCloseable {
         throw new IllegalArgumentException("recheckBytes must be 0 or more");
       }
       this.recheckBytes = recheckBytes;
+      return this;
+    }
+
+    /**
+     * The seals the gateway's own writer remembers writing ({@code HashChainedAuditLog.writtenSeals()}):
+     * a seal read back byte for byte as written is not verified by its signature again (the cost of
+     * the monitor is then the chain and the tree, not one Ed25519 verification per seal); a seal that
+     * differs from what was written is a break. Seals it does not know are verified by signature.
+     */
+    public Builder writtenSeals(KnownSeals writtenSeals) {
+      this.writtenSeals = requireNonNull(writtenSeals, "writtenSeals is null");
       return this;
     }
 

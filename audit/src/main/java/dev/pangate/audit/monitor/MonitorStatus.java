@@ -17,13 +17,17 @@ import java.time.Instant;
  * @param violation the break found, or null; once found it stays until the gateway restarts
  * @param brokenSince when the break was found, or null
  * @param error why the last run could not verify (not a break), or null
+ * @param sealsChecked seals found good so far (by signature, or recognized)
+ * @param sealsRecognized of those, seals that were byte for byte what the gateway's writer
+ *     remembers writing, whose signatures were therefore not verified again
  */
 public record MonitorStatus(boolean running, long verifiedSize, String verifiedHead, Instant lastRun,
-    Instant lastVerified, long runs, long failures, Violation violation, Instant brokenSince, String error) {
+    Instant lastVerified, long runs, long failures, Violation violation, Instant brokenSince, String error,
+    long sealsChecked, long sealsRecognized) {
 
   /** The status of a monitor that does not run. */
   public static MonitorStatus off() {
-    return new MonitorStatus(false, -1, null, null, null, 0, 0, null, null, null);
+    return new MonitorStatus(false, -1, null, null, null, 0, 0, null, null, null, 0, 0);
   }
 
   /** Whether no break has been found. */

@@ -181,10 +181,23 @@ public final class AuditVerifier {
    */
   public VerificationReport verify(RecordSource source, Instant at, boolean strict, List<KnownHead> known,
       VerifiedPrefix from, Consumer<VerifiedPrefix> onSeal) throws IOException {
+    return verify(source, at, strict, known, from, onSeal, null);
+  }
+
+  /**
+   * As {@link #verify(RecordSource, Instant, boolean, List, VerifiedPrefix, Consumer)}, where a
+   * seal that {@code knownSeals} (may be null) knows to be the one its writer wrote is taken as
+   * signed without checking its signature again; one it knows to differ from what was written is
+   * a break ({@link ViolationKind#BAD_SIGNATURE} when its signature does not verify, else {@link
+   * ViolationKind#REWRITTEN}), reported unless a more specific break is found in the same run.
+   * Every record's hash, the chain and the tree heads are checked as always.
+   */
+  public VerificationReport verify(RecordSource source, Instant at, boolean strict, List<KnownHead> known,
+      VerifiedPrefix from, Consumer<VerifiedPrefix> onSeal, KnownSeals knownSeals) throws IOException {
     requireNonNull(source, "source is null");
     requireNonNull(at, "at is null");
     requireNonNull(known, "known is null");
-    Run run = new Run(source, at, strict, known, from, onSeal);
+    Run run = new Run(source, at, strict, known, from, onSeal, knownSeals);
     try {
       run.go(new Reader(source.lines()));
     } catch (UncheckedIOException e) {
@@ -282,11 +295,16 @@ public final class AuditVerifier {
     private final VerifiedPrefix from;
     private final Consumer<VerifiedPrefix> onSeal;
     private VerifiedPrefix verifiedPrefix;
+    private final KnownSeals knownSeals;
+    private long sealsRecognized;
+    /** A seal that is not the one its writer wrote; reported if nothing more specific is found. */
+    private Violation notAsWritten;
 
     Run(RecordSource source, Instant at, boolean strict, List<KnownHead> known, VerifiedPrefix from,
-        Consumer<VerifiedPrefix> onSeal) {
+        Consumer<VerifiedPrefix> onSeal, KnownSeals knownSeals) {
       this.source = source;
       this.onSeal = onSeal;
+      this.knownSeals = knownSeals;
       this.at = at;
       this.strict = strict;
       this.from = from;
@@ -361,7 +379,7 @@ public final class AuditVerifier {
           return;
         }
         // A seal's signature first: a changed seal is a bad signature, not a bad tree head.
-        if (r.isSeal() && !signatureVerifies(r, location) || !tree(r, item.line().text(), location)) {
+        if (r.isSeal() && !sealGenuine(r, item.line().text(), location) || !tree(r, item.line().text(), location)) {
           return;
         }
         if (r.isSeal()) {
@@ -561,6 +579,32 @@ public final class AuditVerifier {
       return true;
     }
 
+    /**
+     * A seal is genuine when its writer's memory has this very line (its signature was made by the
+     * writer and is not checked again) or, when the memory does not know it, when its signature
+     * verifies.
+     */
+    private boolean sealGenuine(ParsedRecord r, String line, String location) {
+      KnownSeals.Answer answer = knownSeals == null ? KnownSeals.Answer.UNKNOWN
+          : knownSeals.check(r.sequence(), line);
+      if (answer == KnownSeals.Answer.WRITTEN) {
+        if (!keyIds.contains(r.number(RecordFormat.KEY_ID))) {
+          return signatureVerifies(r, location); // names the unknown key
+        }
+        sealsRecognized++;
+        return true;
+      }
+      if (!signatureVerifies(r, location)) {
+        return false;
+      }
+      if (answer == KnownSeals.Answer.OTHER && notAsWritten == null) {
+        notAsWritten = new Violation(ViolationKind.REWRITTEN, r.sequence(), location, "the seal at seq "
+            + r.sequence() + " is signed with a trusted key but is not the seal this gateway wrote there:"
+            + " the log was sealed again with the signing key after it was written");
+      }
+      return true;
+    }
+
     private boolean signatureVerifies(ParsedRecord r, String location) {
       long keyId = r.number(RecordFormat.KEY_ID);
       if (!keyIds.contains(keyId)) {
@@ -596,6 +640,10 @@ public final class AuditVerifier {
 
     private void end() {
       if (violation != null) {
+        return;
+      }
+      if (notAsWritten != null) {
+        violation = notAsWritten;
         return;
       }
       if (records == 0 && from == null) {
@@ -657,7 +705,7 @@ public final class AuditVerifier {
           recordsSinceSeal, firstEntryTime, lastEntryTime, firstSequence,
           previous == null ? -1 : previous.sequence(), segments, checkpoints, firstCheckpoint,
           lastCheckpoint, sealsByKey, closed, notes, violation, signedTreeHead, knownChecked,
-          violation == null ? verifiedPrefix : null);
+          violation == null ? verifiedPrefix : null, sealsRecognized);
     }
   }
 

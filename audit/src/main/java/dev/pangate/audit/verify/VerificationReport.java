@@ -18,7 +18,7 @@ import java.util.Map;
  * @param firstSequence the first sequence number read, or -1
  * @param lastSequence the last sequence number read, or -1
  * @param segments files read (1 for the PostgreSQL store)
- * @param checkpoints seals whose signature verified
+ * @param checkpoints seals found good: their signature verified, or they were recognized (below)
  * @param firstCheckpoint the first such seal, or null
  * @param lastCheckpoint the last such seal, or null
  * @param checkpointsByKey seals per signing key id
@@ -28,6 +28,8 @@ import java.util.Map;
  * @param treeHead the tree head signed by the last seal verified, {@code size:head}, or null
  * @param knownHeadsChecked heads seen before (witnessed, or {@code --since}) that the log still has
  * @param verifiedPrefix where a later verification may continue (after the last good seal), or null
+ * @param sealsRecognized of the checkpoints, seals taken as genuine because they are byte for byte
+ *     what the writer remembers writing ({@link KnownSeals}), their signatures not checked again
  */
 public record VerificationReport(
     String source,
@@ -48,7 +50,8 @@ public record VerificationReport(
     Violation violation,
     String treeHead,
     long knownHeadsChecked,
-    VerifiedPrefix verifiedPrefix) {
+    VerifiedPrefix verifiedPrefix,
+    long sealsRecognized) {
 
   public VerificationReport {
     requireNonNull(source, "source is null");

@@ -25,8 +25,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Base64;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -186,6 +191,85 @@ class LogMonitorTest {
       assertNotNull(status.violation(), status.toString());
       assertTrue(status.violation().location().contains("witness file"), status.violation().toString());
     }
+  }
+
+  @Test
+  void sealsReadBackAsTheWriterWroteThemAreNotVerifiedBySignatureAgain() throws Exception {
+    Path logs = dir.resolve("recognized");
+    try (HashChainedAuditLog log = AuditFixtures.fileLog(logs, keys,
+        FileAuditSink.Options.defaults().withMaxFileBytes(4096)).open();
+        LogMonitor monitor = monitor(logs, List.of(), log);
+        LogMonitor plain = monitor(logs, List.of())) {
+      write(log, 0, 3);
+      MonitorStatus first = monitor.run();
+      write(log, 3, 12);
+      MonitorStatus second = monitor.run();
+      assertTrue(second.intact(), String.valueOf(second.violation()));
+      assertTrue(second.sealsChecked() > first.sealsChecked() && first.sealsChecked() > 0, second.toString());
+      assertEquals(second.sealsChecked(), second.sealsRecognized(),
+          "every seal this writer wrote is recognized: " + second);
+      MonitorStatus without = plain.run();
+      assertTrue(without.intact(), String.valueOf(without.violation()));
+      assertEquals(0, without.sealsRecognized(), "without the writer's memory every signature is verified");
+      assertTrue(without.sealsChecked() >= second.sealsChecked(), without + " vs " + second);
+    }
+  }
+
+  @ParameterizedTest(name = "writer's memory: {0}")
+  @ValueSource(booleans = {true, false})
+  void aSealWhoseSignatureAloneWasChangedIsABadSignature(boolean remembered) throws Exception {
+    // A seal's hash and the tree cover everything but its signature: only checking the signature,
+    // or comparing with what was written, finds this change, also in a seal that is not the newest.
+    Path logs = dir.resolve("signature-" + remembered);
+    try (HashChainedAuditLog log = AuditFixtures.openFileLog(logs, keys);
+        LogMonitor monitor = remembered ? monitor(logs, List.of(), log) : monitor(logs, List.of())) {
+      write(log, 0, 2);
+      assertTrue(monitor.run().intact());
+      write(log, 2, 6);
+      Path file = SegmentFiles.list(logs).get(0);
+      List<String> seals = Files.readAllLines(file).stream().filter(l -> l.contains("\"kind\":\"seal\"")).toList();
+      String target = seals.get(seals.size() - 3); // written after the first run, not the newest
+      Matcher sig = Pattern.compile("\"sig\":\"([^\"]+)\"").matcher(target);
+      assertTrue(sig.find(), target);
+      byte[] bytes = Base64.getDecoder().decode(sig.group(1));
+      bytes[7] ^= 0x01;
+      AuditFixtures.replaceInPlace(file, sig.group(1), Base64.getEncoder().encodeToString(bytes));
+      MonitorStatus status = monitor.run();
+      assertNotNull(status.violation(), status.toString());
+      assertEquals(ViolationKind.BAD_SIGNATURE, status.violation().kind(), status.violation().toString());
+    }
+  }
+
+  @Test
+  void aTailSealedAgainWithTheRealKeyBeforeTheMonitorSawItIsNotWhatTheWriterWrote() throws Exception {
+    // Without a witness, only the writer's memory of its seals can tell: the rewritten tail
+    // continues the verified chain and is signed with the real key.
+    Path logs = dir.resolve("resealed-tail");
+    HashChainedAuditLog log = AuditFixtures.openFileLog(logs, keys);
+    try (LogMonitor monitor = monitor(logs, List.of(), log)) {
+      try (log) {
+        write(log, 0, 2);
+        assertTrue(monitor.run().intact());
+        write(log, 2, 4);
+      }
+      Path file = SegmentFiles.list(logs).get(0);
+      List<String> lines = new ArrayList<>(Files.readAllLines(file));
+      int index = indexOf(lines, "\"agent\":\"agent-3\"");
+      lines.set(index, ChainForger.withEventField(lines.get(index), "agent", "nobody"));
+      Files.write(file, ChainForger.reseal(lines, keys));
+      assertTrue(AuditFixtures.verify(keys, logs).ok(), "the rewritten log verifies on its own");
+      MonitorStatus status = monitor.run();
+      assertNotNull(status.violation(), status.toString());
+      assertEquals(ViolationKind.REWRITTEN, status.violation().kind(), status.violation().toString());
+      assertTrue(status.violation().detail().contains("not the seal this gateway wrote"),
+          status.violation().detail());
+    }
+  }
+
+  private LogMonitor monitor(Path logs, List<SealWitness> witnesses, HashChainedAuditLog log) {
+    return LogMonitor.forDirectory(logs, "gw-test", AuditFixtures.verifierFor(keys))
+        .witnesses(witnesses).writtenSeals(log.writtenSeals()).interval(Duration.ofSeconds(1))
+        .alert(alerts::add).build();
   }
 
   private LogMonitor monitor(Path logs, List<SealWitness> witnesses) {

@@ -89,6 +89,7 @@ final class AuditChecks implements AutoCloseable, Supplier<MonitorStatus> {
     }
     LogMonitor monitor = LogMonitor.forDirectory(settings.directory(), settings.node(), verifier)
         .witnesses(witnessReaders)
+        .writtenSeals(log.writtenSeals())
         .interval(interval)
         .recheckBytes(settings.verify().recheckBytes())
         .alert(LOG::error)
@@ -118,6 +119,11 @@ final class AuditChecks implements AutoCloseable, Supplier<MonitorStatus> {
         + " break, 0 once it has (until restart).", () -> get().intact() ? 1 : 0);
     metrics.counter("pangate_audit_verification_failures_total", "Runs of the gateway's verification"
         + " of its log that found a break or could not read the log or a witness.", () -> get().failures());
+    metrics.counter("pangate_audit_verified_seals_total", "Seals the gateway's verification of its own"
+        + " log found good.", () -> get().sealsChecked());
+    metrics.counter("pangate_audit_recognized_seals_total", "Of the seals found good, those read back"
+        + " byte for byte as the gateway's writer wrote them (their signatures not verified again).",
+        () -> get().sealsRecognized());
     metrics.gauge("pangate_audit_witness_lag_seconds", "How long the oldest seal not yet held by a"
         + " witness has waited (the largest over the witnesses; 0 with none).", this::witnessLag);
     if (siem != null) {
