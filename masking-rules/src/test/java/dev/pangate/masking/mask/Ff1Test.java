@@ -76,6 +76,52 @@ class Ff1Test {
   }
 
   @Test
+  void threadsTakingTurnsOnOneInstanceEachGetTheOneThreadAnswers() throws Exception {
+    // Each thread must use its own AES primitive and buffers, however often the threads alternate.
+    SplittableRandom random = new SplittableRandom(7);
+    byte[] key = new byte[16];
+    random.nextBytes(key);
+    byte[] tweak = {9, 8, 7, 6, 5, 4, 3, 2, 1};
+    int count = 20_000;
+    long[] inputs = new long[count];
+    long[] expected = new long[count];
+    Ff1 alone = Ff1.create(key);
+    for (int i = 0; i < count; i++) {
+      inputs[i] = random.nextLong(1_000_000L);
+      expected[i] = alone.encrypt(inputs[i], 6, tweak);
+    }
+    Ff1 shared = Ff1.create(key);
+    int threads = 8;
+    java.util.concurrent.atomic.AtomicInteger wrong = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+    java.util.List<Thread> running = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int offset = t;
+      Thread thread = new Thread(() -> {
+        try {
+          start.await();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+        for (int round = 0; round < 5; round++) {
+          for (int i = offset; i < count; i += 3) {
+            long token = shared.encrypt(inputs[i], 6, tweak);
+            if (token != expected[i] || shared.decrypt(token, 6, tweak) != inputs[i]) {
+              wrong.incrementAndGet();
+            }
+          }
+        }
+      });
+      thread.start();
+      running.add(thread);
+    }
+    for (Thread thread : running) {
+      thread.join();
+    }
+    assertEquals(0, wrong.get(), "tokens that differ from one thread's");
+  }
+
+  @Test
   void longNumeralsUseTheReferencePathAndRoundTrip() {
     byte[] key = HEX.parseHex("2B7E151628AED2A6ABF7158809CF4F3C");
     Ff1 ff1 = Ff1.create(key);
