@@ -117,8 +117,17 @@ public final class CanonicalJson {
   public static void string(String s, StringBuilder out) {
     out.append('"');
     int n = s.length();
+    int run = 0; // the first character not yet appended: runs that need no escape go in one copy
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
+      if (c >= 0x20 && c != '"' && c != '\\' && !Character.isSurrogate(c)) {
+        continue;
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++; // a well-formed pair is written as it is
+        continue;
+      }
+      out.append(s, run, i);
       switch (c) {
         case '"' -> out.append("\\\"");
         case '\\' -> out.append("\\\\");
@@ -127,20 +136,12 @@ public final class CanonicalJson {
         case '\n' -> out.append("\\n");
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            unicodeEscape(c, out);
-          } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-            out.append(c).append(s.charAt(++i));
-          } else if (Character.isSurrogate(c)) {
-            // A lone surrogate has no UTF-8 form; escaping it keeps the text round-trippable.
-            unicodeEscape(c, out);
-          } else {
-            out.append(c);
-          }
-        }
+        // Other controls, and a lone surrogate: it has no UTF-8 form; escaped, the text round-trips.
+        default -> unicodeEscape(c, out);
       }
+      run = i + 1;
     }
+    out.append(s, run, n);
     out.append('"');
   }
 

@@ -32,6 +32,54 @@ class CanonicalJsonTest {
   }
 
   @Test
+  void stringsAreWrittenAsOneCharacterAtATimeWouldWriteThem() throws Exception {
+    // Runs without escapes are copied whole; the text must be what escaping each character gives.
+    java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+    char[] alphabet = {'a', 'Z', ' ', '/', '"', '\\', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u001f',
+        '\u007f', 'é', '\u2028', '\ud83d', '\ude00', '\ud800', '\udfff'};
+    for (int k = 0; k < 50_000; k++) {
+      char[] chars = new char[random.nextInt(12)];
+      for (int i = 0; i < chars.length; i++) {
+        chars[i] = alphabet[random.nextInt(alphabet.length)];
+      }
+      String text = new String(chars);
+      String json = CanonicalJson.encode(text);
+      assertEquals(oneAtATime(text), json, () -> "for " + text.chars().mapToObj(Integer::toHexString).toList());
+      assertEquals(text, CanonicalJson.parse(json));
+    }
+  }
+
+  /** The escaping rules applied character by character (the form the canonical text must have). */
+  private static String oneAtATime(String s) {
+    StringBuilder out = new StringBuilder("\"");
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"') {
+        out.append("\\\"");
+      } else if (c == '\\') {
+        out.append("\\\\");
+      } else if (c == '\b') {
+        out.append("\\b");
+      } else if (c == '\f') {
+        out.append("\\f");
+      } else if (c == '\n') {
+        out.append("\\n");
+      } else if (c == '\r') {
+        out.append("\\r");
+      } else if (c == '\t') {
+        out.append("\\t");
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        out.append(c).append(s.charAt(++i));
+      } else if (c < 0x20 || Character.isSurrogate(c)) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('"').toString();
+  }
+
+  @Test
   void loneSurrogatesAreEscapedAndRoundTrip() throws Exception {
     String text = "a\ud800b\udc00";
     String json = CanonicalJson.encode(text);
