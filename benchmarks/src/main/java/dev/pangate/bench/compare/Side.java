@@ -45,6 +45,24 @@ abstract class Side implements AutoCloseable {
     return -1;
   }
 
+  private LongSupplier serverCpu = () -> -1;
+
+  /** Tells the side how to read its server process's CPU time (nanoseconds, -1 when unknown). */
+  Side serverCpu(LongSupplier cpu) {
+    this.serverCpu = cpu;
+    return this;
+  }
+
+  /** The CPU time its server process has used so far, in nanoseconds, or -1 when it has none. */
+  long serverCpuNanos() {
+    return serverCpu.getAsLong();
+  }
+
+  /** The CPU time a process has used so far (user and system, all threads), or -1. */
+  static long cpuNanos(ProcessHandle process) {
+    return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+  }
+
   @Override
   public void close() throws Exception {}
 

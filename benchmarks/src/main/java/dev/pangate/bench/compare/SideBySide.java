@@ -130,7 +130,14 @@ public final class SideBySide {
 
   /** What one side did in one workload of one round. */
   record Cell(String workload, String side, int round, long ops, long rows, double seconds,
-      double p50Millis, double p99Millis, long errors, String firstError, long maxHeap) {
+      double p50Millis, double p99Millis, long errors, String firstError, long maxHeap, long cpuNanos) {
+
+    /** Server CPU per statement in µs, or per 1,000 rows for row workloads; NaN when unknown. */
+    double cpuPerOperation(Kind kind) {
+      long per = kind == Kind.ROWS ? rows : ops;
+      return cpuNanos < 0 || per == 0 ? Double.NaN
+          : cpuNanos / 1e3 / per * (kind == Kind.ROWS ? 1000 : 1);
+    }
 
     double perSecond(Kind kind) {
       return (kind == Kind.ROWS ? rows : ops) / seconds;
@@ -234,6 +241,7 @@ public final class SideBySide {
         List<String> jvm = new ArrayList<>();
         if (options.jfr() != null) {
           Files.createDirectories(options.jfr());
+          jvm.add("-XX:FlightRecorderOptions:stackdepth=256"); // the gateway's stacks are deep (Jetty)
           jvm.add("-XX:StartFlightRecording=filename=" + options.jfr().resolve("pangate.jfr")
               + ",settings=profile,dumponexit=true");
         }
@@ -276,6 +284,15 @@ public final class SideBySide {
                 pangate.secrets, () -> (long) pangate.metric("pangate_jvm_heap_used_bytes"));
             default -> throw new IllegalArgumentException("--sides: direct, stock, protobuf, json, http");
           });
+        }
+        ProcessHandle stockProcess = stock.toHandle();
+        ProcessHandle gatewayProcess = gateway.handle();
+        for (Side side : sides) {
+          if (side.name.equals("stock")) {
+            side.serverCpu(() -> Side.cpuNanos(stockProcess));
+          } else if (side.name.startsWith("pangate")) {
+            side.serverCpu(() -> Side.cpuNanos(gatewayProcess));
+          }
         }
         warmUp(options, workloads, sides, out);
         for (int round = 1; round <= options.rounds(); round++) {
@@ -359,7 +376,7 @@ public final class SideBySide {
         client.close();
       }
       return new Cell(workload.name(), side.name, round, 0, 0, 1, Double.NaN, Double.NaN, 1,
-          message(e), -1);
+          message(e), -1, -1);
     }
     HeapWatch heap = workload.watchHeap() ? new HeapWatch(side) : null;
     long[][] latencies = new long[n][];
@@ -411,12 +428,14 @@ public final class SideBySide {
       thread.start();
       threads.add(thread);
     }
+    long cpuBefore = side.serverCpuNanos();
     window[0] = System.nanoTime();
     go.countDown();
     for (Thread thread : threads) {
       thread.join();
     }
     window[1] = System.nanoTime();
+    long cpuAfter = side.serverCpuNanos();
     long maxHeap = heap == null ? -1 : heap.stop();
     for (Side.Client client : clients) {
       try {
@@ -428,7 +447,8 @@ public final class SideBySide {
     long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
     return new Cell(workload.name(), side.name, round, Arrays.stream(ops).sum(),
         Arrays.stream(rows).sum(), (window[1] - window[0]) / 1e9, percentile(all, 50),
-        percentile(all, 99), errors.get(), firstError.isEmpty() ? null : firstError.get(0), maxHeap);
+        percentile(all, 99), errors.get(), firstError.isEmpty() ? null : firstError.get(0), maxHeap,
+        cpuBefore < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpuBefore);
   }
 
   private static String message(Exception e) {
@@ -484,7 +504,10 @@ public final class SideBySide {
           cell.perSecond(Kind.ROWS), cell.ops(),
           cell.maxHeap() >= 0 ? ", heap at most " + (cell.maxHeap() >> 20) + " MB" : "");
     };
-    return String.format(Locale.ROOT, "%-14s %-18s %s%s", workload.name(), cell.side(), figure,
+    double cpu = cell.cpuPerOperation(workload.kind());
+    String cpuText = Double.isNaN(cpu) ? "" : String.format(Locale.ROOT, ", server CPU %.0f µs per %s", cpu,
+        workload.kind() == Kind.ROWS ? "1000 rows" : "statement");
+    return String.format(Locale.ROOT, "%-14s %-18s %s%s%s", workload.name(), cell.side(), figure, cpuText,
         cell.errors() == 0 ? "" : ", " + cell.errors() + " errors (" + cell.firstError() + ")");
   }
 
@@ -545,17 +568,60 @@ public final class SideBySide {
     if (!sized.isEmpty()) {
       text.append("\nServer heap in use at its highest during the result-size workloads (MB, highest over"
           + " the rounds):\n\n| workload |");
-      List<String> servers = sides.stream().filter(s -> !s.equals("direct PG")).toList();
-      servers.forEach(side -> text.append(' ').append(side).append(" |"));
+      List<String> heapServers = sides.stream().filter(s -> !s.equals("direct PG")).toList();
+      heapServers.forEach(side -> text.append(' ').append(side).append(" |"));
       text.append("\n| --- |");
-      servers.forEach(side -> text.append(" ---: |"));
+      heapServers.forEach(side -> text.append(" ---: |"));
       text.append('\n');
       for (Workload workload : sized) {
         text.append("| ").append(workload.name()).append(" |");
-        for (String side : servers) {
+        for (String side : heapServers) {
           long max = cells.stream().filter(c -> c.workload().equals(workload.name())
               && c.side().equals(side)).mapToLong(Cell::maxHeap).max().orElse(-1);
           text.append(' ').append(max < 0 ? "—" : String.valueOf(max >> 20)).append(" |");
+        }
+        text.append('\n');
+      }
+    }
+    List<String> servers = sides.stream().filter(s -> !s.equals("direct PG")).toList();
+    if (cells.stream().anyMatch(c -> c.cpuNanos() >= 0)) {
+      text.append("\nServer CPU (the server process's user and system time while the workload ran, all its"
+          + " threads) per statement, or per 1,000 rows for rows/s workloads, in µs (median over the rounds;"
+          + " ratios within each round, below 1: pangate uses less):\n\n| workload |");
+      servers.forEach(side -> text.append(' ').append(side).append(" |"));
+      List<String> pangates = servers.stream().filter(s -> s.startsWith("pangate")).toList();
+      boolean stockThere = servers.contains("stock");
+      if (stockThere) {
+        pangates.forEach(side -> text.append(' ').append(shortName(side)).append(" / stock |"));
+      }
+      text.append("\n| --- |");
+      servers.forEach(side -> text.append(" ---: |"));
+      if (stockThere) {
+        pangates.forEach(side -> text.append(" ---: |"));
+      }
+      text.append('\n');
+      for (Workload workload : workloads) {
+        text.append("| ").append(workload.name()).append(" |");
+        for (String side : servers) {
+          double cpu = median(cells.stream().filter(c -> c.workload().equals(workload.name())
+              && c.side().equals(side)).map(c -> c.cpuPerOperation(workload.kind())).toList());
+          text.append(' ').append(Double.isNaN(cpu) ? "—" : String.format(Locale.ROOT, "%.0f", cpu)).append(" |");
+        }
+        if (stockThere) {
+          for (String side : pangates) {
+            List<Double> perRound = new ArrayList<>();
+            for (int round = 1; round <= options.rounds(); round++) {
+              Cell a = find(cells, workload.name(), side, round);
+              Cell b = find(cells, workload.name(), "stock", round);
+              if (a != null && b != null) {
+                double ratio = a.cpuPerOperation(workload.kind()) / b.cpuPerOperation(workload.kind());
+                if (!Double.isNaN(ratio) && !Double.isInfinite(ratio)) {
+                  perRound.add(ratio);
+                }
+              }
+            }
+            text.append(' ').append(range(perRound)).append(" |");
+          }
         }
         text.append('\n');
       }

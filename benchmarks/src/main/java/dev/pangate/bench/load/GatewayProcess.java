@@ -133,6 +133,11 @@ public final class GatewayProcess implements AutoCloseable {
     return -1;
   }
 
+  /** The gateway process, while it runs (null before {@link #start}). */
+  public ProcessHandle handle() {
+    return process == null ? null : process.toHandle();
+  }
+
   public String jdbcUrl(String agent) {
     return "jdbc:avatica:remote:url=http://127.0.0.1:" + port + ";serialization=protobuf"
         + ";authentication=BASIC;avatica_user=" + agent + ";avatica_password=" + secrets.get(agent);

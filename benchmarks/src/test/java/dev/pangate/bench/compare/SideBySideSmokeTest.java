@@ -38,11 +38,13 @@ class SideBySideSmokeTest {
     for (SideBySide.Cell cell : report.cells()) {
       assertEquals(0, cell.errors(), cell.workload() + " on " + cell.side() + ": " + cell.firstError());
       assertTrue(cell.ops() > 0, cell.workload() + " on " + cell.side() + " ran no statement");
+      assertEquals(!cell.side().equals("direct PG"), cell.cpuNanos() >= 0,
+          cell.workload() + " on " + cell.side() + ": server CPU " + cell.cpuNanos());
     }
     String summary = report.text();
     for (String column : new String[] {"direct PG", "stock", "pangate protobuf", "pangate JSON",
         "pangate /v1/query", "protobuf / stock", "protobuf / direct PG", "rows-10000",
-        "scan-ff1", "clients-3", "load average"}) {
+        "scan-ff1", "clients-3", "load average", "Server CPU", "protobuf / stock |"}) {
       assertTrue(summary.contains(column), column + " missing from\n" + summary);
     }
   }
