@@ -114,11 +114,7 @@ class LogMonitorTest {
         write(log, 0, 4);
       }
       assertTrue(monitor.run().intact());
-      Path file = SegmentFiles.list(logs).get(0);
-      List<String> lines = new ArrayList<>(Files.readAllLines(file));
-      int index = indexOf(lines, "\"agent\":\"agent-2\"");
-      lines.set(index, ChainForger.withEventField(lines.get(index), "agent", "nobody"));
-      Files.write(file, ChainForger.reseal(lines, keys));
+      rewriteAndReseal(logs, "agent-2");
       assertTrue(AuditFixtures.verify(keys, logs).ok(), "the rewritten log verifies on its own");
       MonitorStatus status = monitor.run();
       assertNotNull(status.violation(), status.toString());
@@ -142,11 +138,7 @@ class LogMonitorTest {
         write(log, 2, 4);
       }
       // The key holder rewrites records the monitor has not read yet and seals them again.
-      Path file = SegmentFiles.list(logs).get(0);
-      List<String> lines = new ArrayList<>(Files.readAllLines(file));
-      int index = indexOf(lines, "\"agent\":\"agent-3\"");
-      lines.set(index, ChainForger.withEventField(lines.get(index), "agent", "nobody"));
-      Files.write(file, ChainForger.reseal(lines, keys));
+      rewriteAndReseal(logs, "agent-3");
       MonitorStatus status = monitor.run();
       assertNotNull(status.violation(), status.toString());
       assertEquals(ViolationKind.REWRITTEN, status.violation().kind(), status.violation().detail());
@@ -252,11 +244,7 @@ class LogMonitorTest {
         assertTrue(monitor.run().intact());
         write(log, 2, 4);
       }
-      Path file = SegmentFiles.list(logs).get(0);
-      List<String> lines = new ArrayList<>(Files.readAllLines(file));
-      int index = indexOf(lines, "\"agent\":\"agent-3\"");
-      lines.set(index, ChainForger.withEventField(lines.get(index), "agent", "nobody"));
-      Files.write(file, ChainForger.reseal(lines, keys));
+      rewriteAndReseal(logs, "agent-3");
       assertTrue(AuditFixtures.verify(keys, logs).ok(), "the rewritten log verifies on its own");
       MonitorStatus status = monitor.run();
       assertNotNull(status.violation(), status.toString());
@@ -288,6 +276,15 @@ class LogMonitorTest {
     for (int i = 0; i < 200 && witnesses.status().get(0).lag().compareTo(Duration.ZERO) > 0; i++) {
       Thread.sleep(20);
     }
+  }
+
+  /** The key holder changes who ran one statement and seals the whole first file again. */
+  private void rewriteAndReseal(Path logs, String agent) throws IOException {
+    Path file = SegmentFiles.list(logs).get(0);
+    List<String> lines = new ArrayList<>(Files.readAllLines(file));
+    int index = indexOf(lines, "\"agent\":\"" + agent + "\"");
+    lines.set(index, ChainForger.withEventField(lines.get(index), "agent", "nobody"));
+    Files.write(file, ChainForger.reseal(lines, keys));
   }
 
   private static int indexOf(List<String> lines, String needle) {
