@@ -60,6 +60,8 @@ public final class EndpointFixture implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   private final EndpointFixture joined;
+  /** The login of the shared limits (cluster section), or null. */
+  private final String clusterRole;
 
   private EndpointFixture(Builder builder) throws Exception {
     this.database = builder.database;
@@ -67,6 +69,7 @@ public final class EndpointFixture implements AutoCloseable {
     directory = Files.createTempDirectory("pangate-endpoint-test");
     if (joined != null) {
       // Another node of the same service: the first one's database, login, keys, policy and agents.
+      this.clusterRole = builder.ownLimits ? null : joined.clusterRole;
       this.role = joined.role;
       this.allPans = joined.allPans;
       this.secrets = joined.secrets;
@@ -92,6 +95,15 @@ public final class EndpointFixture implements AutoCloseable {
         DemoDatabase.createGatewayRole(admin, role, password);
         ApprovalStore.install(admin, role);
         this.allPans = DemoDatabase.allPans(admin);
+        if (builder.sharedLimits) {
+          this.clusterRole = role + "_cl";
+          try (Statement statement = admin.createStatement()) {
+            statement.execute("CREATE ROLE " + clusterRole + " LOGIN PASSWORD '" + password + "'");
+          }
+          dev.pangate.engine.cluster.SharedLimits.install(admin, clusterRole);
+        } else {
+          this.clusterRole = null;
+        }
       }
       Files.writeString(directory.resolve("db-password"), password);
       Files.writeString(directory.resolve("policy.yaml"), builder.policy);
@@ -189,6 +201,12 @@ public final class EndpointFixture implements AutoCloseable {
         "admins: [" + ADMIN + "]",
         "limits:",
         builder.limits,
+        clusterRole == null ? "" : String.join("\n",
+            "cluster:",
+            "  postgres: {url: \"" + database.url() + "\", user: " + clusterRole
+                + ", password_file: db-password}",
+            "  heartbeat: 500ms",
+            "  node_timeout: 3s"),
         builder.extra,
         "");
   }
@@ -221,6 +239,8 @@ public final class EndpointFixture implements AutoCloseable {
     private String node = "test";
     private EndpointFixture joined;
     private String extra = "";
+    private boolean sharedLimits;
+    private boolean ownLimits;
 
     private Builder(TestDatabase database) {
       this.database = database;
@@ -328,6 +348,21 @@ public final class EndpointFixture implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Shares limits with the other nodes (a {@code cluster} section, its login created and the
+     * store installed); nodes joining this one share them too.
+     */
+    public Builder sharedLimits() {
+      this.sharedLimits = true;
+      return this;
+    }
+
+    /** A node joining another that keeps its limits to itself (no {@code cluster} section). */
+    public Builder withoutSharedLimits() {
+      this.ownLimits = true;
+      return this;
+    }
+
     /** Top-level YAML sections added at the end of the configuration file. */
     public Builder extra(String yaml) {
       this.extra = yaml;
@@ -360,6 +395,11 @@ public final class EndpointFixture implements AutoCloseable {
 
   public Path directory() {
     return directory;
+  }
+
+  /** The login of the limits this node shares, or null. */
+  public String clusterRole() {
+    return clusterRole;
   }
 
   public TestDatabase database() {
@@ -526,6 +566,12 @@ public final class EndpointFixture implements AutoCloseable {
       statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
       statement.execute("DROP OWNED BY " + role);
       statement.execute("DROP ROLE IF EXISTS " + role);
+      if (clusterRole != null) {
+        statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '"
+            + clusterRole + "'");
+        statement.execute("DROP OWNED BY " + clusterRole);
+        statement.execute("DROP ROLE IF EXISTS " + clusterRole);
+      }
     }
   }
 }

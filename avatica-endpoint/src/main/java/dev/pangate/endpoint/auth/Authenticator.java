@@ -79,6 +79,8 @@ public final class Authenticator {
   private final Map<String, java.util.concurrent.CompletableFuture<Boolean>> checking =
       new ConcurrentHashMap<>();
   private volatile Loaded loaded;
+  /** Failed-login counters shared with the other gateways, or null (this gateway's own only). */
+  private volatile dev.pangate.engine.cluster.SharedLimits shared;
 
   /**
    * @param tokens verifies signed tokens, or null when tokens are not accepted
@@ -111,6 +113,15 @@ public final class Authenticator {
   }
 
   /**
+   * Counts failed logins together with the other gateways sharing these limits: a node asks the
+   * shared store before every check it cannot answer from its memory of verified secrets, so N
+   * gateways do not allow N times the guesses.
+   */
+  public void share(dev.pangate.engine.cluster.SharedLimits limits) {
+    this.shared = limits;
+  }
+
+  /**
    * Authenticates one request.
    *
    * @param authorization the {@code Authorization} header, or null
@@ -133,6 +144,15 @@ public final class Authenticator {
         && (credential.isToken() || secrets().hash(identity).isPresent());
     String key = known ? "agent " + identity : addressKey;
     Duration wait = throttle.waitFor(key);
+    dev.pangate.engine.cluster.SharedLimits sharedLimits = shared;
+    boolean recorded = false;
+    if (wait.isZero() && sharedLimits != null && !remembered(credential)) {
+      // Another gateway may have counted failures for this key: ask before any check.
+      Optional<Duration> shared = sharedLimits.authenticationWait(key);
+      recorded = shared.isPresent();
+      wait = shared.orElse(Duration.ZERO);
+      throttle.blockFor(key, wait);
+    }
     if (!wait.isZero()) {
       // Refused unchecked: guessing gets no faster by sending more requests.
       refuse(identity, clientAddress, route, null, ErrorCode.THROTTLED,
@@ -143,10 +163,27 @@ public final class Authenticator {
     AuthResult result = credential.isToken() ? checkToken(credential) : checkSecret(credential);
     if (result instanceof AuthResult.Authenticated) {
       throttle.succeeded(key);
+      if (recorded) {
+        sharedLimits.authenticationSucceeded(key);
+      }
       return result;
     }
     ErrorCode reason = ((AuthResult.Refused) result).reason();
     return refuse(identity, clientAddress, route, key, reason, describe(reason));
+  }
+
+  /** Whether a secret is one this gateway verified a moment ago (no check, no store needed). */
+  private boolean remembered(Credential credential) {
+    if (credential.isToken()) {
+      return false;
+    }
+    Verified remembered = verified.get(credential.identity());
+    if (remembered == null || !remembered.expires().isAfter(clock.instant())) {
+      return false;
+    }
+    Optional<SecretHash> stored = secrets().hash(credential.identity());
+    return stored.isPresent() && remembered.stored().equals(stored.get())
+        && MessageDigest.isEqual(remembered.mac(), mac(credential.identity(), credential.secret()));
   }
 
   private AuthResult checkSecret(Credential credential) {
@@ -223,6 +260,12 @@ public final class Authenticator {
     metrics.authFailure(reason.name());
     if (throttleKey != null) {
       throttle.failed(throttleKey);
+      dev.pangate.engine.cluster.SharedLimits sharedLimits = shared;
+      if (sharedLimits != null) {
+        // counted over every gateway: the wait follows the failures of all of them
+        sharedLimits.authenticationFailed(throttleKey, throttle::delayAfter, throttle.forgiveAfter())
+            .ifPresent(wait -> throttle.blockFor(throttleKey, wait));
+      }
     }
     try {
       audit.append(AuditEvent.builder(AuditEventType.AUTH_FAILURE)

@@ -54,22 +54,52 @@ final class FailureThrottle {
   synchronized Duration failed(String key) {
     Instant now = clock.instant();
     State state = states.computeIfAbsent(key, k -> new State());
-    if (Duration.between(state.lastFailure, now).compareTo(maxDelay.multipliedBy(4)) > 0) {
+    if (Duration.between(state.lastFailure, now).compareTo(forgiveAfter()) > 0) {
       state.failures = 0; // a long quiet spell forgives old failures
     }
     state.failures++;
     state.lastFailure = now;
-    Duration delay = Duration.ZERO;
-    if (state.failures > freeFailures) {
-      int doublings = Math.min(state.failures - freeFailures - 1, 30);
-      delay = firstDelay.multipliedBy(1L << doublings);
-      if (delay.compareTo(maxDelay) > 0) {
-        delay = maxDelay;
-      }
+    Duration delay = delayAfter(state.failures);
+    if (!delay.isZero()) {
       state.blockedUntil = now.plus(delay);
     }
     trim();
     return delay;
+  }
+
+  /** The wait imposed after this many failures in a row: none while they are free, then doubling. */
+  Duration delayAfter(int failures) {
+    if (failures <= freeFailures) {
+      return Duration.ZERO;
+    }
+    int doublings = Math.min(failures - freeFailures - 1, 30);
+    Duration delay = firstDelay.multipliedBy(1L << doublings);
+    return delay.compareTo(maxDelay) > 0 ? maxDelay : delay;
+  }
+
+  /** After a quiet spell this long, earlier failures are forgotten. */
+  Duration forgiveAfter() {
+    return maxDelay.multipliedBy(4);
+  }
+
+  /**
+   * Makes the key wait at least this long from now (a wait the gateways sharing limits imposed
+   * together), so this node refuses its next attempts without asking them.
+   */
+  synchronized void blockFor(String key, Duration wait) {
+    if (wait.isZero() || wait.isNegative()) {
+      return;
+    }
+    Instant now = clock.instant();
+    State state = states.computeIfAbsent(key, k -> new State());
+    Instant until = now.plus(wait);
+    if (until.isAfter(state.blockedUntil)) {
+      state.blockedUntil = until;
+    }
+    if (state.lastFailure.isBefore(now)) {
+      state.lastFailure = now;
+    }
+    trim();
   }
 
   /** Forgets the key's failures (after a success). */

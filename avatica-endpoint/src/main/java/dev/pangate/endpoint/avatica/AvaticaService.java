@@ -48,6 +48,11 @@ public final class AvaticaService implements AutoCloseable {
   private final ProtobufTranslation protobuf = new ProtobufTranslationImpl();
   private volatile Service.RpcMetadataResponse serverAddress = new Service.RpcMetadataResponse("pangate");
 
+  /** Counts Avatica connections per identity with the other gateways sharing these limits. */
+  public void share(dev.pangate.engine.cluster.SharedLimits limits) {
+    connections.share(limits);
+  }
+
   public AvaticaService(Gateway gateway, GatewayConfig.Limits limits, EndpointAudit audit,
       GatewayMetrics metrics) {
     requireNonNull(gateway, "gateway is null");

@@ -58,6 +58,9 @@ final class ConnectionRegistry implements AutoCloseable {
   private final String defaultSchema;
   private final Map<String, AgentConnection> connections = new ConcurrentHashMap<>();
   private final Map<String, Integer> perIdentity = new HashMap<>();
+  /** Ids being opened (a place reserved, the shared place not yet taken); under perIdentity's lock. */
+  private final Set<String> opening = new java.util.HashSet<>();
+  private volatile dev.pangate.engine.cluster.SharedLimits shared;
   private final ScheduledExecutorService reaper;
 
   /** How long an unused connection must have sat before an identity at its limit reclaims it. */
@@ -111,6 +114,7 @@ final class ConnectionRegistry implements AutoCloseable {
     Map<String, String> properties = info == null ? Map.of() : info;
     checkProperties(id, request, properties);
     Duration timeout = statementTimeout(id, request, properties);
+    dev.pangate.engine.cluster.SharedLimits sharedLimits = shared;
     synchronized (perIdentity) {
       AgentConnection existing = connections.get(id);
       if (existing != null) {
@@ -118,6 +122,10 @@ final class ConnectionRegistry implements AutoCloseable {
           throw foreign(id, request, "open");
         }
         return existing; // the same client opening again (e.g. a retried request)
+      }
+      if (opening.contains(id)) {
+        throw new GatewayRequestException(ErrorCode.BAD_CONNECTION_ID, "A connection with this id"
+            + " is being opened right now; open each connection once, with an id of its own.");
       }
       int open = perIdentity.getOrDefault(request.identity(), 0);
       if (open >= limits.connectionsPerAgent() && reclaimUnused(request.identity())) {
@@ -129,13 +137,64 @@ final class ConnectionRegistry implements AutoCloseable {
                 + " most allowed (limits.connections_per_agent). " + nextFree(request.identity())
                 + " Close connections you no longer use."), Map.of());
       }
+      if (sharedLimits == null) {
+        Session session = gateway.open(request.caller(id, request.protocol()));
+        AgentConnection connection = new AgentConnection(id, request, session, defaultSchema,
+            timeout);
+        connections.put(id, connection);
+        perIdentity.merge(request.identity(), 1, Integer::sum);
+        return connection;
+      }
+      // A place here is reserved; the place across the gateways is taken outside the lock.
+      perIdentity.merge(request.identity(), 1, Integer::sum);
+      opening.add(id);
+    }
+    boolean placed = false;
+    try {
+      dev.pangate.engine.cluster.SharedLimits.Hold hold = sharedLimits.hold(
+          dev.pangate.engine.cluster.SharedLimits.AVATICA_CONNECTION, request.identity(), id,
+          limits.connectionsPerAgent());
+      if (!hold.taken()) {
+        throw audit.refuse(request, id, new GatewayRequestException(ErrorCode.CONNECTION_LIMIT,
+            "Identity '" + request.identity() + "' already has " + hold.heldAcrossNodes()
+                + " open connections across the gateways sharing limits, the most allowed"
+                + " (limits.connections_per_agent; " + (perIdentity(request.identity()) - 1)
+                + " of them on this gateway). Close connections you no longer use; those of a"
+                + " client that went away close after " + Durations.format(unusedTimeout())
+                + " unused (limits.unused_connection_timeout)."), Map.of());
+      }
       Session session = gateway.open(request.caller(id, request.protocol()));
       AgentConnection connection = new AgentConnection(id, request, session, defaultSchema,
           timeout);
-      connections.put(id, connection);
-      perIdentity.merge(request.identity(), 1, Integer::sum);
+      synchronized (perIdentity) {
+        connections.put(id, connection);
+        opening.remove(id);
+      }
+      placed = true;
       return connection;
+    } finally {
+      if (!placed) {
+        synchronized (perIdentity) {
+          opening.remove(id);
+          perIdentity.computeIfPresent(request.identity(), (k, n) -> n <= 1 ? null : n - 1);
+        }
+        sharedLimits.release(dev.pangate.engine.cluster.SharedLimits.AVATICA_CONNECTION, id);
+      }
     }
+  }
+
+  private int perIdentity(String identity) {
+    synchronized (perIdentity) {
+      return perIdentity.getOrDefault(identity, 0);
+    }
+  }
+
+  /**
+   * Counts connections per identity together with the other gateways sharing these limits (null:
+   * this gateway's own only).
+   */
+  void share(dev.pangate.engine.cluster.SharedLimits limits) {
+    this.shared = limits;
   }
 
   /**
@@ -278,10 +337,17 @@ final class ConnectionRegistry implements AutoCloseable {
   }
 
   private void discard(AgentConnection connection, String code, String reason) {
+    boolean removed;
     synchronized (perIdentity) {
-      if (connections.remove(connection.id, connection)) {
+      removed = connections.remove(connection.id, connection);
+      if (removed) {
         perIdentity.computeIfPresent(connection.owner(), (k, n) -> n <= 1 ? null : n - 1);
       }
+    }
+    dev.pangate.engine.cluster.SharedLimits sharedLimits = shared;
+    if (removed && sharedLimits != null) {
+      sharedLimits.release(dev.pangate.engine.cluster.SharedLimits.AVATICA_CONNECTION,
+          connection.id);
     }
     connection.lock.lock();
     try {

@@ -23,6 +23,7 @@ import java.util.Map;
  * pangate evidence --config FILE --from DATE --to DATE --out DIR | evidence verify DIR ...
  * pangate policy check FILE | policy reload --url URL --user ID
  * pangate approvals install|list|show|approve|deny ...
+ * pangate cluster install --config FILE
  * pangate sqlline [sqlline options]
  * pangate mcp --url URL --user ID
  * </pre>
@@ -78,6 +79,10 @@ public final class Pangate {
         "  approvals list [--status S] | show ID | approve ID --reason R | deny ID --reason R",
         "        --url URL --user ID [--json]   decide held writes (an approving role; secret in",
         "        PANGATE_SECRET); --json prints the gateway's JSON instead of text"));
+    commands.put("cluster", String.join("\n",
+        "  cluster install --config FILE [--admin-user NAME]   create the store of the limits",
+        "        gateways on one PostgreSQL share (cluster.postgres; its login is created when",
+        "        missing; the administrator's password is read from PANGATE_ADMIN_DB_PASSWORD)"));
     commands.put("sqlline", String.join("\n",
         "  sqlline [options]          the SQL shell, with the Avatica JDBC driver; with",
         "        PANGATE_SECRET set, the secret goes to the connection from there",
@@ -160,6 +165,7 @@ public final class Pangate {
         case "evidence" -> EvidenceCommand.run(rest, environment, out, err);
         case "policy" -> PolicyCommand.run(rest, environment, out, err);
         case "approvals" -> ApprovalsCommand.run(rest, environment, out, err);
+        case "cluster" -> ClusterCommand.run(rest, environment, out);
         case "sqlline" -> SqllineCommand.run(rest, environment);
         case "mcp" -> McpCommand.run(rest, environment, System.in, out, err);
         default -> {

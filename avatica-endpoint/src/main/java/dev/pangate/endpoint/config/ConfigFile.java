@@ -19,7 +19,13 @@ record ConfigFile(
     @JsonProperty("limits") LimitsSection limits,
     @JsonProperty("admins") List<String> admins,
     @JsonProperty("health") HealthSection health,
-    @JsonProperty("plan_cache") PlanCacheSection planCache) {
+    @JsonProperty("plan_cache") PlanCacheSection planCache,
+    @JsonProperty("cluster") ClusterSection cluster) {
+
+  record ClusterSection(
+      @JsonProperty("postgres") AuditPostgresSection postgres,
+      @JsonProperty("heartbeat") String heartbeat,
+      @JsonProperty("node_timeout") String nodeTimeout) {}
 
   record PostgresSection(
       @JsonProperty("url") String url,

@@ -126,7 +126,30 @@ public final class ConfigLoader {
         limits(raw.limits()),
         admins(raw.admins()),
         raw.health() == null || raw.health().publicAccess() == null || raw.health().publicAccess(),
-        planCache(raw.planCache()));
+        planCache(raw.planCache()),
+        cluster(raw.cluster()));
+  }
+
+  private GatewayConfig.Cluster cluster(ConfigFile.ClusterSection s) {
+    if (s == null) {
+      return null;
+    }
+    if (s.postgres() == null) {
+      throw problem("cluster.postgres is required: the login that keeps the limits the gateways"
+          + " share, e.g. postgres: {url: jdbc:postgresql://db:5432/payments, user: pangate_cluster,"
+          + " password_env: PANGATE_CLUSTER_DB_PASSWORD}");
+    }
+    GatewayConfig.AuditPostgres postgres = auditPostgres("cluster.postgres", s.postgres());
+    if (!postgres.url().startsWith("jdbc:postgresql:")) {
+      throw problem("cluster.postgres.url must be a PostgreSQL JDBC URL");
+    }
+    Duration heartbeat = duration("cluster.heartbeat", s.heartbeat(), Duration.ofSeconds(2));
+    Duration timeout = duration("cluster.node_timeout", s.nodeTimeout(), Duration.ofSeconds(10));
+    if (heartbeat.isZero() || timeout.compareTo(heartbeat.multipliedBy(2)) < 0) {
+      throw problem("cluster.heartbeat must be more than 0 and cluster.node_timeout at least twice"
+          + " the heartbeat (defaults 2s and 10s)");
+    }
+    return new GatewayConfig.Cluster(postgres, heartbeat, timeout);
   }
 
   private GatewayConfig.Postgres postgres(ConfigFile.PostgresSection s) {

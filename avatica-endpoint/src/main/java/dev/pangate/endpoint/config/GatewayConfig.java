@@ -30,6 +30,8 @@ import java.util.Set;
  * @param admins identities allowed to use the {@code /admin} routes
  * @param publicHealth whether {@code /healthz} and {@code /metrics} answer without credentials
  * @param planCache how many plans to keep, in how much memory
+ * @param cluster limits shared with the other gateways on the same PostgreSQL, or null when this
+ *     gateway keeps its limits to itself
  */
 public record GatewayConfig(
     Path source,
@@ -43,7 +45,8 @@ public record GatewayConfig(
     Limits limits,
     Set<String> admins,
     boolean publicHealth,
-    PlanCache planCache) {
+    PlanCache planCache,
+    Cluster cluster) {
 
   public GatewayConfig {
     requireNonNull(source, "source is null");
@@ -441,6 +444,22 @@ public record GatewayConfig(
 
     public static Http defaults() {
       return new Http(200, 64, 1024, Duration.ofSeconds(30), Duration.ofSeconds(30));
+    }
+  }
+
+  /**
+   * Limits shared by the gateways that use one PostgreSQL (docs/gateway.md, "Running several
+   * gateways").
+   *
+   * @param postgres the login that keeps them (schema {@code pangate_cluster} only)
+   * @param heartbeat how often this gateway says it is alive
+   * @param nodeTimeout how long a gateway may be silent before what it held stops counting
+   */
+  public record Cluster(AuditPostgres postgres, Duration heartbeat, Duration nodeTimeout) {
+    public Cluster {
+      requireNonNull(postgres, "postgres is null");
+      requireNonNull(heartbeat, "heartbeat is null");
+      requireNonNull(nodeTimeout, "nodeTimeout is null");
     }
   }
 

@@ -69,7 +69,8 @@ public final class GatewayHttpServer implements AutoCloseable {
   /** The routes the gateway serves. */
   public static RouteTable routes(GatewayConfig config, Gateway gateway, AvaticaService avatica,
       McpEndpoint mcp, GatewayMetrics metrics, List<String> keysets,
-      Supplier<MonitorStatus> auditVerification, Function<String, String> reloadPolicy) {
+      Supplier<MonitorStatus> auditVerification, Function<String, String> reloadPolicy,
+      NodeState node) {
     Access health = config.publicHealth() ? Access.PUBLIC : Access.ADMIN;
     RouteTable routes = new RouteTable()
         .add("POST", "/", Access.AUTHENTICATED, "avatica-protobuf", new AvaticaRoute(avatica, true))
@@ -77,7 +78,7 @@ public final class GatewayHttpServer implements AutoCloseable {
             new AvaticaRoute(avatica, false))
         .add("POST", "/v1/query", Access.AUTHENTICATED, "http-json",
             new QueryRoute(gateway, metrics, config.limits().jsonMaxRows()))
-        .add("GET", "/healthz", health, "http", new HealthRoute(gateway, keysets, auditVerification))
+        .add("GET", "/healthz", health, "http", new HealthRoute(gateway, keysets, auditVerification, node))
         .add("GET", "/metrics", health, "http", new MetricsRoute(metrics))
         .add("POST", "/admin/reload-policy", Access.ADMIN, "http-admin", new ReloadRoute(reloadPolicy));
     new TablesRoute(gateway).register(routes);

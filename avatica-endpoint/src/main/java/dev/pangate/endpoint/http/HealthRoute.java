@@ -28,9 +28,12 @@ final class HealthRoute implements Route {
   private final Gateway gateway;
   private final List<String> keysets;
   private final Supplier<MonitorStatus> verification;
+  private final NodeState node;
   private volatile String lastProblem;
 
-  HealthRoute(Gateway gateway, List<String> keysets, Supplier<MonitorStatus> verification) {
+  HealthRoute(Gateway gateway, List<String> keysets, Supplier<MonitorStatus> verification,
+      NodeState node) {
+    this.node = requireNonNull(node, "node is null");
     this.gateway = requireNonNull(gateway, "gateway is null");
     this.keysets = List.copyOf(requireNonNull(keysets, "keysets is null"));
     this.verification = requireNonNull(verification, "verification is null");
@@ -44,10 +47,12 @@ final class HealthRoute implements Route {
     MonitorStatus checked = verification.get();
     // A break in the log is a failing control (PCI DSS 10.7): reported until the gateway restarts.
     boolean healthy = health.healthy() && keysLoaded && checked.intact();
+    boolean draining = node.draining();
     Map<String, Object> body = new LinkedHashMap<>();
     // Saturated is healthy: statements queue for a PostgreSQL connection and are served; a load
-    // balancer must not take the gateway out at its peak.
-    body.put("status", !healthy ? "failing" : health.saturated() ? "saturated" : "ok");
+    // balancer must not take the gateway out at its peak. Draining is not: the node is stopping.
+    body.put("status", draining ? "draining" : !healthy ? "failing"
+        : health.saturated() ? "saturated" : "ok");
     body.put("postgres", Map.of("ok", health.postgresProblem() == null,
         "saturated", health.saturated(), "waiting", health.waiting()));
     Map<String, Object> auditPart = new LinkedHashMap<>();
@@ -75,8 +80,9 @@ final class HealthRoute implements Route {
     keys.put("keysets", keysets);
     keys.put("token_key_ids", health.tokenKeyIds());
     body.put("keys", keys);
+    body.put("cluster", node.health());
     report(health);
-    exchange.sendJson(healthy ? 200 : 503, body);
+    exchange.sendJson(healthy && !draining ? 200 : 503, body);
   }
 
   /** Logs a problem when it appears or changes, not on every probe. */

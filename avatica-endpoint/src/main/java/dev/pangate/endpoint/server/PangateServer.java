@@ -19,10 +19,12 @@ import dev.pangate.endpoint.avatica.AvaticaService;
 import dev.pangate.endpoint.config.ConfigException;
 import dev.pangate.endpoint.config.GatewayConfig;
 import dev.pangate.endpoint.http.GatewayHttpServer;
+import dev.pangate.endpoint.http.NodeState;
 import dev.pangate.endpoint.http.RouteTable;
 import dev.pangate.endpoint.mcp.McpEndpoint;
 import dev.pangate.endpoint.metrics.GatewayMetrics;
 import dev.pangate.endpoint.session.EndpointAudit;
+import dev.pangate.engine.cluster.SharedLimits;
 import dev.pangate.engine.gateway.Gateway;
 import dev.pangate.engine.gateway.GatewayOptions;
 import dev.pangate.masking.keys.KeyEncryptionKey;
@@ -61,10 +63,15 @@ public final class PangateServer implements AutoCloseable {
   private final McpEndpoint mcp;
   private final GatewayHttpServer http;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final NodeState node;
+  /** Limits shared with the other nodes; null when this gateway keeps its own. */
+  private final SharedLimits shared;
 
   private PangateServer(GatewayConfig config, InstanceLock lock, AuditLog audit,
       AuditChecks auditChecks, Gateway gateway, GatewayMetrics metrics, AvaticaService avatica,
-      McpEndpoint mcp, GatewayHttpServer http) {
+      McpEndpoint mcp, GatewayHttpServer http, NodeState node, SharedLimits shared) {
+    this.node = node;
+    this.shared = shared;
     this.config = config;
     this.lock = lock;
     this.audit = audit;
@@ -117,15 +124,25 @@ public final class PangateServer implements AutoCloseable {
           Clock.systemUTC());
       AvaticaService avatica = new AvaticaService(gateway, config.limits(), endpointAudit, metrics);
       started.add(avatica);
+      NodeState node = new NodeState(config.audit().node());
+      SharedLimits shared = startSharedLimits(config);
+      if (shared != null) {
+        started.add(shared);
+        node.share(shared);
+        authenticator.share(shared);
+        avatica.share(shared);
+        gateway.sharePinnedConnections(shared.pinnedConnections());
+        registerClusterGauges(metrics, shared);
+      }
       McpEndpoint mcp = new McpEndpoint(gateway, metrics, config);
       started.add(mcp);
       RouteTable routes = GatewayHttpServer.routes(config, gateway, avatica, mcp, metrics,
           new ArrayList<>(keys.names()), auditChecks,
-          requester -> gateway.reloadPolicy(config.policyFile(), requester));
+          requester -> gateway.reloadPolicy(config.policyFile(), requester), node);
       GatewayHttpServer http = GatewayHttpServer.start(config, routes, authenticator);
       avatica.serverAddress(http.baseUri().getHost() + ":" + http.port());
       PangateServer server = new PangateServer(config, lock, audit, auditChecks, gateway, metrics,
-          avatica, mcp, http);
+          avatica, mcp, http, node, shared);
       LOG.info("pangate serving on {} (Avatica protobuf at /, Avatica JSON at /avatica/json,"
           + " SQL over JSON at /v1/query, MCP at /mcp, /healthz, /metrics)", http.baseUri());
       return server;
@@ -145,6 +162,34 @@ public final class PangateServer implements AutoCloseable {
       closeAll(lastFirst(started));
       throw e;
     }
+  }
+
+  /** The shared-limits store of {@code cluster}, or null when the section is absent. */
+  private static SharedLimits startSharedLimits(GatewayConfig config) {
+    GatewayConfig.Cluster cluster = config.cluster();
+    if (cluster == null) {
+      return null;
+    }
+    try {
+      return SharedLimits.start(new SharedLimits.Settings(cluster.postgres().url(),
+          cluster.postgres().user(), cluster.postgres().password() == null ? null
+              : cluster.postgres().password().value(), config.audit().node(),
+          cluster.heartbeat(), cluster.nodeTimeout()), config.postgres().schemas());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while registering with the shared limits", e);
+    } catch (IllegalStateException e) {
+      throw new ConfigException(config.source() + ": cluster: " + e.getMessage(), e);
+    }
+  }
+
+  private static void registerClusterGauges(GatewayMetrics metrics, SharedLimits shared) {
+    metrics.gauge("pangate_cluster_nodes", "Gateways sharing limits whose heartbeat is fresh, this"
+        + " one included.", shared::liveNodes);
+    metrics.gauge("pangate_cluster_store_up", "1 while the shared-limits store answers, 0 while"
+        + " each node enforces its own limits only.", () -> shared.problem().isEmpty() ? 1 : 0);
+    metrics.counter("pangate_cluster_store_failures_total", "Times the shared-limits store could"
+        + " not be used.", shared::failures);
   }
 
   /** The key ring as the gateway loads it (the KEK from its file or environment variable). */
@@ -301,7 +346,11 @@ public final class PangateServer implements AutoCloseable {
   public void close() {
     try {
       List<AutoCloseable> resources = new ArrayList<>(
-          List.of(http, mcp, avatica, gateway, auditChecks, audit));
+          List.of(http, mcp, avatica, gateway));
+      if (shared != null) {
+        resources.add(shared); // after the connections it counts are closed
+      }
+      resources.addAll(List.of(auditChecks, audit));
       if (lock != null) {
         resources.add(lock); // released last, once the audit log is closed
       }

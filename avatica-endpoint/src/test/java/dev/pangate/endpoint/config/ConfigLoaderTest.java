@@ -47,7 +47,7 @@ class ConfigLoaderTest {
     String example = doc.substring(body, doc.indexOf("```", body));
     GatewayConfig config = ConfigLoader.load(write(example),
         Map.of("PANGATE_DB_PASSWORD", "pw", "PANGATE_KEK", "{}", "PANGATE_TLS_PASSWORD", "tls",
-            "PANGATE_WITNESS_DB_PASSWORD", "wpw"));
+            "PANGATE_WITNESS_DB_PASSWORD", "wpw", "PANGATE_CLUSTER_DB_PASSWORD", "cpw"));
     assertEquals("jdbc:postgresql://db.internal:5432/payments", config.postgres().url());
     assertEquals("pw", config.postgres().password().value());
     assertEquals(Duration.ofSeconds(30), config.postgres().statementTimeout());
@@ -58,6 +58,9 @@ class ConfigLoaderTest {
     assertEquals(4, config.limits().connectionsPerAgent());
     assertEquals(Duration.ofHours(2), config.limits().approvalLifetime());
     assertTrue(config.admins().contains("ops-alice"));
+    assertEquals("pangate_cluster", config.cluster().postgres().user());
+    assertEquals("cpw", config.cluster().postgres().password().value());
+    assertEquals(Duration.ofSeconds(10), config.cluster().nodeTimeout());
     assertEquals(java.util.List.of(Path.of("/mnt/audit-witness/gw-1-seals.jsonl")), config.audit().witness().files());
     assertEquals("pangate_witness_writer", config.audit().witness().postgres().user());
     assertEquals(dev.pangate.audit.witness.WitnessSet.OnFailure.REFUSE, config.audit().witness().onFailure());

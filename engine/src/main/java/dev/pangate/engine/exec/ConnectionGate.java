@@ -281,6 +281,11 @@ public final class ConnectionGate {
     return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
   }
 
+  /** A {@code GATEWAY_BUSY} refusal with this message. */
+  static EngineException busy(String message, int retryAfterSeconds) {
+    return new BusyException(message, retryAfterSeconds);
+  }
+
   /** {@code GATEWAY_BUSY}, with the seconds after which a retry makes sense. */
   public static final class BusyException extends EngineException {
     private static final long serialVersionUID = 1L;

@@ -16,6 +16,9 @@ final class Lease {
   private final ConnectionGate gate;
   private final ConnectionGate.Share share;
   private final AtomicInteger unused;
+  /** Claims, beyond this gateway, of connections held past the statement; one given back per return. */
+  private final java.util.concurrent.ConcurrentLinkedDeque<Runnable> pins =
+      new java.util.concurrent.ConcurrentLinkedDeque<>();
 
   private Lease(ConnectionGate gate, ConnectionGate.Share share, int slots) {
     this.gate = gate;
@@ -54,6 +57,20 @@ final class Lease {
   /** A connection taken under this lease is back in the pool. */
   void returned() {
     gate.release(share, 1);
+    Runnable pin = pins.pollFirst();
+    if (pin != null) {
+      pin.run();
+    }
+  }
+
+  /** A connection of this lease is held past its statement under this claim (given back on return). */
+  void pinned(Runnable release) {
+    pins.addLast(release);
+  }
+
+  /** The agent's share this lease was reserved under. */
+  ConnectionGate.Share share() {
+    return share;
   }
 
   /** Gives back the places never used; idempotent. */

@@ -130,7 +130,12 @@ public final class QueryExecutor implements AutoCloseable {
   public Transaction begin(StatementContext context) {
     Lease lease = admit(context, 1);
     try {
-      return new Transaction(connect(lease), errors, lease);
+      Transaction transaction = new Transaction(connect(lease), errors, lease);
+      if (lease != null && !pin(lease)) {
+        transaction.rollback();
+        throw pinnedBusy(lease.share(), "a transaction");
+      }
+      return transaction;
     } catch (SQLException e) {
       if (lease != null) {
         lease.close();
@@ -142,6 +147,36 @@ public final class QueryExecutor implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  private volatile PinnedConnections pins;
+
+  /**
+   * Counts connections held past their statement (streaming results, open transactions) beyond
+   * this gateway too; null counts this gateway's only.
+   */
+  public void sharePinnedConnections(PinnedConnections shared) {
+    this.pins = shared;
+  }
+
+  /** Claims, beyond this gateway, the connection the lease holds past its statement. */
+  private boolean pin(Lease lease) {
+    PinnedConnections shared = pins;
+    if (shared == null) {
+      return true;
+    }
+    java.util.Optional<Runnable> pin = shared.pin(lease.share().agent, lease.share().limit);
+    pin.ifPresent(lease::pinned);
+    return pin.isPresent();
+  }
+
+  private static EngineException pinnedBusy(ConnectionGate.Share share, String what) {
+    return ConnectionGate.busy("The gateway is busy: " + what + " of agent '" + share.agent
+        + "' would hold a PostgreSQL connection past its statement, and the agent already holds "
+        + share.limit + " such connections (unfinished results, open transactions) across the"
+        + " gateways sharing limits, the most it may (limits.postgres_connections_per_agent)."
+        + " Nothing was returned; read your other results to their end or close them, end open"
+        + " transactions, and retry.", 1);
   }
 
   /** An error of PostgreSQL's, noting when it says the connection was lost. */
@@ -195,6 +230,10 @@ public final class QueryExecutor implements AutoCloseable {
         transaction.opened(cursor);
       }
       cursor.readAhead(buffers); // closes itself when it fails
+      if (own && lease != null && cursor.holdsConnection() && !pin(lease)) {
+        cursor.close();
+        throw pinnedBusy(lease.share(), "a result");
+      }
       return cursor;
     } catch (SQLException e) {
       if (transaction != null) {

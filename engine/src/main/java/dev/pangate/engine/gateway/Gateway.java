@@ -104,6 +104,14 @@ public final class Gateway implements AutoCloseable {
         options.clock(), options.approvalLifetime());
   }
 
+  /**
+   * Counts PostgreSQL connections agents hold past their statements (streaming results, open
+   * transactions) across the gateways sharing limits too; null: this gateway's only.
+   */
+  public void sharePinnedConnections(dev.pangate.engine.exec.PinnedConnections shared) {
+    executor.sharePinnedConnections(shared);
+  }
+
   /** Just-in-time approval of writes: for the endpoints' approval routes and commands. */
   public Approvals approvals() {
     return approvals;
