@@ -13,6 +13,7 @@ import dev.pangate.audit.show.ShownEntry;
 import dev.pangate.audit.verify.AuditVerifier;
 import dev.pangate.audit.verify.FileRecordSource;
 import dev.pangate.audit.verify.KnownHead;
+import dev.pangate.audit.verify.NodesReport;
 import dev.pangate.audit.verify.PostgresRecordSource;
 import dev.pangate.audit.verify.RecordSource;
 import dev.pangate.audit.verify.SourceLine;
@@ -58,6 +59,8 @@ public final class AuditCli {
       "  pangate audit verify --jdbc-url <url> --node <id> [--user <name>] --public-keyset <file> [--at <time>] [--strict]",
       "                       [--since <size>:<head>]",
       "         (either form) [--witness <file>|<jdbc-url>]... [--witness-user <name>]",
+      "  pangate audit verify <dir> <dir>... | --jdbc-url <url> (--node <id> --node <id>... | --all-nodes)",
+      "                       --public-keyset <file> [--at <time>] [--strict]   several nodes' chains as one history",
       "  pangate audit show <file-or-dir> [--agent A] [--table T] [--outcome success|failure]",
       "                     [--from <time>] [--to <time>] [--format table|json|csv]",
       "  pangate audit show --jdbc-url <url> --node <id> [--user <name>] [filters as above]",
@@ -77,10 +80,10 @@ public final class AuditCli {
       "  The database password, if one is needed, is read from " + PASSWORD_ENV + ".",
       "  Exit codes: 0 ok, 1 verification failed, 2 usage or input error.");
 
-  private static final Set<String> FLAGS = Set.of("--strict");
+  private static final Set<String> FLAGS = Set.of("--strict", "--all-nodes");
   private static final Set<String> VERIFY_OPTIONS =
       Set.of("--public-keyset", "--at", "--jdbc-url", "--node", "--user", "--strict", "--since", "--witness",
-          "--witness-user");
+          "--witness-user", "--all-nodes");
   private static final Set<String> PROVE_OPTIONS = Set.of("--seq", "--head", "--from-head", "--to-head",
       "--out", "--jdbc-url", "--node", "--user");
   private static final Set<String> CHECK_OPTIONS = Set.of("--public-keyset", "--from-head", "--to-head");
@@ -128,6 +131,9 @@ public final class AuditCli {
     if (a.options.containsKey("--since")) {
       known.add(KnownHead.parse(a.options.get("--since"), "the head given with --since"));
     }
+    if (a.paths.size() > 1 || a.nodes.size() > 1 || a.options.containsKey("--all-nodes")) {
+      return verifyNodes(a, verifier, at, known, out);
+    }
     try (RecordSource source = source(a)) {
       if (!a.witnesses.isEmpty()) {
         String node = node(source);
@@ -143,6 +149,59 @@ public final class AuditCli {
       VerificationReport report = verifier.verify(source, at, a.options.containsKey("--strict"), known);
       out.print(report.toText());
       return report.ok() ? OK : VERIFICATION_FAILED;
+    }
+  }
+
+  /** Several nodes' chains: each verified on its own, then reported together. */
+  private static int verifyNodes(Arguments a, AuditVerifier verifier, Instant at, List<KnownHead> known,
+      PrintStream out) throws IOException, UsageException {
+    if (!known.isEmpty() || !a.witnesses.isEmpty()) {
+      throw new UsageException("--since and --witness hold heads of one node's chain: verify that node"
+          + " on its own with them");
+    }
+    List<NodesReport.Chain> chains = new ArrayList<>();
+    if (a.options.containsKey("--jdbc-url")) {
+      if (!a.paths.isEmpty()) {
+        throw new UsageException("give either directories or --jdbc-url, not both");
+      }
+      Properties login = login(a);
+      List<String> nodes = a.nodes;
+      if (a.options.containsKey("--all-nodes")) {
+        if (!nodes.isEmpty()) {
+          throw new UsageException("give --node or --all-nodes, not both");
+        }
+        nodes = PostgresRecordSource.nodes(a.options.get("--jdbc-url"), login);
+        if (nodes.isEmpty()) {
+          throw new IllegalStateException(a.options.get("--jdbc-url") + " holds no node's chain");
+        }
+      }
+      for (String node : nodes) {
+        try (RecordSource source = PostgresRecordSource.open(a.options.get("--jdbc-url"), login, node)) {
+          chains.add(new NodesReport.Chain(node, verifier.verify(source, at, a.options.containsKey("--strict"))));
+        }
+      }
+    } else {
+      if (a.options.containsKey("--all-nodes") || !a.nodes.isEmpty()) {
+        throw new UsageException("--node and --all-nodes are for --jdbc-url; give each node's directory");
+      }
+      for (String path : a.paths) {
+        try (RecordSource source = FileRecordSource.of(Path.of(path))) {
+          VerificationReport report = verifier.verify(source, at, a.options.containsKey("--strict"));
+          chains.add(new NodesReport.Chain(nodeOrElse(source, path), report));
+        }
+      }
+    }
+    NodesReport report = new NodesReport(chains);
+    out.print(report.toText());
+    return report.ok() ? OK : VERIFICATION_FAILED;
+  }
+
+  /** The node a source's records carry, or (no record at all) the name it was given by. */
+  private static String nodeOrElse(RecordSource source, String given) throws IOException {
+    try {
+      return node(source);
+    } catch (IllegalStateException e) {
+      return given;
     }
   }
 
@@ -260,20 +319,33 @@ public final class AuditCli {
       if (a.path != null) {
         throw new UsageException("give either <file-or-dir> or --jdbc-url, not both");
       }
-      Properties properties = new Properties();
-      if (a.options.containsKey("--user")) {
-        properties.setProperty("user", a.options.get("--user"));
+      if (a.nodes.size() > 1) {
+        throw new UsageException("one --node here (verify takes several)");
       }
-      String password = System.getenv(PASSWORD_ENV);
-      if (password != null) {
-        properties.setProperty("password", password);
+      if (a.nodes.isEmpty()) {
+        throw new UsageException("missing --node");
       }
-      return PostgresRecordSource.open(a.options.get("--jdbc-url"), properties, a.required("--node"));
+      return PostgresRecordSource.open(a.options.get("--jdbc-url"), login(a), a.nodes.get(0));
     }
     if (a.path == null) {
       throw new UsageException("missing <file-or-dir> (or --jdbc-url and --node)");
     }
+    if (a.paths.size() > 1) {
+      throw new UsageException("one <file-or-dir> here (verify takes several)");
+    }
     return FileRecordSource.of(Path.of(a.path));
+  }
+
+  private static Properties login(Arguments a) {
+    Properties properties = new Properties();
+    if (a.options.containsKey("--user")) {
+      properties.setProperty("user", a.options.get("--user"));
+    }
+    String password = System.getenv(PASSWORD_ENV);
+    if (password != null) {
+      properties.setProperty("password", password);
+    }
+    return properties;
   }
 
   private static Instant time(String text, String option) throws UsageException {
@@ -296,7 +368,8 @@ public final class AuditCli {
   private static Arguments parse(String[] args, Set<String> allowed) throws UsageException {
     Map<String, String> options = new HashMap<>();
     List<String> witnesses = new ArrayList<>();
-    String path = null;
+    List<String> paths = new ArrayList<>();
+    List<String> nodes = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
       String arg = args[i];
       if (arg.startsWith("--")) {
@@ -307,21 +380,24 @@ public final class AuditCli {
           options.put(arg, "true");
         } else if (arg.equals("--witness") && i + 1 < args.length) {
           witnesses.add(args[++i]);
+        } else if (arg.equals("--node") && i + 1 < args.length) {
+          nodes.add(args[++i]);
         } else if (i + 1 >= args.length) {
           throw new UsageException(arg + " needs a value");
         } else {
           options.put(arg, args[++i]);
         }
-      } else if (path == null) {
-        path = arg;
+      } else if (paths.isEmpty() || args[0].equals("verify")) {
+        paths.add(arg);
       } else {
         throw new UsageException("unexpected argument '" + arg + "'");
       }
     }
-    return new Arguments(path, options, witnesses);
+    return new Arguments(paths.isEmpty() ? null : paths.get(0), paths, options, witnesses, nodes);
   }
 
-  private record Arguments(String path, Map<String, String> options, List<String> witnesses) {
+  private record Arguments(String path, List<String> paths, Map<String, String> options,
+      List<String> witnesses, List<String> nodes) {
     String required(String option) throws UsageException {
       String value = options.get(option);
       if (value == null) {

@@ -282,6 +282,7 @@ public final class AuditVerifier {
     private long expected;
     private String head;
     private boolean closed;
+    private boolean stoppedSilent;
     private Violation violation;
     private final TreeHasher hasher = new TreeHasher();
     private final List<KnownHead> known;
@@ -684,6 +685,7 @@ public final class AuditVerifier {
         Duration interval = Duration.ofMillis(lastSeal.number(RecordFormat.CHECKPOINT_MILLIS));
         Duration age = Duration.between(lastSeal.time(), at);
         if (age.compareTo(interval.multipliedBy(2)) > 0) {
+          stoppedSilent = true;
           fail(ViolationKind.TRUNCATED, lastSeal.sequence() + 1, previousLocation, "the log ends without a"
               + " closing seal and its last checkpoint (seq " + lastSeal.sequence() + " at " + lastSeal.time()
               + ") is " + age.toSeconds() + " s old at " + at + ", more than twice the checkpoint interval ("
@@ -705,7 +707,7 @@ public final class AuditVerifier {
           recordsSinceSeal, firstEntryTime, lastEntryTime, firstSequence,
           previous == null ? -1 : previous.sequence(), segments, checkpoints, firstCheckpoint,
           lastCheckpoint, sealsByKey, closed, notes, violation, signedTreeHead, knownChecked,
-          violation == null ? verifiedPrefix : null, sealsRecognized);
+          violation == null ? verifiedPrefix : null, sealsRecognized, stoppedSilent);
     }
   }
 

@@ -29,6 +29,24 @@ public final class PostgresRecordSource implements RecordSource {
     this.connection = connection;
   }
 
+  /** The nodes whose chains the store at {@code jdbcUrl} holds, in order of their ids. */
+  public static java.util.List<String> nodes(String jdbcUrl, Properties properties) throws IOException {
+    requireNonNull(jdbcUrl, "jdbcUrl is null");
+    try (Connection connection = DriverManager.getConnection(jdbcUrl, properties);
+        PreparedStatement select = connection.prepareStatement(
+            "SELECT DISTINCT node FROM " + PostgresAuditStore.TABLE + " ORDER BY node");
+        ResultSet rows = select.executeQuery()) {
+      java.util.List<String> nodes = new java.util.ArrayList<>();
+      while (rows.next()) {
+        nodes.add(rows.getString(1));
+      }
+      return nodes;
+    } catch (SQLException e) {
+      throw new IOException("cannot read the nodes of " + PostgresAuditStore.TABLE + " at " + jdbcUrl
+          + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Connects to the store at {@code jdbcUrl} to read {@code node}'s chain. */
   public static PostgresRecordSource open(String jdbcUrl, Properties properties, String node)
       throws IOException {

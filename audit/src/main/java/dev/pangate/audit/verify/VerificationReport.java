@@ -30,6 +30,9 @@ import java.util.Map;
  * @param verifiedPrefix where a later verification may continue (after the last good seal), or null
  * @param sealsRecognized of the checkpoints, seals taken as genuine because they are byte for byte
  *     what the writer remembers writing ({@link KnownSeals}), their signatures not checked again
+ * @param stoppedSilent whether the break is the log's end: no closing seal, and no seal for more
+ *     than twice the checkpoint interval (the gateway stopped without closing its log, or its tail
+ *     was cut; every record before it verified)
  */
 public record VerificationReport(
     String source,
@@ -51,7 +54,8 @@ public record VerificationReport(
     String treeHead,
     long knownHeadsChecked,
     VerifiedPrefix verifiedPrefix,
-    long sealsRecognized) {
+    long sealsRecognized,
+    boolean stoppedSilent) {
 
   public VerificationReport {
     requireNonNull(source, "source is null");

@@ -23,6 +23,7 @@ final class Arguments {
   }
 
   private final Map<String, String> options = new LinkedHashMap<>();
+  private final Map<String, List<String>> repeated = new LinkedHashMap<>();
   private final List<String> flags = new ArrayList<>();
   private final List<String> positional = new ArrayList<>();
 
@@ -56,6 +57,7 @@ final class Arguments {
             value = args[++i];
           }
           parsed.options.put(name, value);
+          parsed.repeated.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
         } else {
           throw new UsageException("unknown option " + name);
         }
@@ -68,6 +70,11 @@ final class Arguments {
 
   Optional<String> option(String name) {
     return Optional.ofNullable(options.get(name));
+  }
+
+  /** Every value given for an option that may be repeated, in order. */
+  List<String> all(String name) {
+    return repeated.getOrDefault(name, List.of());
   }
 
   String required(String name) {

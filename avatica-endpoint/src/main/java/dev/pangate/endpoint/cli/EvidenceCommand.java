@@ -17,8 +17,8 @@ import java.util.Set;
  * {@code pangate evidence}: the assessor's report for a period, and its offline re-check.
  *
  * <pre>
- * pangate evidence --config FILE --from DATE --to DATE --out DIR [--at TIME] [--audit-user NAME]
- * pangate evidence verify DIR --public-keyset FILE [--log FILE-OR-DIR | --user NAME] [--at TIME]
+ * pangate evidence --config FILE [--config FILE ...] --from DATE --to DATE --out DIR [--at TIME] [--audit-user NAME]
+ * pangate evidence verify DIR --public-keyset FILE [--log FILE-OR-DIR | --log NODE=DIR ... | --user NAME] [--at TIME]
  * </pre>
  *
  * Exit codes: 0 the report was written and the log verified (or the report checks out), 1 the log
@@ -55,15 +55,20 @@ final class EvidenceCommand {
     if (!a.positional().isEmpty()) {
       throw new Arguments.UsageException("unexpected argument '" + a.positional().get(0) + "'");
     }
-    GatewayConfig config = ConfigLoader.load(Path.of(a.required("--config")), environment);
+    a.required("--config");
+    java.util.List<GatewayConfig> configs = new java.util.ArrayList<>();
+    for (String file : a.all("--config")) {
+      configs.add(ConfigLoader.load(Path.of(file), environment));
+    }
+    GatewayConfig config = configs.get(0);
     Period period = Period.parse(a.required("--from"), a.required("--to"));
-    Instant at = a.option("--at").map(t -> Period.parse(t, t).from()).orElse(Instant.now());
+    Instant at = a.option("--at").map(Period::at).orElse(Instant.now());
     EvidenceBuilder.Result result;
     try {
-      result = EvidenceBuilder.build(config, period, Path.of(a.required("--out")), at, environment,
+      result = EvidenceBuilder.build(configs, period, Path.of(a.required("--out")), at, environment,
           a.option("--audit-user").orElse(null));
     } catch (IOException e) {
-      if (config.audit().postgres() != null && a.option("--audit-user").isEmpty()) {
+      if (configs.stream().anyMatch(c -> c.audit().postgres() != null) && a.option("--audit-user").isEmpty()) {
         throw new IOException(e.getMessage() + " The gateway's audit login may only INSERT: give"
             + " --audit-user NAME, a login granted SELECT on the store (password from"
             + " PANGATE_AUDIT_DB_PASSWORD).", e);
@@ -71,7 +76,9 @@ final class EvidenceCommand {
       throw e;
     }
     out.println((result.logIntact() ? "OK" : "FAILED") + ": evidence for " + period.from() + " .. "
-        + period.to() + " written to " + result.directory() + " (" + result.entries() + " entries in the period)");
+        + period.to() + (configs.size() > 1 ? " over " + configs.size() + " nodes ("
+            + String.join(", ", configs.stream().map(c -> c.audit().node()).toList()) + ")" : "")
+        + " written to " + result.directory() + " (" + result.entries() + " entries in the period)");
     if (!result.logIntact()) {
       out.println("  the audit log does not verify: " + result.problem());
       out.println("  the report says so in 10.3; its facts come only from records before the last good seal");
@@ -85,10 +92,18 @@ final class EvidenceCommand {
     if (a.positional().size() != 1) {
       throw new Arguments.UsageException("give the report's directory: pangate evidence verify DIR --public-keyset FILE");
     }
-    Instant at = a.option("--at").map(t -> Period.parse(t, t).from()).orElse(Instant.now());
+    Instant at = a.option("--at").map(Period::at).orElse(Instant.now());
+    java.util.Map<String, Path> logs = new java.util.LinkedHashMap<>();
+    for (String log : a.all("--log")) {
+      int equals = log.indexOf('=');
+      if (equals > 0 && !Path.of(log).toFile().exists()) {
+        logs.put(log.substring(0, equals), Path.of(log.substring(equals + 1)));
+      } else {
+        logs.put("", Path.of(log));
+      }
+    }
     EvidenceVerifier.Result result = EvidenceVerifier.verify(Path.of(a.positional().get(0)),
-        Path.of(a.required("--public-keyset")), a.option("--log").map(Path::of).orElse(null),
-        a.option("--user").orElse(null), environment, at);
+        Path.of(a.required("--public-keyset")), logs, a.option("--user").orElse(null), environment, at);
     out.println(result.ok() ? "OK: the report checks out against the log" : "FAILED: the report does not check out");
     result.checked().forEach(c -> out.println("  checked: " + c));
     result.problems().forEach(p -> out.println("  problem: " + p));

@@ -20,7 +20,7 @@ import java.util.Map;
  * pangate agents add|remove|list ...
  * pangate keys generate|generate-kek ...
  * pangate audit verify|show ...
- * pangate evidence --config FILE --from DATE --to DATE --out DIR | evidence verify DIR ...
+ * pangate evidence --config FILE [--config FILE ...] --from DATE --to DATE --out DIR | evidence verify DIR ...
  * pangate policy check FILE | policy reload --url URL --user ID
  * pangate approvals install|list|show|approve|deny ...
  * pangate cluster install --config FILE
@@ -62,13 +62,14 @@ public final class Pangate {
         "  audit verify|show|prove|check-proof ...   check or read the audit log",
         "        (pangate audit --help for details)"));
     commands.put("evidence", String.join("\n",
-        "  evidence --config FILE --from DATE --to DATE --out DIR [--at TIME] [--audit-user NAME]",
-        "        the PCI DSS evidence report of a period (report.html, evidence.json, copies of the",
-        "        policy and public keyset, VERIFY.txt); DATE is a UTC date (--to's day included) or an",
+        "  evidence --config FILE [--config FILE ...] --from DATE --to DATE --out DIR [--at TIME]",
+        "        [--audit-user NAME]   the PCI DSS evidence report of a period (report.html,",
+        "        evidence.json, copies of the policy and public keyset, VERIFY.txt), over every gateway",
+        "        node whose configuration is given; DATE is a UTC date (--to's day included) or an",
         "        ISO-8601 instant; --audit-user reads a PostgreSQL audit store as that login (password",
         "        from PANGATE_AUDIT_DB_PASSWORD) instead of the INSERT-only writer",
-        "  evidence verify DIR --public-keyset FILE [--log DIR | --user NAME] [--at TIME]",
-        "        re-check a report against the audit log with only the public keyset"));
+        "  evidence verify DIR --public-keyset FILE [--log DIR | --log NODE=DIR ... | --user NAME]",
+        "        [--at TIME]   re-check a report against the audit log(s) with only the public keyset"));
     commands.put("policy", String.join("\n",
         "  policy check FILE          validate a policy file",
         "  policy reload --url URL --user ID   ask a running gateway to reload its policy",

@@ -101,7 +101,25 @@ public final class EvidenceBuilder {
    */
   public static Result build(GatewayConfig config, Period period, Path out, Instant at,
       Map<String, String> environment, String auditUser) throws IOException, PolicyException {
-    requireNonNull(config, "config is null");
+    return build(List.of(config), period, out, at, environment, auditUser);
+  }
+
+  /**
+   * Builds one report over several gateway nodes of one service: their chains verified each, their
+   * facts read as one history. The nodes must share the policy and the key ring (FF1 tokens and the
+   * audit signing key are the same on every node); the first configuration gives the policy, the
+   * keys, the PostgreSQL login and the identities.
+   *
+   * @throws IllegalArgumentException when two configurations name one node, or their policies or
+   *     audit signing keysets differ
+   */
+  public static Result build(List<GatewayConfig> configs, Period period, Path out, Instant at,
+      Map<String, String> environment, String auditUser) throws IOException, PolicyException {
+    requireNonNull(configs, "configs is null");
+    if (configs.isEmpty()) {
+      throw new IllegalArgumentException("give at least one configuration");
+    }
+    GatewayConfig config = configs.get(0);
     Policy policy = PolicyLoader.load(config.policyFile());
     KeyRing keys = PangateServer.loadKeys(config.keys());
     KeysetHandle publicKeyset = keys.verificationKeyset(config.audit().signingKeyset());
@@ -111,6 +129,7 @@ public final class EvidenceBuilder {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot write the public keyset: " + e.getMessage(), e);
     }
+    checkOneService(configs, policy, publicJson);
     AuditVerifier verifier = AuditVerifier.fromPublicKeyset(publicKeyset);
 
     ObjectNode root = NODES.objectNode();
@@ -140,7 +159,134 @@ public final class EvidenceBuilder {
     keysetNode.put("sha256", sha256(publicJson.getBytes(StandardCharsets.UTF_8)));
     ArrayNode keyIds = keysetNode.putArray("keyIds");
     verifier.keyIds().stream().sorted().forEach(keyIds::add);
-    ObjectNode logNode = inputs.putObject("auditLog");
+    boolean multi = configs.size() > 1;
+    ArrayNode nodes = multi ? NODES.arrayNode() : null;
+    List<ObjectNode> chainNodes = new ArrayList<>();
+    for (GatewayConfig node : configs) {
+      ObjectNode chain = NODES.objectNode();
+      chain.put("node", node.audit().node());
+      chain.set("auditLog", auditLog(node, auditUser));
+      if (multi) {
+        ObjectNode nodeConfig = NODES.objectNode();
+        nodeConfig.put("file", node.source().toString());
+        nodeConfig.put("sha256", sha256(Files.readAllBytes(node.source())));
+        chain.set("config", nodeConfig);
+      }
+      chainNodes.add(chain);
+    }
+    if (!multi) {
+      inputs.set("auditLog", chainNodes.get(0).get("auditLog"));
+    }
+
+    List<VerificationReport> reports = new ArrayList<>();
+    List<LogFacts.Chain> chains = new ArrayList<>();
+    List<RecordSource> sources = new ArrayList<>();
+    ObjectNode derived;
+    try {
+      for (int i = 0; i < configs.size(); i++) {
+        RecordSource source = source(configs.get(i).audit(), environment, auditUser);
+        sources.add(source);
+        AtomicReference<VerifiedPrefix> lastSeal = new AtomicReference<>();
+        VerificationReport report = verifier.verify(source, at, false, List.of(), null, lastSeal::set);
+        reports.add(report);
+        ObjectNode builtOn = NODES.objectNode();
+        long size = 0;
+        if (lastSeal.get() != null) {
+          ParsedRecord seal = lastSeal.get().seal();
+          size = seal.sequence() + 1; // the records under the seal, and the seal itself
+          builtOn.put("treeHead", seal.sequence() + ":" + seal.treeHead());
+          builtOn.put("sealSequence", seal.sequence());
+          builtOn.put("sealTime", seal.time().toString());
+          builtOn.put("sealHash", seal.string(RecordFormat.HASH));
+          builtOn.put("sealKeyId", seal.number(RecordFormat.KEY_ID));
+          builtOn.put("seal", lastSeal.get().sealLine());
+        } else {
+          builtOn.putNull("treeHead");
+        }
+        builtOn.put("recordsCovered", size);
+        chainNodes.get(i).set("builtOn", builtOn);
+        chainNodes.get(i).set("verification", verification(report));
+        chains.add(new LogFacts.Chain(source, size));
+      }
+      if (multi) {
+        chainNodes.forEach(nodes::add);
+        root.set("nodes", nodes);
+      } else {
+        root.set("builtOn", chainNodes.get(0).get("builtOn"));
+        root.set("verification", chainNodes.get(0).get("verification"));
+      }
+      ObjectNode observed = root.putObject("observed");
+      Map<String, List<String>> catalog;
+      try (Connection connection = gatewayLogin(config.postgres())) {
+        catalog = catalog(connection, config.postgres().schemas());
+        observed.set("catalog", catalogNode(catalog));
+        observed.set("privileges", privileges(connection, config.postgres().schemas(), policy));
+      } catch (SQLException e) {
+        throw new IOException("cannot read the gateway login's privileges and the catalog from "
+            + config.postgres().url() + " as " + config.postgres().user() + ": " + e.getMessage(), e);
+      }
+      observed.set("keys", keys(config, keys, policy));
+      observed.set("identities", identities(config, policy, at));
+      derived = derive(chains, period, policy, catalog);
+    } finally {
+      for (RecordSource source : sources) {
+        source.close();
+      }
+    }
+    root.set("derived", derived);
+    // The root's order is the document's: derived facts last, as the largest part.
+    Files.writeString(out.resolve(JSON_FILE), EvidenceJson.write(root), StandardCharsets.UTF_8);
+    Files.writeString(out.resolve(HTML_FILE), ReportPage.render(root), StandardCharsets.UTF_8);
+    Files.writeString(out.resolve(COMMANDS_FILE), commands(root), StandardCharsets.UTF_8);
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < reports.size(); i++) {
+      VerificationReport report = reports.get(i);
+      if (!report.ok()) {
+        problems.add((multi ? "node " + configs.get(i).audit().node() + (report.stoppedSilent()
+            ? " stopped: " : ": ") : "") + report.violation().kind().label() + " at "
+            + report.violation().location() + ": " + report.violation().detail());
+      }
+    }
+    return new Result(out, problems.isEmpty(), problems.isEmpty() ? null : String.join("; ", problems),
+        derived.path("log").path("entries").asLong());
+  }
+
+  /** The nodes of one report share one policy and one key ring, and each has its own node id. */
+  private static void checkOneService(List<GatewayConfig> configs, Policy policy, String publicJson)
+      throws IOException, PolicyException {
+    Set<String> seen = new TreeSet<>();
+    for (GatewayConfig node : configs) {
+      if (!seen.add(node.audit().node())) {
+        throw new IllegalArgumentException("two configurations name node '" + node.audit().node()
+            + "'; each gateway node has its own audit.node, give each once");
+      }
+      if (node == configs.get(0)) {
+        continue;
+      }
+      String digest = PolicyLoader.load(node.policyFile()).digest();
+      if (!digest.equals(policy.digest())) {
+        throw new IllegalArgumentException(node.source() + ": node " + node.audit().node() + " runs"
+            + " another policy (digest " + digest + ", the first node's is " + policy.digest()
+            + "); a report covers the nodes of one service, which run one policy");
+      }
+      String other;
+      try {
+        other = TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(PangateServer.loadKeys(
+            node.keys()).verificationKeyset(node.audit().signingKeyset()));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("cannot read node " + node.audit().node()
+            + "'s public keyset: " + e.getMessage(), e);
+      }
+      if (!other.equals(publicJson)) {
+        throw new IllegalArgumentException(node.source() + ": node " + node.audit().node() + " signs"
+            + " its audit log with another keyset than the first node; the nodes of one service share"
+            + " one key ring (the same FF1 tokens and audit signing key on every node)");
+      }
+    }
+  }
+
+  private static ObjectNode auditLog(GatewayConfig config, String auditUser) throws IOException {
+    ObjectNode logNode = NODES.objectNode();
     GatewayConfig.Audit audit = config.audit();
     logNode.put("node", audit.node());
     if (audit.directory() != null) {
@@ -158,56 +304,33 @@ public final class EvidenceBuilder {
       logNode.put("jdbcUrl", audit.postgres().url());
       logNode.put("user", auditUser != null ? auditUser : audit.postgres().user());
     }
+    return logNode;
+  }
 
-    VerificationReport report;
-    AtomicReference<VerifiedPrefix> lastSeal = new AtomicReference<>();
-    ObjectNode derived;
-    try (RecordSource source = source(audit, environment, auditUser)) {
-      report = verifier.verify(source, at, false, List.of(), null, lastSeal::set);
-      ObjectNode builtOn = root.putObject("builtOn");
-      long size = 0;
-      if (lastSeal.get() != null) {
-        ParsedRecord seal = lastSeal.get().seal();
-        size = seal.sequence() + 1; // the records under the seal, and the seal itself
-        builtOn.put("treeHead", seal.sequence() + ":" + seal.treeHead());
-        builtOn.put("sealSequence", seal.sequence());
-        builtOn.put("sealTime", seal.time().toString());
-        builtOn.put("sealHash", seal.string(RecordFormat.HASH));
-        builtOn.put("sealKeyId", seal.number(RecordFormat.KEY_ID));
-        builtOn.put("seal", lastSeal.get().sealLine());
-      } else {
-        builtOn.putNull("treeHead");
-      }
-      builtOn.put("recordsCovered", size);
-      root.set("verification", verification(report));
-      ObjectNode observed = root.putObject("observed");
-      Map<String, List<String>> catalog;
-      try (Connection connection = gatewayLogin(config.postgres())) {
-        catalog = catalog(connection, config.postgres().schemas());
-        observed.set("catalog", catalogNode(catalog));
-        observed.set("privileges", privileges(connection, config.postgres().schemas(), policy));
-      } catch (SQLException e) {
-        throw new IOException("cannot read the gateway login's privileges and the catalog from "
-            + config.postgres().url() + " as " + config.postgres().user() + ": " + e.getMessage(), e);
-      }
-      observed.set("keys", keys(config, keys, policy));
-      observed.set("identities", identities(config, policy, at));
-      derived = derive(source, period, size, policy, catalog);
+  /**
+   * The report's chains, each {@code {node, auditLog, builtOn, verification}}: the {@code nodes} of a
+   * report over several nodes, or the one chain of a single node's report.
+   */
+  static List<JsonNode> chains(JsonNode root) {
+    List<JsonNode> chains = new ArrayList<>();
+    if (root.has("nodes")) {
+      root.path("nodes").forEach(chains::add);
+      return chains;
     }
-    root.set("derived", derived);
-    // The root's order is the document's: derived facts last, as the largest part.
-    Files.writeString(out.resolve(JSON_FILE), EvidenceJson.write(root), StandardCharsets.UTF_8);
-    Files.writeString(out.resolve(HTML_FILE), ReportPage.render(root), StandardCharsets.UTF_8);
-    Files.writeString(out.resolve(COMMANDS_FILE), commands(root), StandardCharsets.UTF_8);
-    return new Result(out, report.ok(), report.ok() ? null : report.violation().kind().label() + " at "
-        + report.violation().location() + ": " + report.violation().detail(),
-        derived.path("log").path("entries").asLong());
+    ObjectNode one = NODES.objectNode();
+    JsonNode auditLog = root.path("inputs").path("auditLog");
+    one.put("node", auditLog.path("node").asText());
+    one.set("auditLog", auditLog);
+    one.set("builtOn", root.path("builtOn"));
+    one.set("verification", root.path("verification"));
+    chains.add(one);
+    return chains;
   }
 
   /** The facts re-checked by {@code evidence verify}: from the log, the policy and the recorded catalog. */
-  static ObjectNode derive(RecordSource source, Period period, long size, Policy policy,
+  static ObjectNode derive(List<LogFacts.Chain> chains, Period period, Policy policy,
       Map<String, List<String>> catalog) throws IOException {
-    ObjectNode log = LogFacts.read(source, period, size);
+    ObjectNode log = LogFacts.read(chains, period);
     Set<String> agentsSeen = new TreeSet<>();
     log.path("usage").path("agentsSeen").forEach(n -> agentsSeen.add(n.asText()));
     Set<String> rolesSeen = new TreeSet<>();
@@ -252,6 +375,9 @@ public final class EvidenceBuilder {
     report.checkpointsByKey().forEach((id, count) -> byKey.put(Long.toString(id), count));
     node.put("treeHead", report.treeHead());
     node.put("closed", report.closed());
+    if (report.stoppedSilent()) {
+      node.put("stopped", true); // no closing seal, silent since: the node stopped (or was cut)
+    }
     ArrayNode notes = node.putArray("notes");
     report.notes().forEach(notes::add);
     if (report.violation() != null) {
@@ -430,24 +556,35 @@ public final class EvidenceBuilder {
   }
 
   private static String commands(JsonNode root) {
-    String head = root.path("builtOn").path("treeHead").asText("");
-    JsonNode log = root.path("inputs").path("auditLog");
-    String where = log.path("kind").asText().equals("file") ? log.path("directory").asText()
-        : "--jdbc-url " + log.path("jdbcUrl").asText() + " --node " + log.path("node").asText()
-            + " --user " + log.path("user").asText();
-    return String.join("\n",
+    List<JsonNode> chains = chains(root);
+    boolean multi = chains.size() > 1;
+    List<String> lines = new ArrayList<>(List.of(
         "# Re-check this report offline with only the public keyset (docs/audit.md, \"Evidence\").",
         "# 1. The public keyset here must be the one the key custodian gives you:",
         "sha256sum " + KEYSET_COPY + "    # " + root.path("inputs").path("publicKeyset").path("sha256").asText(),
-        "# 2. The audit log verifies and still has the head this report was built on:",
-        "pangate audit verify " + where + " --public-keyset " + KEYSET_COPY
-            + (head.isEmpty() ? "" : " --since " + head),
-        "# 3. Every fact of the report is what the log and the policy say, and report.html is evidence.json:",
-        "pangate evidence verify . --public-keyset " + KEYSET_COPY
-            + (log.path("kind").asText().equals("file") ? " --log " + where : ""),
-        "# 4. The policy copy is the policy in force (its digest is in every entry's policyDigest):",
-        "sha256sum " + POLICY_COPY + "    # " + root.path("inputs").path("policy").path("sha256").asText(),
-        "");
+        multi ? "# 2. Each node's audit log verifies and still has the head this report was built on:"
+            : "# 2. The audit log verifies and still has the head this report was built on:"));
+    StringBuilder logs = new StringBuilder();
+    for (JsonNode chain : chains) {
+      String head = chain.path("builtOn").path("treeHead").asText("");
+      JsonNode log = chain.path("auditLog");
+      boolean file = log.path("kind").asText().equals("file");
+      String where = file ? log.path("directory").asText()
+          : "--jdbc-url " + log.path("jdbcUrl").asText() + " --node " + log.path("node").asText()
+              + " --user " + log.path("user").asText();
+      lines.add("pangate audit verify " + where + " --public-keyset " + KEYSET_COPY
+          + (head.isEmpty() ? "" : " --since " + head));
+      if (file) {
+        logs.append(" --log ").append(multi ? chain.path("node").asText() + "=" : "").append(where);
+      }
+    }
+    lines.add("# 3. Every fact of the report is what the log" + (multi ? "s" : "")
+        + " and the policy say, and report.html is evidence.json:");
+    lines.add("pangate evidence verify . --public-keyset " + KEYSET_COPY + logs);
+    lines.add("# 4. The policy copy is the policy in force (its digest is in every entry's policyDigest):");
+    lines.add("sha256sum " + POLICY_COPY + "    # " + root.path("inputs").path("policy").path("sha256").asText());
+    lines.add("");
+    return String.join("\n", lines);
   }
 
   /** A maximum age as people write it: 90d rather than 2160h. */

@@ -48,6 +48,17 @@ public final class EvidenceVerifier {
    */
   public static Result verify(Path directory, Path publicKeyset, Path log, String user,
       Map<String, String> environment, Instant at) throws IOException, PolicyException {
+    return verify(directory, publicKeyset, log == null ? Map.of() : Map.of("", log), user, environment, at);
+  }
+
+  /**
+   * Verifies a report, over several nodes' logs when it covers several.
+   *
+   * @param logs each node's audit log (a file or directory) by node id, or under {@code ""} the one
+   *     log of a single node's report; a node not named is read where the report says
+   */
+  public static Result verify(Path directory, Path publicKeyset, Map<String, Path> logs, String user,
+      Map<String, String> environment, Instant at) throws IOException, PolicyException {
     List<String> problems = new ArrayList<>();
     List<String> checked = new ArrayList<>();
     JsonNode root = EvidenceJson.read(Files.readString(directory.resolve(EvidenceBuilder.JSON_FILE),
@@ -73,35 +84,56 @@ public final class EvidenceVerifier {
     compare(problems, checked, "policy digest", inputs.path("policy").path("digest").asText(), policy.digest());
 
     AuditVerifier verifier = AuditVerifier.fromPublicKeysetFile(publicKeyset);
-    String head = root.path("builtOn").path("treeHead").asText(null);
-    List<KnownHead> known = new ArrayList<>();
-    if (head != null) {
-      known.add(KnownHead.parse(head, "the tree head evidence.json was built on"));
-    } else {
-      problems.add("evidence.json names no seal it was built on (the log had no verified seal)");
-    }
     Period period = new Period(Instant.parse(root.path("period").path("from").asText()),
         Instant.parse(root.path("period").path("to").asText()));
-    try (RecordSource source = source(inputs.path("auditLog"), log, user, environment)) {
-      VerificationReport report = verifier.verify(source, at, false, known);
-      if (!report.ok()) {
-        problems.add("the audit log does not verify: " + report.violation().kind().label() + " at "
-            + report.violation().location() + ": " + report.violation().detail());
-      } else {
-        checked.add("the audit log verifies (" + report.entriesVerified() + " entries, "
-            + report.checkpoints() + " seals) and still has tree head " + head);
+    List<JsonNode> chains = EvidenceBuilder.chains(root);
+    boolean multi = chains.size() > 1;
+    for (String named : logs.keySet()) {
+      if (multi ? chains.stream().noneMatch(c -> c.path("node").asText().equals(named)) : !named.isEmpty()) {
+        throw new IllegalArgumentException(multi ? "the report covers no node '" + named + "' (give --log"
+            + " NODE=DIR for its nodes)" : "the report covers one node: give --log DIR");
+      }
+    }
+    List<RecordSource> sources = new ArrayList<>();
+    try {
+      List<LogFacts.Chain> facts = new ArrayList<>();
+      for (JsonNode chain : chains) {
+        String node = chain.path("node").asText();
+        String name = multi ? "node " + node + ": " : "";
+        String head = chain.path("builtOn").path("treeHead").asText(null);
+        List<KnownHead> known = new ArrayList<>();
+        if (head != null) {
+          known.add(KnownHead.parse(head, "the tree head evidence.json was built on"));
+        } else {
+          problems.add(name + "evidence.json names no seal it was built on (the log had no verified seal)");
+        }
+        RecordSource source = source(chain.path("auditLog"), logs.get(multi ? node : ""), user, environment);
+        sources.add(source);
+        VerificationReport report = verifier.verify(source, at, false, known);
+        if (!report.ok()) {
+          problems.add(name + "the audit log does not verify: " + report.violation().kind().label() + " at "
+              + report.violation().location() + ": " + report.violation().detail());
+        } else {
+          checked.add(name + "the audit log verifies (" + report.entriesVerified() + " entries, "
+              + report.checkpoints() + " seals) and still has tree head " + head);
+        }
+        facts.add(new LogFacts.Chain(source, chain.path("builtOn").path("recordsCovered").asLong()));
       }
       Map<String, java.util.List<String>> catalog = EvidenceBuilder.catalogOf(root.path("observed").path("catalog"));
       // through the JSON text, as the stored facts were (numbers read back as the smallest type)
-      JsonNode again = EvidenceJson.read(EvidenceJson.write(EvidenceBuilder.derive(source, period, root.path("builtOn").path("recordsCovered").asLong(),
-          policy, catalog)));
+      JsonNode again = EvidenceJson.read(EvidenceJson.write(EvidenceBuilder.derive(facts, period, policy,
+          catalog)));
       JsonNode stored = root.path("derived");
       List<String> differ = differences("derived", stored, again);
       if (differ.isEmpty()) {
-        checked.add("every fact from the log and the policy computes again to the same value");
+        checked.add("every fact from the log" + (multi ? "s" : "") + " and the policy computes again to the same value");
       } else {
         problems.add("facts differ from what the log and the policy give now: " + String.join(", ",
             differ.subList(0, Math.min(10, differ.size()))) + (differ.size() > 10 ? ", …" : ""));
+      }
+    } finally {
+      for (RecordSource source : sources) {
+        source.close();
       }
     }
     String page = Files.readString(directory.resolve(EvidenceBuilder.HTML_FILE), StandardCharsets.UTF_8);

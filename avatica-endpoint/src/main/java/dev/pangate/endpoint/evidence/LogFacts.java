@@ -60,20 +60,80 @@ final class LogFacts {
    */
   static ObjectNode read(RecordSource source, Period period, long size) throws IOException {
     requireNonNull(source, "source is null");
+    return read(List.of(new Chain(source, size)), period);
+  }
+
+  /** One node's chain, read up to {@code size} records (its built-on seal included). */
+  record Chain(RecordSource source, long size) {
+    Chain {
+      requireNonNull(source, "source is null");
+    }
+  }
+
+  /**
+   * Reads the facts of several nodes' chains as one history: their records merged in time order
+   * (ties by node id, then sequence), so lists and counts cover every node alike and the same chains
+   * always give the same facts.
+   */
+  static ObjectNode read(List<Chain> chains, Period period) throws IOException {
     Scan scan = new Scan(period);
-    for (Iterator<SourceLine> it = source.lines(); it.hasNext(); ) {
-      ParsedRecord record;
-      try {
-        record = ParsedRecord.parse(it.next().text());
-      } catch (MalformedRecordException e) {
-        continue; // the verifier names it; facts come from records that parse
+    java.util.PriorityQueue<Head> heads = new java.util.PriorityQueue<>();
+    for (Chain chain : chains) {
+      Head head = new Head(chain.source().lines(), chain.size());
+      if (head.advance()) {
+        heads.add(head);
       }
-      if (record.sequence() >= size) {
-        break;
+    }
+    while (!heads.isEmpty()) {
+      Head head = heads.poll();
+      scan.read(head.record);
+      if (head.advance()) {
+        heads.add(head);
       }
-      scan.read(record);
     }
     return scan.result();
+  }
+
+  /** The next record of one chain, for the merge. */
+  private static final class Head implements Comparable<Head> {
+    private final Iterator<SourceLine> lines;
+    private final long size;
+    private ParsedRecord record;
+    private String node;
+
+    Head(Iterator<SourceLine> lines, long size) {
+      this.lines = lines;
+      this.size = size;
+    }
+
+    /** Moves to the chain's next record that parses; false at its end (or at {@code size}). */
+    boolean advance() {
+      while (lines.hasNext()) {
+        ParsedRecord next;
+        try {
+          next = ParsedRecord.parse(lines.next().text());
+        } catch (MalformedRecordException e) {
+          continue; // the verifier names it; facts come from records that parse
+        }
+        if (next.sequence() >= size) {
+          return false;
+        }
+        record = next;
+        node = String.valueOf(next.string(RecordFormat.NODE));
+        return true;
+      }
+      return false;
+    }
+
+    @Override
+    public int compareTo(Head other) {
+      int byTime = record.time().compareTo(other.record.time());
+      if (byTime != 0) {
+        return byTime;
+      }
+      int byNode = node.compareTo(other.node);
+      return byNode != 0 ? byNode : Long.compare(record.sequence(), other.record.sequence());
+    }
   }
 
   /** The state of one reading. */
@@ -110,7 +170,8 @@ final class LogFacts {
     private final ArrayNode panFindings = NODES.arrayNode();
     private ParsedRecord sample;
     private ParsedRecord sampleEnd;
-    private ParsedRecord lastSeal;
+    /** Each node's last seal (silences are per chain). */
+    private final Map<String, ParsedRecord> lastSeals = new TreeMap<>();
     private Instant firstTime;
     private Instant lastTime;
 
@@ -281,11 +342,11 @@ final class LogFacts {
     }
 
     private void seal(ParsedRecord seal) {
-      ParsedRecord previous = lastSeal;
-      lastSeal = seal;
+      ParsedRecord previous = lastSeals.put(node(seal), seal);
       String state = seal.string(RecordFormat.STATE);
       if (period.contains(seal.time()) && RecordFormat.STATE_CLOSE.equals(state)) {
         ObjectNode stop = NODES.objectNode();
+        stop.put("node", node(seal));
         stop.put("seq", seal.sequence());
         stop.put("time", seal.time().toString());
         stop.put("event", "audit log closed (closing seal)");
@@ -299,6 +360,7 @@ final class LogFacts {
         Duration silence = Duration.between(previous.time(), seal.time());
         if (interval > 0 && silence.toMillis() > 2 * interval) {
           ObjectNode gap = NODES.objectNode();
+          gap.put("node", node(seal));
           gap.put("fromSeq", previous.sequence());
           gap.put("from", previous.time().toString());
           gap.put("toSeq", seal.sequence());
@@ -328,6 +390,7 @@ final class LogFacts {
         case APPROVAL_REQUEST -> {
           approval.put("requestedBy", text(event, EventEncoder.AGENT));
           approval.put("requestedAt", record.time().toString());
+          approval.put("requestNode", node(record));
           approval.put("requestSeq", record.sequence());
           approval.put("estimatedRows", details.get("estimated_rows"));
         }
@@ -346,6 +409,7 @@ final class LogFacts {
         case APPROVAL_EXECUTED -> {
           approval.put("executedAt", record.time().toString());
           approval.put("executedBy", text(event, EventEncoder.AGENT));
+          approval.put("executedNode", node(record));
           Long rows = number(event, EventEncoder.ROWS);
           if (rows != null) {
             approval.put("rowsChanged", rows);
@@ -381,6 +445,7 @@ final class LogFacts {
         }
         if (PanScrubber.containsPan(value)) {
           ObjectNode finding = NODES.objectNode();
+          finding.put("node", node(record));
           finding.put("seq", record.sequence());
           finding.put("field", field);
           finding.put("value", PanScrubber.scrub(value)); // the finding itself never repeats the PAN
@@ -456,8 +521,13 @@ final class LogFacts {
 
   // ------------------------------------------------------------------ small helpers
 
+  private static String node(ParsedRecord record) {
+    return String.valueOf(record.string(RecordFormat.NODE));
+  }
+
   private static ObjectNode base(ParsedRecord record, Map<String, Object> event) {
     ObjectNode node = NODES.objectNode();
+    node.put("node", node(record));
     node.put("seq", record.sequence());
     node.put("time", record.time().toString());
     node.put("agent", text(event, EventEncoder.AGENT));

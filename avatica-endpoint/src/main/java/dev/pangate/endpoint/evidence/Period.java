@@ -29,6 +29,11 @@ public record Period(Instant from, Instant to) {
     return new Period(instant(from, "--from", false), instant(to, "--to", true));
   }
 
+  /** The time {@code --at} names: an ISO-8601 instant, or the start of a UTC date. */
+  public static Instant at(String text) {
+    return instant(text, "--at", false);
+  }
+
   /** Whether the instant falls in the period. */
   public boolean contains(Instant time) {
     return !time.isBefore(from) && time.isBefore(to);

@@ -68,18 +68,41 @@ final class ReportPage {
         .append(escape(root.path("period").path("to").asText())).append("</b> (UTC, end exclusive). Generated ")
         .append(escape(root.path("generatedAt").asText())).append(" by pangate ")
         .append(escape(root.path("pangateVersion").asText())).append(".</p>");
-    boolean ok = verification.path("ok").asBoolean();
-    page.append("<p>Audit log: <span class=\"status ").append(ok ? "ok\">VERIFIED" : "bad\">BROKEN")
-        .append("</span> ").append(escape(verification.path("entriesVerified").asText()))
-        .append(" entries verified; this report is built on tree head <code>")
-        .append(escape(text(root.path("builtOn").path("treeHead")))).append("</code> (seal seq ")
-        .append(escape(text(root.path("builtOn").path("sealSequence")))).append(").</p>");
-    if (!ok) {
-      page.append("<p class=\"warn\"><b>The audit log does not verify: ")
-          .append(escape(verification.path("break").path("kind").asText())).append(" at ")
-          .append(escape(verification.path("break").path("location").asText())).append(".</b> ")
-          .append(escape(verification.path("break").path("detail").asText()))
-          .append(" The facts below come only from the records before the last seal that verified.</p>");
+    List<JsonNode> chains = EvidenceBuilder.chains(root);
+    boolean multi = chains.size() > 1;
+    boolean ok = chains.stream().allMatch(chain -> chain.path("verification").path("ok").asBoolean());
+    if (!multi) {
+      page.append("<p>Audit log: <span class=\"status ").append(ok ? "ok\">VERIFIED" : "bad\">BROKEN")
+          .append("</span> ").append(escape(verification.path("entriesVerified").asText()))
+          .append(" entries verified; this report is built on tree head <code>")
+          .append(escape(text(root.path("builtOn").path("treeHead")))).append("</code> (seal seq ")
+          .append(escape(text(root.path("builtOn").path("sealSequence")))).append(").</p>");
+    } else {
+      long entries = 0;
+      for (JsonNode chain : chains) {
+        entries += chain.path("verification").path("entriesVerified").asLong();
+      }
+      page.append("<p>Audit logs of ").append(chains.size()).append(" gateway nodes, one history: <span class=\"status ")
+          .append(ok ? "ok\">VERIFIED" : "bad\">BROKEN").append("</span> ").append(entries)
+          .append(" entries verified; this report is built on the tree heads ");
+      for (int i = 0; i < chains.size(); i++) {
+        JsonNode chain = chains.get(i);
+        page.append(i == 0 ? "" : ", ").append(escape(chain.path("node").asText())).append(" <code>")
+            .append(escape(text(chain.path("builtOn").path("treeHead")))).append("</code>");
+      }
+      page.append(".</p>");
+    }
+    for (JsonNode chain : chains) {
+      JsonNode checked = chain.path("verification");
+      if (!checked.path("ok").asBoolean()) {
+        page.append("<p class=\"warn\"><b>").append(multi ? "Node " + escape(chain.path("node").asText())
+            + ": the" : "The").append(" audit log does not verify")
+            .append(checked.path("stopped").asBoolean() ? " (the node stopped)" : "").append(": ")
+            .append(escape(checked.path("break").path("kind").asText())).append(" at ")
+            .append(escape(checked.path("break").path("location").asText())).append(".</b> ")
+            .append(escape(checked.path("break").path("detail").asText()))
+            .append(" The facts below come only from the records before the last seal that verified.</p>");
+      }
     }
     page.append("<nav><b>Contents</b><ol>")
         .append("<li><a href=\"#r3-3\">3.3.1 / 3.4.1 PAN masked when displayed</a></li>")
@@ -140,8 +163,8 @@ final class ReportPage {
             + "runs of 13–19 digits; ").append(scan.path("maskedPanForms").asText())
         .append(" values hold a truncated PAN as policy keeps it masked.</p>");
     if (!clean) {
-      page.append(table(scan.path("findings"), List.of("seq", "field", "value"),
-          List.of("Seq", "Field", "Value (truncated here)"), 100));
+      page.append(table(scan.path("findings"), fields(multi, "seq", "field", "value"),
+          headers(multi, "Seq", "Field", "Value (truncated here)"), 100));
     }
     page.append("<h3>Correlation of differently masked forms</h3>");
     JsonNode correlation = policy.path("correlation");
@@ -228,8 +251,8 @@ final class ReportPage {
         .append(escape(identities.path("throttleFirstDelay").asText())).append(" doubling up to ")
         .append(escape(identities.path("throttleMaxDelay").asText())).append(".</p>");
     page.append("<h3>Secrets issued, replaced or removed in this period (10.2.1.5)</h3>");
-    page.append(table(log.path("secretChanges"), List.of("seq", "time", "agent", "change", "changedAt"),
-        List.of("Seq", "Time", "Identity", "Change", "Changed at (secrets file)"), 100));
+    page.append(table(log.path("secretChanges"), fields(multi, "seq", "time", "agent", "change", "changedAt"),
+        headers(multi, "Seq", "Time", "Identity", "Change", "Changed at (secrets file)"), 100));
     page.append("<h3>Failed logins by identity and reason</h3>");
     page.append(nestedTable(log.path("loginFailures"), "Identity"));
     page.append("<h3>Throttled (locked-out) attempts</h3>").append(pairs(log.path("throttledLogins"),
@@ -261,25 +284,25 @@ final class ReportPage {
         .append("</div><div><h3>Failed while running, by code</h3>")
         .append(pairs(refusals.path("failedByCode"), "Code", "Statements")).append("</div></div>");
     page.append("<h3>Refusals and failures, one by one</h3>");
-    page.append(table(refusals.path("listed"), List.of("seq", "time", "agent", "role", "how", "code", "sql"),
-        List.of("Seq", "Time", "Agent", "Role", "", "Code", "SQL"), 60));
+    page.append(table(refusals.path("listed"), fields(multi, "seq", "time", "agent", "role", "how", "code", "sql"),
+        headers(multi, "Seq", "Time", "Agent", "Role", "", "Code", "SQL"), 60));
     page.append("<h3>Writes</h3>");
-    page.append(table(log.path("writes"), List.of("seq", "time", "agent", "role", "tables", "sql"),
-        List.of("Seq", "Time", "Agent", "Role", "Tables", "SQL"), 60));
+    page.append(table(log.path("writes"), fields(multi, "seq", "time", "agent", "role", "tables", "sql"),
+        headers(multi, "Seq", "Time", "Agent", "Role", "Tables", "SQL"), 60));
     page.append("<h3>Approvals of held writes</h3>");
     page.append(BarChart.svg("chart-approvals", "Approval requests by status", approvalStatuses(log.path("approvals"))));
     page.append(table(log.path("approvals"), List.of("id", "requestedBy", "requestedAt", "decidedBy",
         "decision", "reason", "status", "rowsChanged", "sql"), List.of("Request", "Requested by", "At",
         "Decided by", "Decision", "Reason", "Status", "Rows changed", "SQL"), 100));
     page.append("<h3>Policy loads and reloads</h3>");
-    page.append(table(log.path("policyEvents"), List.of("seq", "time", "type", "digest", "previousDigest",
-        "requestedBy", "outcome", "keyIds"), List.of("Seq", "Time", "Event", "Policy digest", "Previous",
+    page.append(table(log.path("policyEvents"), fields(multi, "seq", "time", "type", "digest", "previousDigest",
+        "requestedBy", "outcome", "keyIds"), headers(multi, "Seq", "Time", "Event", "Policy digest", "Previous",
         "Requested by", "Outcome", "Token key ids"), 100));
     page.append("<h3>Key changes</h3>");
-    page.append(table(log.path("keyChanges"), List.of("seq", "time", "details"), List.of("Seq", "Time", "Details"), 100));
+    page.append(table(log.path("keyChanges"), fields(multi, "seq", "time", "details"), headers(multi, "Seq", "Time", "Details"), 100));
     page.append("<h3>Audit log starts and stops (10.2.1.6)</h3>");
-    page.append(table(log.path("auditStartsAndStops"), List.of("seq", "time", "event", "details"),
-        List.of("Seq", "Time", "Event", "Details"), 100));
+    page.append(table(log.path("auditStartsAndStops"), fields(multi, "seq", "time", "event", "details"),
+        headers(multi, "Seq", "Time", "Event", "Details"), 100));
     page.append("<h3>A sample entry, field by field against 10.2.2</h3>");
     JsonNode sample = log.path("sampleEntry");
     if (sample.isNull() || sample.isMissingNode()) {
@@ -298,28 +321,13 @@ final class ReportPage {
         "Entries are hash-chained and covered by Ed25519 seals that sign Merkle tree heads; the verifier "
             + "needs only the public keyset. This result was computed when the report was made.");
     page.append("<p><span class=\"status ").append(ok ? "ok\">VERIFIED" : "bad\">BROKEN").append("</span></p>");
-    Map<String, String> facts = new LinkedHashMap<>();
-    facts.put("Source", verification.path("source").asText());
-    facts.put("Records read", verification.path("records").asText());
-    facts.put("Entries verified", verification.path("entriesVerified").asText());
-    facts.put("Sequence", verification.path("firstSequence").asText() + " .. " + verification.path("lastSequence").asText());
-    facts.put("Time range", text(verification.path("firstEntryTime")) + " .. " + text(verification.path("lastEntryTime")));
-    facts.put("Segments (files)", verification.path("segments").asText());
-    facts.put("Seals verified", verification.path("seals").asText());
-    facts.put("Seals by key id", verification.path("sealsByKeyId").toString());
-    facts.put("Last signed tree head", text(verification.path("treeHead")));
-    facts.put("End of log", verification.path("closed").asBoolean() ? "closed cleanly" : "open (no closing seal)");
-    facts.put("Unsealed records", verification.path("unsealedRecords").asText());
-    if (!ok) {
-      facts.put("Break", verification.path("break").path("kind").asText() + " at seq "
-          + verification.path("break").path("sequence").asText() + ", "
-          + verification.path("break").path("location").asText() + ": " + verification.path("break").path("detail").asText());
+    for (JsonNode chain : chains) {
+      JsonNode checked = chain.path("verification");
+      if (multi) {
+        page.append("<h3>Node ").append(escape(chain.path("node").asText())).append("</h3>");
+      }
+      verificationFacts(page, checked);
     }
-    page.append("<table class=\"pairs\"><tbody>");
-    facts.forEach((k, v) -> page.append("<tr><th>").append(escape(k)).append("</th><td>").append(escape(v))
-        .append("</td></tr>"));
-    page.append("</tbody></table>");
-    page.append("<pre>").append(escape(verification.path("text").asText())).append("</pre>");
 
     // ------------------------------------------------------------------ 10.7
     JsonNode failures = log.path("auditFailures");
@@ -335,20 +343,20 @@ final class ReportPage {
     page.append("<p><span class=\"status ").append(quiet ? "ok\">NO AUDIT FAILURE" : "bad\">AUDIT SINK FAILED")
         .append("</span></p>");
     page.append("<h3>Outages of the audit sink (recorded by the log when it recovered)</h3>");
-    page.append(table(failures.path("outages"), List.of("failedSince", "recoveredAt", "refusedEntries", "problem"),
-        List.of("Failed since", "Recovered at", "Entries refused (statements refused)", "Failure"), 100));
+    page.append(table(failures.path("outages"), fields(multi, "failedSince", "recoveredAt", "refusedEntries", "problem"),
+        headers(multi, "Failed since", "Recovered at", "Entries refused (statements refused)", "Failure"), 100));
     page.append("<h3>Silences: no seal for longer than twice the checkpoint interval (sink down)</h3>");
-    page.append(table(failures.path("sealSilences"), List.of("from", "to", "seconds", "fromSeq", "toSeq"),
-        List.of("From", "To", "Seconds", "Seal before", "Seal after"), 100));
+    page.append(table(failures.path("sealSilences"), fields(multi, "from", "to", "seconds", "fromSeq", "toSeq"),
+        headers(multi, "From", "To", "Seconds", "Seal before", "Seal after"), 100));
     page.append("<h3>Entries written late after the sink recovered</h3>");
-    page.append(table(failures.path("entriesWrittenLate"), List.of("seq", "time", "agent", "endedAt"),
-        List.of("Seq", "Written", "Agent", "Statement ended"), 100));
+    page.append(table(failures.path("entriesWrittenLate"), fields(multi, "seq", "time", "agent", "endedAt"),
+        headers(multi, "Seq", "Written", "Agent", "Statement ended"), 100));
     page.append("<h3>Gaps recorded (entries that could not be kept)</h3>");
-    page.append(table(failures.path("auditGaps"), List.of("seq", "time", "message"),
-        List.of("Seq", "Time", "What is missing"), 100));
+    page.append(table(failures.path("auditGaps"), fields(multi, "seq", "time", "message"),
+        headers(multi, "Seq", "Time", "What is missing"), 100));
     page.append("<h3>Refusals because the audit log was unavailable</h3>");
-    page.append(table(failures.path("refusedForAudit"), List.of("seq", "time", "agent", "type", "message"),
-        List.of("Seq", "Time", "Agent", "Entry", "Message"), 100));
+    page.append(table(failures.path("refusedForAudit"), fields(multi, "seq", "time", "agent", "type", "message"),
+        headers(multi, "Seq", "Time", "Agent", "Entry", "Message"), 100));
 
     // ------------------------------------------------------------------ inputs
     JsonNode inputs = root.path("inputs");
@@ -362,27 +370,92 @@ final class ReportPage {
     in.put("Public keyset", inputs.path("publicKeyset").path("copy").asText() + " (sha256 "
         + inputs.path("publicKeyset").path("sha256").asText() + "; key ids "
         + inputs.path("publicKeyset").path("keyIds").toString() + ")");
-    JsonNode auditLog = inputs.path("auditLog");
-    in.put("Audit log", auditLog.path("kind").asText().equals("file")
-        ? auditLog.path("directory").asText() + " (node " + auditLog.path("node").asText() + ")"
-        : auditLog.path("jdbcUrl").asText() + " (node " + auditLog.path("node").asText() + ")");
-    in.put("Built on", "tree head " + text(root.path("builtOn").path("treeHead")) + ", seal seq "
-        + text(root.path("builtOn").path("sealSequence")) + " at " + text(root.path("builtOn").path("sealTime"))
-        + ", seal hash " + text(root.path("builtOn").path("sealHash")));
+    for (JsonNode chain : chains) {
+      JsonNode auditLog = chain.path("auditLog");
+      JsonNode builtOn = chain.path("builtOn");
+      String name = multi ? " (node " + chain.path("node").asText() + ")" : "";
+      in.put("Audit log" + name, auditLog.path("kind").asText().equals("file")
+          ? auditLog.path("directory").asText() + " (node " + auditLog.path("node").asText() + ")"
+          : auditLog.path("jdbcUrl").asText() + " (node " + auditLog.path("node").asText() + ")");
+      in.put("Built on" + name, "tree head " + text(builtOn.path("treeHead")) + ", seal seq "
+          + text(builtOn.path("sealSequence")) + " at " + text(builtOn.path("sealTime"))
+          + ", seal hash " + text(builtOn.path("sealHash")));
+    }
     page.append("<table class=\"pairs\"><tbody>");
     in.forEach((k, v) -> page.append("<tr><th>").append(escape(k)).append("</th><td>").append(escape(v))
         .append("</td></tr>"));
     page.append("</tbody></table>");
-    page.append(table(auditLog.path("files"), List.of("name", "bytes", "sha256"), List.of("Audit file",
-        "Bytes when read", "SHA-256 when read"), 1000));
+    for (JsonNode chain : chains) {
+      JsonNode auditLog = chain.path("auditLog");
+      page.append(table(auditLog.path("files"), List.of("name", "bytes", "sha256"), List.of(multi
+          ? "Audit file of " + chain.path("node").asText() : "Audit file",
+          "Bytes when read", "SHA-256 when read"), 1000));
+    }
     page.append("<p>To re-check every claim with only the public keyset (the commands are in VERIFY.txt):</p>");
-    String head = text(root.path("builtOn").path("treeHead"));
-    String where = auditLog.path("kind").asText().equals("file") ? auditLog.path("directory").asText() : "…";
-    page.append("<pre>pangate audit verify ").append(escape(where)).append(" --public-keyset audit-public.json --since ")
-        .append(escape(head)).append("\npangate evidence verify . --public-keyset audit-public.json --log ")
-        .append(escape(where)).append("</pre>");
+    page.append("<pre>");
+    List<String> wheres = new java.util.ArrayList<>();
+    for (JsonNode chain : chains) {
+      JsonNode auditLog = chain.path("auditLog");
+      String head = text(chain.path("builtOn").path("treeHead"));
+      String where = auditLog.path("kind").asText().equals("file") ? auditLog.path("directory").asText() : "…";
+      wheres.add(multi ? chain.path("node").asText() + "=" + where : where);
+      page.append("pangate audit verify ").append(escape(where)).append(" --public-keyset audit-public.json --since ")
+          .append(escape(head)).append('\n');
+    }
+    page.append("pangate evidence verify . --public-keyset audit-public.json");
+    for (String where : wheres) {
+      page.append(" --log ").append(escape(where));
+    }
+    page.append("</pre>");
     page.append("</body></html>\n");
     return page.toString();
+  }
+
+  /** One chain's verification, as facts and as {@code pangate audit verify} printed it. */
+  private static void verificationFacts(StringBuilder page, JsonNode verification) {
+    Map<String, String> facts = new LinkedHashMap<>();
+    facts.put("Source", verification.path("source").asText());
+    facts.put("Records read", verification.path("records").asText());
+    facts.put("Entries verified", verification.path("entriesVerified").asText());
+    facts.put("Sequence", verification.path("firstSequence").asText() + " .. " + verification.path("lastSequence").asText());
+    facts.put("Time range", text(verification.path("firstEntryTime")) + " .. " + text(verification.path("lastEntryTime")));
+    facts.put("Segments (files)", verification.path("segments").asText());
+    facts.put("Seals verified", verification.path("seals").asText());
+    facts.put("Seals by key id", verification.path("sealsByKeyId").toString());
+    facts.put("Last signed tree head", text(verification.path("treeHead")));
+    facts.put("End of log", verification.path("closed").asBoolean() ? "closed cleanly"
+        : verification.path("stopped").asBoolean() ? "stopped: no closing seal, silent since its last seal"
+        : "open (no closing seal)");
+    facts.put("Unsealed records", verification.path("unsealedRecords").asText());
+    if (!verification.path("ok").asBoolean()) {
+      facts.put("Break", verification.path("break").path("kind").asText() + " at seq "
+          + verification.path("break").path("sequence").asText() + ", "
+          + verification.path("break").path("location").asText() + ": " + verification.path("break").path("detail").asText());
+    }
+    page.append("<table class=\"pairs\"><tbody>");
+    facts.forEach((k, v) -> page.append("<tr><th>").append(escape(k)).append("</th><td>").append(escape(v))
+        .append("</td></tr>"));
+    page.append("</tbody></table>");
+    page.append("<pre>").append(escape(verification.path("text").asText())).append("</pre>");
+  }
+
+  /** A table's fields, with the node first in a report over several nodes. */
+  private static List<String> fields(boolean multi, String... fields) {
+    List<String> list = new java.util.ArrayList<>();
+    if (multi) {
+      list.add("node");
+    }
+    list.addAll(List.of(fields));
+    return list;
+  }
+
+  private static List<String> headers(boolean multi, String... headers) {
+    List<String> list = new java.util.ArrayList<>();
+    if (multi) {
+      list.add("Node");
+    }
+    list.addAll(List.of(headers));
+    return list;
   }
 
   private static void section(StringBuilder page, String id, String title, String requirement, String control) {
