@@ -544,8 +544,15 @@ public final class EndpointFixture implements AutoCloseable {
     return condition.getAsBoolean();
   }
 
+  private boolean closed;
+
+  /** Stops the gateway and (the first node) removes its login; a second call does nothing. */
   @Override
   public void close() throws SQLException {
+    if (closed) {
+      return;
+    }
+    closed = true;
     if (server != null) {
       server.close();
     } else {

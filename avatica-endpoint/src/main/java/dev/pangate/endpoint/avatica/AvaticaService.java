@@ -43,6 +43,7 @@ public final class AvaticaService implements AutoCloseable {
   }
 
   private final ConnectionRegistry connections;
+  private final dev.pangate.endpoint.http.NodeState node;
   private final ExecutorService readAhead;
   private final LocalService service;
   private final ProtobufTranslation protobuf = new ProtobufTranslationImpl();
@@ -55,7 +56,14 @@ public final class AvaticaService implements AutoCloseable {
 
   public AvaticaService(Gateway gateway, GatewayConfig.Limits limits, EndpointAudit audit,
       GatewayMetrics metrics) {
+    this(gateway, limits, audit, metrics, new dev.pangate.endpoint.http.NodeState("gw-1"));
+  }
+
+  /** @param node whether this node is draining: new connections and statements are refused then */
+  public AvaticaService(Gateway gateway, GatewayConfig.Limits limits, EndpointAudit audit,
+      GatewayMetrics metrics, dev.pangate.endpoint.http.NodeState node) {
     requireNonNull(gateway, "gateway is null");
+    this.node = requireNonNull(node, "node is null");
     String defaultSchema = gateway.engine().catalog().config().schemas().get(0);
     this.connections = new ConnectionRegistry(gateway, limits, audit, defaultSchema);
     this.readAhead = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
@@ -96,6 +104,7 @@ public final class AvaticaService implements AutoCloseable {
           + " serialization=protobuf, or POST to /avatica/json for JSON."));
     }
     try {
+      admitWhileDraining(request);
       Service.Response response = RequestDispatch.apply(service, request);
       if (response instanceof Service.FetchResponse fetch
           && fetch.frame instanceof StatementState.EncodedFrame encoded) {
@@ -128,12 +137,60 @@ public final class AvaticaService implements AutoCloseable {
           + " serialization=json."));
     }
     try {
+      admitWhileDraining(request);
       return new Reply(200, JsonService.MAPPER.writeValueAsBytes(RequestDispatch.apply(service, request)));
     } catch (RuntimeException e) {
       return jsonError(500, e);
     } catch (JsonProcessingException e) {
       return jsonError(500, e);
     }
+  }
+
+  /**
+   * While the node drains, what is open may finish — fetches, closes, commits and rollbacks, and
+   * statements of a connection inside a transaction — and nothing new starts: a new connection or
+   * a new statement outside a transaction is refused with {@code GATEWAY_STOPPING}, so the client
+   * connects again (to another node).
+   */
+  private void admitWhileDraining(Service.Request request) {
+    if (!node.draining()) {
+      return;
+    }
+    String connectionId;
+    if (request instanceof Service.OpenConnectionRequest) {
+      connectionId = null;
+    } else if (request instanceof Service.PrepareAndExecuteRequest r) {
+      connectionId = r.connectionId;
+    } else if (request instanceof Service.PrepareRequest r) {
+      connectionId = r.connectionId;
+    } else if (request instanceof Service.ExecuteRequest r) {
+      connectionId = r.statementHandle == null ? null : r.statementHandle.connectionId;
+    } else if (request instanceof Service.PrepareAndExecuteBatchRequest r) {
+      connectionId = r.connectionId;
+    } else if (request instanceof Service.ExecuteBatchRequest r) {
+      connectionId = r.connectionId;
+    } else {
+      // fetch, close, commit, rollback, sync, metadata and creating a statement (which runs
+      // nothing; the driver reports its refusal badly): let what is open finish
+      return;
+    }
+    if (connectionId != null && connections.inTransaction(connectionId)) {
+      return;
+    }
+    throw new GatewayRequestException(ErrorCode.GATEWAY_STOPPING, "This gateway node is stopping:"
+        + " it finishes what is open and takes no new " + (connectionId == null ? "connections"
+        : "statements outside a transaction") + ". Connect again (to another node) and run the"
+        + " statement there.", 1);
+  }
+
+  /** Results open for Avatica clients now. */
+  public int openResults() {
+    return connections.openResults();
+  }
+
+  /** Avatica connections inside a transaction now. */
+  public int openTransactions() {
+    return connections.openTransactions();
   }
 
   /** The answer to a request refused before it reached Avatica (e.g. too many in progress). */

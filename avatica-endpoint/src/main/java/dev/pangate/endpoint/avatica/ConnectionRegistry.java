@@ -481,6 +481,23 @@ final class ConnectionRegistry implements AutoCloseable {
     return count;
   }
 
+  /** Whether the connection exists and is inside a transaction. */
+  boolean inTransaction(String id) {
+    AgentConnection connection = connections.get(id);
+    return connection != null && connection.session.inTransaction();
+  }
+
+  /** Connections inside a transaction now. */
+  int openTransactions() {
+    int count = 0;
+    for (AgentConnection connection : connections.values()) {
+      if (connection.session.inTransaction()) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   /** How long a result may sit unread, for messages. */
   Duration resultIdleTimeout() {
     return limits.resultIdleTimeout();

@@ -54,7 +54,9 @@ final class ServeCommand {
 
   /** Blocks until the process is asked to stop; SIGHUP reloads the policy meanwhile. */
   static void serveUntilStopped(PangateServer server, PrintStream out, PrintStream err) {
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pangate-shutdown"));
+    // SIGTERM (and Ctrl-C): drain first, so a load balancer's clients finish what they have open.
+    Runtime.getRuntime().addShutdownHook(new Thread(
+        () -> server.drainAndClose(server.config().limits().drainTimeout()), "pangate-shutdown"));
     long pid = ProcessHandle.current().pid();
     boolean hangup = Signals.onReload(() -> {
       try {

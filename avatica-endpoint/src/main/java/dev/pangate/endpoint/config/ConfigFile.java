@@ -141,7 +141,8 @@ record ConfigFile(
       @JsonProperty("requests_per_identity") Integer requestsPerIdentity,
       @JsonProperty("min_request_data_rate") Long minRequestDataRate,
       @JsonProperty("header_timeout") String headerTimeout,
-      @JsonProperty("body_timeout") String bodyTimeout) {}
+      @JsonProperty("body_timeout") String bodyTimeout,
+      @JsonProperty("drain_timeout") String drainTimeout) {}
 
   record RoleSection(
       @JsonProperty("postgres_connections") Integer postgresConnections,

@@ -477,7 +477,8 @@ public final class ConfigLoader {
         positive("limits.max_frame_rows", s.maxFrameRows(), d.maxFrameRows()),
         jsonMaxRows, maxRequestBytes,
         duration("limits.write_timeout", s.writeTimeout(), d.writeTimeout()),
-        approvalLifetime, sharing(s), http(s));
+        approvalLifetime, sharing(s), http(s),
+        duration("limits.drain_timeout", s.drainTimeout(), d.drainTimeout()));
   }
 
   private static java.util.Set<String> admins(List<String> admins) {

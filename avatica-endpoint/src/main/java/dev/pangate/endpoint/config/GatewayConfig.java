@@ -343,11 +343,14 @@ public record GatewayConfig(
    *     to be run by its agent
    * @param postgres how agents share PostgreSQL
    * @param http how the HTTP server protects itself from slow and greedy clients
+   * @param drainTimeout how long a stopping gateway (SIGTERM) waits for open statements, results
+   *     and transactions to finish before it closes them
    */
   public record Limits(int connectionsPerAgent, Duration idleTimeout,
       Duration unusedConnectionTimeout, Duration resultIdleTimeout,
       Duration streamingResultIdleTimeout, int maxFrameRows, long jsonMaxRows, int maxRequestBytes,
-      Duration writeTimeout, Duration approvalLifetime, Sharing postgres, Http http) {
+      Duration writeTimeout, Duration approvalLifetime, Sharing postgres, Http http,
+      Duration drainTimeout) {
 
     public Limits {
       requireNonNull(idleTimeout, "idleTimeout is null");
@@ -358,6 +361,7 @@ public record GatewayConfig(
       requireNonNull(approvalLifetime, "approvalLifetime is null");
       requireNonNull(postgres, "postgres is null");
       requireNonNull(http, "http is null");
+      requireNonNull(drainTimeout, "drainTimeout is null");
       if (connectionsPerAgent < 1 || maxFrameRows < 1 || jsonMaxRows < 0 || maxRequestBytes < 1024) {
         throw new IllegalArgumentException("limits out of range");
       }
@@ -370,7 +374,7 @@ public record GatewayConfig(
     public static Limits defaults() {
       return new Limits(8, Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofMinutes(2),
           Duration.ofSeconds(15), 10_000, 1_000_000, 4 * 1024 * 1024, Duration.ofSeconds(30),
-          Duration.ofHours(1), Sharing.defaults(), Http.defaults());
+          Duration.ofHours(1), Sharing.defaults(), Http.defaults(), Duration.ofSeconds(20));
     }
   }
 

@@ -41,10 +41,12 @@ final class GatewayHandler extends AbstractHandler {
   private final long minDataRate;
   private final RequestLimits limits;
   private final DisconnectWatch disconnects;
+  private final NodeState node;
 
   GatewayHandler(RouteTable routes, Authenticator authenticator, Set<String> admins,
       int maxBodyBytes, Duration bodyTimeout, long minDataRate, RequestLimits limits,
-      DisconnectWatch disconnects) {
+      DisconnectWatch disconnects, NodeState node) {
+    this.node = requireNonNull(node, "node is null");
     this.routes = requireNonNull(routes, "routes is null");
     this.authenticator = requireNonNull(authenticator, "authenticator is null");
     this.admins = Set.copyOf(requireNonNull(admins, "admins is null"));
@@ -123,6 +125,14 @@ final class GatewayHandler extends AbstractHandler {
     }
     Exchange exchange = new Exchange(request, response, client, maxBodyBytes, bodyTimeout,
         minDataRate);
+    if (node.draining() && !entry.protocol().startsWith("avatica")) {
+      // Stopping: what is open finishes, nothing new starts here (Avatica decides per request,
+      // so that open results and transactions can end).
+      refuse(entry, exchange, new GatewayRequestException(ErrorCode.GATEWAY_STOPPING, "This"
+          + " gateway node is stopping and takes no new requests; send the request again (to"
+          + " another node).", 1));
+      return;
+    }
     RequestLimits.Permit permit;
     try {
       permit = limits.enter(client.identity());
@@ -131,11 +141,14 @@ final class GatewayHandler extends AbstractHandler {
       return;
     }
     CancelToken token = CancelToken.create(Duration.ZERO);
+    node.entered();
     try (permit; DisconnectWatch.Watched watched = disconnects.watch(base, token)) {
       CurrentRequest.with(client, token, () -> {
         serve(entry, exchange);
         return null;
       });
+    } finally {
+      node.left();
     }
   }
 

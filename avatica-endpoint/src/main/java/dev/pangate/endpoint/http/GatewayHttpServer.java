@@ -122,7 +122,7 @@ public final class GatewayHttpServer implements AutoCloseable {
    * @throws ConfigException when the TLS keystore is missing or the address cannot be bound
    */
   public static GatewayHttpServer start(GatewayConfig config, RouteTable routes,
-      Authenticator authenticator) {
+      Authenticator authenticator, NodeState node) {
     requireNonNull(config, "config is null");
     GatewayConfig.Http limits = config.limits().http();
     // Bounded threads, and a bounded queue of work waiting for one (beyond it Jetty closes the
@@ -172,7 +172,7 @@ public final class GatewayHttpServer implements AutoCloseable {
     RequestLimits requestLimits = new RequestLimits(limits.requestsPerIdentity());
     server.setHandler(new GatewayHandler(routes, authenticator, config.admins(),
         config.limits().maxRequestBytes(), limits.bodyTimeout(), limits.minRequestDataRate(),
-        requestLimits, disconnects));
+        requestLimits, disconnects, node));
     server.setStopAtShutdown(false);
     try {
       server.start();

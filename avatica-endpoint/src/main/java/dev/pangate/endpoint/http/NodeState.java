@@ -14,6 +14,8 @@ public final class NodeState {
   private final String node;
   private volatile SharedLimits shared;
   private volatile boolean draining;
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public NodeState(String node) {
     this.node = java.util.Objects.requireNonNull(node, "node is null");
@@ -40,6 +42,19 @@ public final class NodeState {
 
   public void drain() {
     this.draining = true;
+  }
+
+  /** Authenticated requests being served now (health and metrics are not counted). */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  void entered() {
+    inFlight.incrementAndGet();
+  }
+
+  void left() {
+    inFlight.decrementAndGet();
   }
 
   /** The cluster part of {@code /healthz}. */

@@ -122,9 +122,10 @@ public final class PangateServer implements AutoCloseable {
       TokenVerifier tokens = config.auth().jwt() == null ? null : JwtTokenVerifier.load(config.auth().jwt());
       Authenticator authenticator = new Authenticator(config.auth(), tokens, audit, metrics,
           Clock.systemUTC());
-      AvaticaService avatica = new AvaticaService(gateway, config.limits(), endpointAudit, metrics);
-      started.add(avatica);
       NodeState node = new NodeState(config.audit().node());
+      AvaticaService avatica = new AvaticaService(gateway, config.limits(), endpointAudit, metrics,
+          node);
+      started.add(avatica);
       SharedLimits shared = startSharedLimits(config);
       if (shared != null) {
         started.add(shared);
@@ -139,7 +140,7 @@ public final class PangateServer implements AutoCloseable {
       RouteTable routes = GatewayHttpServer.routes(config, gateway, avatica, mcp, metrics,
           new ArrayList<>(keys.names()), auditChecks,
           requester -> gateway.reloadPolicy(config.policyFile(), requester), node);
-      GatewayHttpServer http = GatewayHttpServer.start(config, routes, authenticator);
+      GatewayHttpServer http = GatewayHttpServer.start(config, routes, authenticator, node);
       avatica.serverAddress(http.baseUri().getHost() + ":" + http.port());
       PangateServer server = new PangateServer(config, lock, audit, auditChecks, gateway, metrics,
           avatica, mcp, http, node, shared);
@@ -339,6 +340,54 @@ public final class PangateServer implements AutoCloseable {
   /** Blocks until {@link #close()} has run (for {@code pangate serve}). */
   public void awaitStop() throws InterruptedException {
     stopped.await();
+  }
+
+  /**
+   * Stops as a node of a service stops (SIGTERM): first it drains — {@code /healthz} answers 503
+   * {@code draining}, new connections and requests are refused with {@code GATEWAY_STOPPING},
+   * statements running finish, open results may be read to their end and open transactions
+   * committed or rolled back — until nothing is open or {@code timeout} passes; then it stops
+   * ({@link #close()}), closing what is still open.
+   *
+   * @return whether everything open had finished before the timeout
+   */
+  public boolean drainAndClose(Duration timeout) {
+    node.drain();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean drained = false;
+    LOG.info("draining: {} requests in progress, {} open results, {} open transactions; waiting at"
+        + " most {} s", node.inFlight(), avatica.openResults(), avatica.openTransactions(),
+        timeout.toSeconds());
+    try {
+      while (System.nanoTime() < deadline) {
+        if (node.inFlight() == 0 && avatica.openResults() == 0 && avatica.openTransactions() == 0) {
+          drained = true;
+          break;
+        }
+        Thread.sleep(50);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (drained) {
+      LOG.info("drained: nothing open; stopping");
+    } else {
+      LOG.warn("stopping after {} s of draining with {} requests in progress, {} open results and"
+          + " {} open transactions; they are closed now (GATEWAY_STOPPING)", timeout.toSeconds(),
+          node.inFlight(), avatica.openResults(), avatica.openTransactions());
+    }
+    close();
+    return drained;
+  }
+
+  /** The configuration it runs with. */
+  public GatewayConfig config() {
+    return config;
+  }
+
+  /** This gateway as a node of a service (draining, shared limits). */
+  public NodeState node() {
+    return node;
   }
 
   /** Stops serving, closes every client connection and result, the engine and the audit log. */
