@@ -28,6 +28,10 @@ final class StickyProxy implements AutoCloseable {
 
   static final String COOKIE = "PANGATE_NODE";
 
+  /** Headers the proxy sets itself (or the JDK's client does). */
+  private static final java.util.Set<String> RESTRICTED = java.util.Set.of("host", "connection",
+      "content-length", "expect", "upgrade", "keep-alive", "transfer-encoding", "cookie");
+
   private final HttpServer server;
   private final List<URI> nodes;
   private final Mode mode;
@@ -71,12 +75,11 @@ final class StickyProxy implements AutoCloseable {
           .resolve(exchange.getRequestURI().toString())).timeout(Duration.ofSeconds(60))
           .method(exchange.getRequestMethod(), body.length == 0 && exchange.getRequestMethod().equals("GET")
               ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-      for (String header : List.of("Authorization", "Content-Type", "Accept")) {
-        String value = exchange.getRequestHeaders().getFirst(header);
-        if (value != null) {
-          request.header(header, value);
+      exchange.getRequestHeaders().forEach((name, values) -> {
+        if (!RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+          values.forEach(value -> request.header(name, value));
         }
-      }
+      });
       HttpResponse<byte[]> answer;
       try {
         answer = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());

@@ -128,7 +128,7 @@ final class GatewayTools {
     if (!(client instanceof ClientRequest caller)) {
       throw new IllegalStateException("an MCP tool call without an authenticated caller");
     }
-    ToolCall call = new ToolCall(name, caller, exchange.sessionId(), request.arguments(), exchange);
+    ToolCall call = new ToolCall(name, caller, McpHttpTransport.sessionOf(exchange), request.arguments(), exchange);
     try {
       return handler.handle(call);
     } catch (EngineException | GatewayRequestException e) {

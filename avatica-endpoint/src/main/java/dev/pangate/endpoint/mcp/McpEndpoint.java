@@ -40,6 +40,14 @@ public final class McpEndpoint implements AutoCloseable {
   private final McpSyncServer server;
 
   /** Builds the MCP server for a running gateway. */
+  /**
+   * Keeps MCP sessions in the store shared with the other gateways, so that any node serves a
+   * session another opened (no affinity needed in front of the nodes).
+   */
+  public void share(dev.pangate.engine.cluster.SharedLimits limits) {
+    transport.share(limits);
+  }
+
   public McpEndpoint(Gateway gateway, GatewayMetrics metrics, GatewayConfig config) {
     requireNonNull(gateway, "gateway is null");
     requireNonNull(metrics, "metrics is null");

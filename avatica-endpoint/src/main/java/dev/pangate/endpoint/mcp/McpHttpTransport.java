@@ -70,6 +70,9 @@ final class McpHttpTransport implements McpStreamableServerTransportProvider {
   /** Transport-context key of the authenticated {@link ClientRequest}. */
   static final String CLIENT = "pangate.client";
 
+  /** Transport-context key of the MCP session id the client knows (the same on every node). */
+  static final String SESSION = "pangate.session";
+
   /**
    * A JSON-RPC method answered here rather than by the SDK session, because its answer depends on
    * the caller (the SDK's resource list is one list for every client).
@@ -79,15 +82,24 @@ final class McpHttpTransport implements McpStreamableServerTransportProvider {
     Object answer(ClientRequest client, String sessionId, Object params);
   }
 
-  /** A session and the identity it belongs to. */
+  /**
+   * A session and the identity it belongs to. {@code id} is the one the client was given; a
+   * session another node opened and this node took up has an SDK session of its own underneath.
+   */
   private static final class OpenSession {
+    private final String id;
     private final McpStreamableServerSession session;
     private final String identity;
     private volatile long lastUsedNanos = System.nanoTime();
 
-    OpenSession(McpStreamableServerSession session, String identity) {
+    OpenSession(String id, McpStreamableServerSession session, String identity) {
+      this.id = id;
       this.session = session;
       this.identity = identity;
+    }
+
+    String id() {
+      return id;
     }
 
     McpStreamableServerSession session() {
@@ -114,6 +126,13 @@ final class McpHttpTransport implements McpStreamableServerTransportProvider {
   private final Map<String, CallerMethod> callerMethods = new ConcurrentHashMap<>();
   private volatile McpStreamableServerSession.Factory sessionFactory;
   private volatile boolean closing;
+  /** Sessions shared with the other gateways (any node serves any session), or null. */
+  private volatile dev.pangate.engine.cluster.SharedLimits shared;
+
+  /** Keeps sessions in the store the gateways share, so that requests need no affinity. */
+  void share(dev.pangate.engine.cluster.SharedLimits limits) {
+    this.shared = limits;
+  }
 
   McpHttpTransport(McpJsonMapper json, AllowedHosts hosts, Duration idleTimeout) {
     this.json = requireNonNull(json, "json is null");
@@ -146,7 +165,7 @@ final class McpHttpTransport implements McpStreamableServerTransportProvider {
     return Mono.fromRunnable(() -> {
       closing = true;
       for (String id : new ArrayList<>(sessions.keySet())) {
-        end(id);
+        endHere(id); // shared sessions go on, on the other nodes
       }
     });
   }
@@ -185,7 +204,7 @@ final class McpHttpTransport implements McpStreamableServerTransportProvider {
     if (open == null) {
       return;
     }
-    McpTransportContext context = context(client);
+    McpTransportContext context = context(client, open.id());
     if (message instanceof McpSchema.JSONRPCRequest call) {
       answer(request, response, open, call, client, context);
       return;
@@ -230,7 +249,7 @@ final class McpHttpTransport implements McpStreamableServerTransportProvider {
     if (open == null) {
       return;
     }
-    end(open.session().getId());
+    end(open.id());
     exchange.response().setStatus(204);
     exchange.response().getOutputStream().close();
   }
@@ -279,8 +298,13 @@ final class McpHttpTransport implements McpStreamableServerTransportProvider {
     McpStreamableServerSession.McpStreamableServerSessionInit init = factory.startSession(initialize);
     McpSchema.InitializeResult result = init.initResult().block();
     String id = init.session().getId();
-    sessions.put(id, new OpenSession(init.session(), client.identity()));
+    sessions.put(id, new OpenSession(id, init.session(), client.identity()));
     limitSessions(client.identity());
+    dev.pangate.engine.cluster.SharedLimits store = shared;
+    if (store != null) {
+      store.mcpSessionOpened(id, client.identity(), json.writeValueAsString(initialize),
+          SESSIONS_PER_IDENTITY);
+    }
     exchange.response().setHeader(HttpHeaders.MCP_SESSION_ID, id);
     sendJson(exchange.response(), 200, McpSchema.JSONRPCResponse.result(call.id(), result));
   }
@@ -299,7 +323,19 @@ final class McpHttpTransport implements McpStreamableServerTransportProvider {
       return null;
     }
     OpenSession open = sessions.get(id);
-    if (open != null && System.nanoTime() - open.lastUsed() > idleNanos) {
+    dev.pangate.engine.cluster.SharedLimits store = shared;
+    dev.pangate.engine.cluster.SharedLimits.McpSession kept = store == null ? null
+        : store.mcpSessionUsed(id, client.identity(), Duration.ofNanos(idleNanos));
+    if (kept != null && kept.status() == dev.pangate.engine.cluster.SharedLimits.McpSession.Status.GONE) {
+      if (open != null) {
+        endHere(id); // ended or expired on another node
+      }
+      open = null;
+    } else if (kept != null
+        && kept.status() == dev.pangate.engine.cluster.SharedLimits.McpSession.Status.FOUND
+        && (open == null || !open.identity().equals(client.identity()))) {
+      open = takeUp(id, client.identity(), kept.initialize());
+    } else if (open != null && System.nanoTime() - open.lastUsed() > idleNanos) {
       end(id);
       open = null;
     }
@@ -313,12 +349,40 @@ final class McpHttpTransport implements McpStreamableServerTransportProvider {
     return open;
   }
 
+  /**
+   * Serves here a session another node opened: an SDK session of this node's, started with the
+   * client's own initialize request, under the id the client knows.
+   */
+  private OpenSession takeUp(String id, String identity, String initialize) {
+    McpStreamableServerSession.Factory factory = sessionFactory;
+    if (factory == null) {
+      return null;
+    }
+    McpSchema.InitializeRequest request;
+    try {
+      request = json.readValue(initialize, McpSchema.InitializeRequest.class);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("an MCP session of the shared store cannot be taken up: {}", e.getClass().getSimpleName());
+      return null;
+    }
+    McpStreamableServerSession.McpStreamableServerSessionInit init = factory.startSession(request);
+    init.initResult().block();
+    OpenSession taken = new OpenSession(id, init.session(), identity);
+    OpenSession raced = sessions.putIfAbsent(id, taken);
+    if (raced != null) {
+      init.session().delete().block(Duration.ofSeconds(5)); // another request took it up first
+      return raced.identity().equals(identity) ? raced : null;
+    }
+    expireIdle();
+    return taken;
+  }
+
   private void answer(HttpServletRequest request, HttpServletResponse response, OpenSession open,
       McpSchema.JSONRPCRequest call, ClientRequest client, McpTransportContext context)
       throws IOException {
     CallerMethod local = callerMethods.get(call.method());
     if (local != null) {
-      sendJson(response, 200, answerHere(local, call, client, open.session().getId()));
+      sendJson(response, 200, answerHere(local, call, client, open.id()));
       return;
     }
     Collected collected = new Collected();
@@ -368,13 +432,29 @@ final class McpHttpTransport implements McpStreamableServerTransportProvider {
     }
   }
 
-  private static McpTransportContext context(ClientRequest client) {
-    return McpTransportContext.create(Map.of(CLIENT, client));
+  private static McpTransportContext context(ClientRequest client, String sessionId) {
+    return McpTransportContext.create(Map.of(CLIENT, client, SESSION, sessionId));
+  }
+
+  /** The session id the client knows, from a tool's exchange (the SDK's own where none). */
+  static String sessionOf(io.modelcontextprotocol.server.McpSyncServerExchange exchange) {
+    Object id = exchange.transportContext() == null ? null : exchange.transportContext().get(SESSION);
+    return id instanceof String text ? text : exchange.sessionId();
   }
 
   // ------------------------------------------------------------------ sessions
 
+  /** Ends a session on every node (DELETE, the identity's cap, idle expiry). */
   private void end(String id) {
+    endHere(id);
+    dev.pangate.engine.cluster.SharedLimits store = shared;
+    if (store != null) {
+      store.mcpSessionEnded(id);
+    }
+  }
+
+  /** Ends this node's part of a session (its SDK session); the shared record is left. */
+  private void endHere(String id) {
     OpenSession open = sessions.remove(id);
     if (open == null) {
       return;
@@ -390,7 +470,12 @@ final class McpHttpTransport implements McpStreamableServerTransportProvider {
     long now = System.nanoTime();
     for (Map.Entry<String, OpenSession> entry : sessions.entrySet()) {
       if (now - entry.getValue().lastUsed() > idleNanos) {
-        end(entry.getKey());
+        // idle here; with shared sessions the store decides at its next use whether it expired
+        if (shared == null) {
+          end(entry.getKey());
+        } else {
+          endHere(entry.getKey());
+        }
       }
     }
   }

@@ -77,7 +77,7 @@ final class TableResources {
     if (uri == null || !uri.startsWith(PREFIX)) {
       throw notFound();
     }
-    try (Session session = gateway.open(caller(caller, "mcp-" + exchange.sessionId(),
+    try (Session session = gateway.open(caller(caller, "mcp-" + McpHttpTransport.sessionOf(exchange),
         "resources/read"))) {
       TableInfo table = TableDescriptions.find(session.tables(), uri.substring(PREFIX.length()));
       Map<String, Object> document = TableDescriptions.document(table);

@@ -136,6 +136,9 @@ public final class PangateServer implements AutoCloseable {
         registerClusterGauges(metrics, shared);
       }
       McpEndpoint mcp = new McpEndpoint(gateway, metrics, config);
+      if (shared != null) {
+        mcp.share(shared);
+      }
       started.add(mcp);
       RouteTable routes = GatewayHttpServer.routes(config, gateway, avatica, mcp, metrics,
           new ArrayList<>(keys.names()), auditChecks,

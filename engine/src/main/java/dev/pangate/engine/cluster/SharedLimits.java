@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * schema {@code pangate_cluster} and written by a login that may do nothing else: failed-login
  * counters per identity (or address), and what each agent holds across every node (Avatica
  * connections, PostgreSQL connections held by unfinished results and open transactions), so that
- * N gateways do not allow N times the guesses or the connections.
+ * N gateways do not allow N times the guesses or the connections; and the MCP sessions, so that
+ * any node serves a session another node opened.
  *
  * <p>Each node registers under its audit node id and renews a heartbeat; what a node holds counts
  * only while its heartbeat is fresh, so the holdings of a node killed with {@code kill -9} stop
@@ -152,10 +153,20 @@ public final class SharedLimits implements AutoCloseable {
             failures integer NOT NULL,
             last_failure timestamptz NOT NULL,
             blocked_until timestamptz NOT NULL)""");
+      statement.execute("""
+          CREATE TABLE IF NOT EXISTS pangate_cluster.mcp_sessions (
+            id text PRIMARY KEY,
+            identity text NOT NULL,
+            initialize text NOT NULL,
+            created_at timestamptz NOT NULL,
+            last_used timestamptz NOT NULL)""");
+      statement.execute("CREATE INDEX IF NOT EXISTS mcp_sessions_by_identity"
+          + " ON pangate_cluster.mcp_sessions (identity, last_used)");
       statement.execute("REVOKE ALL ON SCHEMA " + SCHEMA + " FROM PUBLIC");
       statement.execute("GRANT USAGE ON SCHEMA " + SCHEMA + " TO " + writerRole);
       statement.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON pangate_cluster.nodes,"
-          + " pangate_cluster.holdings, pangate_cluster.auth_failures TO " + writerRole);
+          + " pangate_cluster.holdings, pangate_cluster.auth_failures, pangate_cluster.mcp_sessions"
+          + " TO " + writerRole);
     }
     if (!admin.getAutoCommit()) {
       admin.commit();
@@ -245,6 +256,7 @@ public final class SharedLimits implements AutoCloseable {
         statement.executeQuery("SELECT 1 FROM pangate_cluster.nodes LIMIT 1").close();
         statement.executeQuery("SELECT 1 FROM pangate_cluster.holdings LIMIT 1").close();
         statement.executeQuery("SELECT 1 FROM pangate_cluster.auth_failures LIMIT 1").close();
+        statement.executeQuery("SELECT 1 FROM pangate_cluster.mcp_sessions LIMIT 1").close();
       } catch (SQLException e) {
         throw new IllegalStateException("The shared-limits store (schema " + SCHEMA + ") is not"
             + " usable by " + settings.user() + ": " + e.getMessage() + "; install it with an"
@@ -524,6 +536,79 @@ public final class SharedLimits implements AutoCloseable {
     }
   }
 
+  // ------------------------------------------------------------------ MCP sessions
+
+  /** What the store says of an MCP session. */
+  public record McpSession(Status status, String initialize) {
+    /** Found (and its use recorded), gone (ended, expired, another identity's), or unknown. */
+    public enum Status { FOUND, GONE, UNREACHABLE }
+  }
+
+  /**
+   * Records a new MCP session, so that any node can serve its later requests; the identity's
+   * sessions beyond {@code perIdentity}, least recently used first, are ended.
+   *
+   * @param initialize the client's initialize request (JSON), to start the session again elsewhere
+   */
+  public void mcpSessionOpened(String id, String identity, String initialize, int perIdentity) {
+    try (Connection connection = pool.getConnection()) {
+      try (PreparedStatement insert = connection.prepareStatement(
+          "INSERT INTO pangate_cluster.mcp_sessions (id, identity, initialize, created_at, last_used)"
+              + " VALUES (?, ?, ?, now(), now()) ON CONFLICT (id) DO NOTHING")) {
+        insert.setString(1, id);
+        insert.setString(2, identity);
+        insert.setString(3, initialize);
+        insert.executeUpdate();
+      }
+      try (PreparedStatement trim = connection.prepareStatement(
+          "DELETE FROM pangate_cluster.mcp_sessions WHERE id IN (SELECT id FROM"
+              + " pangate_cluster.mcp_sessions WHERE identity = ? ORDER BY last_used DESC OFFSET ?)")) {
+        trim.setString(1, identity);
+        trim.setInt(2, perIdentity);
+        trim.executeUpdate();
+      }
+      answered();
+    } catch (SQLException e) {
+      failed("recording an MCP session", e);
+    }
+  }
+
+  /**
+   * Looks an MCP session up for a request of {@code identity} and records its use: found when it
+   * is that identity's and was used within {@code idle}.
+   */
+  public McpSession mcpSessionUsed(String id, String identity, Duration idle) {
+    try (Connection connection = pool.getConnection();
+        PreparedStatement touch = connection.prepareStatement(
+            "UPDATE pangate_cluster.mcp_sessions SET last_used = now() WHERE id = ? AND identity = ?"
+                + " AND last_used > now() - ? * interval '1 millisecond' RETURNING initialize")) {
+      touch.setString(1, id);
+      touch.setString(2, identity);
+      touch.setLong(3, idle.toMillis());
+      try (ResultSet row = touch.executeQuery()) {
+        answered();
+        return row.next() ? new McpSession(McpSession.Status.FOUND, row.getString(1))
+            : new McpSession(McpSession.Status.GONE, null);
+      }
+    } catch (SQLException e) {
+      failed("looking an MCP session up", e);
+      return new McpSession(McpSession.Status.UNREACHABLE, null);
+    }
+  }
+
+  /** Ends an MCP session on every node. */
+  public void mcpSessionEnded(String id) {
+    try (Connection connection = pool.getConnection();
+        PreparedStatement delete = connection.prepareStatement(
+            "DELETE FROM pangate_cluster.mcp_sessions WHERE id = ?")) {
+      delete.setString(1, id);
+      delete.executeUpdate();
+      answered();
+    } catch (SQLException e) {
+      failed("ending an MCP session", e);
+    }
+  }
+
   // ------------------------------------------------------------------ heartbeat
 
   private void beatSafely() {
@@ -586,6 +671,9 @@ public final class SharedLimits implements AutoCloseable {
         forget.executeUpdate("DELETE FROM pangate_cluster.auth_failures"
             + " WHERE last_failure < clock_timestamp() - interval '1 hour'"
             + " AND blocked_until < clock_timestamp()");
+        // sessions expire by idle time at every use; rows a day old are of no use to anyone
+        forget.executeUpdate("DELETE FROM pangate_cluster.mcp_sessions"
+            + " WHERE last_used < now() - interval '1 day'");
       }
       try (PreparedStatement live = connection.prepareStatement(
           "SELECT count(*) FROM pangate_cluster.nodes"
