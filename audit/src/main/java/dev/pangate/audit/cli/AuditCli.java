@@ -31,18 +31,32 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import dev.pangate.masking.cli.CommandLines;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code pangate audit verify|show|prove|check-proof}: the assessor's tools, usable on their own ({@code java -jar
  * pangate-audit-…-cli.jar}). Exit codes: 0 ok, 1 verification failed, 2 usage or input error.
  */
-public final class AuditCli {
+@Command(name = "audit",
+    header = "verify, show, prove: the audit log",
+    mixinStandardHelpOptions = true, synopsisHeading = "usage: ",
+    versionProvider = CommandLines.Version.class,
+    description = "Check or read the audit log: verify it, show its entries, prove an entry's inclusion"
+        + " or the log's consistency, and check such a proof with only the public keyset.",
+    footer = {"", "<time> is an ISO-8601 instant (2025-03-01T12:00:00Z) or a UTC date (2025-03-01).",
+        "Database passwords are read from " + AuditCli.PASSWORD_ENV + " (the log) and "
+            + AuditCli.WITNESS_PASSWORD_ENV + " (a witness).",
+        "Exit codes: 0 ok, 1 verification failed, 2 usage or input error."})
+public final class AuditCli implements Callable<Integer> {
 
   public static final int OK = 0;
   public static final int VERIFICATION_FAILED = 1;
@@ -53,44 +67,13 @@ public final class AuditCli {
   /** The environment variable holding the witness database's password for {@code --witness jdbc:...}. */
   public static final String WITNESS_PASSWORD_ENV = "PANGATE_WITNESS_DB_PASSWORD";
 
-  private static final String USAGE_TEXT = String.join("\n",
-      "usage:",
-      "  pangate audit verify <file-or-dir> --public-keyset <file> [--at <time>] [--strict] [--since <size>:<head>]",
-      "  pangate audit verify --jdbc-url <url> --node <id> [--user <name>] --public-keyset <file> [--at <time>] [--strict]",
-      "                       [--since <size>:<head>]",
-      "         (either form) [--witness <file>|<jdbc-url>]... [--witness-user <name>]",
-      "  pangate audit verify <dir> <dir>... | --jdbc-url <url> (--node <id> --node <id>... | --all-nodes)",
-      "                       --public-keyset <file> [--at <time>] [--strict]   several nodes' chains as one history",
-      "  pangate audit show <file-or-dir> [--agent A] [--table T] [--outcome success|failure]",
-      "                     [--from <time>] [--to <time>] [--format table|json|csv]",
-      "  pangate audit show --jdbc-url <url> --node <id> [--user <name>] [filters as above]",
-      "  pangate audit prove <file-or-dir> --seq <N> [--head <S>] [--out <file>]",
-      "  pangate audit prove <file-or-dir> --from-head <A> --to-head <B> [--out <file>]",
-      "                      (or --jdbc-url <url> --node <id> [--user <name>] instead of <file-or-dir>)",
-      "  pangate audit check-proof <proof-file> --public-keyset <file> [--from-head <size>:<head>] [--to-head <size>:<head>]",
-      "",
-      "  --since: the log must still have this tree head (as printed by an earlier verify: 'tree head:').",
-      "  --witness: the log must still have every seal a witness holds (a witness file, a SIEM's file of the",
-      "  forwarded stream, or the PostgreSQL witness; its password from " + WITNESS_PASSWORD_ENV + ").",
-      "  prove --seq: an inclusion proof of record N under the seal at seq S (default: the last seal);",
-      "  --from-head/--to-head: a consistency proof between the seals at seq A and B (a head's size is its seal's seq).",
-      "  check-proof needs no log: only the proof and the public keyset; --from-head/--to-head require those heads.",
-      "  <time> is an ISO-8601 instant (2025-03-01T12:00:00Z) or a UTC date (2025-03-01).",
-      "  --at: judge the log as of this time (default now); --strict: records after the last seal fail.",
-      "  The database password, if one is needed, is read from " + PASSWORD_ENV + ".",
-      "  Exit codes: 0 ok, 1 verification failed, 2 usage or input error.");
+  private final PrintStream out;
+  private final PrintStream err;
 
-  private static final Set<String> FLAGS = Set.of("--strict", "--all-nodes");
-  private static final Set<String> VERIFY_OPTIONS =
-      Set.of("--public-keyset", "--at", "--jdbc-url", "--node", "--user", "--strict", "--since", "--witness",
-          "--witness-user", "--all-nodes");
-  private static final Set<String> PROVE_OPTIONS = Set.of("--seq", "--head", "--from-head", "--to-head",
-      "--out", "--jdbc-url", "--node", "--user");
-  private static final Set<String> CHECK_OPTIONS = Set.of("--public-keyset", "--from-head", "--to-head");
-  private static final Set<String> SHOW_OPTIONS = Set.of("--agent", "--table", "--outcome", "--from",
-      "--to", "--format", "--jdbc-url", "--node", "--user");
-
-  private AuditCli() {}
+  private AuditCli(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
 
   public static void main(String[] args) {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -100,100 +83,217 @@ public final class AuditCli {
 
   /** Runs a command; returns the exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
-      (args.length == 0 ? err : out).println(USAGE_TEXT);
-      return args.length == 0 ? USAGE : OK;
+    CommandLine line = commandLine(out, err);
+    line.setCommandName("pangate audit");
+    return CommandLines.configure(line, out, err).execute(args);
+  }
+
+  /** The {@code audit} command, printing to {@code out} and {@code err}, to add to a command line. */
+  public static CommandLine commandLine(PrintStream out, PrintStream err) {
+    AuditCli audit = new AuditCli(out, err);
+    CommandLine line = new CommandLine(audit);
+    line.addSubcommand(new Verify(audit));
+    line.addSubcommand(new Show(audit));
+    line.addSubcommand(new Prove(audit));
+    line.addSubcommand(new CheckProof(audit));
+    return line;
+  }
+
+  @Override
+  public Integer call() {
+    throw new CommandLines.UsageException("give verify, show, prove or check-proof");
+  }
+
+  /** Where the records are: a file or directory, or a node's chain in the PostgreSQL store. */
+  static final class Source {
+    @Parameters(arity = "0..1", paramLabel = "<file-or-dir>", description = "the audit log's file or directory")
+    Path path;
+
+    @Option(names = "--jdbc-url", paramLabel = "<url>", description = "the PostgreSQL store instead of a file")
+    String jdbcUrl;
+
+    @Option(names = "--node", paramLabel = "<id>", description = "the node whose chain to read (with --jdbc-url)")
+    String node;
+
+    @Option(names = "--user", paramLabel = "<name>", description = "the database login (with --jdbc-url)")
+    String user;
+
+    RecordSource open() throws IOException {
+      if (jdbcUrl != null) {
+        if (path != null) {
+          throw new CommandLines.UsageException("give either <file-or-dir> or --jdbc-url, not both");
+        }
+        if (node == null) {
+          throw new CommandLines.UsageException("--jdbc-url needs --node");
+        }
+        return PostgresRecordSource.open(jdbcUrl, login(user), node);
+      }
+      if (path == null) {
+        throw new CommandLines.UsageException("missing <file-or-dir> (or --jdbc-url and --node)");
+      }
+      return FileRecordSource.of(path);
     }
+  }
+
+  /** The login for the PostgreSQL store: {@code user}, the password from {@value #PASSWORD_ENV}. */
+  static Properties login(String user) {
+    Properties properties = new Properties();
+    if (user != null) {
+      properties.setProperty("user", user);
+    }
+    String password = System.getenv(PASSWORD_ENV);
+    if (password != null) {
+      properties.setProperty("password", password);
+    }
+    return properties;
+  }
+
+  /** A subcommand's body: input problems (a missing file, a bad keyset) are usage errors, exit 2. */
+  private interface Body {
+    int run() throws IOException;
+  }
+
+  private int guarded(Body body) {
     try {
-      return switch (args[0]) {
-        case "verify" -> verify(parse(args, VERIFY_OPTIONS), out);
-        case "show" -> show(parse(args, SHOW_OPTIONS), out, err);
-        case "prove" -> prove(parse(args, PROVE_OPTIONS), out, err);
-        case "check-proof" -> checkProof(parse(args, CHECK_OPTIONS), out);
-        default -> throw new UsageException("unknown command '" + args[0]
-            + "': use verify, show, prove or check-proof");
-      };
-    } catch (UsageException | IllegalArgumentException e) {
-      err.println("pangate audit: " + e.getMessage());
-      err.println(USAGE_TEXT);
-      return USAGE;
+      return body.run();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLines.UsageException(e.getMessage());
     } catch (IOException | UncheckedIOException | IllegalStateException e) {
       err.println("pangate audit: " + e.getMessage());
       return USAGE;
     }
   }
 
-  private static int verify(Arguments a, PrintStream out) throws IOException, UsageException {
-    String keyset = a.required("--public-keyset");
-    Instant at = a.options.containsKey("--at") ? time(a.options.get("--at"), "--at") : Instant.now();
-    AuditVerifier verifier = AuditVerifier.fromPublicKeysetFile(Path.of(keyset));
-    List<KnownHead> known = new ArrayList<>();
-    if (a.options.containsKey("--since")) {
-      known.add(KnownHead.parse(a.options.get("--since"), "the head given with --since"));
+  @Command(name = "verify", mixinStandardHelpOptions = true, synopsisHeading = "usage: ",
+      versionProvider = CommandLines.Version.class,
+      description = {"Verify the log: every record's hash chain and signature, the seals, and what was cut"
+          + " off or changed.", "Several directories, several --node or --all-nodes: several nodes' chains,"
+          + " each verified on its own and reported together as one history."})
+  static final class Verify implements Callable<Integer> {
+    private final AuditCli cli;
+
+    @Parameters(arity = "0..*", paramLabel = "<file-or-dir>", description = "the audit log's file or directory;"
+        + " one per node for several")
+    List<Path> paths = new ArrayList<>();
+
+    @Option(names = "--jdbc-url", paramLabel = "<url>", description = "the PostgreSQL store instead of files")
+    String jdbcUrl;
+
+    @Option(names = "--node", paramLabel = "<id>", description = "the node whose chain to read (with --jdbc-url);"
+        + " repeatable")
+    List<String> nodes = new ArrayList<>();
+
+    @Option(names = "--all-nodes", description = "every node's chain in the store (with --jdbc-url)")
+    boolean allNodes;
+
+    @Option(names = "--user", paramLabel = "<name>", description = "the database login (with --jdbc-url)")
+    String user;
+
+    @Option(names = "--public-keyset", paramLabel = "<file>", required = true,
+        description = "the public keyset (Tink JSON) of the log's signing key, never the private one")
+    Path keyset;
+
+    @Option(names = "--at", paramLabel = "<time>", description = "judge the log as of this time (default now)")
+    String at;
+
+    @Option(names = "--strict", description = "records after the last seal fail")
+    boolean strict;
+
+    @Option(names = "--since", paramLabel = "<size>:<head>",
+        description = "the log must still have this tree head (as printed by an earlier verify: 'tree head:')")
+    String since;
+
+    @Option(names = "--witness", paramLabel = "<file>|<jdbc-url>",
+        description = "the log must still have every seal a witness holds (a witness file, a SIEM's file of"
+            + " the forwarded stream, or the PostgreSQL witness); repeatable")
+    List<String> witnesses = new ArrayList<>();
+
+    @Option(names = "--witness-user", paramLabel = "<name>", description = "the PostgreSQL witness's login")
+    String witnessUser;
+
+    Verify(AuditCli cli) {
+      this.cli = cli;
     }
-    if (a.paths.size() > 1 || a.nodes.size() > 1 || a.options.containsKey("--all-nodes")) {
-      return verifyNodes(a, verifier, at, known, out);
+
+    @Override
+    public Integer call() {
+      return cli.guarded(() -> {
+        Instant when = at != null ? time(at, "--at") : Instant.now();
+        AuditVerifier verifier = AuditVerifier.fromPublicKeysetFile(keyset);
+        List<KnownHead> known = new ArrayList<>();
+        if (since != null) {
+          known.add(KnownHead.parse(since, "the head given with --since"));
+        }
+        if (paths.size() > 1 || nodes.size() > 1 || allNodes) {
+          return verifyNodes(verifier, when, known);
+        }
+        Source source = new Source();
+        source.path = paths.isEmpty() ? null : paths.get(0);
+        source.jdbcUrl = jdbcUrl;
+        source.node = nodes.isEmpty() ? null : nodes.get(0);
+        source.user = user;
+        try (RecordSource records = source.open()) {
+          if (!witnesses.isEmpty()) {
+            String node = node(records);
+            for (String witness : witnesses) {
+              try {
+                known.addAll(witness(witness, witnessUser, node, verifier));
+              } catch (WitnessCopy.WitnessException e) {
+                cli.out.println("FAILED: " + e.getMessage());
+                return VERIFICATION_FAILED;
+              }
+            }
+          }
+          VerificationReport report = verifier.verify(records, when, strict, known);
+          cli.out.print(report.toText());
+          return report.ok() ? OK : VERIFICATION_FAILED;
+        }
+      });
     }
-    try (RecordSource source = source(a)) {
-      if (!a.witnesses.isEmpty()) {
-        String node = node(source);
-        for (String witness : a.witnesses) {
-          try {
-            known.addAll(witness(witness, a.options.get("--witness-user"), node, verifier));
-          } catch (WitnessCopy.WitnessException e) {
-            out.println("FAILED: " + e.getMessage());
-            return VERIFICATION_FAILED;
+
+    /** Several nodes' chains: each verified on its own, then reported together. */
+    private int verifyNodes(AuditVerifier verifier, Instant when, List<KnownHead> known) throws IOException {
+      if (!known.isEmpty() || !witnesses.isEmpty()) {
+        throw new CommandLines.UsageException("--since and --witness hold heads of one node's chain: verify"
+            + " that node on its own with them");
+      }
+      List<NodesReport.Chain> chains = new ArrayList<>();
+      if (jdbcUrl != null) {
+        if (!paths.isEmpty()) {
+          throw new CommandLines.UsageException("give either directories or --jdbc-url, not both");
+        }
+        Properties login = login(user);
+        List<String> chosen = nodes;
+        if (allNodes) {
+          if (!chosen.isEmpty()) {
+            throw new CommandLines.UsageException("give --node or --all-nodes, not both");
+          }
+          chosen = PostgresRecordSource.nodes(jdbcUrl, login);
+          if (chosen.isEmpty()) {
+            throw new IllegalStateException(jdbcUrl + " holds no node's chain");
+          }
+        }
+        for (String node : chosen) {
+          try (RecordSource records = PostgresRecordSource.open(jdbcUrl, login, node)) {
+            chains.add(new NodesReport.Chain(node, verifier.verify(records, when, strict)));
+          }
+        }
+      } else {
+        if (allNodes || !nodes.isEmpty()) {
+          throw new CommandLines.UsageException("--node and --all-nodes are for --jdbc-url; give each node's"
+              + " directory");
+        }
+        for (Path path : paths) {
+          try (RecordSource records = FileRecordSource.of(path)) {
+            VerificationReport report = verifier.verify(records, when, strict);
+            chains.add(new NodesReport.Chain(nodeOrElse(records, path.toString()), report));
           }
         }
       }
-      VerificationReport report = verifier.verify(source, at, a.options.containsKey("--strict"), known);
-      out.print(report.toText());
+      NodesReport report = new NodesReport(chains);
+      cli.out.print(report.toText());
       return report.ok() ? OK : VERIFICATION_FAILED;
     }
-  }
-
-  /** Several nodes' chains: each verified on its own, then reported together. */
-  private static int verifyNodes(Arguments a, AuditVerifier verifier, Instant at, List<KnownHead> known,
-      PrintStream out) throws IOException, UsageException {
-    if (!known.isEmpty() || !a.witnesses.isEmpty()) {
-      throw new UsageException("--since and --witness hold heads of one node's chain: verify that node"
-          + " on its own with them");
-    }
-    List<NodesReport.Chain> chains = new ArrayList<>();
-    if (a.options.containsKey("--jdbc-url")) {
-      if (!a.paths.isEmpty()) {
-        throw new UsageException("give either directories or --jdbc-url, not both");
-      }
-      Properties login = login(a);
-      List<String> nodes = a.nodes;
-      if (a.options.containsKey("--all-nodes")) {
-        if (!nodes.isEmpty()) {
-          throw new UsageException("give --node or --all-nodes, not both");
-        }
-        nodes = PostgresRecordSource.nodes(a.options.get("--jdbc-url"), login);
-        if (nodes.isEmpty()) {
-          throw new IllegalStateException(a.options.get("--jdbc-url") + " holds no node's chain");
-        }
-      }
-      for (String node : nodes) {
-        try (RecordSource source = PostgresRecordSource.open(a.options.get("--jdbc-url"), login, node)) {
-          chains.add(new NodesReport.Chain(node, verifier.verify(source, at, a.options.containsKey("--strict"))));
-        }
-      }
-    } else {
-      if (a.options.containsKey("--all-nodes") || !a.nodes.isEmpty()) {
-        throw new UsageException("--node and --all-nodes are for --jdbc-url; give each node's directory");
-      }
-      for (String path : a.paths) {
-        try (RecordSource source = FileRecordSource.of(Path.of(path))) {
-          VerificationReport report = verifier.verify(source, at, a.options.containsKey("--strict"));
-          chains.add(new NodesReport.Chain(nodeOrElse(source, path), report));
-        }
-      }
-    }
-    NodesReport report = new NodesReport(chains);
-    out.print(report.toText());
-    return report.ok() ? OK : VERIFICATION_FAILED;
   }
 
   /** The node a source's records carry, or (no record at all) the name it was given by. */
@@ -205,23 +305,162 @@ public final class AuditCli {
     }
   }
 
-  private static int show(Arguments a, PrintStream out, PrintStream err) throws IOException, UsageException {
-    EntryFilter filter = new EntryFilter(a.options.get("--agent"), a.options.get("--table"),
-        a.options.get("--outcome"),
-        a.options.containsKey("--from") ? time(a.options.get("--from"), "--from") : null,
-        a.options.containsKey("--to") ? time(a.options.get("--to"), "--to") : null);
-    EntryFormat format = EntryFormat.parse(a.options.getOrDefault("--format", "table"));
-    List<ShownEntry> entries = new ArrayList<>();
-    long invalid;
-    try (RecordSource source = source(a)) {
-      invalid = EntryReader.read(source, filter, entries::add);
+  @Command(name = "show", mixinStandardHelpOptions = true, synopsisHeading = "usage: ",
+      versionProvider = CommandLines.Version.class,
+      description = "Print the log's entries, filtered, as a table, JSON or CSV.")
+  static final class Show implements Callable<Integer> {
+    private final AuditCli cli;
+
+    @Mixin
+    Source source;
+
+    @Option(names = "--agent", paramLabel = "A", description = "only this agent's entries")
+    String agent;
+
+    @Option(names = "--table", paramLabel = "T", description = "only entries touching this table")
+    String table;
+
+    @Option(names = "--outcome", paramLabel = "success|failure", description = "only successes or failures")
+    String outcome;
+
+    @Option(names = "--from", paramLabel = "<time>", description = "entries from this time on")
+    String from;
+
+    @Option(names = "--to", paramLabel = "<time>", description = "entries before this time")
+    String to;
+
+    @Option(names = "--format", paramLabel = "table|json|csv", description = "the output (default table)")
+    String format = "table";
+
+    Show(AuditCli cli) {
+      this.cli = cli;
     }
-    format.print(entries, out);
-    if (invalid > 0) {
-      err.println("pangate audit: warning: " + invalid
-          + " line(s) are not valid audit records and were skipped; run 'pangate audit verify'");
+
+    @Override
+    public Integer call() {
+      return cli.guarded(() -> {
+        EntryFilter filter = new EntryFilter(agent, table, outcome,
+            from != null ? time(from, "--from") : null, to != null ? time(to, "--to") : null);
+        EntryFormat chosen = EntryFormat.parse(format);
+        List<ShownEntry> entries = new ArrayList<>();
+        long invalid;
+        try (RecordSource records = source.open()) {
+          invalid = EntryReader.read(records, filter, entries::add);
+        }
+        chosen.print(entries, cli.out);
+        if (invalid > 0) {
+          cli.err.println("pangate audit: warning: " + invalid
+              + " line(s) are not valid audit records and were skipped; run 'pangate audit verify'");
+        }
+        return OK;
+      });
     }
-    return OK;
+  }
+
+  @Command(name = "prove", mixinStandardHelpOptions = true, synopsisHeading = "usage: ",
+      versionProvider = CommandLines.Version.class,
+      description = "Write an inclusion proof of record N under a seal (--seq, --head), or a consistency"
+          + " proof between two seals (--from-head, --to-head; a head's size is its seal's seq).")
+  static final class Prove implements Callable<Integer> {
+    private final AuditCli cli;
+
+    @Mixin
+    Source source;
+
+    @Option(names = "--seq", paramLabel = "<N>", description = "the record to prove")
+    String seq;
+
+    @Option(names = "--head", paramLabel = "<S>", description = "the seal at seq S (default: the last seal)")
+    String head;
+
+    @Option(names = "--from-head", paramLabel = "<A>", description = "the older seal of a consistency proof")
+    String fromHead;
+
+    @Option(names = "--to-head", paramLabel = "<B>", description = "the newer seal of a consistency proof")
+    String toHead;
+
+    @Option(names = "--out", paramLabel = "<file>", description = "write the proof here (default: standard output)")
+    Path outFile;
+
+    Prove(AuditCli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      return cli.guarded(() -> {
+        AuditProof proof;
+        try (RecordSource records = source.open()) {
+          if (seq != null) {
+            if (fromHead != null || toHead != null) {
+              throw new CommandLines.UsageException(
+                  "give --seq (inclusion) or --from-head and --to-head (consistency), not both");
+            }
+            long at = head != null ? size(head, "--head") : -1;
+            proof = ProofMaker.inclusion(records, size(seq, "--seq"), at);
+          } else {
+            if (fromHead == null || toHead == null) {
+              throw new CommandLines.UsageException("give --seq, or --from-head and --to-head");
+            }
+            proof = ProofMaker.consistency(records, size(fromHead, "--from-head"), size(toHead, "--to-head"));
+          }
+        }
+        if (outFile != null) {
+          Files.writeString(outFile, proof.toJson() + "\n", StandardCharsets.UTF_8);
+          cli.err.println("pangate audit: " + proof.type() + " proof written to " + outFile);
+        } else {
+          cli.out.println(proof.toJson());
+        }
+        return OK;
+      });
+    }
+  }
+
+  @Command(name = "check-proof", mixinStandardHelpOptions = true, synopsisHeading = "usage: ",
+      versionProvider = CommandLines.Version.class,
+      description = "Check a proof written by prove, with no log: only the proof and the public keyset;"
+          + " --from-head/--to-head require those heads.")
+  static final class CheckProof implements Callable<Integer> {
+    private final AuditCli cli;
+
+    @Parameters(index = "0", paramLabel = "<proof-file>", description = "the proof")
+    Path proofFile;
+
+    @Option(names = "--public-keyset", paramLabel = "<file>", required = true, description = "the public keyset")
+    Path keyset;
+
+    @Option(names = "--from-head", paramLabel = "<size>:<head>", description = "the older head the proof must start at")
+    String fromHead;
+
+    @Option(names = "--to-head", paramLabel = "<size>:<head>", description = "the head the proof must end at")
+    String toHead;
+
+    CheckProof(AuditCli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      return cli.guarded(() -> {
+        AuditVerifier keys = AuditVerifier.fromPublicKeysetFile(keyset);
+        AuditProof proof;
+        try {
+          proof = AuditProof.parse(Files.readString(proofFile, StandardCharsets.UTF_8));
+        } catch (MalformedRecordException e) {
+          throw new IllegalArgumentException(proofFile + " is not a proof written by 'pangate audit prove': "
+              + e.getMessage());
+        }
+        KnownHead from = fromHead != null ? KnownHead.parse(fromHead, "--from-head") : null;
+        KnownHead to = toHead != null ? KnownHead.parse(toHead, "--to-head") : null;
+        if (from != null && AuditProof.INCLUSION.equals(proof.type())) {
+          throw new CommandLines.UsageException(
+              "--from-head is for consistency proofs; an inclusion proof has one head (--to-head)");
+        }
+        ProofChecker.Result result = new ProofChecker(keys).check(proof, from, to);
+        cli.out.println((result.ok() ? "OK: " : "FAILED: ") + result.message());
+        return result.ok() ? OK : VERIFICATION_FAILED;
+      });
+    }
   }
 
   private static List<KnownHead> witness(String witness, String user, String node, AuditVerifier verifier)
@@ -252,56 +491,8 @@ public final class AuditCli {
     throw new IllegalStateException(source.describe() + " holds no audit record");
   }
 
-  private static int prove(Arguments a, PrintStream out, PrintStream err) throws IOException, UsageException {
-    AuditProof proof;
-    try (RecordSource source = source(a)) {
-      if (a.options.containsKey("--seq")) {
-        if (a.options.containsKey("--from-head") || a.options.containsKey("--to-head")) {
-          throw new UsageException("give --seq (inclusion) or --from-head and --to-head (consistency), not both");
-        }
-        long head = a.options.containsKey("--head") ? size(a.options.get("--head"), "--head") : -1;
-        proof = ProofMaker.inclusion(source, size(a.options.get("--seq"), "--seq"), head);
-      } else {
-        proof = ProofMaker.consistency(source, size(a.required("--from-head"), "--from-head"),
-            size(a.required("--to-head"), "--to-head"));
-      }
-    }
-    if (a.options.containsKey("--out")) {
-      Path file = Path.of(a.options.get("--out"));
-      Files.writeString(file, proof.toJson() + "\n", StandardCharsets.UTF_8);
-      err.println("pangate audit: " + proof.type() + " proof written to " + file);
-    } else {
-      out.println(proof.toJson());
-    }
-    return OK;
-  }
-
-  private static int checkProof(Arguments a, PrintStream out) throws IOException, UsageException {
-    if (a.path == null) {
-      throw new UsageException("missing <proof-file>");
-    }
-    AuditVerifier keys = AuditVerifier.fromPublicKeysetFile(Path.of(a.required("--public-keyset")));
-    AuditProof proof;
-    try {
-      proof = AuditProof.parse(Files.readString(Path.of(a.path), StandardCharsets.UTF_8));
-    } catch (MalformedRecordException e) {
-      throw new IllegalArgumentException(a.path + " is not a proof written by 'pangate audit prove': "
-          + e.getMessage());
-    }
-    KnownHead from = a.options.containsKey("--from-head")
-        ? KnownHead.parse(a.options.get("--from-head"), "--from-head") : null;
-    KnownHead to = a.options.containsKey("--to-head")
-        ? KnownHead.parse(a.options.get("--to-head"), "--to-head") : null;
-    if (from != null && AuditProof.INCLUSION.equals(proof.type())) {
-      throw new UsageException("--from-head is for consistency proofs; an inclusion proof has one head (--to-head)");
-    }
-    ProofChecker.Result result = new ProofChecker(keys).check(proof, from, to);
-    out.println((result.ok() ? "OK: " : "FAILED: ") + result.message());
-    return result.ok() ? OK : VERIFICATION_FAILED;
-  }
-
   /** A sequence number or tree size; {@code <size>:<head>} is read as its size. */
-  private static long size(String text, String option) throws UsageException {
+  private static long size(String text, String option)  {
     String number = text.contains(":") ? text.substring(0, text.indexOf(':')) : text;
     try {
       long value = Long.parseLong(number);
@@ -310,45 +501,11 @@ public final class AuditCli {
       }
       return value;
     } catch (NumberFormatException e) {
-      throw new UsageException(option + " '" + text + "' is not a sequence number");
+      throw new CommandLines.UsageException(option + " '" + text + "' is not a sequence number");
     }
   }
 
-  private static RecordSource source(Arguments a) throws IOException, UsageException {
-    if (a.options.containsKey("--jdbc-url")) {
-      if (a.path != null) {
-        throw new UsageException("give either <file-or-dir> or --jdbc-url, not both");
-      }
-      if (a.nodes.size() > 1) {
-        throw new UsageException("one --node here (verify takes several)");
-      }
-      if (a.nodes.isEmpty()) {
-        throw new UsageException("missing --node");
-      }
-      return PostgresRecordSource.open(a.options.get("--jdbc-url"), login(a), a.nodes.get(0));
-    }
-    if (a.path == null) {
-      throw new UsageException("missing <file-or-dir> (or --jdbc-url and --node)");
-    }
-    if (a.paths.size() > 1) {
-      throw new UsageException("one <file-or-dir> here (verify takes several)");
-    }
-    return FileRecordSource.of(Path.of(a.path));
-  }
-
-  private static Properties login(Arguments a) {
-    Properties properties = new Properties();
-    if (a.options.containsKey("--user")) {
-      properties.setProperty("user", a.options.get("--user"));
-    }
-    String password = System.getenv(PASSWORD_ENV);
-    if (password != null) {
-      properties.setProperty("password", password);
-    }
-    return properties;
-  }
-
-  private static Instant time(String text, String option) throws UsageException {
+  private static Instant time(String text, String option)  {
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException notInstant) {
@@ -358,59 +515,11 @@ public final class AuditCli {
         try {
           return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException notLocal) {
-          throw new UsageException(option + " '" + text
+          throw new CommandLines.UsageException(option + " '" + text
               + "' is not a time: use an ISO-8601 instant (2025-03-01T12:00:00Z) or a date (2025-03-01)");
         }
       }
     }
   }
 
-  private static Arguments parse(String[] args, Set<String> allowed) throws UsageException {
-    Map<String, String> options = new HashMap<>();
-    List<String> witnesses = new ArrayList<>();
-    List<String> paths = new ArrayList<>();
-    List<String> nodes = new ArrayList<>();
-    for (int i = 1; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.startsWith("--")) {
-        if (!allowed.contains(arg)) {
-          throw new UsageException("unknown option " + arg + " for " + args[0]);
-        }
-        if (FLAGS.contains(arg)) {
-          options.put(arg, "true");
-        } else if (arg.equals("--witness") && i + 1 < args.length) {
-          witnesses.add(args[++i]);
-        } else if (arg.equals("--node") && i + 1 < args.length) {
-          nodes.add(args[++i]);
-        } else if (i + 1 >= args.length) {
-          throw new UsageException(arg + " needs a value");
-        } else {
-          options.put(arg, args[++i]);
-        }
-      } else if (paths.isEmpty() || args[0].equals("verify")) {
-        paths.add(arg);
-      } else {
-        throw new UsageException("unexpected argument '" + arg + "'");
-      }
-    }
-    return new Arguments(paths.isEmpty() ? null : paths.get(0), paths, options, witnesses, nodes);
-  }
-
-  private record Arguments(String path, List<String> paths, Map<String, String> options,
-      List<String> witnesses, List<String> nodes) {
-    String required(String option) throws UsageException {
-      String value = options.get(option);
-      if (value == null) {
-        throw new UsageException("missing " + option);
-      }
-      return value;
-    }
-  }
-
-  /** A command line that cannot be run as given. */
-  private static final class UsageException extends Exception {
-    UsageException(String message) {
-      super(message);
-    }
-  }
 }

@@ -113,12 +113,18 @@ class AuditCliTest {
     assertEquals(AuditCli.USAGE, run().code);
     Result noKeys = run("verify", logs.toString());
     assertEquals(AuditCli.USAGE, noKeys.code);
-    assertTrue(noKeys.err.contains("missing --public-keyset"), noKeys.err);
+    assertTrue(noKeys.err.startsWith("pangate audit verify: Missing required option: '--public-keyset"), noKeys.err);
+    assertTrue(noKeys.err.contains("Try 'pangate audit verify --help'"), "a short hint: " + noKeys.err);
+    assertFalse(noKeys.err.contains("--witness-user"), "not the whole usage: " + noKeys.err);
     Result badTime = run("show", logs.toString(), "--from", "yesterday");
     assertEquals(AuditCli.USAGE, badTime.code);
     assertTrue(badTime.err.contains("--from 'yesterday' is not a time"), badTime.err);
     Result unknown = run("show", logs.toString(), "--colour");
     assertEquals(AuditCli.USAGE, unknown.code);
+    assertTrue(unknown.err.contains("Unknown option: '--colour'"), unknown.err);
+    Result typo = run("shwo", logs.toString());
+    assertEquals(AuditCli.USAGE, typo.code);
+    assertTrue(typo.err.contains("show"), "did you mean: " + typo.err);
     Result missing = run("verify", dir.resolve("nowhere").toString(), "--public-keyset", publicKeyset.toString());
     assertEquals(AuditCli.USAGE, missing.code);
     assertTrue(missing.err.contains("nowhere"), missing.err);
@@ -129,6 +135,21 @@ class AuditCliTest {
     assertEquals(AuditCli.USAGE, privateKeys.code);
     assertTrue(privateKeys.err.contains("never the private one"), privateKeys.err);
     assertFalse(privateKeys.err.contains("privateKeyset") || privateKeys.err.contains("keyData"));
+  }
+
+  @Test
+  void everySubcommandHasItsOwnHelp() {
+    for (String command : new String[] {"verify", "show", "prove", "check-proof"}) {
+      Result help = run(command, "--help");
+      assertEquals(AuditCli.OK, help.code, help.err);
+      assertTrue(help.out.startsWith("usage: pangate audit " + command), help.out);
+      assertEquals("", help.err);
+    }
+    Result all = run("--help");
+    assertEquals(AuditCli.OK, all.code);
+    assertTrue(all.out.contains("check-proof") && all.out.contains("Exit codes"), all.out);
+    Result version = run("--version");
+    assertTrue(version.out.matches("pangate \\d+\\.\\d+\\.\\d+.*\\n"), version.out);
   }
 
   private record Result(int code, String out, String err) {}

@@ -5,15 +5,20 @@ import dev.pangate.endpoint.config.ConfigException;
 import dev.pangate.endpoint.config.ConfigLoader;
 import dev.pangate.endpoint.config.GatewayConfig;
 import dev.pangate.engine.approval.ApprovalStore;
+import dev.pangate.masking.cli.CommandLines;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code pangate approvals ...}: installs the approval store, and lets an approver list, show,
@@ -29,67 +34,173 @@ import java.util.Set;
  * Answers are printed for a person ({@link ApprovalText}); {@code --json} prints the gateway's
  * JSON document instead, for scripts.
  */
-final class ApprovalsCommand {
+@Command(name = "approvals",
+    header = "install the approval store; list, show, approve and deny held writes",
+    mixinStandardHelpOptions = true, synopsisHeading = "usage: ",
+    versionProvider = CommandLines.Version.class,
+    description = {"Create the approval store, and decide held writes through a running gateway (an approving"
+        + " role; its secret in PANGATE_SECRET).", "--json prints the gateway's JSON instead of text."},
+    subcommands = {ApprovalsCommand.Install.class, ApprovalsCommand.ListRequests.class,
+        ApprovalsCommand.Show.class, ApprovalsCommand.Approve.class, ApprovalsCommand.Deny.class})
+final class ApprovalsCommand implements Callable<Integer> {
 
   static final String ADMIN_PASSWORD_ENV = "PANGATE_ADMIN_DB_PASSWORD";
   private static final Set<String> STATUSES = Set.of("pending", "approved", "denied", "executed",
       "expired");
 
-  private ApprovalsCommand() {}
-
-  static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
-    if (args.length == 0) {
-      throw new Arguments.UsageException("approvals needs install, list, show, approve or deny");
-    }
-    Arguments arguments = Arguments.parse(args, 1,
-        Set.of("--config", "--admin-user", "--url", "--user", "--status", "--reason"),
-        Set.of("--json"));
-    String path = switch (args[0]) {
-      case "install" -> null;
-      case "list" -> "/v1/approvals" + status(arguments).map(s -> "?status=" + s).orElse("");
-      case "show" -> "/v1/approvals/" + id(arguments);
-      case "approve", "deny" -> "/v1/approvals/" + id(arguments) + "/" + args[0];
-      default -> throw new Arguments.UsageException("approvals needs install, list, show, approve"
-          + " or deny, not '" + args[0] + "'");
-    };
-    if (path == null) {
-      return install(arguments, environment, out);
-    }
-    String body = args[0].equals("approve") || args[0].equals("deny")
-        ? reasonDocument(arguments.required("--reason")) : null;
-    GatewayClient client = GatewayClient.of(arguments, environment, err);
-    if (client == null) {
-      return 1;
-    }
-    String answer = client.call(body == null ? "GET" : "POST", path, body, err);
-    if (answer == null) {
-      return 1;
-    }
-    out.println(arguments.flag("--json") ? answer : ApprovalText.render(args[0], answer));
-    return 0;
+  @Override
+  public Integer call() {
+    throw new CommandLines.UsageException("approvals needs install, list, show, approve or deny");
   }
 
-  private static Optional<String> status(Arguments arguments) {
-    Optional<String> status = arguments.option("--status");
-    if (status.isPresent() && !STATUSES.contains(status.get())) {
-      throw new Arguments.UsageException("--status must be one of pending, approved, denied,"
-          + " executed, expired");
+  @Command(name = "install", mixinStandardHelpOptions = true, synopsisHeading = "usage: ",
+      versionProvider = CommandLines.Version.class,
+      description = "Create the approval store in the configured database, for the gateway's login (the"
+          + " administrator's password is read from " + ADMIN_PASSWORD_ENV + ").")
+  static final class Install implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", required = true, description = "the gateway's configuration")
+    Path config;
+
+    @Option(names = "--admin-user", paramLabel = "NAME", description = "the administrator (default postgres)")
+    String adminUser = "postgres";
+
+    private final Pangate.Context context;
+
+    Install(Pangate.Context context) {
+      this.context = context;
     }
-    return status;
+
+    @Override
+    public Integer call() {
+      return install(config, adminUser, context.environment(), context.out());
+    }
   }
 
-  private static String id(Arguments arguments) {
-    if (arguments.positional().size() != 1 || !arguments.positional().get(0).matches("[0-9a-fA-F-]{36}")) {
-      throw new Arguments.UsageException("give one request id (a UUID, as in APPROVAL_REQUIRED)");
+  /** What every decision command shares: the gateway, the identity, and the output form. */
+  static final class Client {
+    @Mixin
+    GatewayClient.Options gateway;
+
+    @Option(names = "--json", description = "print the gateway's JSON instead of text")
+    boolean json;
+
+    /** Sends the request and prints the answer for a person (or as JSON); returns the exit code. */
+    int send(Pangate.Context context, String command, String method, String path, String body) {
+      GatewayClient client = GatewayClient.of(gateway, context.environment(), context.err());
+      if (client == null) {
+        return CommandLines.FAILURE;
+      }
+      String answer = client.call(method, path, body, context.err());
+      if (answer == null) {
+        return CommandLines.FAILURE;
+      }
+      context.out().println(json ? answer : ApprovalText.render(command, answer));
+      return CommandLines.OK;
     }
-    return arguments.positional().get(0);
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, synopsisHeading = "usage: ",
+      versionProvider = CommandLines.Version.class, description = "List requests, newest first.")
+  static final class ListRequests implements Callable<Integer> {
+    @Option(names = "--status", paramLabel = "S",
+        description = "only requests in this state: pending, approved, denied, executed, expired")
+    String status;
+
+    @Mixin
+    Client client;
+
+    private final Pangate.Context context;
+
+    ListRequests(Pangate.Context context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+      if (status != null && !STATUSES.contains(status)) {
+        throw new CommandLines.UsageException("--status must be one of pending, approved, denied,"
+            + " executed, expired");
+      }
+      return client.send(context, "list", "GET", "/v1/approvals" + (status == null ? "" : "?status=" + status), null);
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, synopsisHeading = "usage: ",
+      versionProvider = CommandLines.Version.class, description = "Show one request.")
+  static final class Show implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "ID", description = "the request id (a UUID, as in APPROVAL_REQUIRED)")
+    String id;
+
+    @Mixin
+    Client client;
+
+    private final Pangate.Context context;
+
+    Show(Pangate.Context context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+      return client.send(context, "show", "GET", "/v1/approvals/" + id(id), null);
+    }
+  }
+
+  /** approve and deny: a request id and the reason recorded with the decision. */
+  abstract static class Decision implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "ID", description = "the request id (a UUID, as in APPROVAL_REQUIRED)")
+    String id;
+
+    @Option(names = "--reason", paramLabel = "R", required = true, description = "why (recorded in the audit log)")
+    String reason;
+
+    @Mixin
+    Client client;
+
+    private final Pangate.Context context;
+    private final String decision;
+
+    Decision(Pangate.Context context, String decision) {
+      this.context = context;
+      this.decision = decision;
+    }
+
+    @Override
+    public Integer call() {
+      return client.send(context, decision, "POST", "/v1/approvals/" + id(id) + "/" + decision,
+          reasonDocument(reason));
+    }
+  }
+
+  @Command(name = "approve", mixinStandardHelpOptions = true, synopsisHeading = "usage: ",
+      versionProvider = CommandLines.Version.class,
+      description = "Approve a held write: the agent may then run exactly that statement once.")
+  static final class Approve extends Decision {
+    Approve(Pangate.Context context) {
+      super(context, "approve");
+    }
+  }
+
+  @Command(name = "deny", mixinStandardHelpOptions = true, synopsisHeading = "usage: ",
+      versionProvider = CommandLines.Version.class, description = "Deny a held write.")
+  static final class Deny extends Decision {
+    Deny(Pangate.Context context) {
+      super(context, "deny");
+    }
+  }
+
+  private static String id(String id) {
+    if (!id.matches("[0-9a-fA-F-]{36}")) {
+      throw new CommandLines.UsageException("give one request id (a UUID, as in APPROVAL_REQUIRED)");
+    }
+    return id;
   }
 
   /** Installs the store in the configured database, for the configured gateway login. */
-  private static int install(Arguments arguments, Map<String, String> environment, PrintStream out) {
-    GatewayConfig config = ConfigLoader.load(Path.of(arguments.required("--config")), environment);
+  private static int install(Path file, String adminUser, Map<String, String> environment, PrintStream out) {
+    GatewayConfig config = ConfigLoader.load(file, environment);
     Properties admin = new Properties();
-    admin.setProperty("user", arguments.option("--admin-user").orElse("postgres"));
+    admin.setProperty("user", adminUser);
     String password = environment.get(ADMIN_PASSWORD_ENV);
     if (password != null) {
       admin.setProperty("password", password);

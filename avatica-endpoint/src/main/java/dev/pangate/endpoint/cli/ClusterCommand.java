@@ -4,6 +4,7 @@ import dev.pangate.endpoint.config.ConfigException;
 import dev.pangate.endpoint.config.ConfigLoader;
 import dev.pangate.endpoint.config.GatewayConfig;
 import dev.pangate.engine.cluster.SharedLimits;
+import dev.pangate.masking.cli.CommandLines;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,7 +15,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code pangate cluster install --config FILE [--admin-user NAME]}: creates the store of the
@@ -22,16 +25,45 @@ import java.util.Set;
  * {@code cluster.postgres} when it does not exist yet (with the configured password), allowed to
  * use that schema and nothing else.
  */
-final class ClusterCommand {
+@Command(name = "cluster",
+    header = "create the store of the limits gateways on one PostgreSQL share",
+    mixinStandardHelpOptions = true, synopsisHeading = "usage: ",
+    versionProvider = CommandLines.Version.class,
+    description = "The shared limits of several gateways on one PostgreSQL (docs/gateway.md, \"Running several"
+        + " gateways\").",
+    subcommands = ClusterCommand.Install.class)
+final class ClusterCommand implements Callable<Integer> {
 
-  private ClusterCommand() {}
+  @Override
+  public Integer call() {
+    throw new CommandLines.UsageException("cluster needs install");
+  }
 
-  static int run(String[] args, Map<String, String> environment, PrintStream out) {
-    if (args.length == 0 || !args[0].equals("install")) {
-      throw new Arguments.UsageException("cluster needs install");
+  @Command(name = "install", mixinStandardHelpOptions = true, synopsisHeading = "usage: ",
+      versionProvider = CommandLines.Version.class,
+      description = "Create the store of the shared limits (cluster.postgres; its login is created when missing;"
+          + " the administrator's password is read from " + ApprovalsCommand.ADMIN_PASSWORD_ENV + ").")
+  static final class Install implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", required = true, description = "the gateway's configuration")
+    Path config;
+
+    @Option(names = "--admin-user", paramLabel = "NAME", description = "the administrator (default postgres)")
+    String adminUser = "postgres";
+
+    private final Pangate.Context context;
+
+    Install(Pangate.Context context) {
+      this.context = context;
     }
-    Arguments arguments = Arguments.parse(args, 1, Set.of("--config", "--admin-user"), Set.of());
-    GatewayConfig config = ConfigLoader.load(Path.of(arguments.required("--config")), environment);
+
+    @Override
+    public Integer call() {
+      return install(config, adminUser, context.environment(), context.out());
+    }
+  }
+
+  static int install(Path file, String adminUser, Map<String, String> environment, PrintStream out) {
+    GatewayConfig config = ConfigLoader.load(file, environment);
     if (config.cluster() == null) {
       throw new ConfigException(config.source() + " has no cluster section; add cluster: {postgres:"
           + " {url: ..., user: pangate_cluster, password_env: ...}} (docs/gateway.md, \"Running"
@@ -39,7 +71,7 @@ final class ClusterCommand {
     }
     GatewayConfig.AuditPostgres store = config.cluster().postgres();
     Properties admin = new Properties();
-    admin.setProperty("user", arguments.option("--admin-user").orElse("postgres"));
+    admin.setProperty("user", adminUser);
     String password = environment.get(ApprovalsCommand.ADMIN_PASSWORD_ENV);
     if (password != null) {
       admin.setProperty("password", password);

@@ -71,7 +71,7 @@ final class DemoSetup {
       requireNonNull(role, "role is null");
       requireNonNull(size, "size is null");
       if (!database.matches("[a-z_][a-z0-9_]{0,62}")) {
-        throw new Arguments.UsageException("--database must be a plain lower-case PostgreSQL name");
+        throw new dev.pangate.masking.cli.CommandLines.UsageException("--database must be a plain lower-case PostgreSQL name");
       }
     }
   }

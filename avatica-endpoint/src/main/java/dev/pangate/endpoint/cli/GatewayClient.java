@@ -32,20 +32,30 @@ final class GatewayClient {
     this.authorization = authorization;
   }
 
+  /** The options naming a gateway and an identity: {@code --url URL --user ID}. */
+  static final class Options {
+    @picocli.CommandLine.Option(names = "--url", paramLabel = "URL", required = true,
+        description = "the gateway, e.g. http://127.0.0.1:8765")
+    String url;
+
+    @picocli.CommandLine.Option(names = "--user", paramLabel = "ID", required = true,
+        description = "the identity; its secret is read from " + SECRET_ENV)
+    String user;
+  }
+
   /**
    * A client for {@code --url} as {@code --user}, with the secret from {@code PANGATE_SECRET} in
    * the environment; null (after saying why) when the secret is missing.
    */
-  static GatewayClient of(Arguments arguments, Map<String, String> environment, PrintStream err) {
+  static GatewayClient of(Options options, Map<String, String> environment, PrintStream err) {
     String secret = environment.get(SECRET_ENV);
     if (secret == null || secret.isEmpty()) {
-      err.println("set " + SECRET_ENV + " to the secret of " + arguments.required("--user"));
+      err.println("set " + SECRET_ENV + " to the secret of " + options.user);
       return null;
     }
-    String user = arguments.required("--user");
-    URI base = URI.create(arguments.required("--url").replaceAll("/+$", ""));
+    URI base = URI.create(options.url.replaceAll("/+$", ""));
     return new GatewayClient(base, "Basic " + Base64.getEncoder().encodeToString(
-        (user + ":" + secret).getBytes(StandardCharsets.UTF_8)));
+        (options.user + ":" + secret).getBytes(StandardCharsets.UTF_8)));
   }
 
   /**

@@ -4,12 +4,22 @@ import dev.pangate.audit.AuditUnavailableException;
 import dev.pangate.audit.cli.AuditCli;
 import dev.pangate.endpoint.config.ConfigException;
 import dev.pangate.engine.EngineException;
+import dev.pangate.masking.cli.CommandLines;
 import dev.pangate.masking.keys.KeyRingException;
 import dev.pangate.masking.keys.KeysetCommand;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.lang.reflect.Constructor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code pangate} command: one executable jar for the gateway and its tools.
@@ -19,7 +29,7 @@ import java.util.Map;
  * pangate demo [--size small|medium] [--recreate] [--port N] [--dir DIR] [--database NAME] [--role NAME]
  * pangate agents add|remove|list ...
  * pangate keys generate|generate-kek ...
- * pangate audit verify|show ...
+ * pangate audit verify|show|prove|check-proof ...
  * pangate evidence --config FILE [--config FILE ...] --from DATE --to DATE --out DIR | evidence verify DIR ...
  * pangate policy check FILE | policy reload --url URL --user ID
  * pangate approvals install|list|show|approve|deny ...
@@ -28,92 +38,38 @@ import java.util.Map;
  * pangate mcp --url URL --user ID
  * </pre>
  *
- * {@code pangate COMMAND --help} and {@code pangate help COMMAND} show one command's usage;
- * {@code pangate --version} the version. Exit codes: 0 success, 1 failure (the message says what
- * to fix), 2 usage error.
+ * Parsed with picocli ({@link CommandLines}): {@code pangate COMMAND --help} and
+ * {@code pangate help COMMAND} show one command's usage, {@code --version} the version. Exit codes:
+ * 0 success, 1 failure (the message says what to fix), 2 usage error (with a one-line hint).
  */
-public final class Pangate {
+@Command(name = "pangate", mixinStandardHelpOptions = true, synopsisHeading = "usage: ",
+    versionProvider = CommandLines.Version.class,
+    description = "A PCI DSS guardrail between AI agents and PostgreSQL cardholder data.",
+    commandListHeading = "%nCommands:%n",
+    footer = {"", "pangate COMMAND --help (or pangate help COMMAND) shows one command's usage.",
+        "exit codes: 0 success, 1 failure, 2 usage error"})
+public final class Pangate implements Callable<Integer> {
 
-  /** Each command's usage, in the order {@code pangate help} lists them. */
-  static final Map<String, String> COMMANDS = commands();
+  /**
+   * What every command reads and writes: the environment (secrets such as {@code PANGATE_SECRET}
+   * and {@code PANGATE_ADMIN_DB_PASSWORD} are read from it; tests pass their own), standard input
+   * and the two output streams.
+   */
+  record Context(Map<String, String> environment, InputStream in, PrintStream out, PrintStream err) {}
 
-  private static Map<String, String> commands() {
-    Map<String, String> commands = new LinkedHashMap<>();
-    commands.put("serve", String.join("\n",
-        "  serve --config FILE [--tls-keystore FILE [--tls-password-env VAR]] [--allow-plain-http]",
-        "        [--port N]   run the gateway (docs/gateway.md describes the configuration file);",
-        "        the keystore's password is read from PANGATE_TLS_PASSWORD (or VAR)"));
-    commands.put("demo", String.join("\n",
-        "  demo [--size small|medium] [--recreate] [--port N] [--dir DIR] [--database NAME] [--role NAME]",
-        "        create the demo database in PostgreSQL (PANGATE_DB_URL, default",
-        "        jdbc:postgresql://127.0.0.1:5432/postgres as postgres) with the gateway's login",
-        "        (--role, default pangate_gateway), development keys, agent secrets and policy in DIR",
-        "        (default ./pangate-demo), start the gateway and print how to connect and where the",
-        "        audit log is"));
-    commands.put("agents", String.join("\n",
-        "  agents add <identity> (--secrets FILE | --config FILE) [--replace]   issue a secret",
-        "        (printed once)",
-        "  agents remove <identity> (--secrets FILE | --config FILE)",
-        "  agents list (--secrets FILE | --config FILE)"));
-    commands.put("keys", String.join("\n",
-        "  keys generate --out DIR (--kek-file FILE | --kek-env VAR | --cleartext-for-demo) [--kinds K,...]",
-        "  keys generate-kek --out DIR"));
-    commands.put("audit", String.join("\n",
-        "  audit verify|show|prove|check-proof ...   check or read the audit log",
-        "        (pangate audit --help for details)"));
-    commands.put("evidence", String.join("\n",
-        "  evidence --config FILE [--config FILE ...] --from DATE --to DATE --out DIR [--at TIME]",
-        "        [--audit-user NAME]   the PCI DSS evidence report of a period (report.html,",
-        "        evidence.json, copies of the policy and public keyset, VERIFY.txt), over every gateway",
-        "        node whose configuration is given; DATE is a UTC date (--to's day included) or an",
-        "        ISO-8601 instant; --audit-user reads a PostgreSQL audit store as that login (password",
-        "        from PANGATE_AUDIT_DB_PASSWORD) instead of the INSERT-only writer",
-        "  evidence verify DIR --public-keyset FILE [--log DIR | --log NODE=DIR ... | --user NAME]",
-        "        [--at TIME]   re-check a report against the audit log(s) with only the public keyset"));
-    commands.put("policy", String.join("\n",
-        "  policy check FILE          validate a policy file",
-        "  policy reload --url URL --user ID   ask a running gateway to reload its policy",
-        "        (the identity must be in 'admins'; its secret is read from PANGATE_SECRET)"));
-    commands.put("approvals", String.join("\n",
-        "  approvals install --config FILE [--admin-user NAME]   create the approval store",
-        "        (the administrator's password is read from PANGATE_ADMIN_DB_PASSWORD)",
-        "  approvals list [--status S] | show ID | approve ID --reason R | deny ID --reason R",
-        "        --url URL --user ID [--json]   decide held writes (an approving role; secret in",
-        "        PANGATE_SECRET); --json prints the gateway's JSON instead of text"));
-    commands.put("cluster", String.join("\n",
-        "  cluster install --config FILE [--admin-user NAME]   create the store of the limits",
-        "        gateways on one PostgreSQL share (cluster.postgres; its login is created when",
-        "        missing; the administrator's password is read from PANGATE_ADMIN_DB_PASSWORD)"));
-    commands.put("sqlline", String.join("\n",
-        "  sqlline [options]          the SQL shell, with the Avatica JDBC driver; with",
-        "        PANGATE_SECRET set, the secret goes to the connection from there",
-        "        (sqlline's own options: pangate sqlline --help)"));
-    commands.put("mcp", String.join("\n",
-        "  mcp --url URL --user ID    MCP on stdio, relayed to the gateway's /mcp (for MCP clients",
-        "        that only start local servers; the secret is read from PANGATE_SECRET)"));
-    return commands;
+  /** The commands, in the order {@code pangate help} lists them (keys and audit are added apart). */
+  private static final List<Class<?>> COMMANDS = List.of(ServeCommand.class, DemoCommand.class,
+      AgentsCommand.class, EvidenceCommand.class, PolicyCommand.class, ApprovalsCommand.class,
+      ClusterCommand.class, SqllineCommand.class, McpCommand.class, HelpCommand.class);
+
+  private final Context context;
+
+  @Spec
+  CommandSpec spec;
+
+  private Pangate(Context context) {
+    this.context = context;
   }
-
-  static final String USAGE = "usage: pangate <command> [options]\n\n"
-      + String.join("\n", COMMANDS.values())
-      + "\n\n  help [COMMAND]             this text, or one command's"
-      + "\n  --version                  the version"
-      + "\n\n  pangate COMMAND --help shows one command's usage."
-      + "\n\nexit codes: 0 success, 1 failure, 2 usage error";
-
-  /** One command's usage. */
-  static String usage(String command) {
-    return "usage: pangate " + command + " ...\n\n" + COMMANDS.get(command)
-        + "\n\nexit codes: 0 success, 1 failure, 2 usage error";
-  }
-
-  /** pangate's version, from the jar's manifest (the build's version when run from classes). */
-  static String version() {
-    String version = Pangate.class.getPackage().getImplementationVersion();
-    return "pangate " + (version == null ? "0.1.0-SNAPSHOT" : version);
-  }
-
-  private Pangate() {}
 
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
@@ -124,64 +80,116 @@ public final class Pangate {
     return run(args, System.getenv(), out, err);
   }
 
-  /**
-   * Runs a command; returns its exit code. Secrets the commands read from the environment
-   * ({@code PANGATE_SECRET}, {@code PANGATE_ADMIN_DB_PASSWORD}) are looked up in
-   * {@code environment} (tests pass their own).
-   */
+  /** Runs a command; returns its exit code. */
   public static int run(String[] args, Map<String, String> environment, PrintStream out,
       PrintStream err) {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")
-        || (args[0].equals("help") && args.length == 1)) {
-      (args.length == 0 ? err : out).println(USAGE);
-      return args.length == 0 ? 2 : 0;
-    }
-    if (args[0].equals("--version") || args[0].equals("-V") || args[0].equals("version")) {
-      out.println(version());
-      return 0;
-    }
-    if (args[0].equals("help")) {
-      if (!COMMANDS.containsKey(args[1])) {
-        err.println("pangate help: there is no command '" + args[1] + "'; the commands are "
-            + String.join(", ", COMMANDS.keySet()));
-        return 2;
+    return commandLine(new Context(environment, System.in, out, err)).execute(args);
+  }
+
+  /** The whole command line, every command in it, configured ({@link CommandLines#configure}). */
+  static CommandLine commandLine(Context context) {
+    CommandLine.IFactory factory = factory(context);
+    CommandLine line = new CommandLine(new Pangate(context), factory);
+    for (Class<?> command : COMMANDS) {
+      try {
+        line.addSubcommand(factory.create(command));
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot create the command " + command.getSimpleName(), e);
       }
-      out.println(usage(args[1]));
-      return 0;
+      if (command == AgentsCommand.class) {
+        line.addSubcommand("keys", KeysetCommand.commandLine(context.out(), context.err()));
+        line.addSubcommand("audit", AuditCli.commandLine(context.out(), context.err()));
+      }
     }
-    String[] rest = Arrays.copyOfRange(args, 1, args.length);
-    // sqlline and audit answer --help themselves; every other command's usage is here.
-    if (COMMANDS.containsKey(args[0]) && !args[0].equals("sqlline") && !args[0].equals("audit")
-        && Arrays.stream(rest).anyMatch(arg -> arg.equals("--help") || arg.equals("-h"))) {
-      out.println(usage(args[0]));
-      return 0;
-    }
-    try {
-      return switch (args[0]) {
-        case "serve" -> ServeCommand.run(rest, environment, out, err);
-        case "demo" -> DemoCommand.run(rest, out, err);
-        case "agents" -> AgentsCommand.run(rest, out, err);
-        case "keys" -> KeysetCommand.run(rest, out, err);
-        case "audit" -> AuditCli.run(rest, out, err);
-        case "evidence" -> EvidenceCommand.run(rest, environment, out, err);
-        case "policy" -> PolicyCommand.run(rest, environment, out, err);
-        case "approvals" -> ApprovalsCommand.run(rest, environment, out, err);
-        case "cluster" -> ClusterCommand.run(rest, environment, out);
-        case "sqlline" -> SqllineCommand.run(rest, environment);
-        case "mcp" -> McpCommand.run(rest, environment, System.in, out, err);
-        default -> {
-          err.println("pangate: there is no command '" + args[0] + "'; the commands are "
-              + String.join(", ", COMMANDS.keySet()) + " (pangate help)");
-          yield 2;
+    CommandLines.configure(line, context.out(), context.err());
+    // sqlline's arguments are sqlline's: from the first one on, nothing is read as pangate's.
+    line.getSubcommands().get("sqlline").setStopAtUnmatched(true);
+    CommandLine.IExecutionExceptionHandler usage = line.getExecutionExceptionHandler();
+    line.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof ConfigException || e instanceof EngineException || e instanceof KeyRingException
+          || e instanceof AuditUnavailableException) {
+        context.err().println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+        return CommandLines.FAILURE;
+      }
+      return usage.handleExecutionException(e, commandLine, parseResult);
+    });
+    return line;
+  }
+
+  /** Creates commands that take the {@link Context} in their constructor; others as picocli does. */
+  private static CommandLine.IFactory factory(Context context) {
+    return new CommandLine.IFactory() {
+      @Override
+      public <K> K create(Class<K> type) throws Exception {
+        try {
+          Constructor<K> constructor = type.getDeclaredConstructor(Context.class);
+          constructor.setAccessible(true);
+          return constructor.newInstance(context);
+        } catch (NoSuchMethodException noContext) {
+          return CommandLine.defaultFactory().create(type);
         }
-      };
-    } catch (Arguments.UsageException e) {
-      err.println("pangate " + args[0] + ": " + e.getMessage() + "\n\n"
-          + (COMMANDS.containsKey(args[0]) ? usage(args[0]) : USAGE));
-      return 2;
-    } catch (ConfigException | EngineException | KeyRingException | AuditUnavailableException e) {
-      err.println("pangate " + args[0] + ": " + e.getMessage());
-      return 1;
+      }
+    };
+  }
+
+  /** {@code pangate} alone: the usage, on standard error, as a usage error. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(context.err());
+    return CommandLines.USAGE;
+  }
+
+  /** One command's usage, or null when there is no such command. */
+  static String usage(String command) {
+    CommandLine sub = quiet().getSubcommands().get(command);
+    return sub == null ? null : sub.getUsageMessage();
+  }
+
+  /** The names of the commands, in the order {@code pangate help} lists them. */
+  static List<String> commandNames() {
+    return new ArrayList<>(quiet().getSubcommands().keySet());
+  }
+
+  /** The command line with nothing to read and nowhere to print: for its model. */
+  static CommandLine quiet() {
+    PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+    return commandLine(new Context(Map.of(), InputStream.nullInputStream(), nowhere, nowhere));
+  }
+
+  /** {@code pangate help [COMMAND]}. */
+  @Command(name = "help",
+    header = "this text, or one command's usage",
+    helpCommand = true, synopsisHeading = "usage: ",
+      description = "This text, or one command's usage.")
+  static final class HelpCommand implements Callable<Integer> {
+
+    @Parameters(arity = "0..1", paramLabel = "COMMAND", description = "the command to describe")
+    String command;
+
+    @Spec
+    CommandSpec spec;
+
+    private final Context context;
+
+    HelpCommand(Context context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+      CommandLine root = spec.parent().commandLine();
+      if (command == null) {
+        root.usage(context.out());
+        return CommandLines.OK;
+      }
+      CommandLine sub = root.getSubcommands().get(command);
+      if (sub == null || command.equals("help")) {
+        context.err().println("pangate help: there is no command '" + command + "'; the commands are "
+            + String.join(", ", root.getSubcommands().keySet()));
+        return CommandLines.USAGE;
+      }
+      sub.usage(context.out());
+      return CommandLines.OK;
     }
   }
 }

@@ -6,24 +6,53 @@ import dev.pangate.endpoint.config.GatewayConfig;
 import dev.pangate.endpoint.config.Secret;
 import dev.pangate.endpoint.server.PangateServer;
 import dev.pangate.engine.EngineException;
+import dev.pangate.masking.cli.CommandLines;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code pangate serve}: runs the gateway until it is stopped (SIGTERM, Ctrl-C). SIGHUP (or
  * SIGUSR1, which works under nohup too) reloads the policy.
  */
-final class ServeCommand {
+@Command(name = "serve",
+    header = "run the gateway",
+    mixinStandardHelpOptions = true, synopsisHeading = "usage: ",
+    versionProvider = CommandLines.Version.class,
+    description = {"Run the gateway (docs/gateway.md describes the configuration file).",
+        "The keystore's password is read from PANGATE_TLS_PASSWORD (or the variable --tls-password-env names)."})
+final class ServeCommand implements Callable<Integer> {
 
-  private ServeCommand() {}
+  @Option(names = "--config", paramLabel = "FILE", required = true, description = "the configuration file")
+  Path config;
 
-  static int run(String[] args, Map<String, String> environment, PrintStream out,
-      PrintStream err) {
-    GatewayConfig config = configure(args, environment);
-    PangateServer server = PangateServer.start(config);
-    serveUntilStopped(server, out, err);
+  @Option(names = "--tls-keystore", paramLabel = "FILE", description = "serve HTTPS with this PKCS#12 keystore")
+  Path tlsKeystore;
+
+  @Option(names = "--tls-password-env", paramLabel = "VAR",
+      description = "the environment variable holding the keystore's password (default PANGATE_TLS_PASSWORD)")
+  String tlsPasswordEnvironment = "PANGATE_TLS_PASSWORD";
+
+  @Option(names = "--allow-plain-http", description = "allow plain HTTP on an address other than loopback")
+  boolean allowPlainHttp;
+
+  @Option(names = "--port", paramLabel = "N", description = "the port, instead of the file's listen.port")
+  Integer port;
+
+  private final Pangate.Context context;
+
+  ServeCommand(Pangate.Context context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    PangateServer server = PangateServer.start(configuration(context.environment()));
+    serveUntilStopped(server, context.out(), context.err());
     return 0;
   }
 
@@ -32,24 +61,23 @@ final class ServeCommand {
    * or the flags are read from {@code environment}.
    */
   static GatewayConfig configure(String[] args, Map<String, String> environment) {
-    Arguments arguments = Arguments.parse(args, 0,
-        Set.of("--config", "--tls-keystore", "--tls-password-env", "--port"),
-        Set.of("--allow-plain-http"));
-    Path file = Path.of(arguments.required("--config"));
+    ServeCommand command = new ServeCommand(null);
+    new CommandLine(command).parseArgs(args);
+    return command.configuration(environment);
+  }
+
+  private GatewayConfig configuration(Map<String, String> environment) {
     GatewayConfig.Tls tls = null;
-    if (arguments.option("--tls-keystore").isPresent()) {
-      String variable = arguments.option("--tls-password-env").orElse("PANGATE_TLS_PASSWORD");
-      String password = environment.get(variable);
+    if (tlsKeystore != null) {
+      String password = environment.get(tlsPasswordEnvironment);
       if (password == null) {
         throw new ConfigException("--tls-keystore needs the keystore's password in the environment"
-            + " variable " + variable + " (or name another with --tls-password-env)");
+            + " variable " + tlsPasswordEnvironment + " (or name another with --tls-password-env)");
       }
-      tls = new GatewayConfig.Tls(Path.of(arguments.required("--tls-keystore")).toAbsolutePath(),
-          new Secret(password, "environment variable " + variable));
+      tls = new GatewayConfig.Tls(tlsKeystore.toAbsolutePath(),
+          new Secret(password, "environment variable " + tlsPasswordEnvironment));
     }
-    Integer port = arguments.option("--port").isPresent() ? arguments.intOption("--port", 0) : null;
-    return ConfigLoader.load(file, environment,
-        new ConfigLoader.Overrides(tls, port, arguments.flag("--allow-plain-http")));
+    return ConfigLoader.load(config, environment, new ConfigLoader.Overrides(tls, port, allowPlainHttp));
   }
 
   /** Blocks until the process is asked to stop; SIGHUP reloads the policy meanwhile. */

@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Unmatched;
 import sqlline.SqlLine;
 
 /**
@@ -13,9 +16,26 @@ import sqlline.SqlLine;
  * secret goes to the connection from there (as {@code -p} and the URL's {@code avatica_password},
  * inside this process), so it never has to be on the command line.
  */
-final class SqllineCommand {
+@Command(name = "sqlline",
+    header = "the SQL shell, with the Avatica JDBC driver",
+    synopsisHeading = "usage: ",
+    description = {"The SQL shell, with the Avatica JDBC driver; with PANGATE_SECRET set, the secret goes to"
+        + " the connection from there.", "Every argument is sqlline's own (pangate sqlline --help lists them)."})
+final class SqllineCommand implements Callable<Integer> {
 
-  private SqllineCommand() {}
+  @Unmatched
+  List<String> arguments = new ArrayList<>();
+
+  private final Pangate.Context context;
+
+  SqllineCommand(Pangate.Context context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    return run(arguments.toArray(String[]::new), context.environment());
+  }
 
   static int run(String[] args, Map<String, String> environment) {
     try {

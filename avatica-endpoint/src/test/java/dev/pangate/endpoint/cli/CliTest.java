@@ -23,14 +23,17 @@ class CliTest {
     assertEquals(2, run("launch").status());
     CliRun unknownOption = run("serve", "--confg", "x.yaml");
     assertEquals(2, unknownOption.status());
-    assertTrue(unknownOption.err().contains("unknown option --confg"));
+    assertTrue(unknownOption.err().startsWith("pangate serve: Unknown option: '--confg'"), unknownOption.err());
+    assertTrue(unknownOption.err().contains("--config"), "did you mean: " + unknownOption.err());
+    assertTrue(unknownOption.err().strip().endsWith("Try 'pangate serve --help' for its usage."),
+        "a short hint, not the whole usage: " + unknownOption.err());
     assertEquals(2, run("serve").status(), "--config is required");
     assertEquals(0, run("help").status());
   }
 
   @Test
   void everyCommandHasItsOwnHelpAndThereIsAVersion() {
-    for (String command : List.of("serve", "demo", "agents", "keys", "policy", "approvals", "mcp")) {
+    for (String command : List.of("serve", "demo", "agents", "keys", "policy", "approvals", "cluster", "mcp")) {
       for (String flag : List.of("--help", "-h")) {
         CliRun help = run(command, flag);
         assertEquals(0, help.status(), command + " " + flag + ": " + help.err());
@@ -42,8 +45,16 @@ class CliTest {
       assertEquals(0, viaHelp.status());
       assertEquals(run(command, "--help").out(), viaHelp.out(), "help " + command);
     }
-    assertTrue(run("help", "demo").out().contains("--role NAME"), "demo's --role is listed");
-    assertTrue(run("help", "agents").out().contains("--config FILE"), "agents' --config is listed");
+    assertTrue(run("help", "demo").out().contains("--role=NAME"), "demo's --role is listed");
+    assertTrue(run("agents", "add", "--help").out().contains("--config=FILE"), "agents' --config is listed");
+    for (String command : List.of("evidence verify", "agents add", "agents remove", "agents list", "policy check",
+        "policy reload", "approvals install", "approvals show", "approvals approve", "approvals deny",
+        "keys generate", "keys generate-kek", "audit verify", "audit show")) {
+      String[] words = (command + " --help").split(" ");
+      CliRun help = run(words);
+      assertEquals(0, help.status(), command + ": " + help.err());
+      assertTrue(help.out().startsWith("usage: pangate " + command), help.out());
+    }
     assertTrue(run("approvals", "list", "--help").out().startsWith("usage: pangate approvals"),
         "--help after a subcommand word too");
     CliRun unknown = run("help", "serv");
@@ -54,14 +65,21 @@ class CliTest {
       assertEquals(0, version.status());
       assertTrue(version.out().matches("pangate \\d+\\.\\d+\\.\\d+.*\\n"), version.out());
     }
-    CliRun usageError = run("serve", "--confg", "x.yaml");
-    assertTrue(usageError.err().contains("usage: pangate serve"), "a usage error shows that command's usage");
-    assertFalse(usageError.err().contains("approvals install"), usageError.err());
+    CliRun missingValue = run("agents", "add", "bot", "--secrets");
+    assertEquals(2, missingValue.status());
+    assertTrue(missingValue.err().contains("--secrets"), missingValue.err());
+    assertFalse(missingValue.err().contains("usage:"), "a hint, not the usage: " + missingValue.err());
+    CliRun both = run("agents", "list", "--secrets", "a", "--config", "b");
+    assertEquals(2, both.status(), "--secrets or --config, not both: " + both.err());
+    CliRun typo = run("sevre");
+    assertEquals(2, typo.status());
+    assertTrue(typo.err().contains("serve"), "did you mean: " + typo.err());
     CliRun whole = run("help");
-    for (String command : List.of("serve", "demo", "agents", "keys", "audit", "policy", "approvals",
-        "sqlline", "mcp", "--version")) {
-      assertTrue(whole.out().contains("  " + command), command + " in: " + whole.out());
+    for (String command : List.of("serve", "demo", "agents", "keys", "audit", "evidence", "policy",
+        "approvals", "sqlline", "mcp")) {
+      assertTrue(whole.out().contains("\n  " + command + " "), command + " in: " + whole.out());
     }
+    assertTrue(whole.out().contains("--version"), whole.out());
   }
 
   @Test

@@ -2,94 +2,98 @@ package dev.pangate.endpoint.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pangate.audit.cli.AuditCli;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Every {@code pangate} command line in the code blocks of README.md and docs/ names a command
- * that exists, its sub-command words and its options as that command's own usage lists them
- * ({@code pangate help COMMAND}; {@code pangate audit --help} for the audit tools), so the docs
- * cannot drift from the command line. (The commands the demo prints are run as printed by
- * DemoTest.)
+ * Every {@code pangate} command line in the code blocks of README.md and docs/ parses as the
+ * command line parses it: the command and subcommand words exist, every option is one of that
+ * subcommand's, takes the values written and no required one is missing. A synopsis line (with
+ * {@code [...]} or {@code a|b}) is checked option by option against the subcommand it names. So
+ * the docs cannot drift from the command line. (The commands the demo prints are run as printed
+ * by DemoTest; DocsBlocksTest runs the docs' other blocks.)
  */
 class DocsCommandsTest {
 
   private static final Pattern INVOCATION = Pattern.compile(
-      "^(?:[A-Z_]+=\\S+\\s+)*(?:\\./pangate|pangate|java(?: -\\S+)* -jar \\S*pangate\\.jar)\\s+(\\S+)(.*)$");
+      "^(?:\\$ )?(?:[A-Z_]+=\\S+\\s+)*(?:\\./pangate|pangate|java(?: -\\S+)* -jar \\S*pangate\\.jar)\\s+(\\S.*)$");
   private static final Pattern OPTION = Pattern.compile("(?<![\\w-])--[a-z][a-z-]*");
 
   @Test
-  void everyDocumentedCommandLineMatchesTheCommandsUsage() throws IOException {
+  void everyDocumentedCommandLineParses() throws IOException {
     List<String> problems = new ArrayList<>();
-    int checked = 0;
-    for (Path file : documents()) {
-      boolean inCode = false;
-      int number = 0;
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        number++;
-        if (line.strip().startsWith("```")) {
-          inCode = !inCode;
-          continue;
-        }
-        Matcher invocation = INVOCATION.matcher(line.strip());
-        if (!inCode || !invocation.matches() || invocation.group(1).endsWith(":")) {
-          continue; // prose, or a message the command printed ("pangate serve: ...")
-        }
-        String command = invocation.group(1);
-        String rest = invocation.group(2).replaceAll("\\s#.*$", "");
-        String where = file.getFileName() + ":" + number + ": " + line.strip();
-        checked++;
-        if (command.equals("help") || command.equals("--version")) {
-          continue;
-        }
-        if (!Pangate.COMMANDS.containsKey(command)) {
-          problems.add(where + " -> there is no command '" + command + "'");
-          continue;
-        }
-        if (command.equals("sqlline")) {
-          continue; // sqlline's own options
-        }
-        String usage = command.equals("audit") ? auditUsage() : Pangate.usage(command);
-        String[] words = rest.strip().split("\\s+");
-        if (words.length > 0 && words[0].matches("[a-z][a-z-]*") && !usage.contains(" " + words[0])) {
-          problems.add(where + " -> '" + command + " " + words[0] + "' is not in its usage");
-        }
-        Matcher option = OPTION.matcher(rest);
-        while (option.find()) {
-          if (!usage.contains(option.group())) {
-            problems.add(where + " -> " + option.group() + " is not an option of '" + command + "'");
+    int parsed = 0;
+    int synopses = 0;
+    for (DocBlocks.Line line : DocBlocks.codeLines(DocBlocks.documents())) {
+      Matcher invocation = INVOCATION.matcher(line.text().strip());
+      if (!invocation.matches() || invocation.group(1).matches("[a-z-]+:.*")) {
+        continue; // prose, or a message the command printed ("pangate serve: ...")
+      }
+      if (line.block().text().contains("Try 'pangate")) {
+        continue; // a usage error shown on purpose (DocsBlocksTest runs it)
+      }
+      String arguments = invocation.group(1).replaceAll("\\s+#.*$", "").strip();
+      String where = line.where();
+      List<String> words = DocBlocks.shellWords(DocBlocks.withoutPlaceholders(arguments));
+      if (words.isEmpty() || words.get(0).equals("sqlline")) {
+        parsed++;
+        continue; // sqlline's own options
+      }
+      if (arguments.contains("[") || arguments.contains("|") || arguments.contains("...")) {
+        synopses++;
+        CommandSpec spec = subcommand(words, problems, where);
+        if (spec != null) {
+          // "list [--status S] | show ID | approve ID --reason R": the siblings named are candidates too
+          List<CommandSpec> candidates = new ArrayList<>(List.of(spec));
+          if (spec.parent() != null) {
+            spec.parent().subcommands().forEach((name, sibling) -> {
+              if (words.contains(name)) {
+                candidates.add(sibling.getCommandSpec());
+              }
+            });
+          }
+          Matcher option = OPTION.matcher(arguments);
+          while (option.find()) {
+            String name = option.group();
+            if (candidates.stream().noneMatch(c -> c.findOption(name) != null)) {
+              problems.add(where + " -> " + name + " is not an option of '" + spec.qualifiedName() + "'");
+            }
           }
         }
+        continue;
+      }
+      parsed++;
+      try {
+        Pangate.quiet().parseArgs(words.toArray(String[]::new));
+      } catch (CommandLine.ParameterException e) {
+        problems.add(where + " -> " + e.getMessage());
       }
     }
-    assertTrue(checked >= 25, "the docs' command lines were found: " + checked);
+    assertTrue(parsed >= 25, "the docs' command lines were found: " + parsed);
+    assertTrue(synopses >= 5, "the docs' synopsis lines were found: " + synopses);
     assertTrue(problems.isEmpty(), String.join("\n", problems));
   }
 
-  private static List<Path> documents() throws IOException {
-    Path root = Path.of("..").toAbsolutePath().normalize();
-    List<Path> files = new ArrayList<>(List.of(root.resolve("README.md")));
-    try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
-      docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add);
+  /** The deepest subcommand the leading words name. */
+  private static CommandSpec subcommand(List<String> words, List<String> problems, String where) {
+    CommandLine line = Pangate.quiet();
+    for (String word : words) {
+      CommandLine sub = line.getSubcommands().get(word);
+      if (sub == null) {
+        break;
+      }
+      line = sub;
     }
-    return files;
-  }
-
-  private static String auditUsage() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    AuditCli.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-    return out.toString(StandardCharsets.UTF_8);
+    if (line.getCommandSpec().parent() == null) {
+      problems.add(where + " -> there is no command '" + words.get(0) + "'");
+      return null;
+    }
+    return line.getCommandSpec();
   }
 }
