@@ -106,6 +106,12 @@ public final class PolicyPlanRewriter implements PlanRewriter {
       if (split != null) {
         return partial(split, lifter, leaves, displays, rexBuilder);
       }
+      if (rel instanceof org.apache.calcite.rel.core.RepeatUnion) {
+        // Say what the user wrote, not the plan's node (docs/engine.md quotes this message).
+        throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot run this statement: it uses"
+            + " a recursive query (WITH RECURSIVE), which pangate does not support. Rewrite it without"
+            + " recursion.");
+      }
       if (!GATEWAY_EVALUABLE.contains(rel.getClass())) {
         throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot evaluate " + e.getMessage()
             + " in a " + rel.getRelTypeName() + " (recursive queries, sampling, LATERAL over"
