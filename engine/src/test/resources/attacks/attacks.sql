@@ -17,7 +17,8 @@
 -- messages (causes included), and support-bot's id columns for rows outside merchants 1-3.
 -- Placeholders: {hidden_txn} {hidden_dispute_txn} {hidden_card} {hidden_cardholder}
 -- {hidden_merchant} (rows support-bot may not see), {card_token} (the agent's masked PAN of its
--- first card), {settlement_token} (migration-bot's numeric token of a settlement PAN).
+-- first card), {card_tokens} (the tokens of the agent's first 12 cards, quoted, comma-separated),
+-- {settlement_token} (migration-bot's numeric token of a settlement PAN).
 
 -- ============================================================ predicates on masked PANs
 
@@ -1822,3 +1823,110 @@ select pan from payments.transactions where pan in (select pan from payments.dis
 -- feature: window
 -- check: tokens_not_in_raw_order
 select pan, row_number() over (partition by pan) as n from payments.transactions
+
+-- The order oracle over a list of tokens: PostgreSQL matches them on the raw PANs (an index on
+-- pan hands rows back in raw order), so whatever depends on row order must follow visible values.
+
+-- name: in-list-of-tokens-order
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+-- check: cards_not_in_raw_order
+select card_id from payments.cards where pan in ({card_tokens})
+
+-- name: scalar-subquery-offset-walks-raw-order
+-- agent: migration-bot
+-- kind: pan
+-- expect: either
+-- feature: subqueries
+-- check: card_limit_keeps_no_raw_smallest
+select card_id from payments.cards where card_id in (
+  (select card_id from payments.cards where pan in ({card_tokens}) offset 0 limit 1),
+  (select card_id from payments.cards where pan in ({card_tokens}) offset 1 limit 1),
+  (select card_id from payments.cards where pan in ({card_tokens}) offset 2 limit 1))
+
+-- name: in-subquery-limit-keeps-raw-smallest
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: subqueries
+-- check: card_limit_keeps_no_raw_smallest
+select card_id from payments.cards where card_id in (select card_id from payments.cards where pan in ({card_tokens}) limit 4)
+
+-- name: in-subquery-fetch-first-keeps-raw-smallest
+-- agent: migration-bot
+-- kind: pan
+-- expect: either
+-- feature: subqueries
+-- check: card_limit_keeps_no_raw_smallest
+select card_id from payments.cards where card_id in (select card_id from payments.cards where pan in ({card_tokens}) fetch first 4 rows only)
+
+-- name: in-subquery-distinct-limit-keeps-raw-smallest
+-- agent: migration-bot
+-- kind: pan
+-- expect: either
+-- feature: subqueries
+-- check: card_limit_keeps_no_raw_smallest
+select card_id from payments.cards where card_id in (select distinct card_id from payments.cards where pan in ({card_tokens}) limit 4)
+
+-- name: exists-subquery-limit-keeps-raw-smallest
+-- agent: migration-bot
+-- kind: pan
+-- expect: either
+-- feature: subqueries
+-- check: card_limit_keeps_no_raw_smallest
+select card_id from payments.cards c where exists (select 1 from (select pan from payments.cards where pan in ({card_tokens}) limit 4) f where f.pan = c.pan)
+
+-- name: string-agg-in-raw-order
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: aggregates
+-- check: cards_not_in_raw_order
+select string_agg(card_id::text, ',') from payments.cards where pan in ({card_tokens})
+
+-- name: array-agg-in-raw-order
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: aggregates
+-- check: cards_not_in_raw_order
+select array_agg(card_id) from payments.cards where pan in ({card_tokens})
+
+-- name: string-agg-of-tokens-in-raw-order
+-- agent: migration-bot
+-- kind: pan
+-- expect: either
+-- feature: aggregates
+select string_agg(pan, ',') from payments.cards where pan in ({card_tokens})
+
+-- name: row-number-over-nothing-in-raw-order
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: window
+-- check: numbered_cards_not_in_raw_order
+select card_id, row_number() over () as n from payments.cards where pan in ({card_tokens})
+
+-- name: row-number-of-tokens-in-raw-order
+-- agent: migration-bot
+-- kind: pan
+-- expect: either
+-- feature: window
+-- check: numbered_tokens_not_in_raw_order
+select pan, row_number() over () as n from payments.cards where pan in ({card_tokens})
+
+-- name: first-value-over-nothing-takes-raw-smallest
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: window
+select card_id, first_value(pan) over () from payments.cards where pan in ({card_tokens})
+
+-- name: write-limited-by-raw-order
+-- agent: migration-bot
+-- kind: pan
+-- expect: either
+-- feature: subqueries
+update payments.cards set status = status where card_id in (select card_id from payments.cards where pan in ({card_tokens}) limit 3)

@@ -300,6 +300,13 @@ class McpAttackTest {
       text = text.replace("{card_token}", single(agent,
           "select pan from payments.cards order by card_id limit 1"));
     }
+    if (text.contains("{card_tokens}")) {
+      JsonNode rows = McpClients.rows(clients.get(agent), "select pan from payments.cards order by"
+          + " card_id limit 12").path("rows");
+      List<String> tokens = new ArrayList<>();
+      rows.forEach(row -> tokens.add("'" + row.get(0).asText() + "'"));
+      text = text.replace("{card_tokens}", String.join(", ", tokens));
+    }
     if (text.contains("{settlement_token}") || text.contains("{settlement_token_spaced}")) {
       String token = single(agent, "select pan from payments.settlements where pan is not null"
           + " order by settlement_id limit 1");

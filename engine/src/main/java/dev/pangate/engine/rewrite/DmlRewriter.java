@@ -95,7 +95,7 @@ final class DmlRewriter {
       };
     } catch (CannotPushDown e) {
       throw refused("it reads " + e.getMessage() + ", and a write must run as one statement"
-          + " in PostgreSQL");
+          + " in PostgreSQL" + (e.advice() != null ? ". " + e.advice().replaceAll("\\.$", "") : ""));
     }
   }
 

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
+import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.rewrite.Lifted.Column;
 import dev.pangate.engine.rewrite.Lifted.Masked;
 import dev.pangate.engine.rewrite.Lifted.Raw;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelCollation;
 import org.apache.calcite.rel.RelCollations;
 import org.apache.calcite.rel.RelFieldCollation;
@@ -95,10 +98,25 @@ final class MaskLifter {
   private final Map<CorrelationId, Scope> correlations = new HashMap<>();
   /** Whether something pushed compares, groups or partitions on the raw value behind a mask. */
   private boolean rawOrder;
+  /**
+   * Whether every order-dependent operation must follow visible values ({@link VisibleOrder}):
+   * set for the second pass over a statement whose first pass {@link #ordersByRawValues()}.
+   */
+  private final boolean visibleOrder;
 
   MaskLifter(RexBuilder rexBuilder, DerivedParameters parameters) {
+    this(rexBuilder, parameters, false);
+  }
+
+  /**
+   * A lifter; with {@code visibleOrder}, sorts marked by {@link VisibleOrder#guard} are pushed
+   * only where clear columns decide their order, order-sensitive aggregates get their arguments
+   * as their order, and order-sensitive window functions an order that tells rows apart.
+   */
+  MaskLifter(RexBuilder rexBuilder, DerivedParameters parameters, boolean visibleOrder) {
     this.rexBuilder = requireNonNull(rexBuilder, "rexBuilder is null");
     this.parameters = requireNonNull(parameters, "parameters is null");
+    this.visibleOrder = visibleOrder;
   }
 
   /**
@@ -167,6 +185,8 @@ final class MaskLifter {
     boolean trivial = true;
     List<RexNode> projects = project.getProjects();
     List<String> names = project.getRowType().getFieldNames();
+    WindowRows windowRows = visibleOrder && project.containsOver()
+        ? new WindowRows(input.pushed(), RelOptUtil.InputFinder.bits(projects, null)) : null;
     withCorrelations(project.getVariablesSet(), scope);
     try {
       for (int i = 0; i < projects.size(); i++) {
@@ -182,7 +202,7 @@ final class MaskLifter {
           continue;
         }
         trivial = false;
-        RexNode rewritten = rewrite(expr, scope);
+        RexNode rewritten = rewrite(expr, scope, windowRows);
         Integer at = positions.get(rewritten);
         if (at == null) {
           at = pushedExprs.size();
@@ -368,7 +388,7 @@ final class MaskLifter {
     }
     List<AggregateCall> calls = new ArrayList<>();
     for (AggregateCall call : aggregate.getAggCallList()) {
-      calls.add(liftAggregateCall(call, in));
+      calls.add(liftAggregateCall(call, in, input.pushed()));
     }
     RelNode pushed = LogicalAggregate.create(input.pushed(), ImmutableList.of(), pushedGroup,
         pushedGroupSets.size() == 1 && pushedGroupSets.get(0).equals(pushedGroup)
@@ -388,7 +408,7 @@ final class MaskLifter {
     return new Lifted(pushed, columns);
   }
 
-  private static AggregateCall liftAggregateCall(AggregateCall call, List<Column> in)
+  private AggregateCall liftAggregateCall(AggregateCall call, List<Column> in, RelNode pushedInput)
       throws CannotPushDown {
     List<Integer> args = new ArrayList<>();
     for (int arg : call.getArgList()) {
@@ -421,24 +441,79 @@ final class MaskLifter {
     if (call.distinctKeys != null) {
       throw new CannotPushDown("an aggregate with WITHIN DISTINCT");
     }
+    if (visibleOrder && OrderSensitivity.ofAggregate(call.getAggregation())) {
+      // string_agg, array_agg, ...: the order of their input decides the result; ordered by
+      // their own arguments (after the statement's order), equal inputs are interchangeable.
+      for (int arg : args) {
+        boolean present = collations.stream().anyMatch(f -> f.getFieldIndex() == arg);
+        if (present || constant(pushedInput, arg)) {
+          continue;
+        }
+        if (!VisibleOrder.comparable(
+            pushedInput.getRowType().getFieldList().get(arg).getType().getSqlTypeName())) {
+          throw new EngineException(ErrorCode.NEEDS_MASKED_VALUES, call.getAggregation().getName()
+              + " would combine its values in an order PostgreSQL takes from raw values behind a"
+              + " mask, and its argument cannot be sorted. Give it an ORDER BY on columns your"
+              + " role sees in clear that tell its rows apart.");
+        }
+        collations.add(new RelFieldCollation(arg));
+      }
+    }
     return call.withArgList(args).withFilter(filter).withCollation(RelCollations.of(collations));
   }
 
+  /** Whether a column of a plan is a literal (a separator, say): nothing to order by. */
+  private static boolean constant(RelNode rel, int column) {
+    return rel instanceof Project project && project.getProjects().get(column) instanceof RexLiteral;
+  }
+
   private Lifted liftSort(Sort sort) throws CannotPushDown {
-    if (VisibleOrder.inGateway(sort)) {
-      throw new CannotPushDown("an order the gateway decides on visible values");
-    }
     Lifted input = lift(sort.getInput());
+    boolean visible = VisibleOrder.isVisible(sort);
+    if (visible && !visibleOrder) {
+      throw new IllegalStateException("a visible-order sort outside the visible-order pass");
+    }
+    List<RelFieldCollation> collation = sort.getCollation().getFieldCollations();
+    int own = visible ? VisibleOrder.ownKeys(sort) : collation.size();
     List<RelFieldCollation> fields = new ArrayList<>();
-    for (RelFieldCollation field : sort.getCollation().getFieldCollations()) {
+    ImmutableBitSet keys = ImmutableBitSet.of();
+    for (RelFieldCollation field : collation.subList(0, own)) {
       Column column = input.columns().get(field.getFieldIndex());
       if (column instanceof Masked masked) {
         throw new CannotPushDown("ORDER BY a column masked with " + masked.mask().masking().label());
       }
       fields.add(field.withFieldIndex(column.index()));
+      keys = keys.set(column.index());
     }
-    RelCollation collation = RelCollations.of(fields);
-    RelNode pushed = LogicalSort.create(input.pushed(), collation, sort.offset, sort.fetch);
+    // Tie-breakers: clear columns first, until they tell the rows apart; a masked one the
+    // gateway has to sort by (PostgreSQL would order it by the raw value).
+    String maskedTie = null;
+    for (RelFieldCollation field : collation.subList(own, collation.size())) {
+      if (DistinctRows.distinct(input.pushed(), keys)) {
+        maskedTie = null;
+        break;
+      }
+      Column column = input.columns().get(field.getFieldIndex());
+      if (column instanceof Masked) {
+        if (maskedTie == null) {
+          maskedTie = sort.getInput().getRowType().getFieldNames().get(field.getFieldIndex());
+        }
+        continue;
+      }
+      fields.add(field.withFieldIndex(column.index()));
+      keys = keys.set(column.index());
+    }
+    if (maskedTie != null && !DistinctRows.distinct(input.pushed(), keys)) {
+      throw new CannotPushDown("a LIMIT or OFFSET that would keep rows in the order of the raw"
+          + " values behind the masked column " + maskedTie,
+          "Order it by columns your role sees in clear that tell its rows apart (a key, for"
+              + " example), or have it return only such columns.");
+    }
+    if (fields.isEmpty() && sort.offset == null && sort.fetch == null) {
+      return input; // a single row, or rows a key already tells apart in no particular order
+    }
+    RelNode pushed = LogicalSort.create(input.pushed(), RelCollations.of(fields), sort.offset,
+        sort.fetch);
     return new Lifted(pushed, input.columns());
   }
 
@@ -524,12 +599,22 @@ final class MaskLifter {
   }
 
   private RexNode rewrite(RexNode expr, Scope scope) throws CannotPushDown {
+    return rewrite(expr, scope, null);
+  }
+
+  private RexNode rewrite(RexNode expr, Scope scope, WindowRows windowRows) throws CannotPushDown {
     try {
-      return expr.accept(new Rewriter(scope, java.util.Set.of()));
+      return expr.accept(new Rewriter(scope, java.util.Set.of(), windowRows));
     } catch (Unliftable e) {
       throw e.reason;
     }
   }
+
+  /**
+   * The rows a projection's window functions run over, in the visible-order pass: the pushed
+   * input, and the input columns the projection reads (what may tell its rows apart).
+   */
+  private record WindowRows(RelNode pushedInput, ImmutableBitSet read) {}
 
   /**
    * A predicate (filter or join condition). Only a comparison of a token with a value reached
@@ -542,8 +627,13 @@ final class MaskLifter {
     java.util.Set<RexNode> nullRejecting = java.util.Collections.newSetFromMap(
         new java.util.IdentityHashMap<>());
     collectNullRejecting(condition, nullRejecting);
+    Rewriter rewriter = new Rewriter(scope, nullRejecting, null);
     try {
-      return condition.accept(new Rewriter(scope, nullRejecting));
+      RexNode rewritten = condition.accept(rewriter);
+      // Two or more values matched against a token column (an OR of equalities, an IN list of
+      // parameters): PostgreSQL may read them from the index on the raw column, in raw order.
+      rawOrder |= rewriter.valuesMatched > 1;
+      return rewritten;
     } catch (Unliftable e) {
       throw e.reason;
     }
@@ -576,10 +666,15 @@ final class MaskLifter {
     private final Scope scope;
     /** The comparisons that may compare a token with a value (null-rejecting positions). */
     private final java.util.Set<RexNode> nullRejecting;
+    /** In the visible-order pass, the rows of the projection's windows; null otherwise. */
+    private final WindowRows windowRows;
+    /** How many comparisons of a masked column with a value became comparisons of raw values. */
+    private int valuesMatched;
 
-    Rewriter(Scope scope, java.util.Set<RexNode> nullRejecting) {
+    Rewriter(Scope scope, java.util.Set<RexNode> nullRejecting, WindowRows windowRows) {
       this.scope = scope;
       this.nullRejecting = nullRejecting;
+      this.windowRows = windowRows;
     }
 
     @Override
@@ -633,6 +728,110 @@ final class MaskLifter {
      */
     @Override
     public RexNode visitOver(RexOver over) {
+      RexNode rewritten = rewriteOver(over);
+      return windowRows == null || !(rewritten instanceof RexOver pushed)
+          ? rewritten : visiblyOrdered(pushed, over);
+    }
+
+    /**
+     * A window function whose value depends on the order of rows within its partition
+     * ({@code row_number()}, {@code lag}, {@code first_value} and aggregates over a ROWS frame,
+     * {@code array_agg} over any frame) gets an order that tells the rows apart: its own ORDER BY
+     * keys, then the clear columns the projection reads, until they tell the rows apart (a
+     * primary key, say). Where only a masked column would, or where a RANGE frame's peers would
+     * change with more keys, the statement is refused: PostgreSQL would order those rows by the
+     * raw values behind the mask.
+     */
+    private RexNode visiblyOrdered(RexOver over, RexOver original) {
+      RexWindow window = over.getWindow();
+      SqlKind kind = over.getAggOperator().getKind();
+      if (kind == SqlKind.RANK || kind == SqlKind.DENSE_RANK || kind == SqlKind.PERCENT_RANK
+          || kind == SqlKind.CUME_DIST) {
+        return over; // equal keys rank alike
+      }
+      boolean positional = kind == SqlKind.ROW_NUMBER || kind == SqlKind.NTILE
+          || kind == SqlKind.LAG || kind == SqlKind.LEAD;
+      boolean wholePartition = window.getLowerBound().isUnbounded()
+          && window.getLowerBound().isPreceding() && window.getUpperBound().isUnbounded()
+          && window.getUpperBound().isFollowing();
+      String name = over.getAggOperator().getName().toLowerCase(java.util.Locale.ROOT);
+      // RANGE and GROUPS frames (a GROUPS frame travels as ROWS with marked offsets) reach
+      // whole peer groups: more ORDER BY keys would change the peers, so they get none.
+      boolean peers = !window.isRows() || groupsBound(window.getLowerBound())
+          || groupsBound(window.getUpperBound());
+      if (!positional) {
+        boolean sensitive = OrderSensitivity.ofAggregate(over.getAggOperator())
+            || kind == SqlKind.FIRST_VALUE || kind == SqlKind.LAST_VALUE
+            || kind == SqlKind.NTH_VALUE;
+        if (peers && (!sensitive || wholePartition)) {
+          if (!sensitive) {
+            return over; // over peers: the same for every order among equal keys
+          }
+        } else if (peers) {
+          throw new EngineException(ErrorCode.NEEDS_MASKED_VALUES, name + "() over a RANGE"
+              + " or GROUPS frame would take rows among equal ORDER BY keys in an order"
+              + " PostgreSQL decides by the raw values behind a mask. Write its frame with ROWS"
+              + " and an ORDER BY on columns your role sees in clear that tell the rows apart.");
+        } else if (!sensitive && wholePartition) {
+          return over;
+        }
+      }
+      ImmutableBitSet keys = ImmutableBitSet.of();
+      List<RexFieldCollation> orderKeys = new ArrayList<>(window.orderKeys);
+      for (RexNode key : window.partitionKeys) {
+        if (key instanceof RexInputRef ref) {
+          keys = keys.set(ref.getIndex());
+        }
+      }
+      for (RexFieldCollation key : window.orderKeys) {
+        if (key.left instanceof RexInputRef ref) {
+          keys = keys.set(ref.getIndex());
+        }
+      }
+      String maskedTie = null;
+      List<String> inputNames = windowRows.pushedInput().getRowType().getFieldNames();
+      for (int field : windowRows.read()) {
+        if (DistinctRows.distinct(windowRows.pushedInput(), keys)) {
+          maskedTie = null;
+          break;
+        }
+        Column column = scope.column(field);
+        if (keys.get(column.index())) {
+          continue; // equal within the partition, or already ordered by
+        }
+        if (column instanceof Masked) {
+          maskedTie = maskedTie != null ? maskedTie : inputNames.get(column.index());
+          continue;
+        }
+        RelDataType type = scope.pushedType().getFieldList().get(column.index()).getType();
+        if (!VisibleOrder.comparable(type.getSqlTypeName())) {
+          continue;
+        }
+        orderKeys.add(new RexFieldCollation(rexBuilder.makeInputRef(type, column.index()),
+            java.util.Set.of()));
+        keys = keys.set(column.index());
+      }
+      if (maskedTie != null && !DistinctRows.distinct(windowRows.pushedInput(), keys)) {
+        throw new EngineException(ErrorCode.NEEDS_MASKED_VALUES, name + "() would take the rows"
+            + " of its partition in an order PostgreSQL decides by the raw values behind the"
+            + " masked column " + maskedTie + ". Give the window an ORDER BY on columns your role"
+            + " sees in clear that tell the rows apart (a key, for example).");
+      }
+      if (orderKeys.size() == window.orderKeys.size()) {
+        return over;
+      }
+      return rexBuilder.makeOver(over.getType(), over.getAggOperator(), over.getOperands(),
+          window.partitionKeys, ImmutableList.copyOf(orderKeys), window.getLowerBound(),
+          window.getUpperBound(), window.getExclude(), window.isRows(), true, false,
+          over.isDistinct(), over.ignoreNulls());
+    }
+
+    private static boolean groupsBound(org.apache.calcite.rex.RexWindowBound bound) {
+      return bound.getOffset() instanceof RexCall call
+          && call.getOperator() == dev.pangate.engine.sql.GroupsFrames.OFFSET;
+    }
+
+    private RexNode rewriteOver(RexOver over) {
       RexWindow window = over.getWindow();
       List<RexNode> partitionKeys = new ArrayList<>();
       boolean tokenKey = false;
@@ -697,6 +896,7 @@ final class MaskLifter {
                 + " conjunct");
           }
           RexNode raw = unmaskOperand(masked.mask(), other);
+          valuesMatched++;
           return left != null
               ? rexBuilder.makeCall(call.getOperator(), masked.raw(), raw)
               : rexBuilder.makeCall(call.getOperator(), raw, masked.raw());
@@ -727,6 +927,8 @@ final class MaskLifter {
           if (!MaskSemantics.preservesNull(masked.mask())) {
             throw new CannotPushDown("IS NULL on a column masked with " + masked.mask().masking().label());
           }
+          // IS NOT NULL can be read from the index on the raw column, in raw order.
+          rawOrder |= kind == SqlKind.IS_NOT_NULL;
           return rexBuilder.makeCall(call.getOperator(), masked.raw());
         }
         default -> {

@@ -48,21 +48,36 @@ public final class PolicyPlanRewriter implements PlanRewriter {
     DerivedParameters derived = new DerivedParameters(parameterCount);
     MaskLifter lifter = new MaskLifter(rexBuilder, derived);
     if (plan instanceof TableModify modify) {
-      DmlRewriter dml = new DmlRewriter(lifter, rexBuilder, derived, view.detokenizeFamilies());
-      RelNode write = dml.rewrite(modify);
-      RelDataType count = write.getRowType().getFieldList().get(0).getType();
-      Leaf leaf = new Leaf(write, List.of(GatewayOutput.passThrough(0, count)), write.getRowType(),
-          java.util.Collections.singletonList(null));
-      return new GatewaySplit(write, List.of(leaf), null, derived.derived(), countRows(write),
-          dml.writeCheck(modify));
+      GatewaySplit split = write(modify, derived, lifter, rexBuilder, view);
+      if (!lifter.ordersByRawValues()) {
+        return split;
+      }
+      // A LIMIT in the write's sub-queries or source would pick rows by raw values.
+      DerivedParameters again = new DerivedParameters(parameterCount);
+      return write((TableModify) VisibleOrder.guard(modify), again,
+          new MaskLifter(rexBuilder, again, true), rexBuilder, view);
     }
     GatewaySplit split = query(plan, derived, lifter, rexBuilder);
-    if (!lifter.ordersByRawValues()) {
+    if (!lifter.ordersByRawValues() && !evaluatesMaskedRows(split)) {
       return split;
     }
-    // PostgreSQL would order rows (and pick a LIMIT's) by raw values: the gateway orders them.
+    // PostgreSQL would order rows (and pick a LIMIT's) by raw values, or the gateway would keep
+    // the order masked rows arrived in (which an index on the raw column can decide): order them
+    // by visible values.
     DerivedParameters again = new DerivedParameters(parameterCount);
-    return query(VisibleOrder.guard(plan), again, new MaskLifter(rexBuilder, again), rexBuilder);
+    return query(VisibleOrder.guard(plan), again, new MaskLifter(rexBuilder, again, true),
+        rexBuilder);
+  }
+
+  private static GatewaySplit write(TableModify modify, DerivedParameters derived,
+      MaskLifter lifter, RexBuilder rexBuilder, CatalogView view) {
+    DmlRewriter dml = new DmlRewriter(lifter, rexBuilder, derived, view.detokenizeFamilies());
+    RelNode write = dml.rewrite(modify);
+    RelDataType count = write.getRowType().getFieldList().get(0).getType();
+    Leaf leaf = new Leaf(write, List.of(GatewayOutput.passThrough(0, count)), write.getRowType(),
+        java.util.Collections.singletonList(null));
+    return new GatewaySplit(write, List.of(leaf), null, derived.derived(), countRows(write),
+        dml.writeCheck(modify));
   }
 
   private GatewaySplit query(RelNode plan, DerivedParameters derived, MaskLifter lifter,
@@ -78,6 +93,16 @@ public final class PolicyPlanRewriter implements PlanRewriter {
       return new GatewaySplit(withLeafDisplays(gatewayPlan, displays), leaves, gatewayPlan,
           derived.derived(), null, null);
     }
+  }
+
+  /**
+   * Whether the gateway evaluates part of the statement over masked rows: its groups, DISTINCT
+   * values, set operations and LIMITs would follow the order the rows arrived in, which
+   * PostgreSQL may take from an index on the raw column behind the mask.
+   */
+  private static boolean evaluatesMaskedRows(GatewaySplit split) {
+    return split.gatewayPlan() != null && split.leaves().stream()
+        .anyMatch(leaf -> leaf.masks().stream().anyMatch(java.util.Objects::nonNull));
   }
 
   /** A query counting the rows a write changes: its selection (UPDATE, DELETE) or source (INSERT). */
@@ -120,9 +145,9 @@ public final class PolicyPlanRewriter implements PlanRewriter {
       if (rel.getInputs().isEmpty() || hasSubQuery(rel)) {
         throw new EngineException(ErrorCode.NEEDS_MASKED_VALUES,
             "pangate cannot evaluate this statement: it needs " + e.getMessage()
-                + (hasSubQuery(rel) ? " inside a sub-query" : "")
-                + ". Compare, sort or aggregate on columns your role sees in clear, or on"
-                + " tokens by equality.");
+                + (hasSubQuery(rel) ? " inside a sub-query" : "") + ". "
+                + (e.advice() != null ? e.advice() : "Compare, sort or aggregate on columns your"
+                    + " role sees in clear, or on tokens by equality."));
       }
       List<RelNode> inputs = new ArrayList<>();
       for (RelNode input : rel.getInputs()) {

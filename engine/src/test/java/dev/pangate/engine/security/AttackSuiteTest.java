@@ -82,9 +82,18 @@ class AttackSuiteTest {
   private static final Map<String, Session> SESSIONS = new HashMap<>();
   private static final Map<String, Map<Long, Object>> MASKED = new HashMap<>();
   private static Map<Long, String> rawTxnPans;
+  private static Map<Long, String> rawCardPans;
+  /** How many of an agent's cards {card_tokens} lists (its first cards by id). */
+  static final int CARD_TOKENS = 12;
 
   @BeforeAll
   static void start(TestDatabase database) throws Exception {
+    // PostgreSQL plans the SMALL demo with whole-table scans and hashed groups; production-sized
+    // tables are read through their indexes, in the order of the indexed (raw) values. The suite
+    // makes PostgreSQL read the indexes here too, so the order oracle sees what it would see there.
+    database.execute("ALTER DATABASE " + database.name() + " SET enable_seqscan = off",
+        "ALTER DATABASE " + database.name() + " SET enable_bitmapscan = off",
+        "ALTER DATABASE " + database.name() + " SET enable_hashagg = off");
     fixture = GatewayFixture.demo(database);
     pans = new PanDetector(fixture.allPans());
     try (Connection admin = fixture.admin()) {
@@ -94,6 +103,13 @@ class AttackSuiteTest {
           ResultSet rs = statement.executeQuery("select txn_id, pan from payments.transactions")) {
         while (rs.next()) {
           rawTxnPans.put(rs.getLong(1), rs.getString(2));
+        }
+      }
+      rawCardPans = new HashMap<>();
+      try (Statement statement = admin.createStatement();
+          ResultSet rs = statement.executeQuery("select card_id, pan from payments.cards")) {
+        while (rs.next()) {
+          rawCardPans.put(rs.getLong(1), rs.getString(2));
         }
       }
     }
@@ -461,6 +477,10 @@ class AttackSuiteTest {
       text = text.replace("{card_token}", String.valueOf(single(agent,
           "select pan from payments.cards order by card_id limit 1")));
     }
+    if (text.contains("{card_tokens}")) {
+      text = text.replace("{card_tokens}", tokenCards(agent).values().stream()
+          .map(token -> "'" + token + "'").collect(Collectors.joining(", ")));
+    }
     if (text.contains("{settlement_token_spaced}")) {
       String token = new BigDecimal(String.valueOf(single(agent, "select pan from payments.settlements"
           + " where pan is not null order by settlement_id limit 1"))).toPlainString();
@@ -614,6 +634,29 @@ class AttackSuiteTest {
       return kept.size() >= 5 && new java.util.HashSet<>(kept).equals(new java.util.HashSet<>(smallest))
           ? List.of("LEAK: the LIMIT kept the tokens of the smallest raw PANs") : List.of();
     });
+    // The order oracle for cards matched by a list of tokens ({card_tokens}): neither the rows,
+    // nor the values an aggregate combines, nor the numbers a window hands out, nor the rows a
+    // LIMIT in a sub-query keeps may follow the raw PANs' order, read straight from PostgreSQL.
+    CHECKS.put("cards_not_in_raw_order", (attack, outcome) ->
+        notInRawOrder(cardIds(outcome), "the cards came back (or were combined)"));
+    CHECKS.put("numbered_cards_not_in_raw_order", (attack, outcome) -> notInRawOrder(
+        outcome.rows().stream().sorted(Comparator.comparingLong(r -> ((Number) r.get(1)).longValue()))
+            .map(r -> ((Number) r.get(0)).longValue()).toList(), "the window numbered the cards"));
+    CHECKS.put("numbered_tokens_not_in_raw_order", (attack, outcome) -> {
+      Map<Object, Long> cardOf = new HashMap<>();
+      maskedCardPans(attack.agent()).forEach((card, token) -> cardOf.put(token, card));
+      return notInRawOrder(outcome.rows().stream()
+          .sorted(Comparator.comparingLong(r -> ((Number) r.get(1)).longValue()))
+          .map(r -> cardOf.get(r.get(0))).toList(), "the window numbered the tokens");
+    });
+    CHECKS.put("card_limit_keeps_no_raw_smallest", (attack, outcome) -> {
+      Set<Long> kept = new java.util.HashSet<>(cardIds(outcome));
+      Set<Long> smallest = tokenCards(attack.agent()).keySet().stream()
+          .sorted(Comparator.comparing(rawCardPans::get)).limit(kept.size())
+          .collect(Collectors.toSet());
+      return kept.size() >= 3 && kept.equals(smallest)
+          ? List.of("LEAK: the LIMIT kept the cards of the smallest raw PANs") : List.of();
+    });
     CHECKS.put("explain_is_clean", (attack, outcome) -> {
       String text = outcome.rows().stream().map(r -> String.valueOf(r.get(0)))
           .collect(Collectors.joining("\n"));
@@ -677,6 +720,46 @@ class AttackSuiteTest {
       }
     }
     return outcome.rows().isEmpty() ? List.of("no rows to check") : List.of();
+  }
+
+  /** The cards {card_tokens} lists: the agent's first cards by id, to their tokens. */
+  static Map<Long, Object> tokenCards(String agent) {
+    Map<Long, Object> cards = new java.util.TreeMap<>(maskedCardPans(agent));
+    Map<Long, Object> first = new LinkedHashMap<>();
+    cards.entrySet().stream().limit(CARD_TOKENS).forEach(e -> first.put(e.getKey(), e.getValue()));
+    return first;
+  }
+
+  static Map<Long, Object> maskedCardPans(String agent) {
+    return MASKED.computeIfAbsent(agent + "/cards",
+        k -> idToValue(agent, "select card_id, pan from payments.cards"));
+  }
+
+  /**
+   * The card ids an outcome lists, in its order: its first column, or where it is one cell (a
+   * string_agg text, an array_agg array), the numbers in that cell.
+   */
+  private static List<Long> cardIds(Outcome outcome) {
+    if (outcome.rows().size() == 1 && !(outcome.rows().get(0).get(0) instanceof Number)) {
+      return Outcome.numbersIn(outcome.rows().get(0).get(0));
+    }
+    List<Long> ids = new ArrayList<>();
+    outcome.values(0).forEach(v -> ids.add(((Number) v).longValue()));
+    return ids;
+  }
+
+  /** A LEAK when the cards' raw PANs are in ascending or descending order. */
+  private static List<String> notInRawOrder(List<Long> ids, String what) {
+    List<String> raw = ids.stream().map(rawCardPans::get).toList();
+    if (raw.size() < 8 || raw.contains(null)) {
+      return raw.contains(null) ? List.of("WRONG RESULT: an id that is no card: " + ids) : List.of();
+    }
+    List<String> sorted = new ArrayList<>(raw);
+    sorted.sort(Comparator.naturalOrder());
+    List<String> descending = new ArrayList<>(sorted);
+    java.util.Collections.reverse(descending);
+    return raw.equals(sorted) || raw.equals(descending)
+        ? List.of("LEAK: " + what + " in the raw PANs' order") : List.of();
   }
 
   /** txn_id to the agent's masked PAN, read through the agent's own session. */

@@ -48,6 +48,17 @@ record Outcome(String sql, List<String> columns, List<List<Object>> rows, Throwa
     return new Outcome(sql, columns, rows, null);
   }
 
+  /** The whole numbers in a cell (a string_agg text, an array_agg array), in their order. */
+  static List<Long> numbersIn(Object cell) {
+    List<Long> numbers = new ArrayList<>();
+    java.util.regex.Matcher number = java.util.regex.Pattern.compile("\\d+")
+        .matcher(String.valueOf(cell));
+    while (number.find()) {
+      numbers.add(Long.parseLong(number.group()));
+    }
+    return numbers;
+  }
+
   boolean failed() {
     return failure != null;
   }

@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
  * Random queries over the demo schema as one role sees it: single tables and joins on foreign
  * keys and on PANs, projections with expressions on PANs, predicates (on PANs too), GROUP BY with
  * HAVING, ORDER BY with LIMIT, set operations, derived tables and sub-queries, window functions
- * (GROUPS frames too) and LATERAL after a join. One query in twenty
+ * (GROUPS frames too), LATERAL after a join, and statements whose answer depends on the order rows
+ * arrive in (a LIMIT in a sub-query, string_agg, a window over no order). One query in twenty
  * names a table or column the role does not see. The same seed gives the same queries.
  *
  * <p>Computed columns are labelled {@code e1}, {@code e2}, ... so that only plain id columns keep
@@ -92,7 +93,8 @@ final class QueryGenerator {
     if (visible.isEmpty() || random.nextInt(20) == 0) {
       return probeHidden();
     }
-    return switch (random.nextInt(11)) {
+    return switch (random.nextInt(12)) {
+      case 10 -> orderDependent();
       case 9 -> setReturning();
       case 0, 1, 2 -> select();
       case 3, 4 -> aggregate();
@@ -260,6 +262,36 @@ final class QueryGenerator {
     return "select " + items(scope, 1 + random.nextInt(2)) + ", (select " + value + " from payments."
         + edge.left() + " t1 where t1." + edge.leftColumn() + " = t0." + edge.rightColumn() + ") as "
         + label() + " from payments." + edge.right() + " t0" + where(scope) + orderAndLimit(scope);
+  }
+
+  /**
+   * A statement whose answer depends on the order rows arrive in, without an ORDER BY that fixes
+   * it: a LIMIT or OFFSET inside a sub-query, string_agg or array_agg, a window function over no
+   * order.
+   */
+  private String orderDependent() {
+    Table table = anyTable();
+    List<Alias> scope = List.of(new Alias("t0", table));
+    List<Alias> inner = List.of(new Alias("t1", table));
+    String id = table.columns().get(0).name();
+    Column column = anyColumn(table);
+    return switch (random.nextInt(6)) {
+      case 0 -> "select t0." + id + " from payments." + table.name() + " t0 where t0." + id
+          + " in (select t1." + id + " from payments." + table.name() + " t1 where "
+          + predicate(inner) + " limit " + (1 + random.nextInt(10)) + ")";
+      case 1 -> "select t0." + id + " from payments." + table.name() + " t0 where t0." + id
+          + " = (select t1." + id + " from payments." + table.name() + " t1 where "
+          + predicate(inner) + " offset " + random.nextInt(5) + " limit 1)";
+      case 2 -> "select string_agg(cast(t0." + column.name() + " as varchar), ',') as " + label()
+          + " from payments." + table.name() + " t0" + where(scope);
+      case 3 -> "select array_agg(t0." + column.name() + ") as " + label() + " from payments."
+          + table.name() + " t0" + where(scope);
+      case 4 -> "select t0." + id + ", row_number() over () as " + label() + " from payments."
+          + table.name() + " t0" + where(scope);
+      default -> "select t0." + id + ", " + pick("first_value", "last_value", "lag") + "(t0."
+          + column.name() + ") over () as " + label() + " from payments." + table.name() + " t0"
+          + where(scope);
+    };
   }
 
   /** A statement naming something the role may not see (or that does not exist). */

@@ -42,6 +42,11 @@ class TokenOrderTest {
 
   @BeforeAll
   static void start(TestDatabase database) throws Exception {
+    // On the SMALL demo PostgreSQL scans the tables whole; on tables of a production's size it
+    // reads the index on pan for a list of PANs, in raw PAN order. These settings make it read
+    // the index here too, so the oracle sees what a production database would hand back.
+    database.execute("ALTER DATABASE " + database.name() + " SET enable_seqscan = off",
+        "ALTER DATABASE " + database.name() + " SET enable_bitmapscan = off");
     fixture = GatewayFixture.demo(database);
     migration = fixture.session("migration-bot");
     try (Connection admin = fixture.admin(); Statement statement = admin.createStatement()) {
@@ -121,6 +126,97 @@ class TokenOrderTest {
     List<Long> byRaw = rawOrder().subList(0, 3);
     assertNotEquals(byRaw, byVisible, "the oracle needs raw and visible orders to differ");
     assertNotEquals(byRaw, kept, "the LIMIT kept the smallest raw PANs");
+  }
+
+  /** The cards ordered by visible values only (their ids): what the fixed order must follow. */
+  private static List<Long> visibleOrder() {
+    return TOKEN.keySet().stream().sorted().toList();
+  }
+
+  /**
+   * A LIMIT/OFFSET inside a scalar or IN sub-query picks rows too: the OFFSET k of a scalar
+   * sub-query over an IN list of tokens, for k = 0..3, must not walk the cards in raw PAN order,
+   * nor may an IN sub-query's LIMIT keep the smallest raw PANs.
+   */
+  @Test
+  void aLimitInsideASubQueryDoesNotPickByRawOrder() {
+    assertNotEquals(rawOrder().get(0), visibleOrder().get(0),
+        "the oracle needs raw and visible orders to differ");
+    List<Long> walked = new ArrayList<>();
+    for (int k = 0; k < 4; k++) {
+      Outcome picked = rows("select card_id from payments.cards where card_id = (select card_id"
+          + " from payments.cards where pan in (" + tokenList() + ") offset " + k + " limit 1)");
+      assertEquals(1, picked.rows().size(), "offset " + k);
+      walked.add(((Number) picked.rows().get(0).get(0)).longValue());
+    }
+    assertNotEquals(rawOrder().subList(0, 4), walked, "a scalar sub-query's OFFSET walked the"
+        + " cards in raw PAN order");
+    assertEquals(visibleOrder().subList(0, 4), walked, "ordered by what the caller sees");
+    Outcome kept = rows("select card_id from payments.cards where card_id in (select card_id from"
+        + " payments.cards where pan in (" + tokenList() + ") limit 3)");
+    java.util.Set<Long> keptIds = new java.util.HashSet<>();
+    kept.values(0).forEach(v -> keptIds.add(((Number) v).longValue()));
+    assertEquals(3, keptIds.size());
+    assertNotEquals(new java.util.HashSet<>(rawOrder().subList(0, 3)), keptIds,
+        "an IN sub-query's LIMIT kept the smallest raw PANs");
+    Outcome exists = Outcome.run(migration, "select card_id from payments.cards c where exists"
+        + " (select 1 from (select pan from payments.cards where pan in (" + tokenList() + ")"
+        + " limit 1) f where f.pan = c.pan)", List.of());
+    assertTrue(exists.failedCleanly() || exists.rows().size() == 1
+        && !rawOrder().get(0).equals(((Number) exists.rows().get(0).get(0)).longValue()),
+        "a LIMIT inside EXISTS kept the smallest raw PAN: " + exists.summary());
+  }
+
+  /** string_agg and array_agg without ORDER BY combine values in the order rows arrive. */
+  @Test
+  void aggregatesDoNotCombineInRawOrder() {
+    for (String sql : List.of(
+        "select string_agg(card_id::text, ',') from payments.cards where pan in (" + tokenList() + ")",
+        "select array_agg(card_id) from payments.cards where pan in (" + tokenList() + ")",
+        "select string_agg(card_id::text, ',' order by brand) from payments.cards where pan in ("
+            + tokenList() + ")")) {
+      List<Long> combined = Outcome.numbersIn(rows(sql).rows().get(0).get(0));
+      assertEquals(TOKEN.size(), combined.size(), sql);
+      assertNotEquals(rawOrder(), combined, "combined in raw PAN order: " + sql);
+      assertNotEquals(reversed(rawOrder()), combined, "combined in reverse raw PAN order: " + sql);
+    }
+    Outcome tokens = Outcome.run(migration, "select string_agg(pan, ',') from payments.cards"
+        + " where pan in (" + tokenList() + ")", List.of());
+    if (!tokens.failed()) {
+      List<Long> combined = cardsOf(List.of((Object[]) String.valueOf(tokens.rows().get(0).get(0))
+          .split(",")));
+      assertNotEquals(rawOrder(), combined, "tokens combined in raw PAN order");
+    } else {
+      assertTrue(tokens.failedCleanly(), tokens.summary());
+    }
+  }
+
+  /** row_number(), first_value() and lag() without an ORDER BY follow the order rows arrive in. */
+  @Test
+  void windowFunctionsDoNotNumberInRawOrder() {
+    Outcome numbered = rows("select card_id, row_number() over () as n from payments.cards"
+        + " where pan in (" + tokenList() + ")");
+    List<Long> byNumber = numbered.rows().stream()
+        .sorted(Comparator.comparingLong(r -> ((Number) r.get(1)).longValue()))
+        .map(r -> ((Number) r.get(0)).longValue()).toList();
+    assertEquals(TOKEN.size(), byNumber.size());
+    assertNotEquals(rawOrder(), byNumber, "row_number() numbered the cards in raw PAN order");
+    assertNotEquals(reversed(rawOrder()), byNumber, "row_number() in reverse raw PAN order");
+    Outcome first = rows("select first_value(card_id) over () from payments.cards"
+        + " where pan in (" + tokenList() + ")");
+    assertNotEquals(rawOrder().get(0), ((Number) first.rows().get(0).get(0)).longValue(),
+        "first_value() took the card of the smallest raw PAN");
+    Outcome lagged = rows("select card_id, lag(card_id) over () from payments.cards"
+        + " where pan in (" + tokenList() + ")");
+    Map<Long, Long> previous = new LinkedHashMap<>();
+    lagged.rows().forEach(r -> previous.put(((Number) r.get(0)).longValue(),
+        r.get(1) == null ? null : ((Number) r.get(1)).longValue()));
+    List<Long> raw = rawOrder();
+    boolean followsRaw = true;
+    for (int i = 1; i < raw.size(); i++) {
+      followsRaw &= raw.get(i - 1).equals(previous.get(raw.get(i)));
+    }
+    assertFalse(followsRaw, "lag() chained the cards in raw PAN order");
   }
 
   @Test
