@@ -54,12 +54,24 @@ public final class Session implements AutoCloseable {
   private boolean autoCommit = true;
   private Transaction transaction;
   private final boolean audited;
+  /** Where the session reads the policy in force: the gateway's, swapped whole on reload. */
+  private final java.util.function.Supplier<Gateway.PolicyState> states;
 
   /** @param audited whether its end is audited (SESSION_CLOSE); not for one-statement sessions */
   Session(Gateway gateway, Caller caller, boolean audited) {
+    this(gateway, caller, audited, gateway::state);
+  }
+
+  /**
+   * A session reading the policy in force from {@code states} (tests hand one that changes
+   * between reads, as a reload can at any moment).
+   */
+  Session(Gateway gateway, Caller caller, boolean audited,
+      java.util.function.Supplier<Gateway.PolicyState> states) {
     this.gateway = requireNonNull(gateway, "gateway is null");
     this.caller = requireNonNull(caller, "caller is null");
     this.audited = audited;
+    this.states = requireNonNull(states, "states is null");
   }
 
   public Caller caller() {
@@ -72,7 +84,7 @@ public final class Session implements AutoCloseable {
   }
 
   private PolicyViews.AgentView view() {
-    return view(gateway.state());
+    return view(states.get());
   }
 
   /**
@@ -87,7 +99,7 @@ public final class Session implements AutoCloseable {
 
   /** The caller's view under the policy in force, if the policy still names the caller. */
   private Optional<PolicyViews.AgentView> currentView() {
-    return gateway.state().views().agent(caller.agentId());
+    return states.get().views().agent(caller.agentId());
   }
 
   /**
@@ -97,7 +109,7 @@ public final class Session implements AutoCloseable {
   public PreparedQuery prepare(String sql) {
     checkOpen();
     requireNonNull(sql, "sql is null");
-    return prepare(sql, gateway.state());
+    return prepare(sql, states.get());
   }
 
   private PreparedQuery prepare(String sql, Gateway.PolicyState state) {
@@ -170,7 +182,7 @@ public final class Session implements AutoCloseable {
     requireNonNull(token, "token is null");
     requireNonNull(query, "query is null");
     requireNonNull(parameters, "parameters is null");
-    Gateway.PolicyState state = gateway.state(); // this statement's one snapshot
+    Gateway.PolicyState state = states.get(); // this statement's one snapshot
     if (query.generation() != state.generation()) {
       query = prepare(query.sql(), state); // the policy changed since it was prepared: plan again
     }
@@ -452,7 +464,7 @@ public final class Session implements AutoCloseable {
 
   private AuditEvent transactionEvent(Transaction ending, AuditEventType type, String reason,
       Outcome outcome) {
-    Gateway.PolicyState state = gateway.state();
+    Gateway.PolicyState state = states.get();
     return base(type, view(state))
         .policyDigest(state.policy().digest())
         .rows(ending.rowsWritten())
