@@ -304,6 +304,20 @@ select settlement_id, pan from payments.settlements where pan > {settlement_toke
 -- check: length_of_masked
 select txn_id, length(pan) as n from payments.transactions
 
+-- name: substring-pattern-over-token
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: string-functions
+select txn_id, substring(pan from '^[0-9]{6}([0-9]{6})'), substring(pan similar '%#"[0-9]{4}#"' escape '#') from payments.transactions
+
+-- name: substring-pattern-over-truncated
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: string-functions
+select card_id from payments.cards where substring(pan from '4...') is not null or substring(pan from '1' for '2') = '1'
+
 -- name: lpad-rpad
 -- agent: support-bot
 -- kind: pan
@@ -604,6 +618,21 @@ select pan from payments.cards union select pan from payments.disputes
 
 -- ============================================================ joins
 
+-- name: join-nested-without-parentheses-reads-pan
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: joins
+select m.merchant_id, t.txn_id, c.pan from payments.merchants m left join payments.transactions t join payments.cards c on c.card_id = t.card_id on t.merchant_id = m.merchant_id
+
+-- name: join-nested-without-parentheses-hidden-rows
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: joins
+-- truth: select t.txn_id, t.merchant_id from payments.cards c join payments.transactions t on t.card_id = c.card_id where t.merchant_id in (1, 2, 3) and c.card_id in (select card_id from payments.transactions where merchant_id in (1, 2, 3))
+select t.txn_id, t.merchant_id from payments.cards c left join payments.transactions t join payments.merchants m on m.merchant_id = t.merchant_id on t.card_id = c.card_id where t.txn_id is not null
+
 -- name: self-join-on-token
 -- agent: support-bot
 -- kind: pan
@@ -709,6 +738,21 @@ with recursive r(n) as (select 1 union all select n + 1 from r where n < 100) se
 with recursive transactions(txn_id) as (select 1 union all select txn_id + 1 from transactions where txn_id < 5) select txn_id from transactions
 
 -- ============================================================ subqueries
+
+-- name: exists-with-empty-select-list-hidden-rows
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: subqueries
+-- truth: select m.merchant_id from payments.merchants m where m.merchant_id in (1, 2, 3) and exists (select 1 from payments.transactions t where t.merchant_id = m.merchant_id)
+select m.merchant_id from payments.merchants m where exists (select from payments.transactions t where t.merchant_id = m.merchant_id)
+
+-- name: empty-select-list-over-pan-predicate
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: subqueries
+select from payments.cards where substring(pan, 7, 1) = '5' union select from payments.transactions
 
 -- name: correlated-scalar-subquery-keeps-columns-in-place
 -- agent: support-bot

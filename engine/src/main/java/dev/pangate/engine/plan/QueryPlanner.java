@@ -250,6 +250,11 @@ public final class QueryPlanner {
         validator, catalogReader, cluster, StandardConvertletTable.INSTANCE, TO_REL);
     RelRoot root = converter.convertQuery(validated, false, true);
     RelNode logical = root.project();
+    if (!explain && noColumns(root.validatedRowType)) {
+      // select with an empty select list: PostgreSQL's rows of no columns
+      logical = org.apache.calcite.rel.logical.LogicalProject.create(logical, List.of(), List.of(),
+          List.<String>of(), java.util.Set.of());
+    }
     StatementKind kind = kindOf(logical);
 
     List<RelDataType> parameterTypes = validator.getParameterRowType(validated).getFieldList()
@@ -297,6 +302,12 @@ public final class QueryPlanner {
       columns.add(new OutputColumn(name, planFields.get(i).getType()));
     }
     return columns;
+  }
+
+  /** Whether a query's only column is the item standing for an empty select list. */
+  private static boolean noColumns(RelDataType rowType) {
+    return rowType.getFieldCount() == 1
+        && rowType.getFieldList().get(0).getName().equals(PostgresSyntax.EMPTY_SELECT_ITEM);
   }
 
   private static StatementKind kindOf(RelNode rel) {

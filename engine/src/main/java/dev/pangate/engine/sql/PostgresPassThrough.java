@@ -202,6 +202,16 @@ public final class PostgresPassThrough {
     return statement.accept(new SqlShuttle() {
       @Override
       public SqlNode visit(SqlCall call) {
+        if (patternSubstring(call)) {
+          List<SqlNode> operands = new ArrayList<>();
+          for (SqlNode operand : call.getOperandList()) {
+            operands.add(operand.accept(this));
+          }
+          return new SqlBasicCall(new SqlUnresolvedFunction(
+              new SqlIdentifier(List.of("pg_catalog", "substring"), call.getParserPosition()), null,
+              null, null, null, SqlFunctionCategory.USER_DEFINED_FUNCTION), operands,
+              call.getParserPosition());
+        }
         if (call.getKind() == SqlKind.AS && call.operandCount() == 2
             && setReturning(call.operand(0), resolver)
             && call.operand(1) instanceof SqlIdentifier alias && alias.isSimple()) {
@@ -227,6 +237,33 @@ public final class PostgresPassThrough {
         return super.visit(call);
       }
     });
+  }
+
+  /**
+   * {@code substring(s FROM 'pattern')} and {@code substring(s FROM 'pattern' FOR 'escape')}:
+   * with string constants where Calcite's {@code SUBSTRING} takes positions, PostgreSQL's
+   * resolution picks its {@code substring(text, text)} (a POSIX regular expression) and
+   * {@code substring(text, text, text)} (a SQL regular expression, as {@code SIMILAR}); a
+   * position given as a string constant does not exist there. Calcite would cast the constants
+   * to numbers ({@code from '3' for '2'} as positions 3 and 2): such a call is PostgreSQL's.
+   * Patterns that are text values (columns) are refused by validation and qualified then.
+   */
+  private static boolean patternSubstring(SqlCall call) {
+    if (call.getOperator() != SqlStdOperatorTable.SUBSTRING || call.operandCount() < 2) {
+      return false;
+    }
+    boolean string = false;
+    for (int i = 1; i < call.operandCount(); i++) {
+      SqlNode operand = call.operand(i);
+      boolean isString = operand instanceof org.apache.calcite.sql.SqlCharStringLiteral;
+      boolean isNull = operand instanceof org.apache.calcite.sql.SqlLiteral literal
+          && literal.getTypeName() == SqlTypeName.NULL;
+      if (!isString && !isNull) {
+        return false;
+      }
+      string |= isString;
+    }
+    return string;
   }
 
   /**
@@ -338,10 +375,19 @@ public final class PostgresPassThrough {
     };
   }
 
+  /**
+   * The name a passed-through function is looked up and written by, {@code pg_catalog.f}: looked
+   * up again while its call is typed, a plain {@code f} would find Calcite's function of that name
+   * first ({@code substring(s, 'pattern')} would become Calcite's substring of positions).
+   */
+  private static SqlIdentifier qualified(String name) {
+    return new SqlIdentifier(List.of("pg_catalog", name), SqlParserPos.ZERO);
+  }
+
   /** A scalar function of PostgreSQL's. */
   private static final class Function extends SqlFunction {
     Function(String name, Resolver resolver) {
-      super(name, new SqlIdentifier(name, SqlParserPos.ZERO), SqlKind.OTHER_FUNCTION,
+      super(name, qualified(name), SqlKind.OTHER_FUNCTION,
           returnType(name, resolver, false), null, OperandTypes.VARIADIC,
           SqlFunctionCategory.SYSTEM);
     }
@@ -360,7 +406,7 @@ public final class PostgresPassThrough {
     private final SqlReturnTypeInference rowType;
 
     SetReturning(String name, Resolver resolver) {
-      super(name, new SqlIdentifier(name, SqlParserPos.ZERO), SqlKind.OTHER_FUNCTION,
+      super(name, qualified(name), SqlKind.OTHER_FUNCTION,
           ReturnTypes.CURSOR, null, OperandTypes.VARIADIC,
           SqlFunctionCategory.USER_DEFINED_TABLE_FUNCTION);
       SqlReturnTypeInference element = returnType(name, resolver, false);
@@ -385,7 +431,7 @@ public final class PostgresPassThrough {
   /** An aggregate of PostgreSQL's. */
   private static final class Aggregate extends SqlAggFunction {
     Aggregate(String name, Resolver resolver) {
-      super(name, new SqlIdentifier(name, SqlParserPos.ZERO), SqlKind.OTHER_FUNCTION,
+      super(name, qualified(name), SqlKind.OTHER_FUNCTION,
           returnType(name, resolver, true), null, OperandTypes.VARIADIC,
           SqlFunctionCategory.SYSTEM, false, false, Optionality.FORBIDDEN);
     }

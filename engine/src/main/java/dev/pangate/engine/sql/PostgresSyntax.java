@@ -31,7 +31,12 @@ import java.util.regex.Pattern;
  *   <li>{@code ::} binds tighter than any operator in PostgreSQL, but Babel applies it to the
  *       whole expression on its left ({@code a AND b::int} as {@code (a AND b)::int}); each
  *       {@code operand::type} is parenthesised first;
- *   <li>{@code GROUPS} window frames become marked {@code ROWS} frames ({@link GroupsFrames}).
+ *   <li>{@code GROUPS} window frames become marked {@code ROWS} frames ({@link GroupsFrames});
+ *   <li>a join nested in another without parentheses ({@code a JOIN b JOIN c ON x ON y}) is
+ *       parenthesised ({@link JoinNesting});
+ *   <li>{@code SUBSTRING(s SIMILAR p ESCAPE e)} is PostgreSQL's {@code substring(s, p, e)};
+ *       constants with exponents beyond a double's range are {@code numeric}; an empty select
+ *       list gets a placeholder item ({@link #EMPTY_SELECT_ITEM}).
  * </ul>
  *
  * <p>Text with more than one statement is refused: pangate runs one statement per request.
@@ -78,10 +83,14 @@ public final class PostgresSyntax {
       }
     }
     rewriteIntervals(tokens, replacement, skipTo);
+    rewriteHugeNumbers(tokens, replacement);
     rewriteTypedLiterals(tokens, replacement, skipTo);
     rewriteLateralFunctions(tokens, replacement, closes);
     rewriteOrderByUsing(tokens, replacement, skipTo);
     GroupsFrames.rewrite(tokens, replacement, skipTo, prefixes, closes);
+    rewriteSubstringSimilar(tokens, replacement);
+    rewriteEmptySelectLists(tokens, replacement);
+    JoinNesting.parenthesise(tokens, opens, closes);
     parenthesiseCasts(tokens, opens, closes, skipTo);
     StringBuilder out = new StringBuilder(sql.length() + 16);
     int copied = 0;
@@ -246,6 +255,129 @@ public final class PostgresSyntax {
         replacement[k] = tokens.get(k + 1).is("<") ? "ASC" : "DESC";
         skipTo[k] = k + 1;
         k++;
+      }
+    }
+  }
+
+  /**
+   * {@code SUBSTRING(s SIMILAR pattern ESCAPE e)} as the call PostgreSQL makes of it,
+   * {@code pg_catalog.substring(s, pattern, e)} (its SQL regular expression form).
+   */
+  private static void rewriteSubstringSimilar(List<Token> tokens, String[] replacement) {
+    for (int k = 0; k + 1 < tokens.size(); k++) {
+      if (!tokens.get(k).isWord("substring") || !tokens.get(k + 1).is("(") || replacement[k] != null
+          || (k > 0 && tokens.get(k - 1).is("."))) {
+        continue;
+      }
+      int depth = 0;
+      int similar = -1;
+      int escape = -1;
+      for (int m = k + 1; m < tokens.size(); m++) {
+        Token token = tokens.get(m);
+        if (token.is("(")) {
+          depth++;
+        } else if (token.is(")")) {
+          if (--depth == 0) {
+            break;
+          }
+        } else if (depth == 1 && token.isWord("similar") && similar < 0
+            && !(m + 1 < tokens.size() && tokens.get(m + 1).isWord("to"))) {
+          similar = m;
+        } else if (depth == 1 && token.isWord("escape") && similar >= 0 && escape < 0) {
+          escape = m;
+        }
+      }
+      if (similar > 0 && escape > similar && replacement[similar] == null
+          && replacement[escape] == null) {
+        replacement[k] = "pg_catalog.substring";
+        replacement[similar] = ",";
+        replacement[escape] = ",";
+      }
+    }
+  }
+
+  /**
+   * The one item standing for an empty select list ({@code select from t}), which Calcite's
+   * parser lacks: a constant of this name, dropped from the result ({@code QueryPlanner}).
+   */
+  public static final String EMPTY_SELECT_ITEM = "pangate: no columns";
+
+  /** Words that may follow {@code SELECT} when its select list is empty. */
+  private static final Set<String> AFTER_EMPTY_SELECT = Set.of("from", "where", "group", "having",
+      "window", "order", "limit", "offset", "fetch", "union", "intersect", "except");
+
+  /**
+   * {@code SELECT} with an empty select list, where PostgreSQL's answer does not depend on the
+   * columns: the statement's own selects (every one of its set operation's branches, so they
+   * still match), and a select under {@code EXISTS}. Each gets one constant item named
+   * {@link #EMPTY_SELECT_ITEM}; the statement's result then has no columns, as PostgreSQL's.
+   * Elsewhere (a sub-query compared with {@code IN}, a derived table) it stays as written and the
+   * parser refuses it.
+   */
+  private static void rewriteEmptySelectLists(List<Token> tokens, String[] replacement) {
+    List<Integer> top = new java.util.ArrayList<>();
+    boolean allEmpty = true;
+    int depth = 0;
+    for (int k = 0; k < tokens.size(); k++) {
+      Token token = tokens.get(k);
+      if (token.is("(")) {
+        depth++;
+      } else if (token.is(")")) {
+        depth--;
+      } else if (token.isWord("select") && replacement[k] == null) {
+        boolean empty = emptyAfter(tokens, k);
+        if (depth == 0) {
+          top.add(k);
+          allEmpty &= empty;
+        } else if (empty && k >= 2 && tokens.get(k - 1).is("(") && tokens.get(k - 2).isWord("exists")) {
+          replacement[k] = emptySelect();
+        }
+      }
+    }
+    boolean query = !tokens.isEmpty() && (tokens.get(0).isWord("select") || tokens.get(0).is("("));
+    if (allEmpty && query) {
+      for (int k : top) {
+        replacement[k] = emptySelect();
+      }
+    }
+  }
+
+  private static boolean emptyAfter(List<Token> tokens, int select) {
+    if (select + 1 >= tokens.size()) {
+      return true;
+    }
+    Token next = tokens.get(select + 1);
+    return next.is(";") || next.is(")")
+        || (next.kind() == Kind.WORD && AFTER_EMPTY_SELECT.contains(next.value()));
+  }
+
+  private static String emptySelect() {
+    return "SELECT 0 AS \"" + EMPTY_SELECT_ITEM + "\"";
+  }
+
+  /**
+   * Numeric constants with an exponent beyond a double's range ({@code 4.4e131071},
+   * {@code 2e-16383}): PostgreSQL reads every constant with an exponent as {@code numeric},
+   * exactly; Calcite reads it as a double, which overflows or rounds to zero. Such a constant
+   * becomes the cast of its text to {@code numeric}, which PostgreSQL reads to the same value.
+   */
+  private static void rewriteHugeNumbers(List<Token> tokens, String[] replacement) {
+    for (int k = 0; k < tokens.size(); k++) {
+      Token token = tokens.get(k);
+      if (token.kind() != Kind.NUMBER || replacement[k] != null
+          || token.value().indexOf('e') < 0 && token.value().indexOf('E') < 0) {
+        continue;
+      }
+      java.math.BigDecimal exact;
+      try {
+        exact = new java.math.BigDecimal(token.value());
+      } catch (NumberFormatException e) {
+        continue; // not a number Java reads; the parser says what is wrong
+      }
+      double approximate = exact.doubleValue();
+      if (Double.isInfinite(approximate) || (approximate == 0 && exact.signum() != 0)
+          || (approximate != 0 && Math.abs(approximate) < Double.MIN_NORMAL)) {
+        replacement[k] = "CAST('" + token.value() + "' AS numeric)";
       }
     }
   }

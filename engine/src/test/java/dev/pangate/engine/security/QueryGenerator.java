@@ -241,7 +241,8 @@ final class QueryGenerator {
     String subquery = switch (random.nextInt(3)) {
       case 0 -> "t0." + outerColumn + " in (select t1." + innerColumn + " from payments." + inner
           + " t1 where " + innerWhere + ")";
-      case 1 -> (random.nextBoolean() ? "" : "not ") + "exists (select 1 from payments." + inner
+      case 1 -> (random.nextBoolean() ? "" : "not ") + "exists (select" + pick(" 1", "")
+          + " from payments." + inner
           + " t1 where t1." + innerColumn + " = t0." + outerColumn + " and " + innerWhere + ")";
       default -> "t0." + outerColumn + " not in (select t1." + innerColumn + " from payments." + inner
           + " t1 where " + innerWhere + " and t1." + innerColumn + " is not null)";
@@ -353,6 +354,7 @@ final class QueryGenerator {
           "lead(" + c + ") over (order by " + c + " rows between 1 preceding and current row)",
           "regexp_replace(" + c + ", '[0-9]', 'x', 'g')", "format('%s', " + c + ")",
           "regexp_count(" + c + ", '1')", "ltrim(" + c + ", '0123456789')",
+          "substring(" + c + " from '[0-9]{4}$')", "substring(" + c + " similar '%#\"__#\"' escape '#')",
           "encode(convert_to(" + c + ", 'UTF8'), 'hex')");
       case NUMERIC_PAN -> pick(c + " + 0", c + " % 10000", c + " / 7", "cast(" + c + " as varchar)",
           c + " * 1", "floor(" + c + " / 1000)", c + " - 1", "abs(" + c + ")", "coalesce(" + c + ", 0)");
