@@ -37,7 +37,8 @@ class SharedLimitsEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String LIMITS = String.join("\n",
       "  connections_per_agent: 3",
-      "  postgres_connections_per_agent: 2");
+      "  postgres_connections_per_agent: 2",
+      "  queue_timeout: 2s");
   private static final String AUTH = String.join("\n",
       "  free_failures: 3",
       "  first_delay: 30s",
@@ -155,8 +156,11 @@ class SharedLimitsEndToEndTest {
           "one PostgreSQL connection held on each node");
       try (Connection third = first.connect("migration-bot");
           Statement c = third.createStatement()) {
+        long asked = System.nanoTime();
         SQLException busy = assertThrows(SQLException.class, () -> c.executeQuery(scan));
         assertTrue(busy.getMessage().contains("GATEWAY_BUSY"), busy.getMessage());
+        assertTrue(System.nanoTime() - asked >= java.time.Duration.ofSeconds(2).toNanos(),
+            "it waited queue_timeout for a place to free, as at a gateway's own gate");
         assertTrue(busy.getMessage().contains("across the gateways sharing limits"),
             busy.getMessage());
         try (ResultSet small = c.executeQuery("select count(*) from payments.transactions")) {

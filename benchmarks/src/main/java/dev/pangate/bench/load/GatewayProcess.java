@@ -43,11 +43,47 @@ public final class GatewayProcess implements AutoCloseable {
    */
   public GatewayProcess(BenchDatabase database, String role, String password, String heap,
       String limits, String audit, List<String> jvmOptions) throws IOException {
+    this(database, role, password, heap, limits, audit, jvmOptions, "load", "", null);
+  }
+
+  /**
+   * One node of a service of several: {@code first}'s database, login, keys, policy and agent
+   * secrets (every node must give the same tokens), with its own directory, port and audit node id.
+   *
+   * @param extra top-level YAML sections added to the configuration (e.g. {@code cluster})
+   */
+  public GatewayProcess(GatewayProcess first, BenchDatabase database, String role, String heap,
+      String limits, String node, String extra) throws IOException {
+    this(database, role, null, heap, limits, "", List.of(), node, extra, first);
+  }
+
+  /** The first node of a service (see the other constructor for the rest). */
+  public GatewayProcess(BenchDatabase database, String role, String password, String heap,
+      String limits, String node, String extra) throws IOException {
+    this(database, role, password, heap, limits, "", List.of(), node, extra, null);
+  }
+
+  private GatewayProcess(BenchDatabase database, String role, String password, String heap,
+      String limits, String audit, List<String> jvmOptions, String node, String extra,
+      GatewayProcess first) throws IOException {
     directory = Files.createTempDirectory("pangate-load");
     try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = free.getLocalPort();
     }
-    secrets.putAll(GatewayFiles.write(directory, password, AGENTS));
+    if (first == null) {
+      secrets.putAll(GatewayFiles.write(directory, password, AGENTS));
+    } else {
+      secrets.putAll(first.secrets);
+      for (String file : List.of("db-password", "policy.yaml", "agents.secrets")) {
+        Files.copy(first.directory.resolve(file), directory.resolve(file));
+      }
+      Files.createDirectories(directory.resolve("keys"));
+      try (var keys = Files.list(first.directory.resolve("keys"))) {
+        for (Path key : keys.toList()) {
+          Files.copy(key, directory.resolve("keys").resolve(key.getFileName()));
+        }
+      }
+    }
     Files.writeString(directory.resolve("pangate.yaml"), String.join("\n",
         "postgres:",
         "  url: " + database.url(),
@@ -61,12 +97,13 @@ public final class GatewayProcess implements AutoCloseable {
             + " audit-signing: keys/audit-signing.json}",
         "  cleartext_for_demo: true",
         "audit:",
-        "  node: load",
+        "  node: " + node,
         audit.isBlank() ? "  file: {directory: audit}" : audit,
         "listen: {address: 127.0.0.1, port: " + port + "}",
         "auth: {secrets_file: agents.secrets}",
         "limits:",
         limits,
+        extra,
         ""));
     List<String> command = new java.util.ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -76,6 +113,11 @@ public final class GatewayProcess implements AutoCloseable {
         "dev.pangate.endpoint.cli.Pangate", "serve", "--config",
         directory.resolve("pangate.yaml").toString()));
     jvm = List.copyOf(command);
+  }
+
+  /** The base URL clients use. */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port;
   }
 
   /** Starts the gateway and waits until /healthz answers 200. */
@@ -144,7 +186,7 @@ public final class GatewayProcess implements AutoCloseable {
   }
 
   /** SIGKILL: nothing is flushed, sealed or closed. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();
   }
 

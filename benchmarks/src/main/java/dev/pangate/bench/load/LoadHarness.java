@@ -3,7 +3,6 @@ package dev.pangate.bench.load;
 import dev.pangate.audit.cli.AuditCli;
 import dev.pangate.audit.show.EntryFilter;
 import dev.pangate.audit.show.EntryReader;
-import dev.pangate.audit.show.ShownEntry;
 import dev.pangate.audit.verify.FileRecordSource;
 import dev.pangate.bench.BenchDatabase;
 import dev.pangate.engine.demo.DemoSize;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -24,13 +22,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -61,8 +56,6 @@ import java.util.stream.Stream;
  * </pre>
  */
 public final class LoadHarness {
-
-  private static final Pattern CODE = Pattern.compile("([A-Z][A-Z0-9_]{3,}): ");
 
   private final GatewayProcess gateway;
   private final BenchDatabase database;
@@ -146,10 +139,11 @@ public final class LoadHarness {
 
   private Result phase(int n, int warmup, int seconds, boolean unreadAgent, List<String> agents)
       throws Exception {
-    List<Client> running = new ArrayList<>();
+    List<MixedClient> running = new ArrayList<>();
     Stats warm = new Stats();
     for (int i = 0; i < n; i++) {
-      running.add(new Client(agents.get(i % agents.size()), warm, i));
+      String agent = agents.get(i % agents.size());
+      running.add(new MixedClient(gateway.jdbcUrl(agent), warm, i, succeeded));
     }
     List<Unreader> unreaders = new ArrayList<>();
     if (unreadAgent) {
@@ -167,7 +161,7 @@ public final class LoadHarness {
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
     Stats measured = new Stats();
     long started = System.nanoTime();
-    running.forEach(c -> c.stats = measured);
+    running.forEach(c -> c.stats(measured));
     long maxResident = 0;
     long maxHeap = 0;
     long end = started + TimeUnit.SECONDS.toNanos(seconds);
@@ -177,8 +171,8 @@ public final class LoadHarness {
       maxHeap = Math.max(maxHeap, (long) gateway.metric("pangate_jvm_heap_used_bytes"));
     }
     double elapsed = (System.nanoTime() - started) / 1e9;
-    running.forEach(c -> c.stats = new Stats()); // what ends after the period is not counted
-    running.forEach(Client::stop);
+    running.forEach(c -> c.stats(new Stats())); // what ends after the period is not counted
+    running.forEach(MixedClient::stop);
     unreaders.forEach(Unreader::stop);
     for (Thread thread : threads) {
       thread.join(60_000);
@@ -212,10 +206,11 @@ public final class LoadHarness {
         + " backends, at 20 s the audit sink turns unwritable for 5 s, at 35 s the gateway's login is"
         + " refused for 10 s, at 55 s the gateway is killed (SIGKILL) and started again");
     Stats stats = new Stats();
-    List<Client> running = new ArrayList<>();
+    List<MixedClient> running = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      Client client = new Client(i % 2 == 0 ? "fraud-analyst" : "support-bot", stats, i);
+      MixedClient client = new MixedClient(gateway.jdbcUrl(i % 2 == 0 ? "fraud-analyst" : "support-bot"),
+          stats, i, succeeded);
       running.add(client);
       Thread thread = new Thread(client, "fault-client");
       thread.setDaemon(true);
@@ -243,10 +238,10 @@ public final class LoadHarness {
       sql.execute("ALTER ROLE " + role + " NOLOGIN");
     }
     terminateBackends();
-    running.forEach(c -> c.stats = refusedWindow);
+    running.forEach(c -> c.stats(refusedWindow));
     System.out.println("  35 s: the gateway's PostgreSQL login refused, its backends terminated");
     sleepUntil(t0, 45);
-    running.forEach(c -> c.stats = stats);
+    running.forEach(c -> c.stats(stats));
     long loginBack = System.nanoTime();
     try (Connection admin = database.connect(); Statement sql = admin.createStatement()) {
       sql.execute("ALTER ROLE " + role + " LOGIN");
@@ -277,7 +272,7 @@ public final class LoadHarness {
     System.out.printf(Locale.ROOT, "  gateway healthy again %.1f s after the kill%n",
         (System.nanoTime() - restart) / 1e9);
     sleepUntil(t0, 75);
-    running.forEach(Client::stop);
+    running.forEach(MixedClient::stop);
     for (Thread thread : threads) {
       thread.join(60_000);
     }
@@ -370,124 +365,6 @@ public final class LoadHarness {
 
   // ------------------------------------------------------------------ clients
 
-  private static String code(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String message = t.getMessage();
-      if (message != null) {
-        int remote = message.indexOf("Remote driver error: ");
-        Matcher m = CODE.matcher(remote < 0 ? message : message.substring(remote + 21));
-        if (m.find() && (remote >= 0 || m.start() == 0)) {
-          return m.group(1);
-        }
-      }
-    }
-    return e.getClass().getSimpleName();
-  }
-
-  /** One JDBC client running the mixed workload, reading every row. */
-  private final class Client implements Runnable {
-    private final String agent;
-    private final Random random;
-    private volatile boolean stopped;
-    volatile Stats stats;
-    private Connection connection;
-    private String session;
-    private PreparedStatement point;
-    private PreparedStatement join;
-    private PreparedStatement aggregate;
-    private PreparedStatement scan;
-
-    Client(String agent, Stats stats, int seed) {
-      this.agent = agent;
-      this.stats = stats;
-      this.random = new Random(seed * 7919L + 17);
-    }
-
-    void stop() {
-      stopped = true;
-    }
-
-    private void connect() throws SQLException {
-      connection = DriverManager.getConnection(gateway.jdbcUrl(agent));
-      session = connection.unwrap(org.apache.calcite.avatica.AvaticaConnection.class).id;
-      point = connection.prepareStatement("select txn_id, pan, amount, status from"
-          + " payments.transactions where txn_id = ?");
-      join = connection.prepareStatement("select t.txn_id, c.brand, m.name, t.amount from"
-          + " payments.transactions t join payments.cards c on c.card_id = t.card_id"
-          + " join payments.merchants m on m.merchant_id = t.merchant_id"
-          + " where t.txn_id between ? and ? order by t.txn_id");
-      aggregate = connection.prepareStatement("select merchant_id, count(*), sum(amount) from"
-          + " payments.transactions where txn_id between ? and ? group by merchant_id");
-      scan = connection.prepareStatement("select txn_id, pan, amount from payments.transactions"
-          + " where txn_id between ? and ?");
-      scan.setFetchSize(2_000);
-    }
-
-    @Override
-    public void run() {
-      while (!stopped) {
-        long started = System.nanoTime();
-        try {
-          if (connection == null) {
-            connect();
-            started = System.nanoTime();
-          }
-          String kind;
-          int dice = random.nextInt(100);
-          long from = 1 + random.nextInt(90_000);
-          PreparedStatement statement;
-          if (dice < 70) {
-            kind = "point";
-            statement = point;
-            statement.setLong(1, from);
-          } else if (dice < 85) {
-            kind = "join";
-            statement = join;
-            statement.setLong(1, from);
-            statement.setLong(2, from + 49);
-          } else if (dice < 95) {
-            kind = "aggregate";
-            statement = aggregate;
-            statement.setLong(1, from);
-            statement.setLong(2, from + 4_999);
-          } else {
-            kind = "scan";
-            statement = scan;
-            statement.setLong(1, from);
-            statement.setLong(2, from + 9_999);
-          }
-          try (ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-              rows.getObject(1);
-            }
-          }
-          long took = System.nanoTime() - started;
-          stats.success(kind, took);
-          succeeded.computeIfAbsent(session, k -> new LongAdder()).increment();
-        } catch (SQLException | RuntimeException e) {
-          String code = code(e);
-          stats.failure(code, System.nanoTime() - started);
-          if (!code.equals("GATEWAY_BUSY") && !code.equals("STATEMENT_TIMEOUT")) {
-            close(); // the connection may be gone (gateway restarted, expired): open a new one
-          }
-          pause(50);
-        }
-      }
-      close();
-    }
-
-    private void close() {
-      if (connection != null) {
-        try {
-          connection.close();
-        } catch (SQLException | RuntimeException ignored) {
-          // the gateway may be gone
-        }
-      }
-      connection = null;
-    }
-  }
-
   /** An agent's client that opens large results and never reads them. */
   private final class Unreader implements Runnable {
     private final String agent;
@@ -520,9 +397,9 @@ public final class LoadHarness {
           if (unread.size() > 40) {
             unread.remove(0); // forgotten, not closed
           }
-          pause(100);
+          MixedClient.pause(100);
         } catch (SQLException | RuntimeException e) {
-          pause(200);
+          MixedClient.pause(200);
         }
       }
       if (connection != null) {
@@ -534,13 +411,4 @@ public final class LoadHarness {
       }
     }
   }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
 }

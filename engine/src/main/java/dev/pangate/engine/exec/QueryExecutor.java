@@ -131,7 +131,7 @@ public final class QueryExecutor implements AutoCloseable {
     Lease lease = admit(context, 1);
     try {
       Transaction transaction = new Transaction(connect(lease), errors, lease);
-      if (lease != null && !pin(lease)) {
+      if (lease != null && !pin(lease, context)) {
         transaction.rollback();
         throw pinnedBusy(lease.share(), "a transaction");
       }
@@ -159,24 +159,45 @@ public final class QueryExecutor implements AutoCloseable {
     this.pins = shared;
   }
 
-  /** Claims, beyond this gateway, the connection the lease holds past its statement. */
-  private boolean pin(Lease lease) {
+  /**
+   * Claims, beyond this gateway, the connection the lease holds past its statement. While the
+   * agent holds its limit across the gateways, the statement waits (as at this gateway's own gate)
+   * for one of them to be given back, at most {@code limits.queue_timeout}, unless it is cancelled.
+   */
+  private boolean pin(Lease lease, StatementContext context) {
     PinnedConnections shared = pins;
     if (shared == null) {
       return true;
     }
-    java.util.Optional<Runnable> pin = shared.pin(lease.share().agent, lease.share().limit);
-    pin.ifPresent(lease::pinned);
-    return pin.isPresent();
+    long deadline = System.nanoTime()
+        + (gate == null ? 0 : gate.settings().queueTimeout().toNanos());
+    long pause = 5;
+    while (true) {
+      java.util.Optional<Runnable> pin = shared.pin(lease.share().agent, lease.share().limit);
+      if (pin.isPresent()) {
+        lease.pinned(pin.get());
+        return true;
+      }
+      if (System.nanoTime() >= deadline || context.cancel().cancelled()) {
+        return false;
+      }
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      pause = Math.min(100, pause * 2);
+    }
   }
 
   private static EngineException pinnedBusy(ConnectionGate.Share share, String what) {
     return ConnectionGate.busy("The gateway is busy: " + what + " of agent '" + share.agent
         + "' would hold a PostgreSQL connection past its statement, and the agent already holds "
         + share.limit + " such connections (unfinished results, open transactions) across the"
-        + " gateways sharing limits, the most it may (limits.postgres_connections_per_agent)."
-        + " Nothing was returned; read your other results to their end or close them, end open"
-        + " transactions, and retry.", 1);
+        + " gateways sharing limits, the most it may (limits.postgres_connections_per_agent), and"
+        + " none was given back within limits.queue_timeout. Nothing was returned; read your other"
+        + " results to their end or close them, end open transactions, and retry.", 1);
   }
 
   /** An error of PostgreSQL's, noting when it says the connection was lost. */
@@ -230,7 +251,7 @@ public final class QueryExecutor implements AutoCloseable {
         transaction.opened(cursor);
       }
       cursor.readAhead(buffers); // closes itself when it fails
-      if (own && lease != null && cursor.holdsConnection() && !pin(lease)) {
+      if (own && lease != null && cursor.holdsConnection() && !pin(lease, context)) {
         cursor.close();
         throw pinnedBusy(lease.share(), "a result");
       }
