@@ -8,6 +8,7 @@ import dev.pangate.engine.EngineConfig;
 import dev.pangate.engine.approval.ApprovalStore;
 import dev.pangate.engine.demo.DemoDatabase;
 import dev.pangate.engine.demo.DemoSize;
+import dev.pangate.engine.exec.ResultCursor;
 import dev.pangate.masking.keys.KeyRing;
 import dev.pangate.masking.keys.KeysetGenerator;
 import dev.pangate.testing.TestDatabase;
@@ -16,9 +17,14 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -148,6 +154,43 @@ public final class GatewayFixture implements AutoCloseable {
   }
 
   /** Everything the audit log wrote so far, as text. */
+  /** Every row of {@code sql} run in {@code session}, each value as its string (null as null). */
+  public static List<List<String>> rows(Session session, String sql) {
+    List<List<String>> rows = new ArrayList<>();
+    try (ResultCursor cursor = session.query(sql, List.of())) {
+      while (cursor.next()) {
+        List<String> row = new ArrayList<>();
+        for (Object value : cursor.row()) {
+          row.add(Objects.toString(value, null));
+        }
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Every row of {@code sql} run directly in PostgreSQL as the administrator, each value as its
+   * string, booleans printed as the gateway's values print them ({@code true}, not {@code t}).
+   */
+  public List<List<String>> direct(String sql) throws SQLException {
+    List<List<String>> rows = new ArrayList<>();
+    try (Connection connection = admin(); Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      int columns = result.getMetaData().getColumnCount();
+      while (result.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= columns; i++) {
+          int type = result.getMetaData().getColumnType(i);
+          row.add(type == Types.BIT || type == Types.BOOLEAN
+              ? Objects.toString(result.getObject(i), null) : result.getString(i));
+        }
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
   public String auditText() throws IOException {
     gateway.flushAudit();
     StringBuilder text = new StringBuilder();

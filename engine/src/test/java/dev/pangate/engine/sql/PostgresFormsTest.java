@@ -1,5 +1,6 @@
 package dev.pangate.engine.sql;
 
+import static dev.pangate.engine.gateway.GatewayFixture.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,18 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pangate.engine.EngineException;
 import dev.pangate.engine.ErrorCode;
-import dev.pangate.engine.exec.ResultCursor;
 import dev.pangate.engine.gateway.GatewayFixture;
 import dev.pangate.engine.gateway.Session;
 import dev.pangate.testing.PostgresExtension;
 import dev.pangate.testing.TestDatabase;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,41 +43,10 @@ class PostgresFormsTest {
     fixture.close();
   }
 
-  private static List<List<String>> rows(Session session, String sql) {
-    List<List<String>> rows = new ArrayList<>();
-    try (ResultCursor cursor = session.query(sql, List.of())) {
-      while (cursor.next()) {
-        List<String> row = new ArrayList<>();
-        for (Object value : cursor.row()) {
-          row.add(Objects.toString(value, null));
-        }
-        rows.add(row);
-      }
-    }
-    return rows;
-  }
-
-  private static List<List<String>> direct(String sql) throws Exception {
-    List<List<String>> rows = new ArrayList<>();
-    try (Connection connection = fixture.admin(); Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery(sql)) {
-      while (result.next()) {
-        List<String> row = new ArrayList<>();
-        for (int i = 1; i <= result.getMetaData().getColumnCount(); i++) {
-          // booleans as the gateway's values print them
-          row.add(result.getMetaData().getColumnType(i) == java.sql.Types.BIT
-              || result.getMetaData().getColumnType(i) == java.sql.Types.BOOLEAN
-              ? Objects.toString(result.getObject(i), null) : result.getString(i));
-        }
-        rows.add(row);
-      }
-    }
-    return rows;
-  }
 
   /** The statement answers as PostgreSQL does, rows in order (every statement here sorts). */
   private static void samePostgres(String sql) throws Exception {
-    List<List<String>> expected = direct(sql);
+    List<List<String>> expected = fixture.direct(sql);
     assertFalse(expected.isEmpty(), sql);
     assertEquals(expected, rows(fraud, sql), sql);
   }
@@ -196,7 +160,7 @@ class PostgresFormsTest {
         "select from payments.cards intersect select from payments.merchants",
         "select from payments.cards except select from payments.merchants",
         "select union select")) {
-      List<List<String>> expected = direct(sql);
+      List<List<String>> expected = fixture.direct(sql);
       List<List<String>> actual = rows(fraud, sql);
       assertEquals(expected, actual, sql);
       assertTrue(actual.stream().allMatch(List::isEmpty), sql);

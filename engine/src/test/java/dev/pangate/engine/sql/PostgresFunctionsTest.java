@@ -1,5 +1,6 @@
 package dev.pangate.engine.sql;
 
+import static dev.pangate.engine.gateway.GatewayFixture.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,17 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pangate.engine.EngineException;
 import dev.pangate.engine.ErrorCode;
-import dev.pangate.engine.exec.ResultCursor;
 import dev.pangate.engine.gateway.GatewayFixture;
 import dev.pangate.engine.gateway.Session;
 import dev.pangate.testing.PostgresExtension;
 import dev.pangate.testing.TestDatabase;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,34 +44,6 @@ class PostgresFunctionsTest {
     fixture.close();
   }
 
-  private static List<List<String>> rows(Session session, String sql) {
-    List<List<String>> rows = new ArrayList<>();
-    try (ResultCursor cursor = session.query(sql, List.of())) {
-      while (cursor.next()) {
-        List<String> row = new ArrayList<>();
-        for (Object value : cursor.row()) {
-          row.add(Objects.toString(value, null));
-        }
-        rows.add(row);
-      }
-    }
-    return rows;
-  }
-
-  private static List<List<String>> direct(String sql) throws Exception {
-    List<List<String>> rows = new ArrayList<>();
-    try (Connection connection = fixture.admin(); Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery(sql)) {
-      while (result.next()) {
-        List<String> row = new ArrayList<>();
-        for (int i = 1; i <= result.getMetaData().getColumnCount(); i++) {
-          row.add(result.getString(i));
-        }
-        rows.add(row);
-      }
-    }
-    return rows;
-  }
 
   @Test
   void functionsCalciteLacksRunInPostgresqlAsWritten() throws Exception {
@@ -90,7 +57,7 @@ class PostgresFunctionsTest {
     // the support role sees cards of its merchants only: the same rows directly
     String filtered = sql.replace("from payments.cards", "from payments.cards where card_id in"
         + " (select card_id from payments.transactions where merchant_id in (1, 2, 3))");
-    assertEquals(direct(filtered), rows(support, sql));
+    assertEquals(fixture.direct(filtered), rows(support, sql));
   }
 
   @Test
@@ -103,7 +70,7 @@ class PostgresFunctionsTest {
   void aggregatesOfPostgresqlsRunThere() throws Exception {
     String sql = "select corr(amount, txn_id)::numeric(10,6), regr_count(amount, txn_id), regr_sxy(amount, txn_id)::numeric(20,4)"
         + " from payments.transactions";
-    assertEquals(direct(sql), rows(fraud, sql));
+    assertEquals(fixture.direct(sql), rows(fraud, sql));
   }
 
   @Test
@@ -169,10 +136,10 @@ class PostgresFunctionsTest {
   @Test
   void postgresqlSpellingsOfOrderingAndBinaryStrings() throws Exception {
     String sql = "select card_id from payments.cards order by card_id using > limit 3";
-    assertEquals(direct("select card_id from payments.cards where card_id in (select card_id"
+    assertEquals(fixture.direct("select card_id from payments.cards where card_id in (select card_id"
         + " from payments.transactions where merchant_id in (1, 2, 3)) order by card_id desc limit 3"),
         rows(support, sql));
-    assertEquals(direct("select encode('\\x1234abcd'::bytea, 'base64'), get_byte('\\x1234'::bytea, 1)"),
+    assertEquals(fixture.direct("select encode('\\x1234abcd'::bytea, 'base64'), get_byte('\\x1234'::bytea, 1)"),
         rows(support, "select encode('\\x1234abcd'::bytea, 'base64'), get_byte('\\x1234'::bytea, 1)"));
   }
 }
