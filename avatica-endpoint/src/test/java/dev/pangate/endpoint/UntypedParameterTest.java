@@ -66,7 +66,22 @@ class UntypedParameterTest {
           Types.INTEGER, 7, 7),
       new Case("select card_id, case when card_id < 3 then ? else 'later' end as k from payments.cards"
           + " order by card_id", "SELECT card_id, CASE WHEN card_id < 3 THEN ? ELSE 'later' END AS k"
-          + " FROM payments.cards ORDER BY card_id", Types.VARCHAR, "first"));
+          + " FROM payments.cards ORDER BY card_id", Types.VARCHAR, "first"),
+      // nullif(a, b) resolves as a = b does: a parameter takes the other argument's type
+      new Case("select card_id, nullif(?, card_id) as n from payments.cards order by card_id",
+          "SELECT card_id, nullif(?, card_id) AS n FROM payments.cards ORDER BY card_id",
+          Types.BIGINT, 2),
+      new Case("select card_id from payments.cards where nullif(?, status) is null order by card_id",
+          "SELECT card_id FROM payments.cards WHERE nullif(?, status) IS NULL ORDER BY card_id",
+          Types.VARCHAR, "active"),
+      new Case("select card_id, nullif(status, ?) as s from payments.cards order by card_id",
+          "SELECT card_id, nullif(status, ?) AS s FROM payments.cards ORDER BY card_id",
+          Types.VARCHAR, "active"),
+      new Case("select txn_id from payments.transactions where merchant_id = nullif(merchant_id, ?)"
+          + " order by txn_id", "SELECT txn_id FROM payments.transactions WHERE merchant_id ="
+          + " nullif(merchant_id, ?) ORDER BY txn_id", Types.INTEGER, 1),
+      new Case("select nullif(?, 'none') as v", "SELECT nullif(?, 'none') AS v", Types.VARCHAR, "given"),
+      new Case("select nullif(?, 5) as v", "SELECT nullif(?, 5) AS v", Types.INTEGER, 7));
 
   @Test
   void theParameterTakesTheTypeOfItsNeighbours() throws Exception {

@@ -23,7 +23,7 @@ import org.apache.calcite.sql.validate.SqlValidatorScope;
 
 /**
  * Calcite's validator with PostgreSQL's typing of parameters in {@code CASE}, {@code COALESCE},
- * {@code GREATEST} and {@code LEAST} ("UNION, CASE, and Related Constructs" in PostgreSQL's type
+ * {@code GREATEST}, {@code LEAST} and {@code NULLIF} ("UNION, CASE, and Related Constructs" in PostgreSQL's type
  * conversion rules): a parameter among the results takes the type the other results resolve to,
  * and text when every result is a parameter, a string literal or NULL. Calcite types a parameter
  * only from a context that names one, so {@code coalesce(?, status)} was refused ("Illegal use of
@@ -66,6 +66,7 @@ public final class PostgresValidator extends SqlValidatorImpl {
       return; // typed by the construct around it (below); nothing here says otherwise
     }
     if (node instanceof SqlCase kase) {
+      typeComparedParameters(scope, kase);
       List<SqlNode> results = new ArrayList<>();
       kase.getThenOperands().forEach(results::add);
       results.add(kase.getElseOperand());
@@ -123,6 +124,36 @@ public final class PostgresValidator extends SqlValidatorImpl {
       typed.put(parameter.getIndex(), common);
     }
     return typed;
+  }
+
+  /**
+   * Calcite rewrites {@code NULLIF(a, b)} to {@code CASE WHEN a = b THEN NULL ELSE a END} before
+   * typing, copying {@code a}. PostgreSQL resolves {@code nullif(?, b)} as it resolves {@code ? = b}:
+   * the parameter takes {@code b}'s type. A bare parameter compared by equality with a typed
+   * expression in a WHEN gets that type here, and so does every copy of it among the results
+   * (which would otherwise resolve to text beside the NULL).
+   */
+  private void typeComparedParameters(SqlValidatorScope scope, SqlCase kase) {
+    Map<Integer, RelDataType> typed = new HashMap<>();
+    for (SqlNode when : kase.getWhenOperands()) {
+      if (!(when instanceof SqlCall call) || call.getKind() != SqlKind.EQUALS
+          || call.operandCount() != 2) {
+        continue;
+      }
+      for (int side = 0; side < 2; side++) {
+        SqlNode other = call.operand(1 - side);
+        if (call.operand(side) instanceof SqlDynamicParam parameter
+            && getValidatedNodeTypeIfKnown(parameter) == null && other != null
+            && !isUntypedLiteral(other) && !containsParameter(other)) {
+          RelDataType type = typeFactory.createTypeWithNullability(deriveType(scope, other), true);
+          setValidatedNodeType(parameter, type);
+          typed.putIfAbsent(parameter.getIndex(), type);
+        }
+      }
+    }
+    if (!typed.isEmpty()) {
+      retype(kase, typed);
+    }
   }
 
   private static SqlNode unwrapCastNotNull(SqlNode node) {
