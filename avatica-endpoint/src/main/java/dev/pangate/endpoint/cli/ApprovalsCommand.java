@@ -131,6 +131,10 @@ final class ApprovalsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ID", description = "the request id (a UUID, as in APPROVAL_REQUIRED)")
     String id;
 
+    @Option(names = "--plan", description = "also print the rewritten plan, the SQL sent to"
+        + " PostgreSQL and every value bound to it")
+    boolean plan;
+
     @Mixin
     Client client;
 
@@ -142,7 +146,7 @@ final class ApprovalsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return client.send(context, "show", "GET", "/v1/approvals/" + id(id), null);
+      return client.send(context, plan ? "show-plan" : "show", "GET", "/v1/approvals/" + id(id), null);
     }
   }
 

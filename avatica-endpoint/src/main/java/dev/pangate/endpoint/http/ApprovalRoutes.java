@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pangate.endpoint.session.ClientRequest;
 import dev.pangate.endpoint.session.GatewayRequestException;
 import dev.pangate.engine.ErrorCode;
+import dev.pangate.engine.approval.ApprovalPreview;
 import dev.pangate.engine.approval.ApprovalRequest;
+import dev.pangate.engine.gateway.WriteSummary;
 import dev.pangate.engine.approval.ApprovalStatus;
 import dev.pangate.engine.gateway.Approvals;
 import dev.pangate.engine.gateway.Caller;
@@ -25,7 +27,9 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * GET  /v1/approvals[?status=pending|approved|denied|executed|expired]   the requests
- * GET  /v1/approvals/{id}                                                one request
+ * GET  /v1/approvals/{id}                                                one request, what it
+ *                                                                       writes and a preview of
+ *                                                                       its rows
  * POST /v1/approvals/{id}/approve   {"reason": "..."}                    approve it
  * POST /v1/approvals/{id}/deny      {"reason": "..."}                    deny it
  * POST /v1/approvals/{id}/wait?timeout=30s                               wait for the decision
@@ -74,7 +78,44 @@ final class ApprovalRoutes {
     if (!m.matches()) {
       throw notFound();
     }
-    exchange.sendJson(200, json(approvals.get(caller(exchange), m.group(1))));
+    Caller approver = caller(exchange);
+    ApprovalRequest request = approvals.get(approver, m.group(1));
+    Map<String, Object> json = new LinkedHashMap<>(json(request));
+    json.put("write", WriteSummary.of(request).map(ApprovalRoutes::json).orElse(null));
+    json.put("preview", json(approvals.preview(approver, request)));
+    exchange.sendJson(200, json);
+  }
+
+  /** What the write does: the table, the columns it sets with their values, its WHERE as written. */
+  static Map<String, Object> json(WriteSummary summary) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("target", summary.target());
+    json.put("sets", summary.sets().stream().map(set -> {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("column", set.column());
+      one.put("value", set.value());
+      return one;
+    }).toList());
+    json.put("where", summary.where());
+    json.put("inserted_rows", summary.insertedRows());
+    return json;
+  }
+
+  /** The rows the write would change, as the approver's role sees them, read at this moment. */
+  static Map<String, Object> json(ApprovalPreview preview) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("available", preview.available());
+    json.put("note", preview.note());
+    json.put("rows", preview.rows());
+    json.put("rows_at_request", preview.rowsAtRequest());
+    json.put("changed_since_request", preview.changedSinceRequest());
+    json.put("limit", preview.limit());
+    json.put("truncated", preview.truncated());
+    json.put("hidden", preview.hidden());
+    json.put("columns", preview.columns());
+    json.put("shown", preview.shown());
+    json.put("read_at", text(preview.readAt()));
+    return json;
   }
 
   private void decide(Exchange exchange) throws IOException {

@@ -407,6 +407,62 @@ public final class QueryExecutor implements AutoCloseable {
   }
 
   /**
+   * Opens a read-only transaction on one connection of the caller's share, whose statements all
+   * read one snapshot (REPEATABLE READ): an approver's preview of a held write counts, selects and
+   * shows its rows as of one moment.
+   */
+  public Transaction beginReadOnly(StatementContext context) {
+    Transaction transaction = begin(context);
+    try (java.sql.Statement readOnly = transaction.connection().createStatement()) {
+      readOnly.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    } catch (SQLException e) {
+      transaction.rollback();
+      throw translate(e);
+    }
+    return transaction;
+  }
+
+  /** Counts rows with a query on an open (read-only) transaction. */
+  public long count(PushdownSql sql, PlannedStatement plan, List<?> parameters,
+      Transaction transaction) {
+    List<Object[]> rows = rows(sql, plan, parameters, transaction).rows();
+    return ((Number) rows.get(0)[0]).longValue();
+  }
+
+  /** Raw rows and their column names, read by the gateway for itself (never sent as they are). */
+  public record RawRows(List<String> columns, List<Object[]> rows) {}
+
+  /**
+   * Reads a query's rows on an open transaction, raw as PostgreSQL returns them: for the gateway's
+   * own use (an approver's preview masks them before anyone sees them).
+   */
+  public RawRows rows(PushdownSql sql, PlannedStatement plan, List<?> parameters,
+      Transaction transaction) {
+    try (PreparedStatement statement = transaction.connection().prepareStatement(sql.sql())) {
+      bind(statement, sql.parameterOrder(), plan, parameters);
+      try (ResultSet rs = statement.executeQuery()) {
+        int width = rs.getMetaData().getColumnCount();
+        List<String> columns = new java.util.ArrayList<>();
+        for (int c = 1; c <= width; c++) {
+          columns.add(rs.getMetaData().getColumnLabel(c));
+        }
+        List<Object[]> rows = new java.util.ArrayList<>();
+        while (rs.next()) {
+          Object[] row = new Object[width];
+          for (int c = 0; c < width; c++) {
+            row[c] = rs.getObject(c + 1);
+          }
+          rows.add(row);
+        }
+        return new RawRows(columns, rows);
+      }
+    } catch (SQLException e) {
+      transaction.failed(e);
+      throw translate(e);
+    }
+  }
+
+  /**
    * Work done in a write's transaction: {@link #before} ahead of the write (e.g. claiming an
    * approval, so a write that cannot have it never runs), {@link #run} after it and before the
    * commit.

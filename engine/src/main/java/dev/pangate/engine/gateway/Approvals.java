@@ -7,7 +7,14 @@ import dev.pangate.audit.AuditEventType;
 import dev.pangate.audit.Outcome;
 import dev.pangate.engine.EngineException;
 import dev.pangate.engine.ErrorCode;
+import dev.pangate.engine.approval.ApprovalPreview;
 import dev.pangate.engine.approval.ApprovalRequest;
+import dev.pangate.engine.exec.QueryExecutor;
+import dev.pangate.engine.exec.ResultCursor;
+import dev.pangate.engine.exec.Transaction;
+import dev.pangate.engine.plan.GatewayTable;
+import dev.pangate.engine.plan.PlannedStatement;
+import dev.pangate.engine.plan.StatementKind;
 import dev.pangate.engine.approval.ApprovalStatus;
 import dev.pangate.engine.approval.ApprovalStore;
 import dev.pangate.masking.pan.PanScrubber;
@@ -39,6 +46,18 @@ public final class Approvals {
   private final ApprovalStore store;
   private final Clock clock;
   private final Duration lifetime;
+  /**
+   * The statements held on this gateway, by request id, with the values bound to them: what an
+   * approver's preview re-reads. In memory only (the values may include PANs, which the store
+   * never keeps); the request's gateway previews it, or any gateway once the agent runs the
+   * statement again there.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, Held> held =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  /** How many held statements are kept for previews; beyond this a preview says it is unavailable. */
+  private static final int MAX_HELD = 10_000;
+
+  private record Held(PreparedQuery query, List<?> parameters) {}
 
   Approvals(Gateway gateway, ApprovalStore store, Clock clock, Duration lifetime) {
     this.gateway = requireNonNull(gateway, "gateway is null");
@@ -139,10 +158,12 @@ public final class Approvals {
     String parametersDigest = parametersDigest(query, parameters);
     Optional<ApprovalRequest> open = store.open(caller.agentId(), planDigest, parametersDigest);
     if (open.isPresent() && open.get().status() == ApprovalStatus.APPROVED) {
+      hold(open.get(), query, parameters);
       return open.get();
     }
     ApprovalRequest request = open.orElseGet(() -> create(caller, role, query, parameters,
         planDigest, parametersDigest, policyDigest));
+    hold(request, query, parameters);
     if (request.status() == ApprovalStatus.APPROVED) {
       return request; // approved by the time another run (here or on another gateway) recorded it
     }
@@ -154,6 +175,13 @@ public final class Approvals {
         + ". An approver decides it with POST /v1/approvals/" + request.id()
         + "/approve (or: pangate approvals approve " + request.id() + "); then run the same"
         + " statement again, with the same parameters, before " + request.expiresAt() + ".");
+  }
+
+  private void hold(ApprovalRequest request, PreparedQuery query, List<?> parameters) {
+    if (held.size() < MAX_HELD || held.containsKey(request.id())) {
+      held.put(request.id(), new Held(query, java.util.Collections.unmodifiableList(
+          new java.util.ArrayList<>(parameters))));
+    }
   }
 
   private ApprovalRequest create(Caller caller, String role, PreparedQuery query,
@@ -233,6 +261,7 @@ public final class Approvals {
   /** Audits the approved write as it ran: its own text, plan, pushed SQL and values. */
   void executed(Caller caller, String role, ApprovalRequest request, PreparedQuery query,
       List<?> parameters, long rows, String policyDigest) {
+    held.remove(request.id());
     gateway.audit(AuditEvent.builder(AuditEventType.APPROVAL_EXECUTED)
         .approvalId(request.id()).agent(caller.agentId()).role(role)
         .clientAddress(caller.clientAddress()).session(caller.session()).driver(caller.driver())
@@ -260,6 +289,169 @@ public final class Approvals {
     requireApprover(approver);
     expireOverdue();
     return store.find(id).orElseThrow(() -> notFound(id));
+  }
+
+  /**
+   * The rows a pending or approved request's write would change, read now in one read-only
+   * snapshot and shown through the approver's own policy: the write's selection (within the
+   * requester's row filter) counted, its first {@link PlannedStatement#PREVIEW_ROWS} rows read by
+   * key through the approver's view (its masks, hidden columns and row filter; a row it does not
+   * show is counted as hidden). An INSERT's new rows are masked with the approver's masks; where
+   * the approver's role filters the table's rows they are counted, not shown, since a filter is
+   * checked against stored rows. The approver's read is audited as the approver's statement.
+   */
+  public ApprovalPreview preview(Caller approver, ApprovalRequest request) {
+    requireApprover(approver);
+    requireNonNull(request, "request is null");
+    Long atRequest = request.estimatedRows();
+    if (request.status() != ApprovalStatus.PENDING && request.status() != ApprovalStatus.APPROVED) {
+      return ApprovalPreview.unavailable("The request is " + request.status().name()
+          .toLowerCase() + "; nothing is waiting to run.", atRequest);
+    }
+    Held statement = held.get(request.id());
+    if (statement == null) {
+      return ApprovalPreview.unavailable("This gateway does not hold the statement's values (the"
+          + " request was made on another gateway, or before a restart): ask the gateway that"
+          + " received it, or have the agent run the statement again, which holds it here.",
+          atRequest);
+    }
+    PlannedStatement planned = statement.query().planned();
+    if (planned.countRows() == null || planned.previewRows() == null) {
+      return ApprovalPreview.unavailable("The table has no primary key, so the rows cannot be"
+          + " named one by one.", atRequest);
+    }
+    try (Session session = gateway.oneShot(approver)) {
+      Transaction snapshot = session.beginReadOnly();
+      try {
+        QueryExecutor executor = gateway.executor();
+        long now = executor.count(planned.countRows(), planned, statement.parameters(), snapshot);
+        QueryExecutor.RawRows selected = executor.rows(planned.previewRows(), planned,
+            statement.parameters(), snapshot);
+        return planned.kind() == StatementKind.INSERT
+            ? insertedRows(session, planned.writeTarget(), selected, now, atRequest)
+            : selectedRows(session, planned.writeTarget(), selected, now, atRequest);
+      } finally {
+        session.rollback();
+      }
+    } catch (EngineException e) {
+      if (e.errorCode() == ErrorCode.AUDIT_UNAVAILABLE) {
+        throw e; // the approver's read cannot be recorded: it does not happen
+      }
+      return ApprovalPreview.unavailable("The rows could not be read: " + e.getMessage(), atRequest);
+    }
+  }
+
+  /** An UPDATE's or DELETE's rows, read by primary key through the approver's view. */
+  private ApprovalPreview selectedRows(Session session, String target,
+      QueryExecutor.RawRows keys, long now, Long atRequest) {
+    int limit = PlannedStatement.PREVIEW_ROWS;
+    GatewayTable table = approverTable(session, target);
+    String blind = table == null ? "Your role does not see " + target + ": its rows are counted,"
+        + " not shown." : null;
+    for (String key : keys.columns()) {
+      if (blind == null && (!visibleColumns(table).contains(key)
+          || !"clear".equals(table.maskLabel(key)))) {
+        blind = "Your role does not see " + target + "." + key + " (the primary key) in clear:"
+            + " the rows are counted, not shown.";
+      }
+    }
+    if (blind != null || keys.rows().isEmpty()) {
+      return new ApprovalPreview(true, blind, now, atRequest, List.of(), List.of(),
+          keys.rows().size(), limit, clock.instant());
+    }
+    StringBuilder sql = new StringBuilder("select * from ").append(quoted(target)).append(" where ");
+    List<Object> values = new java.util.ArrayList<>();
+    for (int r = 0; r < keys.rows().size(); r++) {
+      sql.append(r == 0 ? "(" : " or (");
+      for (int k = 0; k < keys.columns().size(); k++) {
+        sql.append(k == 0 ? "" : " and ").append(quoted(keys.columns().get(k))).append(" = ?");
+        values.add(keys.rows().get(r)[k]);
+      }
+      sql.append(')');
+    }
+    sql.append(" order by ");
+    sql.append(String.join(", ", keys.columns().stream().map(Approvals::quoted).toList()));
+    List<String> columns = new java.util.ArrayList<>();
+    List<List<String>> shown = new java.util.ArrayList<>();
+    try (ResultCursor rows = session.execute(session.prepare(sql.toString()), values)) {
+      rows.columns().forEach(column -> columns.add(column.name()));
+      while (rows.next()) {
+        shown.add(texts(rows.row()));
+      }
+    }
+    int hidden = keys.rows().size() - shown.size();
+    return new ApprovalPreview(true, hidden == 0 ? null : hidden + (hidden == 1 ? " row is" : " rows are")
+        + " outside what your role sees of " + target + ": counted, not shown.", now, atRequest,
+        columns, shown, hidden, limit, clock.instant());
+  }
+
+  /** An INSERT's new rows, raw as they would be written, through the approver's masks. */
+  private ApprovalPreview insertedRows(Session session, String target,
+      QueryExecutor.RawRows inserted, long now, Long atRequest) {
+    int limit = PlannedStatement.PREVIEW_ROWS;
+    GatewayTable table = approverTable(session, target);
+    String blind = null;
+    if (table == null) {
+      blind = "Your role does not see " + target + ": the new rows are counted, not shown.";
+    } else if (table.expansion().rowFilterCheck().isPresent()) {
+      blind = "Your role sees only some rows of " + target + " (a row filter), which is checked"
+          + " against stored rows: the new rows are counted, not shown.";
+    }
+    if (blind != null) {
+      return new ApprovalPreview(true, blind, now, atRequest, List.of(), List.of(),
+          inserted.rows().size(), limit, clock.instant());
+    }
+    List<String> columns = visibleColumns(table);
+    java.util.Map<String, dev.pangate.engine.rewrite.MaskOperator> masks =
+        table.expansion().columnMasks();
+    List<List<String>> shown = new java.util.ArrayList<>();
+    for (Object[] row : inserted.rows()) {
+      List<String> values = new java.util.ArrayList<>();
+      for (String column : columns) {
+        int at = inserted.columns().indexOf(column);
+        if (at < 0) {
+          values.add("(default)");
+          continue;
+        }
+        var mask = masks.get(column);
+        values.add(text(mask == null ? row[at] : mask.transform().apply(row[at])));
+      }
+      shown.add(values);
+    }
+    return new ApprovalPreview(true, null, now, atRequest, columns, shown, 0, limit,
+        clock.instant());
+  }
+
+  private static GatewayTable approverTable(Session session, String target) {
+    int dot = target.indexOf('.');
+    return session.catalog().tables().getOrDefault(target.substring(0, dot), java.util.Map.of())
+        .get(target.substring(dot + 1));
+  }
+
+  private static List<String> visibleColumns(GatewayTable table) {
+    return table.getRowType(dev.pangate.engine.plan.QueryPlanner.TYPE_FACTORY).getFieldNames();
+  }
+
+  private static String quoted(String name) {
+    StringBuilder quoted = new StringBuilder();
+    for (String part : name.split("\\.")) {
+      quoted.append(quoted.length() == 0 ? "" : ".").append('"').append(part.replace("\"", "\"\""))
+          .append('"');
+    }
+    return quoted.toString();
+  }
+
+  private static List<String> texts(Object[] row) {
+    List<String> values = new java.util.ArrayList<>();
+    for (Object value : row) {
+      values.add(text(value));
+    }
+    return values;
+  }
+
+  private static String text(Object value) {
+    return value == null ? null : value instanceof byte[] bytes
+        ? "\\x" + HexFormat.of().formatHex(bytes) : String.valueOf(value);
   }
 
   /**
@@ -328,6 +520,9 @@ public final class Approvals {
         throw new EngineException(ErrorCode.NOT_PENDING, "Request " + id + " is "
             + request.status().name().toLowerCase() + ", not pending; it cannot be decided.");
       }
+      if (decision == ApprovalStatus.DENIED) {
+        held.remove(id);
+      }
       auditDecision(approver, role, decided.get(), decision, reason, Outcome.success());
       return decided.get();
     } catch (EngineException e) {
@@ -393,6 +588,7 @@ public final class Approvals {
 
   private void expireOverdue() {
     for (ApprovalRequest expired : store.expire(clock.instant())) {
+      held.remove(expired.id());
       gateway.audit(AuditEvent.builder(AuditEventType.APPROVAL_EXPIRED)
           .approvalId(expired.id()).agent(expired.agent()).role(expired.role())
           .tables(List.of(expired.target())).sql(expired.sql())

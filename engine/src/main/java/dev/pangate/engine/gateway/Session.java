@@ -392,6 +392,27 @@ public final class Session implements AutoCloseable {
     autoCommit = on;
   }
 
+  /**
+   * Opens a read-only transaction reading one snapshot, which this session's statements then run
+   * in until {@link #rollback}: an approver's preview of a held write.
+   */
+  Transaction beginReadOnly() {
+    checkOpen();
+    if (transaction != null) {
+      throw new IllegalStateException("a transaction is already open");
+    }
+    PolicyViews.AgentView view = view();
+    transaction = gateway.executor().beginReadOnly(
+        gateway.context(caller.agentId(), view.role().name(), CancelToken.NONE));
+    autoCommit = false;
+    return transaction;
+  }
+
+  /** The caller's view of the database under the policy in force. */
+  CatalogView catalog() {
+    return view().view();
+  }
+
   /** Whether a transaction is open (a write ran with autocommit off and has not been ended). */
   public boolean inTransaction() {
     return transaction != null;

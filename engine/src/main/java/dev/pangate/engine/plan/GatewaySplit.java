@@ -26,11 +26,14 @@ import org.apache.calcite.rel.type.RelDataTypeField;
  *     tokens), numbered after the caller's
  * @param countRows for a write, a query counting the rows it would change (shown to approvers);
  *     null for queries
+ * @param previewRows for a write, a query reading the first rows it would change (the primary
+ *     keys of an UPDATE's or DELETE's rows, an INSERT's new rows as written), for the approver's
+ *     preview; null for queries
  * @param writeCheck for an INSERT or UPDATE through a row filter, how it checks the rows it
  *     writes; null otherwise
  */
 public record GatewaySplit(RelNode plan, List<Leaf> leaves, RelNode gatewayPlan,
-    List<Derived> derivedParameters, RelNode countRows, WriteCheck writeCheck) {
+    List<Derived> derivedParameters, RelNode countRows, RelNode previewRows, WriteCheck writeCheck) {
 
   public GatewaySplit {
     requireNonNull(plan, "plan is null");
@@ -107,6 +110,6 @@ public record GatewaySplit(RelNode plan, List<Leaf> leaves, RelNode gatewayPlan,
     List<MaskOperator> masks = new ArrayList<>();
     outputs.forEach(o -> masks.add(null));
     return new GatewaySplit(plan, List.of(new Leaf(plan, outputs, plan.getRowType(), masks)), null,
-        List.of(), null, null);
+        List.of(), null, null, null);
   }
 }

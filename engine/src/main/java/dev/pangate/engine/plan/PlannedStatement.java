@@ -24,6 +24,9 @@ import org.apache.calcite.rel.type.RelDataType;
  * @param derivedParameters parameters of the pushed SQL computed from the caller's
  * @param writeTarget the table a write changes ({@code schema.table}), null for queries
  * @param countRows for a write, SQL counting the rows it would change; null for queries
+ * @param previewRows for a write, SQL reading the first {@link #PREVIEW_ROWS} rows it would
+ *     change (an UPDATE's or DELETE's primary keys, an INSERT's new rows); null for queries and
+ *     where the table has no primary key
  * @param rowFilterCheck for an INSERT or UPDATE through a row filter, that filter: the pushed SQL
  *     then returns the rows written and how many of them fail it, and the write is refused unless
  *     none does; null otherwise
@@ -40,7 +43,11 @@ public record PlannedStatement(
     List<Derived> derivedParameters,
     String writeTarget,
     PushdownSql countRows,
+    PushdownSql previewRows,
     RowFilterCheck rowFilterCheck) {
+
+  /** How many of a held write's rows the approver's preview shows at most. */
+  public static final int PREVIEW_ROWS = 20;
 
   public PlannedStatement {
     requireNonNull(kind, "kind is null");
@@ -69,7 +76,7 @@ public record PlannedStatement(
   public PlannedStatement withResultTypes(List<PushedQuery> typedQueries,
       List<OutputColumn> typedColumns) {
     return new PlannedStatement(kind, explain, sql, plan, typedQueries, gatewayPlan, typedColumns,
-        parameterTypes, derivedParameters, writeTarget, countRows, rowFilterCheck);
+        parameterTypes, derivedParameters, writeTarget, countRows, previewRows, rowFilterCheck);
   }
 
   /** The SQL sent to PostgreSQL (several statements separated by a line, when the gateway evaluates a part). */

@@ -283,6 +283,7 @@ public final class QueryPlanner {
     return new PlannedStatement(kind, explain, sql, split.plan(), queries, gatewayPlan,
         columns, parameterTypes, split.derivedParameters(), target,
         split.countRows() == null ? null : PushdownSql.render(split.countRows()),
+        split.previewRows() == null ? null : PushdownSql.render(split.previewRows()),
         check == null ? null : check.filter());
   }
 

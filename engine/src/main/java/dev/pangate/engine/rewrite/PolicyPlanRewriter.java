@@ -77,7 +77,7 @@ public final class PolicyPlanRewriter implements PlanRewriter {
     Leaf leaf = new Leaf(write, List.of(GatewayOutput.passThrough(0, count)), write.getRowType(),
         java.util.Collections.singletonList(null));
     return new GatewaySplit(write, List.of(leaf), null, derived.derived(), countRows(write),
-        dml.writeCheck(modify));
+        previewRows(write, rexBuilder), dml.writeCheck(modify));
   }
 
   private GatewaySplit query(RelNode plan, DerivedParameters derived, MaskLifter lifter,
@@ -85,13 +85,13 @@ public final class PolicyPlanRewriter implements PlanRewriter {
     try {
       Leaf leaf = leaf(lifter.lift(plan), plan, rexBuilder);
       return new GatewaySplit(display(leaf, plan, rexBuilder), List.of(leaf), null, derived.derived(),
-          null, null);
+          null, null, null);
     } catch (CannotPushDown whole) {
       List<Leaf> leaves = new ArrayList<>();
       List<RelNode> displays = new ArrayList<>();
       RelNode gatewayPlan = partial(plan, lifter, leaves, displays, rexBuilder);
       return new GatewaySplit(withLeafDisplays(gatewayPlan, displays), leaves, gatewayPlan,
-          derived.derived(), null, null);
+          derived.derived(), null, null, null);
     }
   }
 
@@ -116,6 +116,45 @@ public final class PolicyPlanRewriter implements PlanRewriter {
         List.of(org.apache.calcite.rel.core.AggregateCall.create(
             org.apache.calcite.sql.fun.SqlStdOperatorTable.COUNT, false, false, false, List.of(),
             List.of(), -1, null, org.apache.calcite.rel.RelCollations.EMPTY, 0, rows, null, "rows")));
+  }
+
+  /**
+   * A query reading the first {@link dev.pangate.engine.plan.PlannedStatement#PREVIEW_ROWS} rows a
+   * write changes, for the approver: the primary keys of an UPDATE's or DELETE's selected rows in
+   * key order (the approver's own view then reads those rows), or an INSERT's new rows as they
+   * would be written (raw values, the gateway masks them for the approver).
+   */
+  private static RelNode previewRows(RelNode write, RexBuilder rexBuilder) {
+    TableModify modify = (TableModify) write;
+    RelNode rows = write.getInput(0);
+    RexNode fetch = rexBuilder.makeExactLiteral(
+        java.math.BigDecimal.valueOf(dev.pangate.engine.plan.PlannedStatement.PREVIEW_ROWS));
+    if (modify.getOperation() == TableModify.Operation.INSERT) {
+      return org.apache.calcite.rel.logical.LogicalSort.create(rows,
+          org.apache.calcite.rel.RelCollations.EMPTY, null, fetch);
+    }
+    if (modify.getOperation() == TableModify.Operation.UPDATE) {
+      rows = rows.getInput(0); // the projection of new values over the selected rows
+    }
+    dev.pangate.engine.catalog.MirroredTable raw =
+        modify.getTable().unwrap(dev.pangate.engine.catalog.MirroredTable.class);
+    if (raw == null || raw.source().primaryKey().isEmpty()) {
+      return null;
+    }
+    List<RexNode> keys = new ArrayList<>();
+    List<org.apache.calcite.rel.RelFieldCollation> order = new ArrayList<>();
+    for (String key : raw.source().primaryKey()) {
+      RelDataTypeField field = rows.getRowType().getField(key, true, false);
+      if (field == null) {
+        return null;
+      }
+      order.add(new org.apache.calcite.rel.RelFieldCollation(keys.size()));
+      keys.add(rexBuilder.makeInputRef(rows, field.getIndex()));
+    }
+    RelNode projected = LogicalProject.create(rows, List.of(), keys, raw.source().primaryKey(),
+        java.util.Set.of());
+    return org.apache.calcite.rel.logical.LogicalSort.create(projected,
+        org.apache.calcite.rel.RelCollations.of(order), null, fetch);
   }
 
   /** Each largest sub-plan PostgreSQL can run becomes a leaf; the rest stays for the gateway. */
