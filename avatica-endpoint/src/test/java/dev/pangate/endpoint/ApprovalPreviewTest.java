@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pangate.audit.EventEncoder;
+import dev.pangate.audit.show.ShownEntry;
 import dev.pangate.endpoint.cli.CliRun;
 import dev.pangate.testing.PostgresExtension;
 import dev.pangate.testing.TestDatabase;
@@ -225,6 +227,22 @@ class ApprovalPreviewTest {
   }
 
   @Test
+  void aPreparedWriteShowsEachParameterWithItsValue() throws Exception {
+    String id;
+    try (Connection connection = fixture.connect(BOT); PreparedStatement statement = connection.prepareStatement(
+        "update payments.cards set status = ? where card_id = ?")) {
+      statement.setString(1, "blocked");
+      statement.setLong(2, 5);
+      id = held(statement::executeUpdate);
+    }
+    JsonNode document = request(OFFICER, id);
+    assertEquals("? ('blocked')", document.path("write").path("sets").get(0).path("value").asText());
+    assertEquals("card_id = ? (parameter 2 = '5')", document.path("write").path("where").asText());
+    List<List<String>> rows = shown(document.path("preview"));
+    assertEquals(ownRows(OFFICER, List.of(5L)), rows);
+  }
+
+  @Test
   void rowsTheApproverMayNotSeeAreCountedNotShown() throws Exception {
     // Every row this write selects is outside the officer's filter (31..40).
     String id = hold("update payments.cards set status = 'lost' where card_id > 30");
@@ -253,6 +271,12 @@ class ApprovalPreviewTest {
     assertEquals("pan = '" + token + "'", document.path("write").path("where").asText(),
         "the token whole, so the approver can check which card");
     assertFalse(document.toString().contains(pan));
+    AuditTrail audit = AuditTrail.of(fixture);
+    ShownEntry read = audit.one("STATEMENT_START", entry -> id.equals(entry.text(EventEncoder.APPROVAL_ID))
+        && OFFICER.equals(entry.text(EventEncoder.AGENT)));
+    assertTrue(String.valueOf(read.text(EventEncoder.SQL)).startsWith("select * from \"payments\".\"cards\""),
+        "the officer's read is audited as its own statement, linked to the request");
+    assertFalse(fixture.auditText().contains(pan), "no PAN in the audit log");
   }
 
   @Test

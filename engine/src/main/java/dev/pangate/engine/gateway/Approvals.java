@@ -298,7 +298,8 @@ public final class Approvals {
    * key through the approver's view (its masks, hidden columns and row filter; a row it does not
    * show is counted as hidden). An INSERT's new rows are masked with the approver's masks; where
    * the approver's role filters the table's rows they are counted, not shown, since a filter is
-   * checked against stored rows. The approver's read is audited as the approver's statement.
+   * checked against stored rows. The approver's read is audited as the approver's statement,
+   * linked to the request by its id.
    */
   public ApprovalPreview preview(Caller approver, ApprovalRequest request) {
     requireApprover(approver);
@@ -321,6 +322,7 @@ public final class Approvals {
           + " named one by one.", atRequest);
     }
     try (Session session = gateway.oneShot(approver)) {
+      session.previewing(request.id());
       Transaction snapshot = session.beginReadOnly();
       try {
         QueryExecutor executor = gateway.executor();

@@ -369,7 +369,16 @@ public final class Session implements AutoCloseable {
         .clientAddress(caller.clientAddress())
         .session(caller.session())
         .driver(caller.driver())
-        .actingFor(caller.actingFor());
+        .actingFor(caller.actingFor())
+        .approvalId(previewOf);
+  }
+
+  /** The approval request whose rows this session reads for its approver, or null. */
+  private String previewOf;
+
+  /** Marks the session's entries as an approver's preview of a request (field approvalId). */
+  void previewing(String approvalId) {
+    this.previewOf = requireNonNull(approvalId, "approvalId is null");
   }
 
   private static ResultCursor explainCursor(PreparedQuery query) {
