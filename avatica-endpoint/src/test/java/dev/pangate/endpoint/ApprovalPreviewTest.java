@@ -85,19 +85,27 @@ class ApprovalPreviewTest {
       "");
 
   private EndpointFixture fixture;
+  /** A second gateway on the same database and approval store. */
+  private EndpointFixture other;
 
   @BeforeAll
   void start(TestDatabase database) throws Exception {
     fixture = EndpointFixture.builder(database).policy(POLICY).start();
+    other = EndpointFixture.builder(database).joining(fixture, "gw-b").start();
   }
 
   @AfterAll
   void stop() throws Exception {
+    other.close();
     fixture.close();
   }
 
   private JsonNode request(String identity, String id) throws Exception {
-    HttpResponse<String> found = fixture.get("/v1/approvals/" + id, identity);
+    return request(fixture, identity, id);
+  }
+
+  private JsonNode request(EndpointFixture gateway, String identity, String id) throws Exception {
+    HttpResponse<String> found = gateway.get("/v1/approvals/" + id, identity);
     assertEquals(200, found.statusCode(), found.body());
     for (String pan : fixture.allPans()) {
       assertFalse(found.body().contains(pan), "a raw PAN in the approver's document");
@@ -240,6 +248,31 @@ class ApprovalPreviewTest {
     assertEquals("card_id = ? (parameter 2 = '5')", document.path("write").path("where").asText());
     List<List<String>> rows = shown(document.path("preview"));
     assertEquals(ownRows(OFFICER, List.of(5L)), rows);
+  }
+
+  @Test
+  void anotherGatewaySharingTheStorePreviewsWhatItCanVerify() throws Exception {
+    String id = hold("update payments.cards set status = 'blocked' where card_id between 3 and 6");
+    JsonNode here = request(OFFICER, id).path("preview");
+    JsonNode there = request(other, OFFICER, id).path("preview");
+    assertTrue(there.path("available").asBoolean(), there.toString());
+    assertEquals(here.path("rows").asLong(), there.path("rows").asLong());
+    assertEquals(shown(here), shown(there), "the statement planned again from the stored text");
+    assertEquals(ownRows(OFFICER, cardIds("card_id BETWEEN 3 AND 6")), shown(there));
+
+    // A prepared write's values are not in the store: the other gateway says so, never guesses.
+    String prepared;
+    try (Connection connection = fixture.connect(BOT); PreparedStatement statement = connection.prepareStatement(
+        "update payments.cards set status = 'blocked' where card_id = ?")) {
+      statement.setLong(1, 4);
+      prepared = held(statement::executeUpdate);
+    }
+    JsonNode unknown = request(other, OFFICER, prepared).path("preview");
+    assertFalse(unknown.path("available").asBoolean(), unknown.toString());
+    assertTrue(unknown.path("note").asText().contains("does not hold the statement's values"), unknown.toString());
+    assertEquals(0, unknown.path("shown").size());
+    assertTrue(request(OFFICER, prepared).path("preview").path("available").asBoolean(),
+        "the gateway that holds it previews it");
   }
 
   @Test

@@ -57,7 +57,7 @@ public final class Approvals {
   /** How many held statements are kept for previews; beyond this a preview says it is unavailable. */
   private static final int MAX_HELD = 10_000;
 
-  private record Held(PreparedQuery query, List<?> parameters) {}
+  private record Held(PreparedQuery query, List<?> parameters, Instant expiresAt) {}
 
   Approvals(Gateway gateway, ApprovalStore store, Clock clock, Duration lifetime) {
     this.gateway = requireNonNull(gateway, "gateway is null");
@@ -180,7 +180,7 @@ public final class Approvals {
   private void hold(ApprovalRequest request, PreparedQuery query, List<?> parameters) {
     if (held.size() < MAX_HELD || held.containsKey(request.id())) {
       held.put(request.id(), new Held(query, java.util.Collections.unmodifiableList(
-          new java.util.ArrayList<>(parameters))));
+          new java.util.ArrayList<>(parameters)), request.expiresAt()));
     }
   }
 
@@ -310,11 +310,14 @@ public final class Approvals {
           .toLowerCase() + "; nothing is waiting to run.", atRequest);
     }
     Held statement = held.get(request.id());
+    if (statement == null && (statement = replanned(request)) != null) {
+      held.putIfAbsent(request.id(), statement);
+    }
     if (statement == null) {
       return ApprovalPreview.unavailable("This gateway does not hold the statement's values (the"
-          + " request was made on another gateway, or before a restart): ask the gateway that"
-          + " received it, or have the agent run the statement again, which holds it here.",
-          atRequest);
+          + " request was made on another gateway, or before a restart, with parameters or values"
+          + " its stored text does not keep): ask the gateway that received it, or have the agent"
+          + " run the statement again, which holds it here.", atRequest);
     }
     PlannedStatement planned = statement.query().planned();
     if (planned.countRows() == null || planned.previewRows() == null) {
@@ -340,6 +343,37 @@ public final class Approvals {
         throw e; // the approver's read cannot be recorded: it does not happen
       }
       return ApprovalPreview.unavailable("The rows could not be read: " + e.getMessage(), atRequest);
+    }
+  }
+
+  /**
+   * The held statement planned again from the request's stored text, as its agent under the
+   * policy in force, for a request another gateway (or this one before a restart) received: only
+   * a statement without {@code ?} parameters whose text the store kept whole, and only when its
+   * plan and values digest to exactly the request's (so the preview reads what was approved, or
+   * nothing); null otherwise.
+   */
+  private Held replanned(ApprovalRequest request) {
+    if (held.size() >= MAX_HELD) {
+      return null;
+    }
+    Caller requester = new Caller(request.agent(), "gateway", "approval-preview-" + request.id(),
+        "gateway");
+    try (Session session = gateway.oneShot(requester)) {
+      PreparedQuery query = session.prepare(request.sql());
+      if (!query.parameterTypes().isEmpty() || !query.writes()) {
+        return null;
+      }
+      List<?> values = query.bind(List.of());
+      Optional<ApprovalRequest> same = store.open(request.agent(), planDigest(query),
+          parametersDigest(query, values));
+      if (same.isEmpty() || !same.get().id().equals(request.id())) {
+        return null; // another statement than the one held: no preview rather than a wrong one
+      }
+      return new Held(query, java.util.Collections.unmodifiableList(new java.util.ArrayList<>(values)),
+          request.expiresAt());
+    } catch (EngineException e) {
+      return null; // the agent or its view is gone, or the text no longer plans
     }
   }
 
@@ -589,6 +623,9 @@ public final class Approvals {
   }
 
   private void expireOverdue() {
+    Instant now = clock.instant();
+    // Held values of requests past their expiry go, wherever they were decided or used.
+    held.values().removeIf(statement -> !statement.expiresAt().isAfter(now));
     for (ApprovalRequest expired : store.expire(clock.instant())) {
       held.remove(expired.id());
       gateway.audit(AuditEvent.builder(AuditEventType.APPROVAL_EXPIRED)
