@@ -231,6 +231,15 @@ class ApprovalEndToEndTest {
       assertEquals(0, shown.status(), shown.err());
       assertTrue(shown.out().contains("status      approved by " + OFFICER), shown.out());
       assertTrue(shown.out().contains("migration ticket 99"), shown.out());
+      // The demo's officer sees no cardholder data: the rows are counted, not shown (docs/gateway.md).
+      assertTrue(shown.out().contains("writes      UPDATE payments.cards\nsets        payments.cards.status = "),
+          shown.out());
+      assertTrue(shown.out().contains("\nwhere       card_id = 12 or pan = '"), shown.out());
+      assertTrue(shown.out().contains("row would change, read ") || shown.out().contains("rows would change, read "),
+          shown.out());
+      assertTrue(shown.out().contains("preview     no row shown\n    (Your role does not see payments.cards:"
+          + " its rows are counted, not shown.)"), shown.out());
+      assertTrue(shown.out().contains("plan        (--plan prints"), shown.out());
       assertFalse(shown.out().contains(pan) || shown.out().contains("\u001b"), shown.out());
 
       assertEquals(1, statement.executeUpdate(update), "the statement approved on the command line runs");
