@@ -45,15 +45,9 @@ public record ParsedRecord(
    * @throws MalformedRecordException when the line is not a canonical record of a known kind
    */
   public static ParsedRecord parse(String line) throws MalformedRecordException {
-    Object value = CanonicalJson.parse(line);
-    if (!(value instanceof Map<?, ?> raw)) {
-      throw new MalformedRecordException("not a JSON object");
-    }
-    @SuppressWarnings("unchecked") // CanonicalJson.parse gives String keys
-    Map<String, Object> fields = (Map<String, Object>) raw;
-    if (!CanonicalJson.isCanonical(line, fields)) {
-      throw new MalformedRecordException("not in canonical form (keys, spacing or escapes changed)");
-    }
+    // A line as the writer wrote it is read in one pass; anything else takes the general path.
+    CanonicalReader.Read read = CanonicalReader.read(line, RecordFormat.HASH, RecordFormat.SIG);
+    Map<String, Object> fields = read != null ? read.fields() : generalParse(line);
     String kind = text(fields, RecordFormat.KIND);
     if (!KINDS.contains(kind)) {
       throw new MalformedRecordException("unknown record kind " + kind);
@@ -104,12 +98,32 @@ public record ParsedRecord(
         }
       }
     }
+    byte[] signed = (read != null ? read.bodyWithout() : bodyWithoutHashAndSig(fields))
+        .getBytes(StandardCharsets.UTF_8);
+    String computed = RecordFormat.hex(RecordWriter.newSha256().digest(signed));
+    return new ParsedRecord(fields, kind, seq, prev, stored, computed, time, signed);
+  }
+
+  /** Parses any JSON, then refuses what is not exactly the canonical text of its value. */
+  private static Map<String, Object> generalParse(String line) throws MalformedRecordException {
+    Object value = CanonicalJson.parse(line);
+    if (!(value instanceof Map<?, ?> raw)) {
+      throw new MalformedRecordException("not a JSON object");
+    }
+    @SuppressWarnings("unchecked") // CanonicalJson.parse gives String keys
+    Map<String, Object> fields = (Map<String, Object>) raw;
+    if (!CanonicalJson.isCanonical(line, fields)) {
+      throw new MalformedRecordException("not in canonical form (keys, spacing or escapes changed)");
+    }
+    return fields;
+  }
+
+  /** The canonical text the record's hash covers: every field but the hash and the signature. */
+  static String bodyWithoutHashAndSig(Map<String, Object> fields) {
     TreeMap<String, Object> body = new TreeMap<>(fields);
     body.remove(RecordFormat.HASH);
     body.remove(RecordFormat.SIG);
-    byte[] signed = CanonicalJson.encode(body).getBytes(StandardCharsets.UTF_8);
-    String computed = RecordFormat.hex(RecordWriter.newSha256().digest(signed));
-    return new ParsedRecord(fields, kind, seq, prev, stored, computed, time, signed);
+    return CanonicalJson.encode(body);
   }
 
   /**
