@@ -57,7 +57,7 @@ import java.util.stream.Stream;
  * java -Xmx2g -cp benchmarks/target/benchmarks.jar dev.pangate.bench.compare.SideBySide [--rounds 3]
  *     [--seconds 4] [--warmup 20] [--clients 1,8,32,64] [--sizes 1000,100000,1000000]
  *     [--workloads ...] [--sides direct,stock,protobuf,json,http] [--durability fsync_each_batch]
- *     [--jfr DIR] [--out FILE] [--smoke]
+ *     [--jfr DIR] [--jfr-sampling normal|high|max] [--out FILE] [--smoke]
  * </pre>
  */
 public final class SideBySide {
@@ -96,7 +96,7 @@ public final class SideBySide {
   /** The harness's settings. */
   record Options(DemoSize size, int rounds, double seconds, double warmup, List<Integer> clients,
       List<Long> sizes, List<String> workloads, List<String> sides, String durability, String heap,
-      Path jfr, Path out) {
+      Path jfr, String jfrSampling, Path out) {
 
     static Options parse(String... args) {
       Map<String, String> given = new HashMap<>();
@@ -124,6 +124,7 @@ public final class SideBySide {
           given.getOrDefault("--durability", "fsync_each_batch"),
           given.getOrDefault("--heap", "768m"),
           given.containsKey("--jfr") ? Path.of(given.get("--jfr")) : null,
+          given.getOrDefault("--jfr-sampling", "high"),
           given.containsKey("--out") ? Path.of(given.get("--out")) : null);
     }
   }
@@ -243,7 +244,7 @@ public final class SideBySide {
           Files.createDirectories(options.jfr());
           jvm.add("-XX:FlightRecorderOptions:stackdepth=256"); // the gateway's stacks are deep (Jetty)
           jvm.add("-XX:StartFlightRecording=filename=" + options.jfr().resolve("pangate.jfr")
-              + ",settings=profile,dumponexit=true");
+              + ",settings=profile,method-profiling=" + options.jfrSampling() + ",dumponexit=true");
         }
         gateway = new GatewayProcess(database, role, password, options.heap(), String.join("\n",
             "  connections_per_agent: 512",
