@@ -59,6 +59,11 @@ final class PolicyMasking implements ColumnMasking {
   }
 
   @Override
+  public boolean costly() {
+    return function.costly();
+  }
+
+  @Override
   public Optional<String> equivalenceClass() {
     return function.equivalenceClass();
   }

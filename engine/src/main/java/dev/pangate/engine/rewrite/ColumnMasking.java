@@ -38,6 +38,14 @@ public interface ColumnMasking {
     return Optional.empty();
   }
 
+  /**
+   * Whether a result should remember this mask's outputs for repeated inputs (FF1 tokens, keyed
+   * hashes: AES or an HMAC per value).
+   */
+  default boolean costly() {
+    return false;
+  }
+
   /** Whether {@link #unmask} can invert this mask's outputs (FF1 tokens). */
   boolean invertible();
 

@@ -66,7 +66,7 @@ public final class MaskOperator extends SqlFunction {
       return masking.typedTransform().get();
     }
     boolean rawNumeric = SqlTypeName.NUMERIC_TYPES.contains(rawType.getSqlTypeName());
-    boolean costly = masking.injective(); // FF1 tokens and keyed hashes: AES or HMAC per value
+    boolean costly = masking.costly(); // FF1 tokens and keyed hashes: AES or HMAC per value
     if (!rawNumeric) {
       return new ValueTransform() {
         @Override
@@ -81,24 +81,32 @@ public final class MaskOperator extends SqlFunction {
       };
     }
     SqlTypeName out = maskedType.getSqlTypeName();
-    return value -> {
-      if (value == null) {
-        return null;
+    return new ValueTransform() {
+      @Override
+      public Object apply(Object value) {
+        if (value == null) {
+          return null;
+        }
+        String digits = value instanceof BigDecimal d ? d.toPlainString() : value.toString();
+        String masked = masking.mask(digits);
+        if (masked == null) {
+          return null;
+        }
+        try {
+          return switch (out) {
+            case BIGINT -> Long.parseLong(masked);
+            case INTEGER -> Integer.parseInt(masked);
+            case DECIMAL -> new BigDecimal(masked);
+            default -> masked;
+          };
+        } catch (NumberFormatException e) {
+          return null; // a redacted non-PAN has no numeric form: it reads as NULL
+        }
       }
-      String digits = value instanceof BigDecimal d ? d.toPlainString() : value.toString();
-      String masked = masking.mask(digits);
-      if (masked == null) {
-        return null;
-      }
-      try {
-        return switch (out) {
-          case BIGINT -> Long.parseLong(masked);
-          case INTEGER -> Integer.parseInt(masked);
-          case DECIMAL -> new BigDecimal(masked);
-          default -> masked;
-        };
-      } catch (NumberFormatException e) {
-        return null; // a redacted non-PAN has no numeric form: it reads as NULL
+
+      @Override
+      public boolean worthRemembering() {
+        return costly;
       }
     };
   }

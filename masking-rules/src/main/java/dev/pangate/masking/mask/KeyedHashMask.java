@@ -42,6 +42,11 @@ public final class KeyedHashMask implements MaskFunction {
     return format == HashFormat.HEX ? HEX.formatHex(compute(input, (byte) 0, 0)) : digits(raw, input);
   }
 
+  @Override
+  public boolean costly() {
+    return true; // an HMAC per value
+  }
+
   private String digits(String raw, byte[] input) {
     StringBuilder out = new StringBuilder(raw.length());
     byte[] stream = compute(input, (byte) 1, 0);

@@ -37,6 +37,15 @@ public interface MaskFunction {
     return Optional.empty();
   }
 
+  /**
+   * Whether one value costs enough (AES rounds, an HMAC) that a result should remember the outputs
+   * of repeated inputs, as a PAN repeats across transactions. Only for deterministic masks, which
+   * every mask here is; unrelated to {@link #injective()}.
+   */
+  default boolean costly() {
+    return false;
+  }
+
   /** A short description for plans and audit entries, without key material, e.g. {@code tokenize(pan@1234567)}. */
   String describe();
 }
