@@ -31,6 +31,35 @@ public final class TruncateMask implements MaskFunction {
     if (raw == null) {
       return null;
     }
+    int length = raw.length();
+    int significant = 0;
+    for (int i = 0; i < length; i++) {
+      char c = raw.charAt(i);
+      if (Character.isSurrogate(c)) {
+        return applyToCodePoints(raw);
+      }
+      if (!isSeparator(c)) {
+        significant++;
+      }
+    }
+    // No surrogates: one char is one character, so the output is written in place.
+    boolean maskAll = significant <= keepFirst + keepLast;
+    char[] out = new char[length];
+    int seen = 0;
+    for (int i = 0; i < length; i++) {
+      char c = raw.charAt(i);
+      if (isSeparator(c)) {
+        out[i] = c;
+        continue;
+      }
+      out[i] = !maskAll && (seen < keepFirst || seen >= significant - keepLast) ? c : maskChar;
+      seen++;
+    }
+    return new String(out);
+  }
+
+  /** The same over code points, for values with characters beyond the BMP. */
+  private String applyToCodePoints(String raw) {
     int[] codePoints = raw.codePoints().toArray();
     int significant = 0;
     for (int c : codePoints) {

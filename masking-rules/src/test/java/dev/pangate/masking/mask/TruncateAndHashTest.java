@@ -31,6 +31,11 @@ class TruncateAndHashTest {
     assertEquals("J*** ***", new TruncateMask(1, 0, '*').apply("Jane Doe"));
     assertEquals("#", new TruncateMask(1, 0, '#').apply("J"));
     assertEquals("é*", new TruncateMask(1, 0, '*').apply("éa"));
+    // A character beyond the BMP (two chars) is one character: kept whole or masked by one '*'.
+    assertEquals("\uD83D\uDE00**", new TruncateMask(1, 0, '*').apply("\uD83D\uDE00ab"));
+    assertEquals("a*-\uD83D\uDE00", new TruncateMask(1, 1, '*').apply("a\uD83D\uDE01-\uD83D\uDE00"));
+    assertEquals("a*b", new TruncateMask(1, 1, '*').apply("a\uD83D\uDE01b"));
+    assertEquals("**", new TruncateMask(1, 1, '*').apply("a\uD83D\uDE01"));
     assertThrows(IllegalArgumentException.class, () -> new TruncateMask(1, 1, 'x'));
   }
 
