@@ -321,8 +321,9 @@ public final class Approvals {
     }
     PlannedStatement planned = statement.query().planned();
     if (planned.countRows() == null || planned.previewRows() == null) {
-      return ApprovalPreview.unavailable("The table has no primary key, so the rows cannot be"
-          + " named one by one.", atRequest);
+      return ApprovalPreview.unavailable("The rows of this write cannot be previewed (its table"
+          + " has no primary key to name them by, or its form cannot be read back); the SQL and"
+          + " --plan show what it does.", atRequest);
     }
     try (Session session = gateway.oneShot(approver)) {
       session.previewing(request.id());

@@ -283,8 +283,20 @@ public final class QueryPlanner {
     return new PlannedStatement(kind, explain, sql, split.plan(), queries, gatewayPlan,
         columns, parameterTypes, split.derivedParameters(), target,
         split.countRows() == null ? null : PushdownSql.render(split.countRows()),
-        split.previewRows() == null ? null : PushdownSql.render(split.previewRows()),
+        previewSql(split.previewRows()),
         check == null ? null : check.filter());
+  }
+
+  /** The approver's preview query, or null where it cannot be rendered (the write itself still runs). */
+  private static PushdownSql previewSql(RelNode previewRows) {
+    if (previewRows == null) {
+      return null;
+    }
+    try {
+      return PushdownSql.render(previewRows);
+    } catch (EngineException | UnsupportedOperationException | AssertionError e) {
+      return null; // the approver then reads that the rows cannot be previewed
+    }
   }
 
   private static List<OutputColumn> outputColumns(RelDataType validated, StatementKind kind,
