@@ -256,10 +256,13 @@ class ResourceSharingEndToEndTest {
   void aGatewayBusyAnswerCarriesRetryAfter() throws Exception {
     try (Connection c = fixture.connect("fraud-analyst")) {
       List<ResultSet> streaming = new ArrayList<>();
-      for (int i = 0; i < 2; i++) { // larger than a fetch: each holds a PostgreSQL connection
+      for (int i = 0; i < 2; i++) {
+        // far larger than a fetch and than a result's part of the memory for results read into
+        // it while statements wait: each holds a PostgreSQL connection
         Statement statement = c.createStatement();
         statement.setFetchSize(1);
-        ResultSet rows = statement.executeQuery("select txn_id, pan from payments.transactions");
+        ResultSet rows = statement.executeQuery("select t.txn_id, t.pan, m.name from"
+            + " payments.transactions t cross join payments.merchants m");
         assertTrue(rows.next());
         streaming.add(rows);
       }

@@ -62,6 +62,8 @@ final class ConnectionRegistry implements AutoCloseable {
   private final Set<String> opening = new java.util.HashSet<>();
   private volatile dev.pangate.engine.cluster.SharedLimits shared;
   private final ScheduledExecutorService reaper;
+  private final java.util.concurrent.atomic.AtomicBoolean bufferScheduled =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /** How long an unused connection must have sat before an identity at its limit reclaims it. */
   static final Duration RECLAIM_AFTER = Duration.ofSeconds(10);
@@ -81,6 +83,57 @@ final class ConnectionRegistry implements AutoCloseable {
         limits.unusedConnectionTimeout(), limits.resultIdleTimeout(),
         limits.streamingResultIdleTimeout()).toMillis() / 4));
     reaper.scheduleWithFixedDelay(this::reapSafely, period, period, TimeUnit.MILLISECONDS);
+    gateway.connectionGate().whenWaiting(this::bufferSoon);
+  }
+
+  /**
+   * A statement is about to wait for a PostgreSQL connection: soon, on the reaper's thread, the
+   * results nobody is fetching that hold one are read into memory, so that they give it back. Left
+   * holding their connections, they could keep the waiting statements waiting until they expire:
+   * a client whose HTTP connections (the stock driver shares 25 per server in a JVM) are all taken
+   * by statements waiting at the gate cannot send the fetch that would finish its result.
+   */
+  private void bufferSoon() {
+    if (bufferScheduled.compareAndSet(false, true)) {
+      try {
+        reaper.execute(this::bufferIdleResultsSafely);
+      } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        bufferScheduled.set(false); // the registry is closing
+      }
+    }
+  }
+
+  /**
+   * Reads each streaming result whose connection is not serving a request now into memory, at
+   * most a sixteenth of {@code limits.result_buffer_bytes} each (a result larger than that keeps
+   * its connection, and still expires after {@code streaming_result_idle_timeout} unread).
+   */
+  void bufferIdleResults() {
+    bufferScheduled.set(false); // statements that start waiting from now on ask for another pass
+    long maxBytes = limits.postgres().resultBufferBytes() / 16;
+    if (maxBytes <= 0) {
+      return;
+    }
+    for (AgentConnection connection : new ArrayList<>(connections.values())) {
+      if (!connection.lock.tryLock()) {
+        continue; // serving a request: its result is being read now
+      }
+      try {
+        for (StatementState statement : List.copyOf(connection.statements.values())) {
+          statement.bufferRest(maxBytes);
+        }
+      } finally {
+        connection.lock.unlock();
+      }
+    }
+  }
+
+  private void bufferIdleResultsSafely() {
+    try {
+      bufferIdleResults();
+    } catch (RuntimeException e) {
+      LOG.error("reading idle results into memory failed: {}", e.getClass().getSimpleName());
+    }
   }
 
   /** How long a connection with no result and no transaction may sit: never longer than idle_timeout. */
@@ -404,6 +457,9 @@ final class ConnectionRegistry implements AutoCloseable {
    * (sooner when they still hold a PostgreSQL connection).
    */
   void reap() {
+    if (gateway.connectionGate().saturated()) {
+      bufferIdleResults(); // statements wait: results that sat since the last pass give theirs back
+    }
     long now = System.nanoTime();
     long idle = limits.idleTimeout().toNanos();
     long unusedIdle = unusedTimeout().toNanos();
@@ -505,6 +561,7 @@ final class ConnectionRegistry implements AutoCloseable {
 
   @Override
   public void close() {
+    gateway.connectionGate().whenWaiting(null);
     reaper.shutdownNow();
     for (AgentConnection connection : new ArrayList<>(connections.values())) {
       try {

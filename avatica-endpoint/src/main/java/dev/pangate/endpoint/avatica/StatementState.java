@@ -125,6 +125,7 @@ final class StatementState {
       ahead = null;
     }
     sent += rows.rows().size();
+    open.touch(); // the result sat idle only while the client had what it asked for
     if (rows.done()) {
       result = null;
     } else if (executor != null && leftover == null) {
@@ -151,6 +152,28 @@ final class StatementState {
       rows.add(row);
     });
     return new Rows(rows, done);
+  }
+
+  /**
+   * Reads the rest of the open result into memory (at most {@code maxBytes}) when it streams, so
+   * that its PostgreSQL connection goes back now; a failure drops the result, and the client's next
+   * fetch is told why. Under the connection's lock.
+   */
+  void bufferRest(long maxBytes) {
+    OpenResult open = result;
+    if (open == null || !open.holdsConnection()) {
+      return;
+    }
+    try {
+      open.bufferRest(maxBytes);
+    } catch (RuntimeException e) {
+      // the result ended as failed (its audit entry says why); the next fetch says so too
+      detachResult();
+      resultExpired = "reading it into memory, to give its PostgreSQL connection to statements"
+          + " waiting for one, failed ("
+          + (e instanceof dev.pangate.engine.EngineException failure ? failure.code()
+              : ErrorCode.INTERNAL_ERROR.name()) + ")";
+    }
   }
 
   /**

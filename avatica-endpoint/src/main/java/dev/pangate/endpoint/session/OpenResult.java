@@ -74,6 +74,34 @@ public final class OpenResult implements AutoCloseable {
     return false;
   }
 
+  /**
+   * Reads the rest of a streaming result into the gateway's memory (at most {@code maxBytes}), so
+   * that its PostgreSQL connection goes back now; the client reads the same rows afterwards. A
+   * failure ends the result as a failed read would, and is thrown.
+   *
+   * @return whether the result holds no PostgreSQL connection any more
+   */
+  public synchronized boolean bufferRest(long maxBytes) {
+    if (closed) {
+      return true;
+    }
+    try {
+      return cursor.bufferRest(maxBytes);
+    } catch (EngineException e) {
+      abandon(e.code(), e.getMessage());
+      throw e;
+    } catch (RuntimeException e) {
+      abandon(ErrorCode.INTERNAL_ERROR.name(), "the gateway failed while reading the result ahead"
+          + " after " + delivered + " rows (the incident is in its log)");
+      throw e;
+    }
+  }
+
+  /** The client was just served from this result: its idle time counts from now. */
+  public void touch() {
+    lastUsedNanos = System.nanoTime();
+  }
+
   /** Whether the result still holds a PostgreSQL connection of its own (it streams). */
   public boolean holdsConnection() {
     return cursor.holdsConnection();
@@ -84,7 +112,7 @@ public final class OpenResult implements AutoCloseable {
     return delivered;
   }
 
-  /** {@link System#nanoTime()} of the last read. */
+  /** {@link System#nanoTime()} of the last read, or of the last frame served to the client. */
   public long lastUsedNanos() {
     return lastUsedNanos;
   }

@@ -110,6 +110,7 @@ public final class ConnectionGate {
   private final LongAdder refusedTimeout = new LongAdder();
   private long arrivals; // guarded by lock
   private volatile java.util.function.Supplier<EngineException> refusal;
+  private volatile Runnable whenWaiting;
 
   public ConnectionGate(Settings settings) {
     this.settings = requireNonNull(settings, "settings is null");
@@ -196,6 +197,10 @@ public final class ConnectionGate {
     java.util.function.Supplier<EngineException> refused = refusal;
     if (refused != null) {
       throw refused.get();
+    }
+    Runnable listener = whenWaiting;
+    if (listener != null) {
+      listener.run(); // outside the lock: it only asks for connections to be freed elsewhere
     }
     lock.lock();
     try {
@@ -313,6 +318,16 @@ public final class ConnectionGate {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Runs {@code listener} whenever a statement is about to wait for connections, on the waiting
+   * statement's thread and before it waits: it must return at once (e.g. hand work to another
+   * thread). The endpoint uses it to read results nobody is fetching into memory, which gives their
+   * connections back; null for none.
+   */
+  public void whenWaiting(Runnable listener) {
+    this.whenWaiting = listener;
   }
 
   /** Connections reserved now. */

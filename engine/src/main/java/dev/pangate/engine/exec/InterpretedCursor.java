@@ -116,6 +116,17 @@ final class InterpretedCursor extends RowCursor {
     return false;
   }
 
+  @Override
+  public boolean bufferRest(long maxBytes) {
+    boolean released = true;
+    synchronized (opened) {
+      for (ResultCursor leaf : opened) {
+        released &= leaf.bufferRest(maxBytes);
+      }
+    }
+    return released;
+  }
+
   private void closeLeaves() {
     synchronized (opened) {
       for (ResultCursor cursor : opened) {

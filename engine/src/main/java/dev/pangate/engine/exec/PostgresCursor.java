@@ -40,6 +40,7 @@ final class PostgresCursor extends RowCursor {
   private ArrayDeque<Object[]> ahead;
   private long aheadBytes;
   private ResultBuffers buffers;
+  private boolean bufferTried;
 
   PostgresCursor(List<OutputColumn> columns, List<GatewayOutput> outputs, int pushedColumns,
       Connection connection, PreparedStatement statement, ResultSet resultSet,
@@ -104,6 +105,45 @@ final class PostgresCursor extends RowCursor {
     if (whole) {
       releaseConnection(); // every row is here: give the connection back now
     }
+  }
+
+  /**
+   * Reads the rest of a streaming result into the read-ahead memory (at most {@code maxBytes}, and
+   * what the buffers' budget has left), after the rows already read ahead; when it ends there, the
+   * connection is released now. Tried once: rows read when it does not end stay buffered and the
+   * result streams on. A failure closes the cursor and is thrown, as a read's would be.
+   */
+  @Override
+  public boolean bufferRest(long maxBytes) {
+    if (!holdsConnection()) {
+      return true;
+    }
+    if (bufferTried || buffers == null || endedWith != null) {
+      return false;
+    }
+    bufferTried = true;
+    ArrayDeque<Object[]> rows = ahead == null ? new ArrayDeque<>() : ahead;
+    long bytes = 0;
+    try {
+      while (bytes < maxBytes) {
+        Object[] row = readRow(); // watched for the statement's timeout and cancel, as a fetch is
+        if (row == null) {
+          break; // the end: readRow released the connection
+        }
+        long size = ResultBuffers.estimate(row);
+        rows.addLast(row);
+        if (!buffers.reserve(size)) {
+          break; // the budget is spent: keep this row, stream the rest
+        }
+        bytes += size;
+      }
+    } catch (RuntimeException e) {
+      buffers.free(bytes); // the read closed the cursor, and freed the rows read ahead before
+      throw e;
+    }
+    ahead = rows.isEmpty() ? null : rows;
+    aheadBytes += bytes;
+    return !holdsConnection();
   }
 
   @Override

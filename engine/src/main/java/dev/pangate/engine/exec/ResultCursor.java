@@ -35,6 +35,19 @@ public interface ResultCursor extends AutoCloseable {
   }
 
   /**
+   * Reads what is left of a result that streams into the read-ahead memory, at most
+   * {@code maxBytes} of it, so that its PostgreSQL connection goes back to the pool now (statements
+   * wait for one, and the client is not reading this result at the moment). The rows stay readable
+   * as before. Tried once per result: a result that does not end within the bytes keeps the rows
+   * read so far and streams on.
+   *
+   * @return whether the result holds no PostgreSQL connection of its own any more
+   */
+  default boolean bufferRest(long maxBytes) {
+    return !holdsConnection();
+  }
+
+  /**
    * Releases the cursor because the client went away or stopped reading (disconnect, idle
    * expiry): the statement is recorded as failed with this code and reason, not as completed.
    */

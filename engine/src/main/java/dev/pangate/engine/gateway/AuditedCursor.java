@@ -66,6 +66,16 @@ final class AuditedCursor implements ResultCursor {
   }
 
   @Override
+  public boolean bufferRest(long maxBytes) {
+    try {
+      return delegate.bufferRest(maxBytes);
+    } catch (EngineException e) {
+      end(Outcome.failure(e.code(), e.getMessage()));
+      throw e;
+    }
+  }
+
+  @Override
   public void close() {
     delegate.close();
     end(Outcome.success());
