@@ -206,9 +206,12 @@ public final class Gateway implements AutoCloseable {
   private PolicyState compile(Policy policy) {
     MaskFactory masks = new MaskFactory(policy, keys);
     PolicyViews views = PolicyViews.build(policy, masks, engine.catalog(), planner, engine.view());
-    return new PolicyState(generations.incrementAndGet(), policy, masks, views,
-        new PlanCache<>(options.planCacheSize(), options.planCacheBytes(), planStats),
-        new PlanCache<>(options.planCacheSize(), options.planCacheBytes(), planStats));
+    PlanCache<PreparedQuery> exact = new PlanCache<>(options.planCacheSize(),
+        options.planCacheBytes(), planStats);
+    PlanCache<java.util.Optional<PreparedQuery>> lifted = new PlanCache<>(options.planCacheSize(),
+        options.planCacheBytes(), planStats);
+    PlanCache.shareBounds(exact, lifted); // plan_cache.entries and max_bytes bound both together
+    return new PolicyState(generations.incrementAndGet(), policy, masks, views, exact, lifted);
   }
 
   private static PrivilegeReport inspectPrivileges(PostgresCatalog catalog) {

@@ -13,7 +13,8 @@ import java.util.function.ToLongFunction;
 
 /**
  * Planned statements by (agent, SQL text), bounded by count and by estimated memory; when either
- * bound is passed, the least recently used tenth is evicted in one go. One cache per policy
+ * bound is passed, the least recently used tenth is evicted in one go. Two caches may share one
+ * pair of bounds (the gateway's plans by exact text and by text with its values lifted out). One cache per policy
  * generation, so a policy reload starts empty. Lookups are lock-free (a concurrent map and a
  * timestamp per hit); only eviction takes a lock, and only one thread evicts at a time.
  *
@@ -61,6 +62,8 @@ final class PlanCache<V> {
   private final Map<Key, Entry<V>> entries = new ConcurrentHashMap<>();
   private final AtomicLong bytes = new AtomicLong();
   private final ReentrantLock evicting = new ReentrantLock();
+  /** Another cache whose plans count against the same bounds, or null. */
+  private volatile PlanCache<?> sibling;
 
   /**
    * @param capacity the most plans kept (0: none, every statement is planned)
@@ -95,25 +98,57 @@ final class PlanCache<V> {
     if (raced != null) {
       return raced.value;
     }
-    long total = bytes.addAndGet(entry.bytes);
-    if (entries.size() > capacity || (maxBytes > 0 && total > maxBytes)) {
-      evict();
+    bytes.addAndGet(entry.bytes);
+    if (totalSize() > capacity || (maxBytes > 0 && totalBytes() > maxBytes)) {
+      int keepCount = capacity - Math.max(1, capacity / 10);
+      long keepBytes = maxBytes > 0 ? maxBytes - maxBytes / 10 : Long.MAX_VALUE;
+      if (!evictDownTo(keepCount, keepBytes)) {
+        PlanCache<?> other = sibling;
+        if (other != null) {
+          other.evictDownTo(keepCount, keepBytes); // this cache alone could not get within them
+        }
+      }
     }
     return planned;
   }
 
-  /** Drops the least recently used tenth (or more, until within both bounds). */
-  private void evict() {
+  /**
+   * Makes two caches share one pair of bounds: the plans of both together stay within the count
+   * and the memory each was given (which must be the same).
+   */
+  static void shareBounds(PlanCache<?> first, PlanCache<?> second) {
+    if (first.capacity != second.capacity || first.maxBytes != second.maxBytes) {
+      throw new IllegalArgumentException("caches sharing bounds must have the same bounds");
+    }
+    first.sibling = second;
+    second.sibling = first;
+  }
+
+  private int totalSize() {
+    PlanCache<?> other = sibling;
+    return entries.size() + (other == null ? 0 : other.entries.size());
+  }
+
+  private long totalBytes() {
+    PlanCache<?> other = sibling;
+    return bytes.get() + (other == null ? 0 : other.bytes.get());
+  }
+
+  /**
+   * Drops this cache's least recently used plans until the plans held (with the sibling's) are
+   * within both bounds; evicting is a tenth at a time, so the bounds are not passed again at once.
+   *
+   * @return whether they are within the bounds now (or another thread is evicting)
+   */
+  private boolean evictDownTo(int keepCount, long keepBytes) {
     if (!evicting.tryLock()) {
-      return; // another thread is evicting; the bound is passed only briefly
+      return true; // another thread is evicting; the bound is passed only briefly
     }
     try {
       List<Map.Entry<Key, Entry<V>>> all = new ArrayList<>(entries.entrySet());
       all.sort(Comparator.comparingLong(e -> e.getValue().used));
-      int keepCount = capacity - Math.max(1, capacity / 10);
-      long keepBytes = maxBytes > 0 ? maxBytes - maxBytes / 10 : Long.MAX_VALUE;
       for (Map.Entry<Key, Entry<V>> oldest : all) {
-        if (entries.size() <= keepCount && bytes.get() <= keepBytes) {
+        if (totalSize() <= keepCount && totalBytes() <= keepBytes) {
           break;
         }
         if (entries.remove(oldest.getKey(), oldest.getValue())) {
@@ -121,6 +156,7 @@ final class PlanCache<V> {
           stats.evictions.increment();
         }
       }
+      return totalSize() <= keepCount && totalBytes() <= keepBytes;
     } finally {
       evicting.unlock();
     }

@@ -42,6 +42,32 @@ class PlanCacheBoundsTest {
   }
 
   @Test
+  void twoCachesSharingBoundsHoldNoMoreTogetherThanOneMay() {
+    PlanCache.Stats stats = new PlanCache.Stats();
+    PlanCache<String> exact = new PlanCache<>(10, 5_000, stats, value -> 100);
+    PlanCache<String> lifted = new PlanCache<>(10, 5_000, stats, value -> 100);
+    PlanCache.shareBounds(exact, lifted);
+    for (int i = 0; i < 8; i++) {
+      exact.get(key(i), k -> k.sql());
+    }
+    for (int i = 0; i < 8; i++) {
+      lifted.get(key(100 + i), k -> k.sql()); // the first cache's plans make room for these
+    }
+    assertTrue(exact.size() + lifted.size() <= 10, "together " + (exact.size() + lifted.size()));
+    assertTrue(lifted.size() >= 1, "the cache in use keeps its newest plans");
+    assertTrue(stats.evictions() >= 6, "evictions " + stats.evictions());
+    PlanCache<String> heavy = new PlanCache<>(1_000, 5_000, stats, value -> 1_000);
+    PlanCache<String> light = new PlanCache<>(1_000, 5_000, stats, value -> 1_000);
+    PlanCache.shareBounds(heavy, light);
+    for (int i = 0; i < 5; i++) {
+      heavy.get(key(i), k -> k.sql());
+    }
+    light.get(key(200), k -> k.sql());
+    assertTrue(heavy.bytes() + light.bytes() <= 5_000, "memory together "
+        + (heavy.bytes() + light.bytes()));
+  }
+
+  @Test
   void aCacheOfSizeZeroPlansEveryTime() {
     PlanCache.Stats stats = new PlanCache.Stats();
     PlanCache<String> cache = new PlanCache<>(0, 0, stats, value -> 1);
