@@ -523,7 +523,9 @@ public final class EndpointFixture implements AutoCloseable {
     Process kill = new ProcessBuilder("kill", signal, Long.toString(child.pid())).start();
     org.junit.jupiter.api.Assertions.assertTrue(kill.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)
         && kill.exitValue() == 0, "kill " + signal);
-    org.junit.jupiter.api.Assertions.assertTrue(eventually(Duration.ofSeconds(60), () -> {
+    // generous: the reload reads the schemas again and compiles the policy, on a machine that
+    // may be busy with other work (a million-row stream has just gone through this gateway)
+    org.junit.jupiter.api.Assertions.assertTrue(eventually(Duration.ofSeconds(120), () -> {
       try {
         return query("migration-bot", query).body().contains("OBJECT_NOT_FOUND");
       } catch (Exception e) {
