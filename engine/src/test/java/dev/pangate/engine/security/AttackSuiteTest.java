@@ -629,9 +629,17 @@ class AttackSuiteTest {
     });
     CHECKS.put("limit_keeps_no_raw_smallest", (attack, outcome) -> {
       List<String> kept = rawOfTokens(attack.agent(), outcome);
-      List<String> smallest = maskedTxnPans(attack.agent()).keySet().stream()
-          .map(rawTxnPans::get).distinct().sorted().limit(kept.size()).toList();
-      return kept.size() >= 5 && new java.util.HashSet<>(kept).equals(new java.util.HashSet<>(smallest))
+      Map<Long, Object> masked = maskedTxnPans(attack.agent());
+      Set<String> smallest = masked.keySet().stream()
+          .map(rawTxnPans::get).distinct().sorted().limit(kept.size()).collect(Collectors.toSet());
+      // Tokens keep the BIN and last four, so the smallest tokens may well be the tokens of the
+      // smallest raw PANs: keeping those says no more than the visible values do.
+      Set<String> visiblySmallest = masked.entrySet().stream()
+          .collect(Collectors.toMap(e -> e.getValue().toString(), e -> rawTxnPans.get(e.getKey()), (a, b) -> a))
+          .entrySet().stream().sorted(Map.Entry.comparingByKey()).limit(kept.size())
+          .map(Map.Entry::getValue).collect(Collectors.toSet());
+      return kept.size() >= 5 && new java.util.HashSet<>(kept).equals(smallest)
+          && !smallest.equals(visiblySmallest)
           ? List.of("LEAK: the LIMIT kept the tokens of the smallest raw PANs") : List.of();
     });
     // The order oracle for cards matched by a list of tokens ({card_tokens}): neither the rows,
@@ -651,10 +659,14 @@ class AttackSuiteTest {
     });
     CHECKS.put("card_limit_keeps_no_raw_smallest", (attack, outcome) -> {
       Set<Long> kept = new java.util.HashSet<>(cardIds(outcome));
-      Set<Long> smallest = tokenCards(attack.agent()).keySet().stream()
+      Map<Long, Object> cards = tokenCards(attack.agent());
+      Set<Long> smallest = cards.keySet().stream()
           .sorted(Comparator.comparing(rawCardPans::get)).limit(kept.size())
           .collect(Collectors.toSet());
-      return kept.size() >= 3 && kept.equals(smallest)
+      Set<Long> visiblySmallest = cards.keySet().stream()
+          .sorted(Comparator.comparing(card -> cards.get(card).toString())).limit(kept.size())
+          .collect(Collectors.toSet());
+      return kept.size() >= 3 && kept.equals(smallest) && !smallest.equals(visiblySmallest)
           ? List.of("LEAK: the LIMIT kept the cards of the smallest raw PANs") : List.of();
     });
     CHECKS.put("explain_is_clean", (attack, outcome) -> {
