@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The per-value cost of the masks on one 16-digit PAN: FF1 tokenize and detokenize (JCE or
  * BouncyCastle AES, luhn any or fail), BouncyCastle's FPEFF1Engine as the reference, truncate and
- * keyed hashes. Inputs cycle through 1,024 random Luhn-valid PANs so nothing is constant-folded.
+ * keyed hashes, and a remembered token. Inputs cycle through 1,024 random Luhn-valid PANs so nothing is constant-folded.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,6 +56,7 @@ public class MaskingBenchmark {
   private int next;
   private Ff1PanTokenizer any;
   private Ff1PanTokenizer fail;
+  private Ff1PanTokenizer remembered;
   private MaskFunction truncate;
   private MaskFunction hashHex;
   private MaskFunction hashDigits;
@@ -71,8 +72,10 @@ public class MaskingBenchmark {
     key = new KeyParameter(keyBytes);
     Ff1 ff1 = Ff1.create(keyBytes, Ff1.AesBackend.valueOf(aes));
     SourceLocation here = new SourceLocation("bench.yaml", 1, 1, "token_families.pan");
-    any = Ff1PanTokenizer.create(new TokenFamily("pan", "tokenization", 6, 4, LuhnRule.ANY, here), ff1, "1");
-    fail = Ff1PanTokenizer.create(new TokenFamily("pan", "tokenization", 6, 4, LuhnRule.FAIL, here), ff1, "1");
+    // FF1 itself: nothing remembered, every call encrypts (the 1,024 PANs would all be remembered)
+    any = Ff1PanTokenizer.create(new TokenFamily("pan", "tokenization", 6, 4, LuhnRule.ANY, here), ff1, "1", 0);
+    fail = Ff1PanTokenizer.create(new TokenFamily("pan", "tokenization", 6, 4, LuhnRule.FAIL, here), ff1, "1", 0);
+    remembered = Ff1PanTokenizer.create(new TokenFamily("pan", "tokenization", 6, 4, LuhnRule.FAIL, here), ff1, "1");
     truncate = new TruncateMask(6, 4, '*');
     KeyRing keys = KeyRing.of(Map.of("hashing", KeysetGenerator.generate(KeysetGenerator.Kind.HASHING)));
     hashHex = new KeyedHashMask(keys.primaryPrf("hashing"), HashFormat.HEX, "hashing", keys.keyIdOf("hashing"));
@@ -115,6 +118,12 @@ public class MaskingBenchmark {
   @Benchmark
   public String tokenizeLuhnFail() {
     return fail.tokenize(pans[index()]);
+  }
+
+  /** A PAN tokenized before (luhn: fail): the token the tokenizer remembers. */
+  @Benchmark
+  public String tokenizeLuhnFailRemembered() {
+    return remembered.tokenize(pans[index()]);
   }
 
   @Benchmark

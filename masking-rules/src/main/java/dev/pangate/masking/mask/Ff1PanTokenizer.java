@@ -29,6 +29,12 @@ import dev.pangate.masking.policy.TokenFamily;
  * last middle digit is changed so the Luhn sum becomes 1 (a fixed bijection from V onto the PANs
  * whose Luhn sum is 1). Tokens therefore always fail the Luhn check and decrypt exactly. The walk
  * takes ten FF1 calls on average.
+ *
+ * <p>Tokens of recent PANs are remembered by the tokenizer, so a PAN seen again (in another row,
+ * result or session) is not encrypted again: a table of {@value #DEFAULT_REMEMBERED} slots, one PAN
+ * each (digits only, up to 18), a new PAN taking the place of the one in its slot. It lives in
+ * memory only, belongs to this tokenizer (its family's settings and key: a new key or policy builds
+ * a new tokenizer and starts empty), and changes no output, since tokens are deterministic.
  */
 public final class Ff1PanTokenizer implements PanTokenizer {
 
@@ -38,21 +44,51 @@ public final class Ff1PanTokenizer implements PanTokenizer {
   private static final int[] DOUBLED = {0, 2, 4, 6, 8, 1, 3, 5, 7, 9};
   private static final int[] UNDOUBLED = {0, 5, 1, 6, 2, 7, 3, 8, 4, 9};
 
+  /** How many PANs a tokenizer remembers the tokens of (about 36 bytes each, 2.4 MB when full). */
+  public static final int DEFAULT_REMEMBERED = 65_536;
+
+  /** The most digits a remembered PAN may have: its digits are kept as one {@code long}. */
+  private static final int MAX_REMEMBERED_DIGITS = 18;
+
   private final TokenFamily family;
   private final Ff1 ff1;
   private final String keyId;
   private final boolean luhnFail;
+  /**
+   * The remembered tokens, one per slot (empty: no remembering). Entries are immutable and written
+   * without a lock: a reader sees an entry whole or the one before it, and checks that it is for
+   * its PAN.
+   */
+  private final Remembered[] remembered;
 
-  private Ff1PanTokenizer(TokenFamily family, Ff1 ff1, String keyId) {
+  /** A PAN of {@code length} digits (value {@code pan}) and the digits of its token. */
+  private record Remembered(long pan, int length, long token) {}
+
+  private Ff1PanTokenizer(TokenFamily family, Ff1 ff1, String keyId, int remember) {
     this.family = requireNonNull(family, "family is null");
     this.ff1 = requireNonNull(ff1, "ff1 is null");
     this.keyId = requireNonNull(keyId, "keyId is null");
     this.luhnFail = family.luhn() == LuhnRule.FAIL;
+    if (remember < 0 || Integer.bitCount(remember) > 1) {
+      throw new IllegalArgumentException("remembered PANs must be 0 or a power of two; got " + remember);
+    }
+    this.remembered = new Remembered[remember];
   }
 
-  /** A tokenizer for the family with an FF1 instance under the family's key and that key's id. */
+  /**
+   * A tokenizer for the family with an FF1 instance under the family's key and that key's id,
+   * remembering the tokens of {@value #DEFAULT_REMEMBERED} recent PANs.
+   */
   public static Ff1PanTokenizer create(TokenFamily family, Ff1 ff1, String keyId) {
-    return new Ff1PanTokenizer(family, ff1, keyId);
+    return new Ff1PanTokenizer(family, ff1, keyId, DEFAULT_REMEMBERED);
+  }
+
+  /**
+   * The same, remembering the tokens of {@code remember} recent PANs (a power of two, or 0 to
+   * encrypt every PAN every time, as benchmarks of FF1 itself need).
+   */
+  public static Ff1PanTokenizer create(TokenFamily family, Ff1 ff1, String keyId, int remember) {
+    return new Ff1PanTokenizer(family, ff1, keyId, remember);
   }
 
   @Override
@@ -75,6 +111,52 @@ public final class Ff1PanTokenizer implements PanTokenizer {
     if (pan == null) {
       return null;
     }
+    if (remembered.length == 0) {
+      return encrypt(pan);
+    }
+    long numeral = numeral(pan);
+    if (numeral < 0) {
+      return encrypt(pan);
+    }
+    int length = pan.length();
+    int slot = slot(numeral, length);
+    Remembered known = remembered[slot];
+    if (known != null && known.pan() == numeral && known.length() == length) {
+      return Ff1.pad(known.token(), length);
+    }
+    String token = encrypt(pan);
+    if (token.charAt(0) != '*') { // a redaction (not a PAN under luhn: fail) is cheap: not kept
+      remembered[slot] = new Remembered(numeral, length, Long.parseLong(token));
+    }
+    return token;
+  }
+
+  /**
+   * The value of a PAN of only digits ({@value TokenFamily#MIN_PAN_DIGITS} to 18), else -1: such PANs
+   * are the ones remembered.
+   */
+  private static long numeral(String pan) {
+    int length = pan.length();
+    if (length < MIN_DIGITS || length > MAX_REMEMBERED_DIGITS) {
+      return -1;
+    }
+    long value = 0;
+    for (int i = 0; i < length; i++) {
+      char c = pan.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
+  private int slot(long numeral, int length) {
+    long h = (numeral ^ ((long) length << 59)) * 0x9E3779B97F4A7C15L;
+    return (int) (h >>> 32) & (remembered.length - 1);
+  }
+
+  private String encrypt(String pan) {
     char[] chars = pan.toCharArray();
     char[] digits = digitsOf(chars);
     if (digits == null || (luhnFail && luhnSum(digits) != 0)) {
