@@ -1,6 +1,8 @@
 package dev.pangate.audit.record;
 
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -63,16 +65,39 @@ public final class RecordFormat {
   private static final DateTimeFormatter TIME_FORM =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
   private static final HexFormat HEX = HexFormat.of();
+  // The fixed form's fields (year to microseconds): their digits and the character after each.
+  private static final int[] WIDTHS = {4, 2, 2, 2, 2, 2, 6};
+  private static final String AFTER = "--T::.Z";
 
   private RecordFormat() {}
 
   /** The fixed timestamp form: UTC, microseconds, e.g. {@code 2025-03-01T12:00:00.000123Z}. */
   public static String formatTime(Instant time) {
-    return TIME_FORM.format(time);
+    // Every record carries one: written digit by digit, the formatter only for years past 9999.
+    LocalDateTime t = LocalDateTime.ofEpochSecond(time.getEpochSecond(), time.getNano(), ZoneOffset.UTC);
+    if (t.getYear() < 0 || t.getYear() > 9999) {
+      return TIME_FORM.format(time);
+    }
+    int[] fields = {t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(),
+        t.getSecond(), t.getNano() / 1_000};
+    char[] out = new char[27];
+    int at = 0;
+    for (int i = 0; i < fields.length; i++) {
+      for (int d = at + WIDTHS[i] - 1, value = fields[i]; d >= at; d--, value /= 10) {
+        out[d] = (char) ('0' + value % 10);
+      }
+      at += WIDTHS[i];
+      out[at++] = AFTER.charAt(i);
+    }
+    return new String(out);
   }
 
   /** Reads a timestamp written by {@link #formatTime}. */
   public static Instant parseTime(String text) throws MalformedRecordException {
+    Instant fixed = fixedForm(text);
+    if (fixed != null) {
+      return fixed;
+    }
     try {
       Instant time = Instant.parse(text);
       if (!formatTime(time).equals(text)) {
@@ -82,6 +107,44 @@ public final class RecordFormat {
     } catch (DateTimeParseException e) {
       throw new MalformedRecordException("time " + text + " is not an ISO-8601 instant");
     }
+  }
+
+  /** The instant of a text exactly in the fixed form (a valid date and time), or null. */
+  private static Instant fixedForm(String text) {
+    if (text.length() != 27 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
+        || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(19) != '.'
+        || text.charAt(26) != 'Z') {
+      return null;
+    }
+    int year = number(text, 0, 4);
+    int month = number(text, 5, 2);
+    int day = number(text, 8, 2);
+    int hour = number(text, 11, 2);
+    int minute = number(text, 14, 2);
+    int second = number(text, 17, 2);
+    int micros = number(text, 20, 6);
+    if ((year | month | day | hour | minute | second | micros) < 0) {
+      return null;
+    }
+    try {
+      return LocalDateTime.of(year, month, day, hour, minute, second, micros * 1_000)
+          .toInstant(ZoneOffset.UTC);
+    } catch (DateTimeException e) {
+      return null; // not a date (e.g. February 30th): the general path says so
+    }
+  }
+
+  /** The decimal digits at {@code at}, or -1 when one is not a digit. */
+  private static int number(String text, int at, int width) {
+    int value = 0;
+    for (int i = at; i < at + width; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   /** Lower-case hex. */
