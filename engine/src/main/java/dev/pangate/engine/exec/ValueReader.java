@@ -34,6 +34,26 @@ interface ValueReader {
     return value;
   }
 
+  /**
+   * A {@code numeric}, refused when it is PostgreSQL's {@code NaN}, {@code Infinity} or
+   * {@code -Infinity}: no {@link BigDecimal} holds those, and JDBC's {@code DECIMAL} (what the
+   * stock driver's {@code getObject} reads a numeric column as) cannot carry them. The refusal
+   * says how to read the value instead.
+   */
+  private static BigDecimal numeric(ResultSet rs, int index) throws SQLException {
+    try {
+      return rs.getBigDecimal(index);
+    } catch (SQLException e) {
+      String text = rs.getString(index);
+      if ("NaN".equals(text) || "Infinity".equals(text) || "-Infinity".equals(text)) {
+        throw new EngineException(ErrorCode.DATA_EXCEPTION, "22003", "A numeric value is"
+            + " PostgreSQL's NaN, Infinity or -Infinity, which a JDBC DECIMAL cannot carry; select"
+            + " it as double precision (::float8) or as text (::text) to read it.", null);
+      }
+      throw e;
+    }
+  }
+
   static ValueReader of(RelDataType type) {
     if (Intervals.isInterval(type)) {
       return ResultSet::getString; // PostgreSQL's own text, e.g. "1231 days 03:30:08.37"
@@ -63,7 +83,7 @@ interface ValueReader {
         double v = rs.getDouble(i);
         return rs.wasNull() ? null : v;
       };
-      case DECIMAL -> ResultSet::getBigDecimal;
+      case DECIMAL -> ValueReader::numeric;
       case CHAR, VARCHAR -> ResultSet::getString;
       case DATE -> (rs, i) -> finite(rs.getDate(i));
       case TIME -> ResultSet::getTime;

@@ -27,6 +27,8 @@ import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlUtil;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 
@@ -57,6 +59,62 @@ public final class PostgresRelToSql extends RelToSqlConverter {
 
   public PostgresRelToSql(SqlDialect dialect) {
     super(dialect);
+  }
+
+  /**
+   * A {@code VALUES} with a NULL in a column the plan types (an integer, a date, ...) writes that
+   * NULL as {@code CAST(NULL AS type)}. PostgreSQL types a VALUES column of nothing but NULLs (and
+   * string constants) as text, so {@code SELECT x FROM t UNION ALL SELECT NULL UNION ALL SELECT
+   * NULL}, which Calcite plans as one VALUES of two NULL rows beside {@code t}, was refused as
+   * "UNION types integer and text cannot be matched" although PostgreSQL answers the statement as
+   * written.
+   */
+  @Override
+  public Result visit(org.apache.calcite.rel.core.Values e) {
+    Result result = super.visit(e);
+    List<RelDataType> types = new ArrayList<>();
+    e.getRowType().getFieldList().forEach(field -> types.add(field.getType()));
+    typeNulls(result.asStatement(), types); // the VALUES call is shared with the result's own node
+    return result;
+  }
+
+  private void typeNulls(SqlNode node, List<RelDataType> types) {
+    if (node instanceof SqlSelect select) {
+      typeNulls(select.getFrom(), types);
+      return;
+    }
+    if (!(node instanceof SqlCall call)) {
+      return;
+    }
+    if (call.getKind() != SqlKind.VALUES) {
+      if (call.getKind() == SqlKind.AS) {
+        typeNulls(call.operand(0), types);
+      }
+      return;
+    }
+    for (SqlNode row : call.getOperandList()) {
+      if (!(row instanceof SqlCall tuple) || tuple.operandCount() != types.size()) {
+        continue;
+      }
+      for (int i = 0; i < types.size(); i++) {
+        RelDataType type = types.get(i);
+        if (SqlUtil.isNullLiteral(tuple.operand(i), false) && typedByPostgresql(type)) {
+          SqlNode spec = dialect.getCastSpec(type);
+          if (spec != null) {
+            tuple.setOperand(i, SqlStdOperatorTable.CAST.createCall(SqlParserPos.ZERO,
+                tuple.operand(i), spec));
+          }
+        }
+      }
+    }
+  }
+
+  /** Numbers, booleans and datetimes: types PostgreSQL's VALUES would not give a NULL column. */
+  private static boolean typedByPostgresql(RelDataType type) {
+    SqlTypeName name = type.getSqlTypeName();
+    return SqlTypeName.NUMERIC_TYPES.contains(name) || name == SqlTypeName.BOOLEAN
+        || name == SqlTypeName.DATE || name == SqlTypeName.TIME
+        || name == SqlTypeName.TIMESTAMP || name == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE;
   }
 
   @Override

@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  *   <li>{@code GROUPS} window frames become marked {@code ROWS} frames ({@link GroupsFrames});
  *   <li>a join nested in another without parentheses ({@code a JOIN b JOIN c ON x ON y}) is
  *       parenthesised ({@link JoinNesting});
+ *   <li>{@code FROM t*} (a table with those inheriting from it, PostgreSQL's default) is
+ *       {@code FROM t};
  *   <li>{@code SUBSTRING(s SIMILAR p ESCAPE e)} is PostgreSQL's {@code substring(s, p, e)};
  *       constants with exponents beyond a double's range are {@code numeric}; an empty select
  *       list gets a placeholder item ({@link #EMPTY_SELECT_ITEM}).
@@ -86,6 +88,7 @@ public final class PostgresSyntax {
     rewriteHugeNumbers(tokens, replacement);
     rewriteTypedLiterals(tokens, replacement, skipTo);
     rewriteLateralFunctions(tokens, replacement, closes);
+    rewriteInheritanceStars(tokens, replacement);
     rewriteOrderByUsing(tokens, replacement, skipTo);
     GroupsFrames.rewrite(tokens, replacement, skipTo, prefixes, closes);
     rewriteSubstringSimilar(tokens, replacement);
@@ -222,6 +225,28 @@ public final class PostgresSyntax {
    * {@code LATERAL f(...)}, a function in FROM that reads the items before it, as Calcite's
    * parser spells it: {@code LATERAL TABLE(f(...))}.
    */
+  /**
+   * {@code FROM person*}: PostgreSQL's old spelling of a table with the tables that inherit from
+   * it, which is what {@code FROM person} reads anyway; the {@code *} after a table name that
+   * follows {@code FROM} or {@code JOIN} is dropped.
+   */
+  private static void rewriteInheritanceStars(List<Token> tokens, String[] replacement) {
+    for (int k = 0; k + 2 < tokens.size(); k++) {
+      if (!(tokens.get(k).isWord("from") || tokens.get(k).isWord("join"))) {
+        continue;
+      }
+      int m = k + 1;
+      while (m + 2 < tokens.size() && isName(tokens.get(m)) && tokens.get(m + 1).is(".")) {
+        m += 2;
+      }
+      if (m + 1 < tokens.size() && isName(tokens.get(m)) && !tokens.get(m).isWord("select")
+          && !tokens.get(m).isWord("lateral") && tokens.get(m + 1).is("*")
+          && replacement[m + 1] == null) {
+        replacement[m + 1] = "";
+      }
+    }
+  }
+
   private static void rewriteLateralFunctions(List<Token> tokens, String[] replacement,
       int[] closes) {
     for (int k = 0; k + 2 < tokens.size(); k++) {

@@ -8,6 +8,8 @@ import java.util.TreeMap;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlCharStringLiteral;
+import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlDynamicParam;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
@@ -15,7 +17,9 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.fun.SqlCase;
 import org.apache.calcite.sql.fun.SqlInternalOperators;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.validate.SqlValidatorCatalogReader;
 import org.apache.calcite.sql.validate.SqlValidatorImpl;
@@ -81,6 +85,64 @@ public final class PostgresValidator extends SqlValidatorImpl {
       typeResultParameters(scope, call.getOperandList());
     }
     super.inferUnknownTypes(inferredType, scope, node);
+  }
+
+  /**
+   * PostgreSQL's typing of a {@code VALUES} column ("UNION, CASE, and Related Constructs"): string
+   * literals are of unknown type and take the type the column's other values resolve to, so
+   * {@code VALUES ('0'::numeric), ('1'), ('nan')} is a numeric column. Calcite typed {@code '1'}
+   * as a character string and refused the column as of no common type. Each such literal becomes
+   * a cast to the column's type (written as a typed sibling spells its type where one does), which
+   * PostgreSQL then reads as it reads the literal in that column: {@code ('x')} beside numbers is
+   * its error, not text.
+   */
+  @Override
+  protected void validateValues(SqlCall node, RelDataType targetRowType, SqlValidatorScope scope) {
+    List<SqlNode> rows = node.getOperandList();
+    if (rows.size() >= 2 && rows.stream().allMatch(row -> row.getKind() == SqlKind.ROW)) {
+      int columns = ((SqlCall) rows.get(0)).operandCount();
+      if (rows.stream().allMatch(row -> ((SqlCall) row).operandCount() == columns)) {
+        for (int column = 0; column < columns; column++) {
+          typeUnknownLiterals(rows, column, scope);
+        }
+      }
+    }
+    super.validateValues(node, targetRowType, scope);
+  }
+
+  private void typeUnknownLiterals(List<SqlNode> rows, int column, SqlValidatorScope scope) {
+    List<SqlCall> unknown = new ArrayList<>();
+    List<RelDataType> known = new ArrayList<>();
+    SqlDataTypeSpec spelled = null;
+    for (SqlNode row : rows) {
+      SqlNode value = ((SqlCall) row).operand(column);
+      if (value instanceof SqlCharStringLiteral) {
+        unknown.add((SqlCall) row);
+      } else if (!isUntypedLiteral(value) && !containsParameter(value)) {
+        RelDataType type = deriveType(scope, value);
+        known.add(type);
+        if (spelled == null && value instanceof SqlCall cast && cast.getKind() == SqlKind.CAST
+            && cast.operandCount() == 2 && cast.operand(1) instanceof SqlDataTypeSpec spec) {
+          spelled = spec;
+        }
+      }
+    }
+    if (unknown.isEmpty() || known.isEmpty()) {
+      return;
+    }
+    RelDataType common = typeFactory.leastRestrictive(known);
+    if (common == null || SqlTypeUtil.inCharFamily(common)
+        || common.getSqlTypeName() == SqlTypeName.NULL) {
+      return; // no common type (the check below says so), or text: the literals are text already
+    }
+    SqlDataTypeSpec spec = spelled != null
+        && SqlTypeUtil.equalSansNullability(typeFactory, spelled.deriveType(this), common)
+        ? spelled : SqlTypeUtil.convertTypeToSpec(common);
+    for (SqlCall row : unknown) {
+      SqlNode literal = row.operand(column);
+      row.setOperand(column, SqlStdOperatorTable.CAST.createCall(literal.getParserPosition(),
+          literal, spec));
+    }
   }
 
   private static boolean isGreatestOrLeast(SqlCall call) {

@@ -199,4 +199,56 @@ class PostgresFormsTest {
     samePostgres("select round(4.4e131071, -131071) = 4e131071, trunc(9.9e131071, -131071) = 9e131071,"
         + " 2e-16383 > 0, 1e400 / 1e399, (0.1 - 2e-16383) > 0.0999");
   }
+
+  @Test
+  void stringConstantsInAValuesColumnTakeTheTypeOfItsOtherValues() throws Exception {
+    samePostgres("select x, x + 1 as y from (values (1.5::numeric), ('2'), ('-3.25')) v(x) order by x");
+    samePostgres("select d, d + 1 as day_after from (values (date '2024-01-31'), ('2024-02-28')) v(d)"
+        + " order by d");
+    samePostgres("select a, b from (values (1, 'one'), ('2', 'two')) v(a, b) order by a");
+    samePostgres("with v(x) as (values ('10'::bigint), ('20')) select sum(x) from v");
+    // PostgreSQL reads the constant as the column's type: a constant that is no number is its error
+    EngineException refused = assertThrows(EngineException.class, () -> rows(fraud,
+        "select x from (values (1), ('x')) v(x)"));
+    assertTrue(refused.getMessage().contains("invalid input syntax"), refused.getMessage());
+  }
+
+  @Test
+  void aValuesColumnJoinedToAMaskedColumnShowsTheMaskedValues() throws Exception {
+    List<List<String>> joined = rows(fraud, "select v.id, c.pan from (values (1::bigint), ('2'))"
+        + " v(id) join payments.cards c on c.card_id = v.id order by v.id");
+    List<List<String>> plain = rows(fraud,
+        "select card_id, pan from payments.cards where card_id in (1, 2) order by card_id");
+    assertEquals(2, joined.size());
+    assertEquals(plain, joined);
+    for (String pan : fixture.allPans()) {
+      assertFalse(joined.toString().contains(pan), "a clear PAN in " + joined);
+    }
+  }
+
+  @Test
+  void nullsInAValuesColumnUnitedWithNumbersKeepTheNumbersType() throws Exception {
+    samePostgres("select card_id, n from (select card_id, 1 as n from payments.cards where card_id < 4"
+        + " union all select null, 42 union all select null, 43) s order by n, card_id");
+    samePostgres("select d from (select date '2024-01-01' as d union all select null"
+        + " union all select null) s order by d nulls first");
+  }
+
+  @Test
+  void aTableWithAStarIsTheTableWithThoseInheritingFromIt() throws Exception {
+    samePostgres("select count(*) from payments.cards* c");
+    samePostgres("select c.card_id from payments.cards* c join payments.cards * d"
+        + " on d.card_id = c.card_id order by 1 limit 5");
+  }
+
+  @Test
+  void numericNanAndInfinityAreRefusedSayingHowToReadThem() throws Exception {
+    for (String value : List.of("'NaN'::numeric", "'Infinity'::numeric", "'-inf'::numeric")) {
+      EngineException refused = assertThrows(EngineException.class,
+          () -> rows(fraud, "select " + value));
+      assertEquals(ErrorCode.DATA_EXCEPTION.name(), refused.code(), refused.getMessage());
+      assertTrue(refused.getMessage().contains("(::float8)"), refused.getMessage());
+    }
+    samePostgres("select 'NaN'::numeric::float8, 'Infinity'::numeric::text, 1.5::numeric");
+  }
 }
