@@ -15,6 +15,8 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlWindow;
 import org.apache.calcite.sql.fun.SqlCase;
 import org.apache.calcite.sql.fun.SqlInternalOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
@@ -142,6 +144,51 @@ public final class PostgresValidator extends SqlValidatorImpl {
       SqlNode literal = row.operand(column);
       row.setOperand(column, SqlStdOperatorTable.CAST.createCall(literal.getParserPosition(),
           literal, spec));
+    }
+  }
+
+  /**
+   * A {@code RANGE} offset written as a string constant ({@code range between 'inf' preceding and
+   * '1.5' following}) is of the ordering column's type in PostgreSQL, as any constant of unknown
+   * type takes its context's; over a numeric ordering it becomes a cast to that type here, which
+   * Calcite's frame check accepts (it refused the constant as text).
+   */
+  @Override
+  public void validateWindow(SqlNode windowOrId, SqlValidatorScope scope, SqlCall call) {
+    if (windowOrId instanceof SqlWindow window) {
+      typeStringOffsets(window, scope);
+    }
+    super.validateWindow(windowOrId, scope, call);
+  }
+
+  @Override
+  protected void validateWindowClause(SqlSelect select) {
+    for (SqlNode window : select.getWindowList()) {
+      typeStringOffsets((SqlWindow) window, getSelectScope(select));
+    }
+    super.validateWindowClause(select);
+  }
+
+  private void typeStringOffsets(SqlWindow window, SqlValidatorScope scope) {
+    if (window.isRows() || window.getOrderList().size() != 1) {
+      return;
+    }
+    RelDataType order = null;
+    for (SqlNode bound : new SqlNode[] {window.getLowerBound(), window.getUpperBound()}) {
+      if (!(bound instanceof SqlCall offset)
+          || (offset.getKind() != SqlKind.PRECEDING && offset.getKind() != SqlKind.FOLLOWING)
+          || offset.operandCount() != 1 || !(offset.operand(0) instanceof SqlCharStringLiteral)) {
+        continue;
+      }
+      if (order == null) {
+        order = deriveType(scope, window.getOrderList().get(0));
+      }
+      if (!SqlTypeUtil.isNumeric(order)) {
+        return; // an interval over datetimes: left to Calcite's check
+      }
+      SqlNode literal = offset.operand(0);
+      offset.setOperand(0, SqlStdOperatorTable.CAST.createCall(literal.getParserPosition(),
+          literal, SqlTypeUtil.convertTypeToSpec(order)));
     }
   }
 

@@ -251,4 +251,29 @@ class PostgresFormsTest {
     }
     samePostgres("select 'NaN'::numeric::float8, 'Infinity'::numeric::text, 1.5::numeric");
   }
+
+  @Test
+  void aRangeOffsetWrittenAsAStringIsOfTheOrderingColumnsType() throws Exception {
+    samePostgres("select card_id, count(*) over (order by card_id range between '2' preceding"
+        + " and '1' following) as c from payments.cards order by card_id limit 20");
+    samePostgres("select card_id, sum(card_id) over w as s from payments.cards window w as"
+        + " (order by card_id::float8 range between 'inf' preceding and '1.5' following)"
+        + " order by card_id limit 20");
+    assertTrue(pushed("select count(*) over (order by card_id range between '2' preceding and"
+        + " current row) from payments.cards").contains("range between"));
+    // not a number where the ordering column is one: PostgreSQL's error
+    EngineException refused = assertThrows(EngineException.class, () -> rows(fraud,
+        "select count(*) over (order by card_id range between 'x' preceding and current row)"
+            + " from payments.cards"));
+    assertTrue(refused.getMessage().contains("invalid input syntax"), refused.getMessage());
+  }
+
+  @Test
+  void aRangeOffsetOverAMaskedOrderingIsStillRefused() {
+    EngineException refused = assertThrows(EngineException.class, () -> rows(fraud,
+        "select count(*) over (order by pan range between '2' preceding and current row)"
+            + " from payments.cards"));
+    assertTrue(refused.code().equals(ErrorCode.SQL_VALIDATION_ERROR.name())
+        || refused.code().equals(ErrorCode.NEEDS_MASKED_VALUES.name()), refused.getMessage());
+  }
 }
