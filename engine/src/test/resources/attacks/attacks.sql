@@ -1974,3 +1974,133 @@ select card_id, first_value(pan) over () from payments.cards where pan in ({card
 -- expect: either
 -- feature: subqueries
 update payments.cards set status = status where card_id in (select card_id from payments.cards where pan in ({card_tokens}) limit 3)
+
+-- ============================================================ masked values above the masks
+-- Windows, sub-queries and string/array aggregates over masked values are evaluated in the
+-- gateway over the values the caller sees; none may show a raw PAN, a hidden row, or an order
+-- the raw PANs decide (PostgreSQL reads the index on pan here, in raw PAN order).
+
+-- name: string-agg-of-tokens-follows-no-raw-order
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: aggregates
+-- check: agg_tokens_not_in_raw_order
+select string_agg(pan, ',') from payments.cards where pan in ({card_tokens})
+
+-- name: array-agg-of-tokens-follows-no-raw-order
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: aggregates
+-- check: agg_tokens_not_in_raw_order
+select array_agg(pan) from payments.cards where pan in ({card_tokens})
+
+-- name: lag-of-token-over-no-order-follows-no-raw-order
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: window
+-- check: lagged_tokens_not_in_raw_order
+select pan, lag(pan) over () from payments.cards where pan in ({card_tokens})
+
+-- name: lag-of-truncated-pan-per-card
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: window
+select txn_id, lag(pan) over (partition by card_id order by created_at, txn_id),
+       first_value(pan) over (partition by card_id order by created_at, txn_id)
+from payments.transactions
+
+-- name: avg-over-partition-by-truncated-pan
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: window
+-- truth: select txn_id, count(*) over (partition by left(pan, 6) || repeat('*', length(pan) - 10) || right(pan, 4)) from payments.transactions
+select txn_id, count(*) over (partition by pan) from payments.transactions
+
+-- name: window-over-tokens-hidden-rows
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: window
+-- truth: select txn_id, lag(txn_id) over (partition by pan order by txn_id) from payments.transactions where merchant_id in (1, 2, 3)
+select txn_id, lag(txn_id) over (partition by pan order by txn_id) as prev from payments.transactions
+
+-- name: scalar-subquery-returns-truncated-pan
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: subqueries
+-- truth: select t.txn_id, left(c.pan, 6) || repeat('*', length(c.pan) - 10) || right(c.pan, 4) from payments.transactions t join payments.cards c on c.card_id = t.card_id
+select t.txn_id, (select c.pan from payments.cards c where c.card_id = t.card_id) as card_pan from payments.transactions t
+
+-- name: scalar-subquery-compares-truncated-pan-as-the-join
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: subqueries
+-- truth: select txn_id from payments.transactions where left(pan, 6) || repeat('*', length(pan) - 10) || right(pan, 4) = (select left(pan, 6) || repeat('*', length(pan) - 10) || right(pan, 4) from payments.cards where card_id = 1)
+select txn_id from payments.transactions where pan = (select pan from payments.cards where card_id = 1)
+
+-- name: exists-on-truncated-pan-as-the-join
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: subqueries
+-- truth: select t.txn_id from payments.transactions t where exists (select 1 from payments.cards c where left(c.pan, 6) || repeat('*', length(c.pan) - 10) || right(c.pan, 4) = left(t.pan, 6) || repeat('*', length(t.pan) - 10) || right(t.pan, 4) and c.card_id < 10)
+select t.txn_id from payments.transactions t where exists (select 1 from payments.cards c where c.pan = t.pan and c.card_id < 10)
+
+-- name: in-subquery-of-tokens-hidden-rows
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: subqueries
+-- truth: select t.txn_id from payments.transactions t where t.merchant_id in (1, 2, 3) and t.pan in (select c.pan from payments.cards c where c.card_id in (select card_id from payments.transactions where merchant_id in (1, 2, 3)))
+select t.txn_id from payments.transactions t where t.pan in (select c.pan from payments.cards c)
+
+-- name: exists-on-tokens-hidden-rows
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: subqueries
+-- truth: select t.txn_id from payments.transactions t where t.merchant_id in (1, 2, 3) and exists (select 1 from payments.cards c where c.pan = t.pan and c.card_id in (select card_id from payments.transactions where merchant_id in (1, 2, 3)))
+select t.txn_id from payments.transactions t where exists (select 1 from payments.cards c where c.pan = t.pan)
+
+-- name: distinct-on-pan
+-- agent: migration-bot
+-- kind: pan
+-- expect: either
+-- feature: ordering
+select distinct on (card_id) card_id, pan from payments.transactions order by card_id, created_at
+
+-- name: unnest-array-of-pans
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: set-returning
+select u from payments.cards, unnest(array[pan, brand]) u where card_id < 20
+
+-- name: array-of-pans
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: values
+select card_id, array[pan, pan] as twice, (array_agg(pan) over (order by card_id))[1] as first from payments.cards
+
+-- name: generate-series-next-to-truncated-pan
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: set-returning
+select c.card_id, c.pan, g from payments.cards c, generate_series(1, 2) g where c.card_id < 50
+
+-- name: recursive-cte-over-pans
+-- agent: migration-bot
+-- kind: pan
+-- expect: either
+-- feature: cte
+with recursive r(n, pan) as (select 1, pan from payments.cards where card_id = 1
+  union all select n + 1, pan from r where n < 3) select n, pan from r

@@ -30,7 +30,10 @@ import org.apache.calcite.util.ImmutableBitSet;
  * GROUP BY evaluated by the gateway over masked values. Calcite's interpreter compares only
  * numbers in MIN and MAX; masked values are mostly text (tokens, truncated PANs), so the gateway
  * aggregates with its own node: COUNT (with DISTINCT), SUM, AVG, MIN and MAX over any comparable
- * value, with FILTER.
+ * value, {@code string_agg} and {@code array_agg} (in their own order, then the order of their
+ * visible arguments, so the result never depends on the order rows arrived in), and the
+ * aggregates sub-queries become when they are evaluated here (a scalar sub-query's single value,
+ * a constant marking a match), with FILTER.
  */
 final class GatewayAggregate extends SingleRel implements InterpretableRel {
 
@@ -90,13 +93,17 @@ final class GatewayAggregate extends SingleRel implements InterpretableRel {
   private static void supported(AggregateCall call) {
     SqlKind kind = call.getAggregation().getKind();
     boolean known = switch (kind) {
-      case COUNT, SUM, SUM0, AVG, MIN, MAX -> true;
+      case COUNT, SUM, SUM0, AVG, MIN, MAX, SINGLE_VALUE, LITERAL_AGG -> call.getCollation()
+          .getFieldCollations().isEmpty() && (call.getArgList().size() <= 1 || kind == SqlKind.COUNT);
+      case LISTAGG, STRING_AGG -> !call.isDistinct() && call.getArgList().size() <= 2;
+      case ARRAY_AGG -> !call.isDistinct() && call.getArgList().size() == 1;
       default -> false;
     };
-    if (!known || !call.getCollation().getFieldCollations().isEmpty() || call.getArgList().size() > 1
-        && kind != SqlKind.COUNT) {
+    if (!known) {
       throw new EngineException(ErrorCode.NEEDS_MASKED_VALUES, call.getAggregation().getName()
-          + " over masked values is not evaluated by pangate; COUNT, SUM, AVG, MIN and MAX are.");
+          + (call.isDistinct() ? " (DISTINCT)" : "") + " over masked values is not evaluated by"
+          + " pangate; count, sum, avg, min, max, string_agg and array_agg are. Aggregate a column"
+          + " your role sees in clear, or select the masked values and aggregate them yourself.");
     }
   }
 
@@ -160,6 +167,8 @@ final class GatewayAggregate extends SingleRel implements InterpretableRel {
     private final AggregateCall call;
     private final SqlKind kind;
     private final Set<List<Object>> distinct;
+    /** string_agg, array_agg: the rows' values, ordered when the result is taken. */
+    private final List<Object[]> collected;
     private long count;
     private Object value;
 
@@ -167,11 +176,20 @@ final class GatewayAggregate extends SingleRel implements InterpretableRel {
       this.call = call;
       this.kind = call.getAggregation().getKind();
       this.distinct = call.isDistinct() ? new HashSet<>() : null;
+      this.collected = kind == SqlKind.LISTAGG || kind == SqlKind.STRING_AGG
+          || kind == SqlKind.ARRAY_AGG ? new ArrayList<>() : null;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     void add(Object[] row) {
       if (call.filterArg >= 0 && !Boolean.TRUE.equals(row[call.filterArg])) {
+        return;
+      }
+      if (collected != null) {
+        int value = call.getArgList().get(0);
+        if (row[value] != null || kind == SqlKind.ARRAY_AGG) { // array_agg keeps NULLs
+          collected.add(row.clone());
+        }
         return;
       }
       List<Object> args = new ArrayList<>(call.getArgList().size());
@@ -190,6 +208,13 @@ final class GatewayAggregate extends SingleRel implements InterpretableRel {
       }
       Object v = args.get(0);
       switch (kind) {
+        case SINGLE_VALUE -> {
+          if (count > 1) {
+            throw new EngineException(ErrorCode.POSTGRES_ERROR, "21000", "more than one row"
+                + " returned by a subquery used as an expression", null);
+          }
+          value = v;
+        }
         case MIN -> value = value == null || ((Comparable) v).compareTo(value) < 0 ? v : value;
         case MAX -> value = value == null || ((Comparable) v).compareTo(value) > 0 ? v : value;
         case SUM, SUM0, AVG -> value = value == null ? decimal(v) : ((BigDecimal) value).add(decimal(v));
@@ -209,14 +234,45 @@ final class GatewayAggregate extends SingleRel implements InterpretableRel {
     }
 
     Object result() {
+      if (collected != null) {
+        return collect();
+      }
       return switch (kind) {
         case COUNT -> count;
+        case LITERAL_AGG -> call.rexList.isEmpty() ? null
+            : ((org.apache.calcite.rex.RexLiteral) call.rexList.get(0)).getValue3();
         case SUM0 -> typed(value == null ? BigDecimal.ZERO : (BigDecimal) value);
         case SUM -> value == null ? null : typed((BigDecimal) value);
         case AVG -> value == null ? null : typed(((BigDecimal) value)
             .divide(BigDecimal.valueOf(count), 16, RoundingMode.HALF_EVEN));
         default -> value;
       };
+    }
+
+    /** string_agg or array_agg of the collected rows: in their ORDER BY, then their values. */
+    private Object collect() {
+      if (collected.isEmpty()) {
+        return null;
+      }
+      List<Object[]> rows = new ArrayList<>(collected);
+      rows.sort(VisibleValues.order(call.getCollation(), call.getArgList()));
+      int value = call.getArgList().get(0);
+      if (kind == SqlKind.ARRAY_AGG) {
+        List<Object> array = new ArrayList<>(rows.size());
+        rows.forEach(r -> array.add(r[value]));
+        return array;
+      }
+      StringBuilder text = new StringBuilder();
+      for (int i = 0; i < rows.size(); i++) {
+        Object[] r = rows.get(i);
+        if (i > 0 && call.getArgList().size() > 1 && r[call.getArgList().get(1)] != null) {
+          text.append(r[call.getArgList().get(1)]);
+        } else if (i > 0 && call.getArgList().size() == 1) {
+          text.append(','); // LISTAGG without a separator
+        }
+        text.append(r[value]);
+      }
+      return text.toString();
     }
 
     private Object typed(BigDecimal decimal) {

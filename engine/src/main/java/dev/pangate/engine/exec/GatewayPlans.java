@@ -12,7 +12,7 @@ import org.apache.calcite.rel.rules.CoreRules;
 
 /**
  * Gateway plans (the part of a statement evaluated over masked rows) made ready for Calcite's
- * interpreter at planning time: window functions become window operators, aggregates become
+ * interpreter at planning time: window functions become {@link GatewayWindow}, aggregates become
  * {@link GatewayAggregate}, and the result is compiled once so that anything the interpreter
  * cannot evaluate is refused when the statement is planned, with a clear message, not when it
  * runs.
@@ -26,18 +26,7 @@ public final class GatewayPlans {
     HepPlanner windows = new HepPlanner(HepProgram.builder()
         .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW).build());
     windows.setRoot(gatewayPlan);
-    RelNode prepared = GatewayAggregate.adapt(windows.findBestExp());
-    prepared.accept(new org.apache.calcite.rel.RelHomogeneousShuttle() {
-      @Override
-      public RelNode visit(RelNode other) {
-        if (other instanceof org.apache.calcite.rel.core.Window) {
-          throw new EngineException(ErrorCode.NEEDS_MASKED_VALUES, "Window functions over masked values"
-              + " (ORDER BY or PARTITION BY a masked column, or a masked argument) are not"
-              + " evaluated by pangate; window over columns your role sees in clear.");
-        }
-        return super.visit(other);
-      }
-    });
+    RelNode prepared = GatewayAggregate.adapt(GatewayWindow.adapt(windows.findBestExp()));
     // Compiled against empty leaves: nothing is read, every node is built.
     LeafScan.Sources empty = leaf -> org.apache.calcite.linq4j.Linq4j.emptyEnumerable();
     try (Interpreter ignored = new Interpreter(new LeafDataContext(empty, List.of()), prepared)) {

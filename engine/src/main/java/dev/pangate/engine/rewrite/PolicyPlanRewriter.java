@@ -27,7 +27,6 @@ import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
-import org.apache.calcite.rex.RexSubQuery;
 
 /**
  * The policy rewrite: lifts every mask above what PostgreSQL can run ({@link MaskLifter}),
@@ -181,12 +180,23 @@ public final class PolicyPlanRewriter implements PlanRewriter {
             + " in a " + rel.getRelTypeName() + " (recursive queries, sampling, LATERAL over"
             + " masked values and similar forms are not supported).");
       }
-      if (rel.getInputs().isEmpty() || hasSubQuery(rel)) {
+      if (SubQueryJoins.hasSubQuery(rel)) {
+        // Evaluated over masked values like the same comparison written as a join.
+        RelNode joined = SubQueryJoins.rewrite(rel);
+        if (joined != null) {
+          return partial(joined, lifter, leaves, displays, rexBuilder);
+        }
+      }
+      if (rel.getInputs().isEmpty() || SubQueryJoins.hasSubQuery(rel)) {
         throw new EngineException(ErrorCode.NEEDS_MASKED_VALUES,
             "pangate cannot evaluate this statement: it needs " + e.getMessage()
-                + (hasSubQuery(rel) ? " inside a sub-query" : "") + ". "
-                + (e.advice() != null ? e.advice() : "Compare, sort or aggregate on columns your"
-                    + " role sees in clear, or on tokens by equality."));
+                + (SubQueryJoins.hasSubQuery(rel) ? " inside a sub-query that pangate cannot"
+                    + " turn into a join" : "") + ". "
+                + (e.advice() != null ? e.advice() : SubQueryJoins.hasSubQuery(rel)
+                    ? "Write the sub-query as a join (the gateway evaluates joins over masked"
+                        + " values), or compare on columns your role sees in clear."
+                    : "Compare, sort or aggregate on columns your role sees in clear, or on tokens"
+                        + " by equality."));
       }
       List<RelNode> inputs = new ArrayList<>();
       for (RelNode input : rel.getInputs()) {
@@ -206,18 +216,6 @@ public final class PolicyPlanRewriter implements PlanRewriter {
       org.apache.calcite.rel.logical.LogicalUnion.class,
       org.apache.calcite.rel.logical.LogicalIntersect.class,
       org.apache.calcite.rel.logical.LogicalMinus.class);
-
-  private static boolean hasSubQuery(RelNode rel) {
-    boolean[] found = {false};
-    rel.accept(new org.apache.calcite.rex.RexShuttle() {
-      @Override
-      public RexNode visitSubQuery(RexSubQuery subQuery) {
-        found[0] = true;
-        return subQuery;
-      }
-    });
-    return found[0];
-  }
 
   /** A lifted sub-plan as a leaf: fenced if needed, fetching only the columns used, masks on top. */
   private static Leaf leaf(Lifted lifted, RelNode original, RexBuilder rexBuilder) {

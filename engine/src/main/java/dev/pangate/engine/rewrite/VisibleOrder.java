@@ -134,7 +134,7 @@ final class VisibleOrder {
    */
   private static ImmutableBitSet read(RelNode rel, int i, ImmutableBitSet used) {
     RelNode input = rel.getInput(i);
-    if (!rel.getVariablesSet().isEmpty() || hasSubQuery(rel)) {
+    if (!rel.getVariablesSet().isEmpty() || SubQueryJoins.hasSubQuery(rel)) {
       return all(input);
     }
     if (rel instanceof Project project) {
@@ -165,18 +165,6 @@ final class VisibleOrder {
       return read.build();
     }
     return all(input);
-  }
-
-  private static boolean hasSubQuery(RelNode rel) {
-    boolean[] found = {false};
-    rel.accept(new RexShuttle() {
-      @Override
-      public RexNode visitSubQuery(RexSubQuery subQuery) {
-        found[0] = true;
-        return subQuery;
-      }
-    });
-    return found[0];
   }
 
   private static ImmutableBitSet all(RelNode rel) {

@@ -147,13 +147,28 @@ class PushdownUnderPolicyTest {
   }
 
   @Test
-  void windowsPartitionedByATokenAreRefused() {
+  void windowsPartitionedByATokenRunInTheGatewayOverTheTokens() {
     // Tokens are not injective (values that are not PANs all show as stars): partitioning on the
-    // raw column could split what the caller sees as one value, and the gateway runs no windows.
-    EngineException refused = assertThrows(EngineException.class, () -> plan(support,
-        "select txn_id, pan, row_number() over (partition by pan order by txn_id) as nth"
-            + " from payments.transactions"));
-    assertEquals("NEEDS_MASKED_VALUES", refused.code(), refused.getMessage());
+    // raw column could split what the caller sees as one value, so the gateway partitions the
+    // tokens it shows, and PostgreSQL only reads the rows.
+    String sql = "select txn_id, pan, row_number() over (partition by pan order by txn_id) as nth"
+        + " from payments.transactions";
+    PlannedStatement planned = plan(support, sql);
+    assertTrue(planned.gatewayEvaluated(), "the window is the gateway's");
+    String pushed = planned.queries().stream().map(q -> q.sql().sql())
+        .collect(java.util.stream.Collectors.joining("\n"));
+    assertFalse(pushed.contains("PARTITION BY") || pushed.contains("ROW_NUMBER"), pushed);
+    java.util.Map<Object, java.util.List<Long>> byToken = new java.util.HashMap<>();
+    for (Object[] row : rows(support, "select txn_id, pan from payments.transactions")) {
+      byToken.computeIfAbsent(row[1], k -> new java.util.ArrayList<>()).add(((Number) row[0]).longValue());
+    }
+    byToken.values().forEach(java.util.Collections::sort);
+    List<Object[]> numbered = rows(support, sql);
+    assertEquals(byToken.values().stream().mapToInt(List::size).sum(), numbered.size());
+    for (Object[] row : numbered) {
+      assertEquals(byToken.get(row[1]).indexOf(((Number) row[0]).longValue()) + 1,
+          ((Number) row[2]).intValue(), "row_number within the token's rows, by txn_id");
+    }
   }
 
   @Test

@@ -657,6 +657,36 @@ class AttackSuiteTest {
           .sorted(Comparator.comparingLong(r -> ((Number) r.get(1)).longValue()))
           .map(r -> cardOf.get(r.get(0))).toList(), "the window numbered the tokens");
     });
+    // The tokens a string_agg or array_agg combined (or lag handed on) must not follow the raw
+    // PANs' order: the gateway combines them in the order of the values the caller sees.
+    CHECKS.put("agg_tokens_not_in_raw_order", (attack, outcome) -> {
+      Map<String, Long> cardOf = new HashMap<>();
+      maskedCardPans(attack.agent()).forEach((card, token) -> cardOf.put(String.valueOf(token), card));
+      Object cell = outcome.rows().get(0).get(0);
+      List<Object> tokens = cell instanceof List<?> list ? new ArrayList<>(list)
+          : new ArrayList<>(Arrays.asList(String.valueOf(cell).split(",")));
+      return notInRawOrder(tokens.stream().map(t -> cardOf.get(String.valueOf(t))).toList(),
+          "the aggregate combined the tokens");
+    });
+    CHECKS.put("lagged_tokens_not_in_raw_order", (attack, outcome) -> {
+      Map<String, Long> cardOf = new HashMap<>();
+      maskedCardPans(attack.agent()).forEach((card, token) -> cardOf.put(String.valueOf(token), card));
+      // Follow the chain lag builds: the row whose lag is NULL first, then the row lagging it.
+      Map<Object, Object> next = new HashMap<>();
+      Object start = null;
+      for (List<Object> row : outcome.rows()) {
+        if (row.get(1) == null) {
+          start = row.get(0);
+        } else {
+          next.put(row.get(1), row.get(0));
+        }
+      }
+      List<Long> chain = new ArrayList<>();
+      for (Object at = start; at != null && chain.size() <= outcome.rows().size(); at = next.get(at)) {
+        chain.add(cardOf.get(String.valueOf(at)));
+      }
+      return notInRawOrder(chain, "lag handed the tokens on");
+    });
     CHECKS.put("card_limit_keeps_no_raw_smallest", (attack, outcome) -> {
       Set<Long> kept = new java.util.HashSet<>(cardIds(outcome));
       Map<Long, Object> cards = tokenCards(attack.agent());

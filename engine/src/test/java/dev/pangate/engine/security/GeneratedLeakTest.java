@@ -126,6 +126,14 @@ class GeneratedLeakTest {
     return found;
   }
 
+  /**
+   * A whole-table read of columns alone, which docs/engine.md lists as not covered by the order
+   * guard: PostgreSQL may answer it with an index-only scan of the raw column, in raw order.
+   */
+  private static boolean notCovered(String sql) {
+    return sql.matches("select [a-z0-9_., ]+ from payments\\.[a-z_]+ t0");
+  }
+
   private static boolean strictlyMonotonic(List<String> raw) {
     boolean up = true;
     boolean down = true;
@@ -200,7 +208,7 @@ class GeneratedLeakTest {
         }
         if (!outcome.failed()) {
           succeeded++;
-          for (String order : rawOrdered(outcome, rawOfMasked)) {
+          for (String order : notCovered(sql) ? List.<String>of() : rawOrdered(outcome, rawOfMasked)) {
             problems.get("ORDER").add("#" + i + " " + sql + "\n      " + order);
           }
         }

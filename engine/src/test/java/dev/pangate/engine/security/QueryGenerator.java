@@ -16,7 +16,9 @@ import java.util.stream.Collectors;
  * keys and on PANs, projections with expressions on PANs, predicates (on PANs too), GROUP BY with
  * HAVING, ORDER BY with LIMIT, set operations, derived tables and sub-queries, window functions
  * (GROUPS frames too), LATERAL after a join, and statements whose answer depends on the order rows
- * arrive in (a LIMIT in a sub-query, string_agg, a window over no order). One query in twenty
+ * arrive in (a LIMIT in a sub-query, string_agg, a window over no order), and masked values
+ * through windows, scalar, IN and EXISTS sub-queries, string_agg and array_agg, DISTINCT ON,
+ * arrays, unnest, generate_series and recursive CTEs. One query in twenty
  * names a table or column the role does not see. The same seed gives the same queries.
  *
  * <p>Computed columns are labelled {@code e1}, {@code e2}, ... so that only plain id columns keep
@@ -93,7 +95,8 @@ final class QueryGenerator {
     if (visible.isEmpty() || random.nextInt(20) == 0) {
       return probeHidden();
     }
-    return switch (random.nextInt(12)) {
+    return switch (random.nextInt(13)) {
+      case 11 -> maskedForms();
       case 10 -> orderDependent();
       case 9 -> setReturning();
       case 0, 1, 2 -> select();
@@ -292,6 +295,57 @@ final class QueryGenerator {
       default -> "select t0." + id + ", " + pick("first_value", "last_value", "lag") + "(t0."
           + column.name() + ") over () as " + label() + " from payments." + table.name() + " t0"
           + where(scope);
+    };
+  }
+
+  /**
+   * Masked values above the masks: windows reading, partitioned or ordered by a PAN, sub-queries
+   * returning or comparing one, string_agg and array_agg of PANs, DISTINCT ON, arrays, unnest,
+   * generate_series and a recursive CTE over PANs.
+   */
+  private String maskedForms() {
+    List<Table> withPan = visible.values().stream()
+        .filter(t -> t.columns().stream().anyMatch(c -> c.type() == Type.PAN)).toList();
+    if (withPan.isEmpty()) {
+      return select();
+    }
+    Table table = withPan.get(random.nextInt(withPan.size()));
+    List<Alias> scope = List.of(new Alias("t0", table));
+    String id = table.columns().get(0).name();
+    Column other = anyColumn(table);
+    String from = " from payments." + table.name() + " t0";
+    String pans = visible.containsKey("cards") ? "cards" : table.name();
+    return switch (random.nextInt(12)) {
+      case 0 -> "select t0." + id + ", " + pick("lag", "lead", "first_value", "last_value")
+          + "(t0.pan) over (partition by t0." + other.name() + " order by t0." + id + ") as "
+          + label() + from + where(scope) + orderAndLimit(scope);
+      case 1 -> "select t0." + id + ", " + pick("count(*)", "min(t0." + id + ")", "row_number()",
+          "rank()", "sum(t0." + id + ")") + " over (partition by t0.pan" + pick("", " order by t0.pan",
+          " order by t0." + id) + ") as " + label() + from + where(scope) + orderAndLimit(scope);
+      case 2 -> "select t0." + id + ", first_value(t0.pan) over (order by t0.pan rows between 1"
+          + " preceding and current row) as " + label() + from + where(scope);
+      case 3 -> "select t0." + other.name() + ", string_agg(t0.pan, ','" + pick("", " order by t0."
+          + id) + ") as " + label() + ", array_agg(t0.pan) as " + label() + from + where(scope)
+          + " group by t0." + other.name() + pick("", " order by 1 limit 5");
+      case 4 -> "select t0." + id + ", (select t1.pan from payments." + pans + " t1 where t1.pan ="
+          + " t0.pan limit 1) as " + label() + from + where(scope) + orderAndLimit(scope);
+      case 5 -> "select t0." + id + from + " where t0.pan = (select t1.pan from payments." + pans
+          + " t1 where t1." + SCHEMA.get(pans).columns().get(0).name() + " = "
+          + (1 + random.nextInt(60)) + ")" + orderAndLimit(scope);
+      case 6 -> "select t0." + id + ", t0.pan" + from + " where t0.pan " + pick("in", "not in")
+          + " (select t1.pan from payments." + pans + " t1 where " + predicate(List.of(new Alias(
+          "t1", visible.get(pans)))) + " and t1.pan is not null)" + orderAndLimit(scope);
+      case 7 -> "select t0." + id + from + " where " + pick("", "not ") + "exists (select 1 from"
+          + " payments." + pans + " t1 where t1.pan = t0.pan and " + predicate(List.of(new Alias(
+          "t1", visible.get(pans)))) + ")" + orderAndLimit(scope);
+      case 8 -> "select distinct on (t0." + other.name() + ") t0." + other.name() + ", t0.pan" + from
+          + " order by t0." + other.name() + ", t0." + id;
+      case 9 -> "select t0." + id + ", u" + from + ", unnest(array[t0.pan, " + expression("t0",
+          anyColumn(table)) + "::text]) u" + where(scope);
+      case 10 -> "select t0." + id + ", array[t0.pan] as " + label() + ", g" + from
+          + ", generate_series(1, 2) g" + where(scope) + orderAndLimit(scope);
+      default -> "with recursive r(n, p) as (select 1, t0.pan" + from + where(scope)
+          + " union all select n + 1, p from r where n < 2) select n, p from r";
     };
   }
 
