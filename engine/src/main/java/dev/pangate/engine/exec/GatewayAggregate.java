@@ -3,7 +3,6 @@ package dev.pangate.engine.exec;
 import dev.pangate.engine.EngineException;
 import dev.pangate.engine.ErrorCode;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -217,21 +216,11 @@ final class GatewayAggregate extends SingleRel implements InterpretableRel {
         }
         case MIN -> value = value == null || ((Comparable) v).compareTo(value) < 0 ? v : value;
         case MAX -> value = value == null || ((Comparable) v).compareTo(value) > 0 ? v : value;
-        case SUM, SUM0, AVG -> value = value == null ? decimal(v) : ((BigDecimal) value).add(decimal(v));
+        case SUM, SUM0, AVG -> value = value == null ? PostgresNumerics.numeric(v) : ((BigDecimal) value).add(PostgresNumerics.numeric(v));
         default -> { }
       }
     }
 
-    private static BigDecimal decimal(Object v) {
-      if (v instanceof BigDecimal d) {
-        return d;
-      }
-      if (v instanceof Number n) {
-        return n instanceof Double || n instanceof Float
-            ? BigDecimal.valueOf(n.doubleValue()) : BigDecimal.valueOf(n.longValue());
-      }
-      throw new EngineException(ErrorCode.NEEDS_MASKED_VALUES, "SUM and AVG need numbers.");
-    }
 
     Object result() {
       if (collected != null) {
@@ -243,8 +232,7 @@ final class GatewayAggregate extends SingleRel implements InterpretableRel {
             : ((org.apache.calcite.rex.RexLiteral) call.rexList.get(0)).getValue3();
         case SUM0 -> typed(value == null ? BigDecimal.ZERO : (BigDecimal) value);
         case SUM -> value == null ? null : typed((BigDecimal) value);
-        case AVG -> value == null ? null : typed(((BigDecimal) value)
-            .divide(BigDecimal.valueOf(count), 16, RoundingMode.HALF_EVEN));
+        case AVG -> value == null ? null : typed(PostgresNumerics.divide(value, count));
         default -> value;
       };
     }

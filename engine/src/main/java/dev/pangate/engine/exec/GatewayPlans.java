@@ -13,7 +13,7 @@ import org.apache.calcite.rel.rules.CoreRules;
 /**
  * Gateway plans (the part of a statement evaluated over masked rows) made ready for Calcite's
  * interpreter at planning time: window functions become {@link GatewayWindow}, aggregates become
- * {@link GatewayAggregate}, and the result is compiled once so that anything the interpreter
+ * {@link GatewayAggregate}, numeric division and casts are PostgreSQL's ({@link PostgresNumerics}), and the result is compiled once so that anything the interpreter
  * cannot evaluate is refused when the statement is planned, with a clear message, not when it
  * runs.
  */
@@ -26,7 +26,8 @@ public final class GatewayPlans {
     HepPlanner windows = new HepPlanner(HepProgram.builder()
         .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW).build());
     windows.setRoot(gatewayPlan);
-    RelNode prepared = GatewayAggregate.adapt(GatewayWindow.adapt(windows.findBestExp()));
+    RelNode prepared = GatewayAggregate.adapt(GatewayWindow.adapt(
+        PostgresNumerics.postgresArithmetic(windows.findBestExp())));
     // Compiled against empty leaves: nothing is read, every node is built.
     LeafScan.Sources empty = leaf -> org.apache.calcite.linq4j.Linq4j.emptyEnumerable();
     try (Interpreter ignored = new Interpreter(new LeafDataContext(empty, List.of()), prepared)) {

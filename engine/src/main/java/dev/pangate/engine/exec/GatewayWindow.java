@@ -3,7 +3,6 @@ package dev.pangate.engine.exec;
 import dev.pangate.engine.EngineException;
 import dev.pangate.engine.ErrorCode;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -339,7 +338,7 @@ final class GatewayWindow extends SingleRel implements InterpretableRel {
       }
       count++;
       switch (call.getKind()) {
-        case SUM, SUM0, AVG -> sum = sum == null ? decimal(v) : sum.add(decimal(v));
+        case SUM, SUM0, AVG -> sum = sum == null ? PostgresNumerics.numeric(v) : sum.add(PostgresNumerics.numeric(v));
         case MIN -> extreme = extreme == null || VisibleValues.compare(v, extreme,
             new RelFieldCollation(0)) < 0 ? v : extreme;
         case MAX -> extreme = extreme == null || VisibleValues.compare(v, extreme,
@@ -354,20 +353,10 @@ final class GatewayWindow extends SingleRel implements InterpretableRel {
         case SUM0 -> typed(call, sum == null ? BigDecimal.ZERO : sum);
         case SUM -> sum == null ? null : typed(call, sum);
         case AVG -> sum == null ? null
-            : typed(call, sum.divide(BigDecimal.valueOf(count), 16, RoundingMode.HALF_EVEN));
+            : typed(call, PostgresNumerics.divide(sum, count));
         default -> extreme;
       };
     }
   }
 
-  private static BigDecimal decimal(Object v) {
-    if (v instanceof BigDecimal d) {
-      return d;
-    }
-    if (v instanceof Number n) {
-      return n instanceof Double || n instanceof Float
-          ? BigDecimal.valueOf(n.doubleValue()) : BigDecimal.valueOf(n.longValue());
-    }
-    throw new EngineException(ErrorCode.NEEDS_MASKED_VALUES, "sum and avg need numbers.");
-  }
 }
