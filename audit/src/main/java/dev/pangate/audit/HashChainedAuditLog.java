@@ -3,6 +3,8 @@ package dev.pangate.audit;
 import static java.util.Objects.requireNonNull;
 
 import com.google.crypto.tink.KeysetHandle;
+import dev.pangate.audit.file.FileAuditSink;
+import dev.pangate.audit.file.WrittenBytes;
 import dev.pangate.audit.record.AuditSigner;
 import dev.pangate.audit.record.CanonicalJson;
 import dev.pangate.audit.record.ChainRecord;
@@ -189,6 +191,15 @@ public final class HashChainedAuditLog implements AuditLog {
    */
   public WrittenSeals writtenSeals() {
     return writtenSeals;
+  }
+
+  /**
+   * What this log's file sink wrote into each file, for the gateway's own verification of its
+   * files ({@code LogMonitor}): bytes read back exactly as written need not be verified record by
+   * record again. Null for a sink that is not a {@link FileAuditSink}.
+   */
+  public WrittenBytes writtenBytes() {
+    return sink instanceof FileAuditSink files ? files.writtenBytes() : null;
   }
 
   private static String witnessRefusal(String refusal) {

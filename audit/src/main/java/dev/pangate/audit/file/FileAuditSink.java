@@ -94,6 +94,7 @@ public final class FileAuditSink implements AuditSink {
   private final Path directory;
   private final Options options;
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 * 1024);
+  private final WrittenBytes written = new WrittenBytes();
 
   private FileChannel channel;
   private Path current;
@@ -128,7 +129,10 @@ public final class FileAuditSink implements AuditSink {
     channel = FileChannel.open(last, StandardOpenOption.READ, StandardOpenOption.WRITE);
     long torn = cutTornLine();
     currentDay = LocalDate.ofInstant(Files.getLastModifiedTime(last).toInstant(), ZoneOffset.UTC);
-    List<String> lines = tail(readLines(last));
+    byte[] existing = Files.readAllBytes(last);
+    int kept = (int) Math.min(existing.length, durableLength);
+    written.started(last.getFileName().toString(), existing, kept);
+    List<String> lines = tail(lines(new String(existing, 0, kept, StandardCharsets.UTF_8)));
     if (lines.isEmpty()) {
       // A file created just before a crash, with no record yet: the chain ends in the one before.
       Path previous = files.size() > 1 ? files.get(files.size() - 2) : null;
@@ -176,7 +180,10 @@ public final class FileAuditSink implements AuditSink {
   }
 
   private static List<String> readLines(Path file) throws IOException {
-    String text = Files.readString(file, StandardCharsets.UTF_8);
+    return lines(Files.readString(file, StandardCharsets.UTF_8));
+  }
+
+  private static List<String> lines(String text) {
     List<String> lines = new ArrayList<>();
     int start = 0;
     for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
@@ -207,6 +214,7 @@ public final class FileAuditSink implements AuditSink {
     currentDay = null; // taken from the log's clock at the first batch
     durableLength = 0;
     dirty = false;
+    written.started(file.getFileName().toString(), new byte[0], 0);
   }
 
   private void forceDirectory() throws IOException {
@@ -226,7 +234,8 @@ public final class FileAuditSink implements AuditSink {
       buffer.write(record.line().getBytes(StandardCharsets.UTF_8));
       buffer.write(NEWLINE);
     }
-    ByteBuffer bytes = ByteBuffer.wrap(buffer.toByteArray());
+    byte[] batch = buffer.toByteArray();
+    ByteBuffer bytes = ByteBuffer.wrap(batch);
     dirty = true;
     while (bytes.hasRemaining()) {
       channel.write(bytes);
@@ -238,6 +247,7 @@ public final class FileAuditSink implements AuditSink {
     }
     durableLength += bytes.limit();
     dirty = false;
+    written.wrote(current.getFileName().toString(), batch, batch.length);
   }
 
   private void force() throws IOException {
@@ -304,6 +314,14 @@ public final class FileAuditSink implements AuditSink {
   @Override
   public String describe() {
     return "file " + directory;
+  }
+
+  /**
+   * What this sink has written into each file, for the gateway's own verification of the files
+   * ({@code LogMonitor}).
+   */
+  public WrittenBytes writtenBytes() {
+    return written;
   }
 
   /** The file being written, for operators and tests. */

@@ -2,9 +2,13 @@ package dev.pangate.audit.monitor;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pangate.audit.file.ChunkDigest;
 import dev.pangate.audit.file.SegmentFiles;
+import dev.pangate.audit.file.WrittenBytes;
 import dev.pangate.audit.record.MalformedRecordException;
 import dev.pangate.audit.record.ParsedRecord;
+import dev.pangate.audit.tree.CompactRange;
+import dev.pangate.audit.tree.TreeHasher;
 import dev.pangate.audit.verify.AuditVerifier;
 import dev.pangate.audit.verify.FileRecordSource;
 import dev.pangate.audit.verify.KnownHead;
@@ -16,6 +20,7 @@ import dev.pangate.audit.verify.ViolationKind;
 import dev.pangate.audit.witness.SealWitness;
 import dev.pangate.masking.pan.PanScrubber;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -24,13 +29,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +62,12 @@ import java.util.function.Consumer;
  *       Builder#writtenSeals}), a seal read back byte for byte as the writer wrote it is not verified
  *       by its signature again, and one that differs from what was written is a break even when its
  *       signature verifies; every record's hash, every link and every tree head are still checked.
+ *       Given also the writer's memory of the bytes it wrote ({@link Builder#writtenBytes}), the
+ *       bytes written since the last run are read back and compared with it, a SHA-256 per MiB:
+ *       the same bytes are the writer's own records, so only the last seal among them is parsed
+ *       (and must be one the writer wrote, as must every witness's seal); different bytes, or a
+ *       file shorter than was written, are a break. What that memory cannot vouch for (a file it
+ *       did not write, bytes beyond what it wrote) is verified record by record.
  * </ol>
  *
  * <p>The first run verifies the whole log. A change to bytes verified before runs the full verifier
@@ -70,7 +78,7 @@ import java.util.function.Consumer;
 public final class LogMonitor implements AutoCloseable {
 
   /** The unit of re-reading: a chunk's SHA-256 is kept from when it was verified. */
-  static final int CHUNK = 1 << 20;
+  static final int CHUNK = ChunkDigest.CHUNK;
 
   /** Seals remembered to compare a lagging witness's latest seal with. */
   private static final int RECENT_SEALS = 1024;
@@ -84,6 +92,7 @@ public final class LogMonitor implements AutoCloseable {
   private final Clock clock;
   private final Consumer<String> alert;
   private final KnownSeals writtenSeals;
+  private final WrittenBytes writtenBytes;
   private final TreeMap<String, FileDigest> files = new TreeMap<>();
   private final LinkedHashMap<Long, String> recentSeals = new LinkedHashMap<>(RECENT_SEALS, 0.75f, false) {
     @Override
@@ -106,6 +115,7 @@ public final class LogMonitor implements AutoCloseable {
   private String error;
   private long sealsChecked;
   private long sealsRecognized;
+  private long readAsWritten;
   private volatile MonitorStatus status = MonitorStatus.off();
 
   private LogMonitor(Builder b) {
@@ -118,6 +128,7 @@ public final class LogMonitor implements AutoCloseable {
     this.clock = b.clock;
     this.alert = b.alert;
     this.writtenSeals = b.writtenSeals;
+    this.writtenBytes = b.writtenBytes;
   }
 
   /** Configures a monitor of the file sink's directory. */
@@ -258,7 +269,8 @@ public final class LogMonitor implements AutoCloseable {
         known.add(new KnownHead(seq, seal.treeHead(), witness.describe() + " (its last seal)", line));
       } else {
         String ours = recentSeals.get(seq);
-        if (ours != null && !ours.equals(line)) {
+        if (ours != null ? !ours.equals(line)
+            : writtenSeals != null && writtenSeals.check(seq, line) == KnownSeals.Answer.OTHER) {
           broken(new Violation(ViolationKind.REWRITTEN, seq, witness.describe(), "the seal at seq " + seq
               + " verified in the log is not the one the witness holds: the log was sealed again after"
               + " it was witnessed"));
@@ -269,8 +281,212 @@ public final class LogMonitor implements AutoCloseable {
     return true;
   }
 
-  /** Verifies the records after the last verified seal (all of them on the first run). */
+  /**
+   * Verifies what was written after the last verified seal: against the writer's memory of its
+   * bytes when it can vouch for all of it, else record by record.
+   */
   private void verifyNew(Instant now, List<KnownHead> known) throws IOException {
+    if (!verifyAsWritten(now, known)) {
+      verifyRecords(now, known);
+    }
+  }
+
+  /**
+   * Reads the bytes written since the last verified seal and compares them, a SHA-256 per MiB, with
+   * the bytes this process's writer wrote there ({@link Builder#writtenBytes}); when they are the
+   * same, the records are the writer's own, chained, hashed and sealed by it, and the last seal among
+   * them (which the writer's memory of its seals must know, as must it every witness's seal) becomes
+   * the verified prefix without parsing a record but that seal. Bytes that differ from what was
+   * written, or a file shorter than was written, are a break (the records are then verified one by
+   * one to name it).
+   *
+   * @return false when the writer's memory cannot vouch for everything new (no memory, a file it did
+   *     not write, bytes beyond what it wrote, a seal or witnessed seal it does not know): the
+   *     records are then verified one by one
+   */
+  private boolean verifyAsWritten(Instant now, List<KnownHead> known) throws IOException {
+    if (writtenBytes == null || writtenSeals == null || prefix == null || prefix.endOffset() < 0) {
+      return false;
+    }
+    long firstIndex = SegmentFiles.index(prefix.segment());
+    List<WrittenBytes.File> written = null;
+    List<Path> onDisk = null;
+    for (int attempt = 0; written == null; attempt++) {
+      if (attempt > 0) {
+        if (attempt > SETTLE_ATTEMPTS) {
+          return false; // bytes beyond what the writer wrote stayed there: read them record by record
+        }
+        pause();
+      }
+      List<WrittenBytes.File> all = writtenBytes.snapshot();
+      int from = -1;
+      for (int i = 0; i < all.size() && from < 0; i++) {
+        if (all.get(i).name().equals(prefix.segment())) {
+          from = i;
+        }
+      }
+      if (from < 0) {
+        return false;
+      }
+      List<WrittenBytes.File> mine = all.subList(from, all.size());
+      List<Path> files = new ArrayList<>();
+      for (Path file : SegmentFiles.list(directory)) {
+        if (SegmentFiles.index(file.getFileName().toString()) >= firstIndex) {
+          files.add(file);
+        }
+      }
+      if (files.size() != mine.size()) {
+        continue; // a file being started (or one the writer did not write): look again
+      }
+      boolean settled = true;
+      for (int i = 0; i < files.size(); i++) {
+        if (!files.get(i).getFileName().toString().equals(mine.get(i).name())) {
+          return false;
+        }
+        long size = Files.size(files.get(i));
+        long wrote = mine.get(i).digest().length();
+        if (size < wrote) {
+          notAsWritten(now, known, ViolationKind.TRUNCATED, "file " + files.get(i) + " is " + size
+              + " bytes long, but this gateway wrote " + wrote + " bytes into it: records were cut off");
+          return true;
+        }
+        settled &= size == wrote; // more: a write in progress, or bytes the writer did not write
+      }
+      if (settled) {
+        written = mine;
+        onDisk = files;
+      }
+    }
+    List<ChunkDigest> grown = new ArrayList<>();
+    int last = -1;
+    byte[] lastBytes = null;
+    long lastFrom = 0;
+    for (int i = 0; i < onDisk.size(); i++) {
+      Path file = onDisk.get(i);
+      FileDigest verified = files.get(file.getFileName().toString());
+      if (i == 0 ? verified == null || verified.length != prefix.endOffset() : verified != null) {
+        return false;
+      }
+      long from = i == 0 ? verified.length : 0;
+      ChunkDigest as = written.get(i).digest();
+      if (as.length() < from || as.length() - from > Integer.MAX_VALUE) {
+        return false;
+      }
+      byte[] bytes = read(file, from, (int) (as.length() - from));
+      ChunkDigest read = i == 0 ? verified.digest.copy() : new ChunkDigest();
+      if (bytes != null) {
+        read.update(bytes, 0, bytes.length);
+      }
+      long differs = bytes == null ? from / CHUNK : read.firstDifference(as, from / CHUNK);
+      if (differs >= 0) {
+        notAsWritten(now, known, ViolationKind.MODIFIED, "bytes from " + differs * CHUNK + " of " + file
+            + " are not the bytes this gateway wrote there: they were changed after they were written");
+        return true;
+      }
+      grown.add(read);
+      if (bytes.length > 0) {
+        last = i;
+        lastBytes = bytes;
+        lastFrom = from;
+      }
+    }
+    if (last < 0) {
+      return true; // nothing new
+    }
+    int end = lastBytes.length - 1;
+    if (lastBytes[end] != '\n') {
+      return false;
+    }
+    int start = end;
+    long lines = 0;
+    for (int i = 0; i < lastBytes.length; i++) {
+      if (lastBytes[i] == '\n') {
+        lines++;
+      }
+    }
+    while (start > 0 && lastBytes[start - 1] != '\n') {
+      start--;
+    }
+    String line = new String(lastBytes, start, end - start, StandardCharsets.UTF_8);
+    ParsedRecord seal;
+    try {
+      seal = ParsedRecord.parse(line);
+    } catch (MalformedRecordException e) {
+      return false;
+    }
+    if (!seal.isSeal() || seal.treeHead() == null || seal.treeFrontier() == null
+        || seal.sequence() < prefix.size()
+        || writtenSeals.check(seal.sequence(), line) != KnownSeals.Answer.WRITTEN) {
+      return false;
+    }
+    for (KnownHead head : known) {
+      if (head.size() < prefix.size() || head.size() > seal.sequence() || head.sealLine() == null
+          || writtenSeals.check(head.size(), head.sealLine()) != KnownSeals.Answer.WRITTEN) {
+        return false; // verified record by record, which names what is wrong
+      }
+    }
+    TreeHasher hasher = new TreeHasher();
+    CompactRange tree = CompactRange.of(seal.sequence(), seal.treeFrontier());
+    tree.append(seal.leafHash(hasher), hasher);
+    for (int i = 0; i <= last; i++) {
+      Path file = onDisk.get(i);
+      FileDigest digest = files.computeIfAbsent(file.getFileName().toString(), n -> new FileDigest(file));
+      digest.replace(grown.get(i));
+      digest.observe();
+    }
+    String segment = onDisk.get(last).getFileName().toString();
+    prefix = new VerifiedPrefix(segment, (last == 0 ? prefix.lineNumber() : 0) + lines,
+        lastFrom + lastBytes.length, line, tree);
+    recentSeals.put(seal.sequence(), line);
+    sealsChecked++;
+    sealsRecognized++;
+    readAsWritten++;
+    return true;
+  }
+
+  /** Bytes differ from what the writer wrote: verified record by record to name the break. */
+  private void notAsWritten(Instant now, List<KnownHead> known, ViolationKind kind, String what)
+      throws IOException {
+    verifyRecords(now, known);
+    if (violation == null) {
+      broken(new Violation(kind, -1, directory.toString(), what));
+    }
+  }
+
+  /** {@code count} bytes of a file from {@code from}; null when the file has fewer. */
+  private static byte[] read(Path file, long from, int count) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(count);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      while (buffer.hasRemaining() && channel.read(buffer, from + buffer.position()) > 0) {
+        // read all of it
+      }
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+    return buffer.hasRemaining() ? null : buffer.array();
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(SETTLE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** How many times that many ms a write in progress is waited for before reading record by record. */
+  private static final int SETTLE_ATTEMPTS = 5;
+  private static final long SETTLE_MILLIS = 10;
+
+  /** Runs that took what was new as the writer wrote it, without verifying records (for tests). */
+  long readAsWritten() {
+    synchronized (this) {
+      return readAsWritten;
+    }
+  }
+
+  /** Verifies the records after the last verified seal (all of them on the first run). */
+  private void verifyRecords(Instant now, List<KnownHead> known) throws IOException {
     // Only the file being read is held: a file followed by another ends with its rotation seal, so
     // once the next one is read it was verified whole (a break found later ends the monitor anyway).
     Read[] pending = new Read[1];
@@ -411,9 +627,8 @@ public final class LogMonitor implements AutoCloseable {
   /** SHA-256 per chunk of the bytes of one file that were verified. */
   private static final class FileDigest {
     final Path file;
+    ChunkDigest digest = new ChunkDigest();
     long length;
-    final List<byte[]> chunks = new ArrayList<>();
-    MessageDigest partial = sha256();
     long seenSize = -1;
     FileTime seenModified;
 
@@ -426,17 +641,14 @@ public final class LogMonitor implements AutoCloseable {
         throw new IllegalStateException("read " + file + " from byte " + offset + " but " + length
             + " bytes were verified");
       }
-      int at = 0;
-      while (at < count) {
-        int room = (int) (CHUNK - length % CHUNK);
-        int n = Math.min(room, count - at);
-        partial.update(bytes, at, n);
-        at += n;
-        length += n;
-        if (length % CHUNK == 0) {
-          chunks.add(partial.digest());
-        }
-      }
+      digest.update(bytes, 0, count);
+      length = digest.length();
+    }
+
+    /** Takes digests fed elsewhere (a copy of this one's, grown) as the bytes verified. */
+    void replace(ChunkDigest grown) {
+      digest = grown;
+      length = grown.length();
     }
 
     void observe() {
@@ -450,7 +662,7 @@ public final class LogMonitor implements AutoCloseable {
     }
 
     long chunkCount() {
-      return (length + CHUNK - 1) / CHUNK;
+      return digest.chunkCount();
     }
 
     /** Compares {@code count} chunks from chunk {@code first}; returns what changed, or null. */
@@ -464,10 +676,7 @@ public final class LogMonitor implements AutoCloseable {
           while (buffer.hasRemaining() && channel.read(buffer, from + buffer.position()) > 0) {
             // read the whole chunk
           }
-          byte[] expected = chunk < chunks.size() ? chunks.get((int) chunk) : copy(partial).digest();
-          MessageDigest now = sha256();
-          now.update(buffer.array(), 0, buffer.position());
-          if (buffer.hasRemaining() || !Arrays.equals(expected, now.digest())) {
+          if (buffer.hasRemaining() || !digest.sameChunk(chunk, buffer.array(), buffer.position())) {
             return "bytes " + from + ".." + (from + size - 1) + " of " + file + " changed after they were"
                 + " verified";
           }
@@ -476,22 +685,6 @@ public final class LogMonitor implements AutoCloseable {
         return "file " + file + " was removed after it was verified";
       }
       return null;
-    }
-
-    private static MessageDigest copy(MessageDigest digest) {
-      try {
-        return (MessageDigest) digest.clone();
-      } catch (CloneNotSupportedException e) {
-        throw new IllegalStateException("SHA-256 digests can be cloned in every JDK", e);
-      }
-    }
-
-    private static MessageDigest sha256() {
-      try {
-        return MessageDigest.getInstance("SHA-256");
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("every JDK has SHA-256", e);
-      }
     }
   }
 
@@ -506,6 +699,7 @@ public final class LogMonitor implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Consumer<String> alert = text -> { };
     private KnownSeals writtenSeals;
+    private WrittenBytes writtenBytes;
 
     private Builder(Path directory, String node, AuditVerifier verifier) {
       this.directory = requireNonNull(directory, "directory is null");
@@ -549,6 +743,18 @@ public final class LogMonitor implements AutoCloseable {
      */
     public Builder writtenSeals(KnownSeals writtenSeals) {
       this.writtenSeals = requireNonNull(writtenSeals, "writtenSeals is null");
+      return this;
+    }
+
+    /**
+     * What the gateway's own file sink wrote into each file ({@code HashChainedAuditLog.writtenBytes()}),
+     * with {@link #writtenSeals}: what was written since the last run is then read back and compared
+     * with it, a SHA-256 per MiB, instead of being verified record by record (bytes that differ, or a
+     * file shorter than written, are a break; whatever it does not vouch for is verified record by
+     * record as without it).
+     */
+    public Builder writtenBytes(WrittenBytes writtenBytes) {
+      this.writtenBytes = writtenBytes;
       return this;
     }
 

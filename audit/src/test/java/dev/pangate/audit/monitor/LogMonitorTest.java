@@ -254,9 +254,111 @@ class LogMonitorTest {
     }
   }
 
+  @Test
+  void bytesReadBackAsTheWriterWroteThemAreNotVerifiedRecordByRecord() throws Exception {
+    Path logs = dir.resolve("as-written");
+    try (HashChainedAuditLog log = AuditFixtures.fileLog(logs, keys,
+        FileAuditSink.Options.defaults().withMaxFileBytes(4096)).open();
+        LogMonitor monitor = monitor(logs, List.of(), log)) {
+      write(log, 0, 3);
+      MonitorStatus first = monitor.run();
+      assertTrue(first.intact(), String.valueOf(first.violation()));
+      assertEquals(0, monitor.readAsWritten(), "the first run verifies the whole log record by record");
+      write(log, 3, 20);
+      MonitorStatus second = monitor.run();
+      assertTrue(second.intact(), String.valueOf(second.violation()));
+      assertTrue(SegmentFiles.list(logs).size() > 2, "the log rotated");
+      assertEquals(1, monitor.readAsWritten(), "what was new was compared with what the writer wrote");
+      assertEquals(log.health().headSequence(), second.verifiedSize(), "every record up to the last seal");
+      write(log, 20, 22);
+      MonitorStatus third = monitor.run();
+      assertTrue(third.intact(), String.valueOf(third.violation()));
+      assertEquals(log.health().headSequence(), third.verifiedSize());
+      assertTrue(AuditFixtures.verify(keys, logs).ok());
+      // What the monitor took as written is what the full verifier finds: the same head.
+      try (LogMonitor plain = monitor(logs, List.of())) {
+        assertEquals(third.verifiedHead(), plain.run().verifiedHead());
+      }
+      assertEquals(List.of(), alerts);
+    }
+  }
+
+  @Test
+  void aGatewayStartedAgainComparesWithWhatItFoundAndWrote() throws Exception {
+    Path logs = dir.resolve("resumed");
+    try (HashChainedAuditLog log = AuditFixtures.openFileLog(logs, keys)) {
+      write(log, 0, 3);
+    }
+    try (HashChainedAuditLog log = AuditFixtures.openFileLog(logs, keys);
+        LogMonitor monitor = monitor(logs, List.of(), log)) {
+      assertTrue(monitor.run().intact());
+      write(log, 3, 6);
+      MonitorStatus status = monitor.run();
+      assertTrue(status.intact(), String.valueOf(status.violation()));
+      assertEquals(1, monitor.readAsWritten());
+      assertEquals(log.health().headSequence(), status.verifiedSize());
+    }
+  }
+
+  @Test
+  void anEntryChangedBeforeItWasVerifiedIsNotWhatTheWriterWrote() throws Exception {
+    MonitorStatus status = afterAnUnverifiedChange("fresh-remembered",
+        file -> AuditFixtures.replaceInPlace(file, "\"rows\":3", "\"rows\":0"));
+    assertNotNull(status.violation(), status.toString());
+    assertEquals(ViolationKind.MODIFIED, status.violation().kind(), status.violation().detail());
+  }
+
+  @Test
+  void aTailCutBackToAnEarlierSealBeforeItWasVerifiedIsTruncated() throws Exception {
+    // The file that is left is a good log, sealed where it ends: only the writer's memory of what
+    // it wrote tells that records were there.
+    MonitorStatus status = afterAnUnverifiedChange("cut-unverified", file -> {
+      List<String> lines = Files.readAllLines(file);
+      int seal = lines.size() - 2;
+      while (!lines.get(seal).contains("\"kind\":\"seal\"")) {
+        seal--;
+      }
+      Files.write(file, lines.subList(0, seal + 1));
+      assertTrue(AuditFixtures.verify(keys, file.getParent()).ok(), "what is left verifies on its own");
+    });
+    assertNotNull(status.violation(), status.toString());
+    assertEquals(ViolationKind.TRUNCATED, status.violation().kind(), status.violation().toString());
+    assertTrue(status.violation().detail().contains("this gateway wrote"), status.violation().detail());
+  }
+
+  @Test
+  void bytesAfterWhatTheWriterWroteAreVerifiedRecordByRecord() throws Exception {
+    MonitorStatus status = afterAnUnverifiedChange("appended", file -> Files.writeString(file,
+        "{\"kind\":\"entry\",\"seq\":999}\n", java.nio.file.StandardOpenOption.APPEND));
+    assertNotNull(status.violation(), status.toString());
+  }
+
+  private interface FileChange {
+    void apply(Path file) throws IOException;
+  }
+
+  /**
+   * A run of a monitor with the writer's memory after {@code change} to the first file, made after
+   * records were written that no run has read yet; no run took them as written.
+   */
+  private MonitorStatus afterAnUnverifiedChange(String name, FileChange change) throws IOException {
+    Path logs = dir.resolve(name);
+    try (HashChainedAuditLog log = AuditFixtures.openFileLog(logs, keys);
+        LogMonitor monitor = monitor(logs, List.of(), log)) {
+      write(log, 0, 2);
+      assertTrue(monitor.run().intact());
+      write(log, 2, 6);
+      change.apply(SegmentFiles.list(logs).get(0));
+      MonitorStatus status = monitor.run();
+      assertEquals(0, monitor.readAsWritten());
+      return status;
+    }
+  }
+
   private LogMonitor monitor(Path logs, List<SealWitness> witnesses, HashChainedAuditLog log) {
     return LogMonitor.forDirectory(logs, "gw-test", AuditFixtures.verifierFor(keys))
-        .witnesses(witnesses).writtenSeals(log.writtenSeals()).interval(Duration.ofSeconds(1))
+        .witnesses(witnesses).writtenSeals(log.writtenSeals()).writtenBytes(log.writtenBytes())
+        .interval(Duration.ofSeconds(1))
         .alert(alerts::add).build();
   }
 

@@ -90,6 +90,7 @@ final class AuditChecks implements AutoCloseable, Supplier<MonitorStatus> {
     LogMonitor monitor = LogMonitor.forDirectory(settings.directory(), settings.node(), verifier)
         .witnesses(witnessReaders)
         .writtenSeals(log.writtenSeals())
+        .writtenBytes(log.writtenBytes())
         .interval(interval)
         .recheckBytes(settings.verify().recheckBytes())
         .alert(LOG::error)
