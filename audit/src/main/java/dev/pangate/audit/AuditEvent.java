@@ -37,6 +37,9 @@ import java.util.TreeMap;
  * @param duration how long the statement ran (STATEMENT_END)
  * @param details anything else, as text
  * @param actingFor whom the agent acts for (verified or only declared), or null
+ * @param prepared the statement fields of a prepared statement, encoded once for all its entries,
+ *     or null; only the fields holding its very values are taken from it, so the entry is the same
+ *     with or without it
  */
 public record AuditEvent(
     AuditEventType type,
@@ -60,7 +63,8 @@ public record AuditEvent(
     Long rows,
     Duration duration,
     Map<String, String> details,
-    ActingFor actingFor) {
+    ActingFor actingFor,
+    EventEncoder.Prepared prepared) {
 
   public AuditEvent {
     requireNonNull(type, "type is null");
@@ -76,15 +80,28 @@ public record AuditEvent(
     if (duration != null && duration.isNegative()) {
       throw new IllegalArgumentException("duration is negative: " + duration);
     }
-    tables = copyOf(tables, "tables");
-    columns = copyOf(columns, "columns");
-    pushedSql = copyOf(pushedSql, "pushedSql");
+    // The prepared statement's own values are immutable copies already: kept as they are.
+    boolean p = prepared != null;
+    tables = p && tables == prepared.tables() ? tables : copyOf(tables, "tables");
+    columns = p && columns == prepared.columns() ? columns : copyOf(columns, "columns");
+    pushedSql = p && pushedSql == prepared.pushedSql() ? pushedSql : copyOf(pushedSql, "pushedSql");
     parameters = parameters == null
         ? List.of()
         : Collections.unmodifiableList(new ArrayList<>(parameters)); // SQL NULL parameters stay null
-    masks = copyOf(masks, "masks");
-    rowFilters = copyOf(rowFilters, "rowFilters");
+    masks = p && masks == prepared.masks() ? masks : copyOf(masks, "masks");
+    rowFilters = p && rowFilters == prepared.rowFilters() ? rowFilters : copyOf(rowFilters, "rowFilters");
     details = copyOf(details, "details");
+  }
+
+  /** An event with an acting-for principal and no prepared statement fields. */
+  public AuditEvent(AuditEventType type, String statementId, String agent, String role, String clientAddress,
+      String session, String driver, List<String> tables, List<String> columns, Map<String, String> masks,
+      Map<String, String> rowFilters, String sql, String logicalPlan, List<String> pushedSql,
+      String policyDigest, List<String> parameters, String approvalId, Outcome outcome, Long rows,
+      Duration duration, Map<String, String> details, ActingFor actingFor) {
+    this(type, statementId, agent, role, clientAddress, session, driver, tables, columns, masks, rowFilters,
+        sql, logicalPlan, pushedSql, policyDigest, parameters, approvalId, outcome, rows, duration, details,
+        actingFor, null);
   }
 
   /** An event without an acting-for principal. */
@@ -95,21 +112,21 @@ public record AuditEvent(
       Duration duration, Map<String, String> details) {
     this(type, statementId, agent, role, clientAddress, session, driver, tables, columns, masks, rowFilters,
         sql, logicalPlan, pushedSql, policyDigest, parameters, approvalId, outcome, rows, duration, details,
-        null);
+        null, null);
   }
 
   /** The same event with other details (everything else kept). */
   public AuditEvent withDetails(Map<String, String> newDetails) {
     return new AuditEvent(type, statementId, agent, role, clientAddress, session, driver, tables, columns,
         masks, rowFilters, sql, logicalPlan, pushedSql, policyDigest, parameters, approvalId, outcome, rows,
-        duration, newDetails, actingFor);
+        duration, newDetails, actingFor, prepared);
   }
 
   /** The same event for another approval (everything else kept). */
   public AuditEvent withApprovalId(String newApprovalId) {
     return new AuditEvent(type, statementId, agent, role, clientAddress, session, driver, tables, columns,
         masks, rowFilters, sql, logicalPlan, pushedSql, policyDigest, parameters, newApprovalId, outcome, rows,
-        duration, details, actingFor);
+        duration, details, actingFor, prepared);
   }
 
   /** A builder for an event of the given type. */
@@ -161,6 +178,7 @@ public record AuditEvent(
     private Duration duration;
     private Map<String, String> details;
     private ActingFor actingFor;
+    private EventEncoder.Prepared prepared;
 
     private Builder(AuditEventType type) {
       this.type = requireNonNull(type, "type is null");
@@ -272,10 +290,33 @@ public record AuditEvent(
       return this;
     }
 
+    /**
+     * A prepared statement's fields (tables, columns, masks, row filters, SQL, plan, pushed SQL),
+     * encoded once for all its entries; a field set afterwards replaces its value.
+     */
+    public Builder prepared(EventEncoder.Prepared prepared) {
+      this.prepared = requireNonNull(prepared, "prepared is null");
+      this.tables = prepared.tables();
+      this.columns = prepared.columns();
+      this.masks = prepared.masks();
+      this.rowFilters = prepared.rowFilters();
+      this.sql = prepared.sql();
+      this.logicalPlan = prepared.logicalPlan();
+      this.pushedSql = prepared.pushedSql();
+      return this;
+    }
+
+    /** Only a prepared statement's SQL (a completion entry's), encoded once for all its entries. */
+    public Builder preparedSql(EventEncoder.Prepared prepared) {
+      this.prepared = requireNonNull(prepared, "prepared is null");
+      this.sql = prepared.sql();
+      return this;
+    }
+
     public AuditEvent build() {
       return new AuditEvent(type, statementId, agent, role, clientAddress, session, driver, tables,
           columns, masks, rowFilters, sql, logicalPlan, pushedSql, policyDigest, parameters,
-          approvalId, outcome, rows, duration, details, actingFor);
+          approvalId, outcome, rows, duration, details, actingFor, prepared);
     }
   }
 }

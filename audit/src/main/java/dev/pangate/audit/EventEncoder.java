@@ -42,6 +42,117 @@ public final class EventEncoder {
 
   private EventEncoder() {}
 
+  /**
+   * The fields of a prepared statement's entries that stay the same from one execution to the next
+   * (what it touches, masks, row filters, its SQL, plan and pushed SQL), scrubbed and encoded once
+   * when it is prepared instead of at every execution. An event built with them ({@link
+   * AuditEvent.Builder#prepared}) is encoded exactly as one given the same values field by field; a
+   * field the event holds another value in is encoded from that value. Immutable.
+   */
+  public static final class Prepared {
+    private final List<String> tables;
+    private final List<String> columns;
+    private final Map<String, String> masks;
+    private final Map<String, String> rowFilters;
+    private final String sql;
+    private final String logicalPlan;
+    private final List<String> pushedSql;
+    // The encoded value of each field present (absent ones are left out of entries).
+    private final Map<String, CanonicalJson.Raw> encoded;
+
+    private Prepared(List<String> tables, List<String> columns, Map<String, String> masks,
+        Map<String, String> rowFilters, String sql, String logicalPlan, List<String> pushedSql,
+        Map<String, CanonicalJson.Raw> encoded) {
+      this.tables = tables;
+      this.columns = columns;
+      this.masks = masks;
+      this.rowFilters = rowFilters;
+      this.sql = sql;
+      this.logicalPlan = logicalPlan;
+      this.pushedSql = pushedSql;
+      this.encoded = encoded;
+    }
+
+    /** Copies and encodes the fields (null or empty: absent). */
+    public static Prepared of(List<String> tables, List<String> columns, Map<String, String> masks,
+        Map<String, String> rowFilters, String sql, String logicalPlan, List<String> pushedSql) {
+      AuditEvent values = AuditEvent.builder(AuditEventType.STATEMENT_START).statementId("-")
+          .tables(tables).columns(columns).masks(masks).rowFilters(rowFilters).sql(sql)
+          .logicalPlan(logicalPlan).pushedSql(pushedSql).build();
+      TreeMap<String, Object> fields = new TreeMap<>();
+      list(fields, TABLES, values.tables());
+      list(fields, COLUMNS, values.columns());
+      map(fields, MASKS, values.masks());
+      map(fields, ROW_FILTERS, values.rowFilters());
+      text(fields, SQL, values.sql());
+      text(fields, LOGICAL_PLAN, values.logicalPlan());
+      list(fields, PUSHED_SQL, values.pushedSql());
+      Map<String, CanonicalJson.Raw> encoded = new TreeMap<>();
+      fields.forEach((name, value) -> encoded.put(name, new CanonicalJson.Raw(CanonicalJson.encode(value))));
+      return new Prepared(values.tables(), values.columns(), values.masks(), values.rowFilters(),
+          values.sql(), values.logicalPlan(), values.pushedSql(), Map.copyOf(encoded));
+    }
+
+    /** The same fields for another SQL text (a statement sharing this one's plan). */
+    public Prepared withSql(String otherSql) {
+      Map<String, CanonicalJson.Raw> again = new TreeMap<>(encoded);
+      again.remove(SQL);
+      if (otherSql != null) {
+        again.put(SQL, new CanonicalJson.Raw(CanonicalJson.encode(PanScrubber.scrub(otherSql))));
+      }
+      return new Prepared(tables, columns, masks, rowFilters, otherSql, logicalPlan, pushedSql,
+          Map.copyOf(again));
+    }
+
+    public List<String> tables() {
+      return tables;
+    }
+
+    public List<String> columns() {
+      return columns;
+    }
+
+    public Map<String, String> masks() {
+      return masks;
+    }
+
+    public Map<String, String> rowFilters() {
+      return rowFilters;
+    }
+
+    public String sql() {
+      return sql;
+    }
+
+    public String logicalPlan() {
+      return logicalPlan;
+    }
+
+    public List<String> pushedSql() {
+      return pushedSql;
+    }
+
+    @Override
+    public String toString() {
+      return "EventEncoder.Prepared" + encoded.keySet();
+    }
+
+    /**
+     * Puts the field's encoded value when the event holds this very value (the one given here, not
+     * an equal copy); false when it holds another, which is then encoded as usual.
+     */
+    private boolean reuse(Map<String, Object> fields, String name, Object own, Object value) {
+      if (own != value) {
+        return false;
+      }
+      CanonicalJson.Raw raw = encoded.get(name);
+      if (raw != null) {
+        fields.put(name, raw);
+      }
+      return true;
+    }
+  }
+
   /** The scrubbed canonical JSON of the event. */
   public static CanonicalJson.Raw encode(AuditEvent event) {
     TreeMap<String, Object> fields = new TreeMap<>();
@@ -52,13 +163,28 @@ public final class EventEncoder {
     text(fields, CLIENT_ADDRESS, event.clientAddress());
     text(fields, SESSION, event.session());
     text(fields, DRIVER, event.driver());
-    list(fields, TABLES, event.tables());
-    list(fields, COLUMNS, event.columns());
-    map(fields, MASKS, event.masks());
-    map(fields, ROW_FILTERS, event.rowFilters());
-    text(fields, SQL, event.sql());
-    text(fields, LOGICAL_PLAN, event.logicalPlan());
-    list(fields, PUSHED_SQL, event.pushedSql());
+    Prepared p = event.prepared();
+    if (p == null || !p.reuse(fields, TABLES, p.tables, event.tables())) {
+      list(fields, TABLES, event.tables());
+    }
+    if (p == null || !p.reuse(fields, COLUMNS, p.columns, event.columns())) {
+      list(fields, COLUMNS, event.columns());
+    }
+    if (p == null || !p.reuse(fields, MASKS, p.masks, event.masks())) {
+      map(fields, MASKS, event.masks());
+    }
+    if (p == null || !p.reuse(fields, ROW_FILTERS, p.rowFilters, event.rowFilters())) {
+      map(fields, ROW_FILTERS, event.rowFilters());
+    }
+    if (p == null || !p.reuse(fields, SQL, p.sql, event.sql())) {
+      text(fields, SQL, event.sql());
+    }
+    if (p == null || !p.reuse(fields, LOGICAL_PLAN, p.logicalPlan, event.logicalPlan())) {
+      text(fields, LOGICAL_PLAN, event.logicalPlan());
+    }
+    if (p == null || !p.reuse(fields, PUSHED_SQL, p.pushedSql, event.pushedSql())) {
+      list(fields, PUSHED_SQL, event.pushedSql());
+    }
     text(fields, POLICY_DIGEST, event.policyDigest());
     list(fields, PARAMETERS, event.parameters());
     text(fields, APPROVAL_ID, event.approvalId());

@@ -2,6 +2,7 @@ package dev.pangate.engine.gateway;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pangate.audit.EventEncoder;
 import dev.pangate.engine.plan.OutputColumn;
 import dev.pangate.engine.plan.PlannedStatement;
 import dev.pangate.engine.plan.QueryPlanner;
@@ -25,9 +26,11 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * @param generation the policy generation it was planned under
  * @param liftedValues the values lifted out of {@code sql}, bound as the plan's parameters; null
  *     when the plan is the statement's own
+ * @param audit the fields of its audit entries that are the same at every execution, scrubbed and
+ *     encoded once (made from the others when null)
  */
 public record PreparedQuery(String sql, PlannedStatement planned, StatementFacts facts,
-    String planText, long generation, List<Object> liftedValues) {
+    String planText, long generation, List<Object> liftedValues, EventEncoder.Prepared audit) {
 
   public PreparedQuery {
     requireNonNull(sql, "sql is null");
@@ -36,11 +39,20 @@ public record PreparedQuery(String sql, PlannedStatement planned, StatementFacts
     requireNonNull(planText, "planText is null");
     liftedValues = liftedValues == null ? null
         : Collections.unmodifiableList(new java.util.ArrayList<>(liftedValues));
+    if (audit == null) {
+      audit = EventEncoder.Prepared.of(facts.tables(), facts.columns(), facts.masks(), facts.rowFilters(),
+          sql, planText, planned.explain() ? List.of() : planned.pushedSqlList());
+    }
+  }
+
+  public PreparedQuery(String sql, PlannedStatement planned, StatementFacts facts, String planText,
+      long generation, List<Object> liftedValues) {
+    this(sql, planned, facts, planText, generation, liftedValues, null);
   }
 
   /** The same plan for another statement text that differs only in lifted values. */
   PreparedQuery withLiftedValues(String text, List<Object> values) {
-    return new PreparedQuery(text, planned, facts, planText, generation, values);
+    return new PreparedQuery(text, planned, facts, planText, generation, values, audit.withSql(text));
   }
 
   /** EXPLAIN's one result column: a line of the plan per row. */

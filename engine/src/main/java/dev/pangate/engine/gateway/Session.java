@@ -305,13 +305,7 @@ public final class Session implements AutoCloseable {
     PlannedStatement planned = query.planned();
     return base(AuditEventType.STATEMENT_START, view)
         .statementId(statementId)
-        .tables(query.facts().tables())
-        .columns(query.facts().columns())
-        .masks(query.facts().masks())
-        .rowFilters(query.facts().rowFilters())
-        .sql(query.sql())
-        .logicalPlan(query.planText())
-        .pushedSql(planned.explain() ? List.of() : planned.pushedSqlList())
+        .prepared(query.audit()) // what it touches, masks, filters, SQL, plan, pushed SQL: encoded once
         .policyDigest(state.policy().digest())
         .parameters(parameters.stream().map(p -> p == null ? null : String.valueOf(p)).toList())
         .details(details("kind", planned.explain() ? "EXPLAIN" : planned.kind().name()))
@@ -339,7 +333,7 @@ public final class Session implements AutoCloseable {
       Gateway.PolicyState state, long startedNanos, long rows, Outcome outcome) {
     return base(AuditEventType.STATEMENT_END, view)
         .statementId(statementId)
-        .sql(query.sql())
+        .preparedSql(query.audit()) // its encoding made once too
         .policyDigest(state.policy().digest())
         .rows(rows)
         .duration(Duration.ofNanos(System.nanoTime() - startedNanos))
