@@ -14,6 +14,8 @@ import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.core.TableScan;
+import dev.pangate.engine.sql.PostgresSyntax;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.rel2sql.RelToSqlConverter;
 import org.apache.calcite.sql.JoinConditionType;
@@ -27,6 +29,7 @@ import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlTableRef;
 import org.apache.calcite.sql.SqlUtil;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
@@ -50,6 +53,9 @@ import org.apache.calcite.sql.parser.SqlParserPos;
  *   <li>a SELECT with window functions under another operator stays a sub-query: Calcite merges
  *       a projection above it into it, and where the projection drops a window function it
  *       leaves {@code GROUP BY ()} behind;
+ *   <li>a scan of a table without the tables inheriting from it ({@code FROM ONLY t}, the scan
+ *       hinted {@link PostgresSyntax#ONLY_HINT}) is rendered {@code ONLY t}: Calcite would drop
+ *       the hint, and PostgreSQL would read the inheriting tables' rows too;
  *   <li>the order of an aggregate's input ({@code array_agg(x ORDER BY y)}) is rendered by
  *       Calcite with select-list ordinals, which inside an aggregate PostgreSQL reads as
  *       constants: it is rendered with the expressions themselves.
@@ -115,6 +121,46 @@ public final class PostgresRelToSql extends RelToSqlConverter {
     return SqlTypeName.NUMERIC_TYPES.contains(name) || name == SqlTypeName.BOOLEAN
         || name == SqlTypeName.DATE || name == SqlTypeName.TIME
         || name == SqlTypeName.TIMESTAMP || name == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE;
+  }
+
+  @Override
+  public Result visit(TableScan e) {
+    Result result = super.visit(e);
+    boolean only = e.getHints().stream()
+        .anyMatch(hint -> hint.hintName.equalsIgnoreCase(PostgresSyntax.ONLY_HINT));
+    if (e.getHints().size() != (only ? 1 : 0)) {
+      throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot render the table hints"
+          + " of " + String.join(".", e.getTable().getQualifiedName()) + " for PostgreSQL.");
+    }
+    if (!only) {
+      return result;
+    }
+    SqlNode table = result.asFrom();
+    if (table.getKind() == SqlKind.AS) {
+      table = ((SqlCall) table).operand(0);
+    }
+    if (!(table instanceof SqlTableRef ref)) {
+      throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot render FROM ONLY "
+          + String.join(".", e.getTable().getQualifiedName()) + " for PostgreSQL.");
+    }
+    return result(new OnlyTable(ref), List.of(Clause.FROM), e, null);
+  }
+
+  /**
+   * {@code ONLY t}: a table without the tables inheriting from it. A copy made as a plain
+   * {@link SqlTableRef} keeps the hint, which {@code PostgresDialect} refuses to render rather
+   * than reading the inheriting tables too.
+   */
+  private static final class OnlyTable extends SqlTableRef {
+    OnlyTable(SqlTableRef ref) {
+      super(ref.getParserPosition(), ref.tableName, ref.hints);
+    }
+
+    @Override
+    public void unparse(org.apache.calcite.sql.SqlWriter writer, int leftPrec, int rightPrec) {
+      writer.keyword("ONLY");
+      tableName.unparse(writer, leftPrec, rightPrec);
+    }
   }
 
   @Override

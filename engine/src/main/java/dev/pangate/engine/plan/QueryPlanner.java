@@ -83,6 +83,10 @@ public final class QueryPlanner {
       .withCreateValuesRel(true)
       // PostgreSQL keeps the order of a sub-query (ORDER BY without LIMIT) in practice; users rely on it
       .withRemoveSortInSubQuery(false)
+      // FROM ONLY t: the scan keeps the hint PostgresSyntax writes for it (PostgresRelToSql)
+      .withHintStrategyTable(org.apache.calcite.rel.hint.HintStrategyTable.builder()
+          .hintStrategy(PostgresSyntax.ONLY_HINT,
+              org.apache.calcite.rel.hint.HintPredicates.TABLE_SCAN).build())
       // Never merge a query's projection into a table's mask projection: the masks must stay
       // a projection of their own, and a correlation variable keeps the row type it was made for.
       .withRelBuilderConfigTransform(c -> c.withBloat(-1).withSimplify(false));

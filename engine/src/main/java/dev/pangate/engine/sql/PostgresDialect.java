@@ -41,6 +41,18 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
     this.groupByLiteral = groupByLiteral;
   }
 
+  /**
+   * Table hints are never written out: the one pangate uses ({@code FROM ONLY t}) is rendered by
+   * {@code PostgresRelToSql} as PostgreSQL's {@code ONLY}, so a hinted table reaching this point
+   * lost that rendering, and reading it without would read the inheriting tables' rows too.
+   */
+  @Override
+  public void unparseTableScanHints(SqlWriter writer, SqlNodeList hints, int leftPrec,
+      int rightPrec) {
+    throw new dev.pangate.engine.EngineException(dev.pangate.engine.ErrorCode.UNSUPPORTED_SQL,
+        "pangate cannot render this table reference (" + hints + ") for PostgreSQL.");
+  }
+
   @Override
   public boolean supportsGroupByLiteral() {
     return groupByLiteral;

@@ -35,7 +35,9 @@ import java.util.regex.Pattern;
  *   <li>a join nested in another without parentheses ({@code a JOIN b JOIN c ON x ON y}) is
  *       parenthesised ({@link JoinNesting});
  *   <li>{@code FROM t*} (a table with those inheriting from it, PostgreSQL's default) is
- *       {@code FROM t};
+ *       {@code FROM t}; {@code FROM ONLY t} is {@code FROM t} with the table hint
+ *       {@link #ONLY_HINT}, which the scan keeps and the SQL sent to PostgreSQL renders as
+ *       {@code ONLY t};
  *   <li>{@code SUBSTRING(s SIMILAR p ESCAPE e)} is PostgreSQL's {@code substring(s, p, e)};
  *       constants with exponents beyond a double's range are {@code numeric}; an empty select
  *       list gets a placeholder item ({@link #EMPTY_SELECT_ITEM}).
@@ -89,6 +91,7 @@ public final class PostgresSyntax {
     rewriteTypedLiterals(tokens, replacement, skipTo);
     rewriteLateralFunctions(tokens, replacement, closes);
     rewriteInheritanceStars(tokens, replacement);
+    rewriteOnly(sql, tokens, replacement);
     rewriteOrderByUsing(tokens, replacement, skipTo);
     GroupsFrames.rewrite(tokens, replacement, skipTo, prefixes, closes);
     rewriteSubstringSimilar(tokens, replacement);
@@ -244,6 +247,42 @@ public final class PostgresSyntax {
           && replacement[m + 1] == null) {
         replacement[m + 1] = "";
       }
+    }
+  }
+
+  /**
+   * The table hint marking a table read without the tables inheriting from it ({@code FROM ONLY
+   * t}). Only this rewrite writes it: comments in the statement, a hint a caller wrote among
+   * them, are blanks by then.
+   */
+  public static final String ONLY_HINT = "pangate_only";
+
+  /**
+   * {@code FROM ONLY t} and {@code JOIN ONLY t} (a table without the tables inheriting from it) as
+   * {@code t /*+ pangate_only *}{@code /}: the scan of {@code t} carries the hint down to the SQL
+   * sent to PostgreSQL. {@code DELETE FROM ONLY} is left for the parser to refuse.
+   */
+  private static void rewriteOnly(String sql, List<Token> tokens, String[] replacement) {
+    for (int k = 0; k + 2 < tokens.size(); k++) {
+      if (!(tokens.get(k).isWord("from") || tokens.get(k).isWord("join"))
+          || !tokens.get(k + 1).isWord("only") || replacement[k + 1] != null
+          || (k > 0 && tokens.get(k - 1).isWord("delete"))) {
+        continue;
+      }
+      int last = k + 2;
+      if (!isName(tokens.get(last))) {
+        continue;
+      }
+      while (last + 2 < tokens.size() && tokens.get(last + 1).is(".")
+          && isName(tokens.get(last + 2))) {
+        last += 2;
+      }
+      if (replacement[last] != null) {
+        continue;
+      }
+      Token name = tokens.get(last);
+      replacement[k + 1] = "";
+      replacement[last] = sql.substring(name.start(), name.end()) + " /*+ " + ONLY_HINT + " */";
     }
   }
 
