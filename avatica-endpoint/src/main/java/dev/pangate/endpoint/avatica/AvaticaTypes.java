@@ -17,6 +17,7 @@ import java.util.function.UnaryOperator;
 import org.apache.calcite.avatica.AvaticaParameter;
 import org.apache.calcite.avatica.ColumnMetaData;
 import org.apache.calcite.avatica.Meta;
+import org.apache.calcite.avatica.proto.Common;
 import org.apache.calcite.avatica.SqlType;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.type.SqlTypeName;
@@ -34,9 +35,35 @@ final class AvaticaTypes {
 
   /** The signature of a prepared statement: its columns, parameters and kind. */
   static Meta.Signature signature(PreparedQuery query) {
-    return new Meta.Signature(columns(query.columns()), query.sql(),
-        parameters(query.parameterTypes()), null, Meta.CursorFactory.LIST,
+    return new EncodedSignature(columns(query.columns()), query.sql(),
+        parameters(query.parameterTypes()), Meta.CursorFactory.LIST,
         statementType(query.planned().explain() ? StatementKind.EXPLAIN : query.planned().kind()));
+  }
+
+  /**
+   * A prepared statement's signature whose protocol-buffer message is built once: Avatica writes
+   * the signature into the response to every execution, and building it again there (a message
+   * per column and per parameter) describes again what the prepare described. The message is
+   * Avatica's own ({@code super.toProto()}), made on first use; the signature is immutable.
+   */
+  static final class EncodedSignature extends Meta.Signature {
+
+    private volatile Common.Signature proto;
+
+    EncodedSignature(List<ColumnMetaData> columns, String sql, List<AvaticaParameter> parameters,
+        Meta.CursorFactory cursorFactory, Meta.StatementType statementType) {
+      super(columns, sql, parameters, null, cursorFactory, statementType);
+    }
+
+    @Override
+    public Common.Signature toProto() {
+      Common.Signature built = proto;
+      if (built == null) {
+        built = super.toProto();
+        proto = built;
+      }
+      return built;
+    }
   }
 
   static Meta.StatementType statementType(StatementKind kind) {
