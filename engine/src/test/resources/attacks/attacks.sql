@@ -2072,9 +2072,106 @@ select t.txn_id from payments.transactions t where exists (select 1 from payment
 -- name: distinct-on-pan
 -- agent: migration-bot
 -- kind: pan
--- expect: either
+-- expect: rows
 -- feature: ordering
+-- check: card_pans_are_masked
 select distinct on (card_id) card_id, pan from payments.transactions order by card_id, created_at
+
+-- name: distinct-on-token-order
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+-- check: tokens_not_in_raw_order
+select distinct on (pan) pan from payments.transactions
+
+-- name: distinct-on-tokens-in-list-card-order
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+-- check: cards_not_in_raw_order
+select distinct on (pan) card_id from payments.cards where pan in ({card_tokens})
+
+-- name: distinct-on-brand-keeps-no-raw-smallest
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+-- check: distinct_on_brand_keeps_no_raw_smallest
+select distinct on (brand) card_id, brand from payments.cards where pan in ({card_tokens}) order by brand
+
+-- name: distinct-on-truncated-pan-keeps-no-raw-smallest
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+-- check: distinct_on_pan_keeps_no_raw_smallest
+select distinct on (pan) card_id, pan from payments.cards order by pan
+
+-- name: distinct-on-bin-of-truncated-pan-keeps-no-raw-smallest
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+-- check: distinct_on_bin_keeps_no_raw_smallest
+select distinct on (substring(pan, 1, 6)) card_id, substring(pan, 1, 6) as bin from payments.cards order by substring(pan, 1, 6)
+
+-- name: distinct-on-bin-of-token-keeps-no-raw-smallest
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+-- check: distinct_on_bin_keeps_no_raw_smallest
+select distinct on (left(pan, 6)) card_id, left(pan, 6) as bin from payments.cards order by 2
+
+-- name: distinct-on-ordered-by-truncated-pan
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+-- truth: select distinct on (brand) brand, left(pan, 6) || repeat('*', length(pan) - 10) || right(pan, 4) as pan from payments.cards order by brand, (left(pan, 6) || repeat('*', length(pan) - 10) || right(pan, 4)) collate "C"
+select distinct on (brand) brand, pan from payments.cards order by brand, pan
+
+-- name: distinct-on-truncated-pan-counts
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+-- truth: select count(*) from (select distinct left(pan, 6) || repeat('*', length(pan) - 10) || right(pan, 4) from payments.cards) s
+select count(*) from (select distinct on (pan) pan, card_id from payments.cards) s
+
+-- name: with-ties-over-truncated-pan
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+-- truth: select left(pan, 6) || repeat('*', length(pan) - 10) || right(pan, 4) as pan from payments.cards order by (left(pan, 6) || repeat('*', length(pan) - 10) || right(pan, 4)) collate "C" fetch first 25 rows with ties
+select pan from payments.cards order by pan fetch first 25 rows with ties
+
+-- name: with-ties-offset-over-truncated-pan
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+-- truth: select left(pan, 6) || repeat('*', length(pan) - 10) || right(pan, 4) as pan from payments.cards order by (left(pan, 6) || repeat('*', length(pan) - 10) || right(pan, 4)) collate "C" offset 7 rows fetch first 9 rows with ties
+select pan from payments.cards order by pan offset 7 rows fetch first 9 rows with ties
+
+-- name: with-ties-over-tokens-keeps-no-raw-smallest
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+-- check: limit_keeps_no_raw_smallest
+select pan from payments.transactions order by pan fetch first 10 rows with ties
+
+-- name: with-ties-over-brand-of-token-list
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: ordering
+-- check: card_limit_keeps_no_raw_smallest
+select card_id from payments.cards where pan in ({card_tokens}) order by brand offset 1 rows fetch first 4 rows with ties
 
 -- name: unnest-array-of-pans
 -- agent: fraud-analyst

@@ -215,12 +215,15 @@ class EngineTest {
   }
 
   @Test
-  void distinctOnIsRefusedWithWhatToWriteInstead() {
+  void distinctOnWhoseOrderByDoesNotBeginWithItsKeysIsRefusedAsPostgresqlRefusesIt() {
     EngineException e = assertThrows(EngineException.class, () -> engine.prepare(
         "select distinct on (merchant_id) merchant_id, amount from payments.transactions"
-            + " order by merchant_id, amount desc"));
-    assertEquals("SQL_PARSE_ERROR", e.code());
-    assertTrue(e.getMessage().contains("row_number() over"), e.getMessage());
+            + " order by amount desc, merchant_id"));
+    assertEquals("SQL_VALIDATION_ERROR", e.code());
+    assertEquals("42P10", e.sqlState());
+    assertTrue(e.getMessage().contains("must match initial ORDER BY"), e.getMessage());
+    engine.execute(engine.prepare("select distinct on (merchant_id) merchant_id, amount from"
+        + " payments.transactions order by merchant_id, amount desc"), List.of()).close();
   }
 
   @Test

@@ -4,7 +4,6 @@ import dev.pangate.engine.EngineException;
 import dev.pangate.engine.ErrorCode;
 import dev.pangate.masking.sql.SqlLexer;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParserPos;
 
@@ -12,9 +11,6 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 final class ParseErrors {
 
   private ParseErrors() {}
-
-  private static final Pattern DISTINCT_ON = Pattern.compile(
-      "(?is)\\bselect\\s+distinct\\s+on\\s*\\(");
 
   /** Nesting deeper than this is what the report of a parser's stack overflow points at. */
   static final int REPORTED_DEPTH = 200;
@@ -34,11 +30,6 @@ final class ParseErrors {
       return new EngineException(ErrorCode.SQL_PARSE_ERROR, "SQL does not parse at line 1: the"
           + " statement starts with '" + StatementWords.first(sql).orElseThrow() + "'; did you mean "
           + meant.get() + "? (" + StatementWords.WHAT_RUNS + ".)", e);
-    }
-    if (sql != null && DISTINCT_ON.matcher(sql).find()) {
-      return new EngineException(ErrorCode.SQL_PARSE_ERROR, plain.getMessage() + " pangate does not"
-          + " support PostgreSQL's DISTINCT ON: keep one row per group with row_number() over"
-          + " (partition by ... order by ...) in a sub-query, and filter on it = 1.", e);
     }
     return plain;
   }

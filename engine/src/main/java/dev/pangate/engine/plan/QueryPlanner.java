@@ -13,6 +13,7 @@ import dev.pangate.engine.sql.GroupByDependency;
 import dev.pangate.engine.sql.JoinUsingChains;
 import dev.pangate.engine.sql.NamedWindows;
 import dev.pangate.engine.sql.OperatorPrecedence;
+import dev.pangate.engine.sql.RowSelection;
 import dev.pangate.engine.sql.PostgresPassThrough;
 import dev.pangate.engine.sql.PostgresRexBuilder;
 import dev.pangate.engine.sql.PostgresSyntax;
@@ -126,7 +127,7 @@ public final class QueryPlanner {
     try {
       String text = PostgresSyntax.beforeParsing(stripTrailingSemicolon(sql));
       SqlNode parsed = SqlParser.create(text, AgentSql.PARSER).parseStmt();
-      return NamedWindows.inline(OperatorPrecedence.apply(parsed, text));
+      return RowSelection.apply(NamedWindows.inline(OperatorPrecedence.apply(parsed, text)));
     } catch (SqlParseException e) {
       throw ParseErrors.toEngineException(e, sql);
     }

@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
  *       whole expression on its left ({@code a AND b::int} as {@code (a AND b)::int}); each
  *       {@code operand::type} is parenthesised first;
  *   <li>{@code GROUPS} window frames become marked {@code ROWS} frames ({@link GroupsFrames});
+ *   <li>{@code SELECT DISTINCT ON (...)} and {@code FETCH ... WITH TIES} become marker calls that
+ *       {@link RowSelection} turns into window functions after parsing;
  *   <li>a join nested in another without parentheses ({@code a JOIN b JOIN c ON x ON y}) is
  *       parenthesised ({@link JoinNesting});
  *   <li>{@code FROM t*} (a table with those inheriting from it, PostgreSQL's default) is
@@ -93,6 +95,8 @@ public final class PostgresSyntax {
     rewriteInheritanceStars(tokens, replacement);
     rewriteOnly(sql, tokens, replacement);
     rewriteOrderByUsing(tokens, replacement, skipTo);
+    RowSelection.markDistinctOn(tokens, replacement, prefixes);
+    RowSelection.markWithTies(sql, tokens, replacement, prefixes);
     GroupsFrames.rewrite(tokens, replacement, skipTo, prefixes, closes);
     rewriteSubstringSimilar(tokens, replacement);
     rewriteEmptySelectLists(tokens, replacement);

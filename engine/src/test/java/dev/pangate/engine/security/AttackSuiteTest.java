@@ -702,6 +702,49 @@ class AttackSuiteTest {
       return kept.size() >= 3 && kept.equals(smallest) && !smallest.equals(visiblySmallest)
           ? List.of("LEAK: the LIMIT kept the cards of the smallest raw PANs") : List.of();
     });
+    // DISTINCT ON: every kept row shows its card's masked PAN, one row per card.
+    CHECKS.put("card_pans_are_masked", (attack, outcome) -> {
+      Map<Long, Object> masked = maskedCardPans(attack.agent());
+      Set<Long> seen = new java.util.HashSet<>();
+      for (List<Object> row : outcome.rows()) {
+        long card = ((Number) row.get(0)).longValue();
+        if (!seen.add(card) || !Objects.equals(masked.get(card), row.get(1))) {
+          return List.of("WRONG RESULT: card " + card + " is repeated or not shown with its masked PAN");
+        }
+      }
+      return outcome.rows().isEmpty() ? List.of("WRONG RESULT: no rows") : List.of();
+    });
+    // DISTINCT ON over rows tied on everything the ORDER BY reads: which row each group keeps
+    // must follow the values the role sees, never the raw PANs (the smallest or largest of each
+    // group in every group would be the raw order showing).
+    CHECKS.put("distinct_on_brand_keeps_no_raw_smallest", (attack, outcome) -> {
+      Map<Long, Object> brands = MASKED.computeIfAbsent(attack.agent() + "/brands",
+          k -> idToValue(attack.agent(), "select card_id, brand from payments.cards"));
+      Map<Object, List<Long>> groups = new HashMap<>();
+      tokenCards(attack.agent()).keySet().forEach(card ->
+          groups.computeIfAbsent(brands.get(card), b -> new ArrayList<>()).add(card));
+      return keptNoRawExtreme(outcome, groups, row -> row.get(1), "brand");
+    });
+    CHECKS.put("distinct_on_bin_keeps_no_raw_smallest", (attack, outcome) -> {
+      Map<Object, List<Long>> groups = new HashMap<>();
+      maskedCardPans(attack.agent()).forEach((card, pan) -> groups.computeIfAbsent(
+          String.valueOf(pan).substring(0, 6), p -> new ArrayList<>()).add(card));
+      return keptNoRawExtreme(outcome, groups, row -> row.get(1), "BIN");
+    });
+    CHECKS.put("distinct_on_pan_keeps_no_raw_smallest", (attack, outcome) -> {
+      Map<Long, Object> masked = maskedCardPans(attack.agent());
+      Map<Object, List<Long>> groups = new HashMap<>();
+      masked.forEach((card, pan) -> groups.computeIfAbsent(pan, p -> new ArrayList<>()).add(card));
+      List<String> problems = new ArrayList<>(
+          keptNoRawExtreme(outcome, groups, row -> row.get(1), "masked PAN"));
+      for (List<Object> row : outcome.rows()) {
+        if (!Objects.equals(masked.get(((Number) row.get(0)).longValue()), row.get(1))) {
+          problems.add("WRONG RESULT: card " + row.get(0) + " is not shown with its masked PAN");
+          break;
+        }
+      }
+      return problems;
+    });
     CHECKS.put("explain_is_clean", (attack, outcome) -> {
       String text = outcome.rows().stream().map(r -> String.valueOf(r.get(0)))
           .collect(Collectors.joining("\n"));
@@ -803,6 +846,41 @@ class AttackSuiteTest {
     List<String> up = text.stream().sorted().toList();
     List<String> down = text.stream().sorted(Comparator.reverseOrder()).toList();
     return text.equals(up) || text.equals(down);
+  }
+
+  /**
+   * For DISTINCT ON: one row per group (the group of a row given by {@code key}), and not, in each
+   * of at least three groups of several cards, the card of the group's smallest raw PAN (or of
+   * each group's largest) while the card ids, which the role sees, would choose otherwise.
+   */
+  private static List<String> keptNoRawExtreme(Outcome outcome, Map<Object, List<Long>> groups,
+      java.util.function.Function<List<Object>, Object> key, String what) {
+    if (outcome.rows().size() != groups.size()) {
+      return List.of("WRONG RESULT: " + outcome.rows().size() + " rows for " + groups.size()
+          + " values of the " + what);
+    }
+    int shared = 0;
+    int smallest = 0;
+    int largest = 0;
+    int visibly = 0;
+    for (List<Object> row : outcome.rows()) {
+      long card = ((Number) row.get(0)).longValue();
+      List<Long> group = groups.get(key.apply(row));
+      if (group == null || !group.contains(card)) {
+        return List.of("WRONG RESULT: card " + card + " is not of its " + what + "'s group");
+      }
+      if (group.size() > 1) {
+        shared++;
+        Comparator<Long> byRaw = Comparator.comparing(rawCardPans::get);
+        long rawSmallest = group.stream().min(byRaw).orElseThrow();
+        smallest += card == rawSmallest ? 1 : 0;
+        largest += card == group.stream().max(byRaw).orElseThrow() ? 1 : 0;
+        visibly += rawSmallest == group.stream().min(Comparator.naturalOrder()).orElseThrow() ? 1 : 0;
+      }
+    }
+    return shared >= 3 && (smallest == shared || largest == shared) && visibly < shared
+        ? List.of("LEAK: DISTINCT ON kept the card of the raw PANs' extreme in each " + what)
+        : List.of();
   }
 
   /** A LEAK when the cards' raw PANs are in ascending or descending order. */

@@ -300,7 +300,8 @@ final class QueryGenerator {
 
   /**
    * Masked values above the masks: windows reading, partitioned or ordered by a PAN, sub-queries
-   * returning or comparing one, string_agg and array_agg of PANs, DISTINCT ON, arrays, unnest,
+   * returning or comparing one, string_agg and array_agg of PANs, DISTINCT ON (a PAN, and over a
+   * PAN's order), WITH TIES over a PAN's order, arrays, unnest,
    * generate_series and a recursive CTE over PANs.
    */
   private String maskedForms() {
@@ -338,8 +339,19 @@ final class QueryGenerator {
       case 7 -> "select t0." + id + from + " where " + pick("", "not ") + "exists (select 1 from"
           + " payments." + pans + " t1 where t1.pan = t0.pan and " + predicate(List.of(new Alias(
           "t1", visible.get(pans)))) + ")" + orderAndLimit(scope);
-      case 8 -> "select distinct on (t0." + other.name() + ") t0." + other.name() + ", t0.pan" + from
-          + " order by t0." + other.name() + ", t0." + id;
+      case 8 -> pick(
+          "select distinct on (t0." + other.name() + ") t0." + other.name() + ", t0.pan" + from
+              + " order by t0." + other.name() + ", t0." + id,
+          // DISTINCT ON a masked column, and over a masked ordering
+          "select distinct on (t0.pan) t0.pan, t0." + id + from + where(scope)
+              + pick("", " order by t0.pan", " order by t0.pan, t0." + id + " desc",
+                  " order by 1 limit 5"),
+          "select distinct on (t0." + other.name() + ") t0." + id + ", t0.pan" + from + where(scope)
+              + " order by t0." + other.name() + ", t0.pan" + pick("", " desc"),
+          // WITH TIES over a masked ordering
+          "select t0." + id + ", t0.pan" + from + where(scope) + " order by t0.pan"
+              + pick("", " desc") + pick("", " offset 3 rows") + " fetch first "
+              + (1 + random.nextInt(12)) + " rows with ties");
       case 9 -> "select t0." + id + ", u" + from + ", unnest(array[t0.pan, " + expression("t0",
           anyColumn(table)) + "::text]) u" + where(scope);
       case 10 -> "select t0." + id + ", array[t0.pan] as " + label() + ", g" + from
