@@ -461,7 +461,17 @@ public final class RowSelection {
     return SqlLiteral.createExactNumeric(value.toPlainString(), pos);
   }
 
-  /** A deep copy, so that no node is validated in two places. */
+  /**
+   * Functions whose every call gives another value: a key or ordering item copied into a window
+   * would not be the value the select list shows and the statement sorts by.
+   */
+  private static final java.util.Set<String> VOLATILE = java.util.Set.of("random", "rand",
+      "random_normal", "clock_timestamp", "timeofday", "gen_random_uuid", "nextval", "setseed");
+
+  /**
+   * A deep copy, so that no node is validated in two places; refused where it calls a volatile
+   * function.
+   */
   private static SqlNode copy(SqlNode node) {
     return node.accept(new SqlShuttle() {
       @Override
@@ -476,6 +486,12 @@ public final class RowSelection {
 
       @Override
       public SqlNode visit(SqlCall call) {
+        if (VOLATILE.contains(call.getOperator().getName().toLowerCase(java.util.Locale.ROOT))) {
+          throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate does not evaluate "
+              + call.getOperator().getName() + "() in a DISTINCT ON key or in the ORDER BY of"
+              + " DISTINCT ON or WITH TIES, where PostgreSQL evaluates it once for both: compute it"
+              + " in a sub-query and select from that.");
+        }
         SqlNode copied = super.visit(call);
         return copied != call ? copied : call.getOperator().createCall(
             call.getFunctionQuantifier(), call.getParserPosition(),

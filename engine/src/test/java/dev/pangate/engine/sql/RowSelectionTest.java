@@ -115,6 +115,26 @@ class RowSelectionTest {
   }
 
   @Test
+  void distinctOnAsPostgresqlsOwnRegressionTestsWriteIt() throws Exception {
+    samePostgres("select distinct on (brand) brand, expiry_month, card_id from payments.cards"
+        + " order by brand using <, expiry_month using >, card_id using <");
+    samePostgres("select distinct on (brand, expiry_year) brand, expiry_year, card_id"
+        + " from payments.cards order by brand using <, expiry_year using >, card_id using <");
+    samePostgres("select distinct on (status) status, card_id from payments.cards"
+        + " where status = 'active' order by 1, 2");
+    refusedAsPostgres("select distinct on (brand, expiry_year) brand, expiry_month, expiry_year"
+        + " from payments.cards order by brand, expiry_month, expiry_year", "42P10");
+  }
+
+  @Test
+  void aVolatileKeyIsRefusedSinceItWouldBeEvaluatedTwice() {
+    EngineException refused = assertThrows(EngineException.class, () -> rows(fraud,
+        "select distinct on (1) floor(random() * 2) as r, card_id from payments.cards"
+            + " order by 1, 2"));
+    assertEquals(ErrorCode.UNSUPPORTED_SQL.name(), refused.code(), refused.getMessage());
+  }
+
+  @Test
   void distinctOnWithoutOrderByKeepsOneRowOfEachGroup() throws Exception {
     samePostgres("select count(*), count(distinct merchant_id) from (select distinct on"
         + " (merchant_id) merchant_id, txn_id from payments.transactions) s");
