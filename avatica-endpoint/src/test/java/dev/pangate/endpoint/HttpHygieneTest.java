@@ -132,6 +132,22 @@ class HttpHygieneTest {
     }
   }
 
+  /**
+   * Every answer says how long the connection may wait for the next request, below the moment the
+   * gateway closes it (the header timeout, 2 s here), so clients that read it never send a
+   * request into a connection being closed.
+   */
+  @Test
+  void answersAdvertiseAKeepAliveShorterThanTheHeaderTimeout() throws Exception {
+    HttpResponse<String> answer = fixture.query("fraud-analyst",
+        "{\"sql\": \"select count(*) from payments.merchants\"}");
+    assertEquals(200, answer.statusCode(), answer.body());
+    assertEquals("timeout=1", answer.headers().firstValue("Keep-Alive").orElse(null));
+    HttpResponse<String> nothing = fixture.get("/no-such-path", "fraud-analyst");
+    assertEquals(404, nothing.statusCode());
+    assertEquals("timeout=1", nothing.headers().firstValue("Keep-Alive").orElse(null));
+  }
+
   @Test
   void oneIdentitysRequestsInProgressAreBoundedAndAnotherIdentityIsServed() throws Exception {
     String endless = "{\"sql\": \"" + ResourceSharingEndToEndTest.ENDLESS + "\", \"timeout\": \"4s\"}";

@@ -42,11 +42,13 @@ final class GatewayHandler extends AbstractHandler {
   private final RequestLimits limits;
   private final DisconnectWatch disconnects;
   private final NodeState node;
+  private final String keepAlive;
 
   GatewayHandler(RouteTable routes, Authenticator authenticator, Set<String> admins,
       int maxBodyBytes, Duration bodyTimeout, long minDataRate, RequestLimits limits,
-      DisconnectWatch disconnects, NodeState node) {
+      DisconnectWatch disconnects, NodeState node, long keepAliveSeconds) {
     this.node = requireNonNull(node, "node is null");
+    this.keepAlive = keepAliveSeconds > 0 ? "timeout=" + keepAliveSeconds : null;
     this.routes = requireNonNull(routes, "routes is null");
     this.authenticator = requireNonNull(authenticator, "authenticator is null");
     this.admins = Set.copyOf(requireNonNull(admins, "admins is null"));
@@ -61,6 +63,10 @@ final class GatewayHandler extends AbstractHandler {
   public void handle(String target, Request base, HttpServletRequest request,
       HttpServletResponse response) throws IOException {
     base.setHandled(true);
+    if (keepAlive != null) {
+      // how long this connection may wait for the next request (GatewayHttpServer.keepAliveSeconds)
+      response.setHeader("Keep-Alive", keepAlive);
+    }
     RouteTable.Match match = routes.match(request.getMethod(), request.getRequestURI());
     Exchange bare = new Exchange(request, response, null, maxBodyBytes, bodyTimeout, minDataRate);
     if (match.entry().isEmpty()) {

@@ -12,6 +12,7 @@ import dev.pangate.endpoint.metrics.GatewayMetrics;
 import dev.pangate.engine.gateway.Gateway;
 import java.net.URI;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -172,7 +173,8 @@ public final class GatewayHttpServer implements AutoCloseable {
     RequestLimits requestLimits = new RequestLimits(limits.requestsPerIdentity());
     server.setHandler(new GatewayHandler(routes, authenticator, config.admins(),
         config.limits().maxRequestBytes(), limits.bodyTimeout(), limits.minRequestDataRate(),
-        requestLimits, disconnects, node));
+        requestLimits, disconnects, node,
+        keepAliveSeconds(config.limits().writeTimeout(), limits.headerTimeout())));
     server.setStopAtShutdown(false);
     try {
       server.start();
@@ -189,6 +191,23 @@ public final class GatewayHttpServer implements AutoCloseable {
           + "); choose another listen.address or listen.port, or stop what uses it.", e);
     }
     return new GatewayHttpServer(server, connector, tls != null, disconnects, requestLimits);
+  }
+
+  /**
+   * The idle time a client may keep a connection for its next request, as advertised in every
+   * response's {@code Keep-Alive: timeout=N}: a tenth (at least a second) below the first of the
+   * two limits that close an idle connection here (the header timeout, which counts the wait
+   * between requests, and Jetty's idle timeout, the write timeout). A client that keeps a
+   * connection right up to the moment the gateway closes it sends its next request into a closing
+   * socket and fails without an answer ({@code java.net.http}: "header parser received no
+   * bytes"); clients that read the header (Apache HttpClient, under the Avatica driver; Node's
+   * fetch) drop the connection first. 0 when the limits are too short to leave a margin.
+   */
+  static long keepAliveSeconds(Duration writeTimeout, Duration headerTimeout) {
+    Duration idle = headerTimeout.isZero() || headerTimeout.compareTo(writeTimeout) > 0
+        ? writeTimeout : headerTimeout;
+    long seconds = idle.toSeconds();
+    return Math.max(0, seconds - Math.max(1, (seconds + 9) / 10));
   }
 
   /** The port actually bound (useful with port 0). */

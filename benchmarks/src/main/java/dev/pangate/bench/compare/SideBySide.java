@@ -62,6 +62,16 @@ import java.util.stream.Stream;
  */
 public final class SideBySide {
 
+  static {
+    // java.net.http keeps an idle connection 1,200 s (JDK 17) and ignores the gateway's
+    // Keep-Alive: timeout=27, so a request sent as the gateway closes a connection idle for
+    // 30 s fails without an answer; as docs/gateway.md advises, keep them shorter (before any
+    // HttpClient is made: the JDK reads this once).
+    if (System.getProperty("jdk.httpclient.keepalive.timeout") == null) {
+      System.setProperty("jdk.httpclient.keepalive.timeout", "20");
+    }
+  }
+
   static final String POINT = "select txn_id, pan, amount, status from payments.transactions where txn_id = ";
   static final String JOIN = "select m.region, c.brand, count(*) as n, sum(t.amount) as total"
       + " from payments.transactions t join payments.cards c on c.card_id = t.card_id"
