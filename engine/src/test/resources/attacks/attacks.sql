@@ -733,9 +733,26 @@ with recursive r(n) as (select 1 union all select n + 1 from r where n < 100) se
 -- name: recursive-cte-named-like-a-table
 -- agent: support-bot
 -- kind: filtered_row
--- expect: either
+-- expect: rows
 -- feature: cte
-with recursive transactions(txn_id) as (select 1 union all select txn_id + 1 from transactions where txn_id < 5) select txn_id from transactions
+-- truth: select n from generate_series(1, 5) n
+with recursive transactions(txn_id) as (select 1 union all select txn_id + 1 from transactions where txn_id < 5) select txn_id as n from transactions
+
+-- name: recursive-cte-named-like-a-table-joined-to-it
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: cte
+-- truth: select t.txn_id, t.merchant_id from payments.transactions t where t.txn_id between 1 and 60 and t.merchant_id in (1, 2, 3)
+with recursive transactions(txn_id) as (select 1 union all select txn_id + 1 from transactions where txn_id < 60) select t.txn_id, t.merchant_id from payments.transactions t join transactions r on t.txn_id = r.txn_id
+
+-- name: recursive-walk-stops-at-hidden-rows
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: cte
+-- truth: with recursive w(id) as (select min(txn_id) from payments.transactions where merchant_id in (1, 2, 3) union all select t.txn_id from w join payments.transactions t on t.txn_id = w.id + 1 where t.merchant_id in (1, 2, 3)) select id as txn_id from w
+with recursive w(id) as (select min(txn_id) from payments.transactions union all select t.txn_id from w join payments.transactions t on t.txn_id = w.id + 1) select id as txn_id from w
 
 -- ============================================================ subqueries
 

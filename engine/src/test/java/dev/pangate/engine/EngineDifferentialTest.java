@@ -59,8 +59,7 @@ class EngineDifferentialTest {
    * PostgreSQL forms pangate does not translate; each must fail with a clear message naming the
    * construct, never run wrongly. Everything else must match PostgreSQL row for row.
    */
-  private static final Map<String, String> UNSUPPORTED = Map.of(
-      "cte_recursive_months", "WITH RECURSIVE");
+  private static final Map<String, String> UNSUPPORTED = Map.of();
 
   @Test
   void atLeastFortyQueriesAreCompared() {

@@ -13,6 +13,12 @@ import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.RepeatUnion;
+import org.apache.calcite.rel.core.Spool;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.schema.TransientTable;
+import org.apache.calcite.sql.SqlWith;
+import org.apache.calcite.sql.SqlWithItem;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
 import dev.pangate.engine.sql.PostgresSyntax;
@@ -123,8 +129,72 @@ public final class PostgresRelToSql extends RelToSqlConverter {
         || name == SqlTypeName.TIMESTAMP || name == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE;
   }
 
+  /**
+   * A recursive query as PostgreSQL's {@code WITH RECURSIVE}: {@code (WITH RECURSIVE r(c1, ...) AS
+   * (seed UNION [ALL] step) SELECT c1, ... FROM r) AS r}, the step reading {@code r} by name (see
+   * {@link #visit(TableScan)}). The recursion's rows, its UNION's duplicate elimination against
+   * every earlier row and its evaluation on demand (a LIMIT above stops it) are PostgreSQL's own.
+   */
+  public Result visit(RepeatUnion e) {
+    List<String> qualified = e.getTransientTable() == null ? List.of()
+        : e.getTransientTable().getQualifiedName();
+    if (qualified.size() != 1 || e.iterationLimit >= 0) {
+      throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot render this recursive"
+          + " query (WITH RECURSIVE) for PostgreSQL.");
+    }
+    SqlIdentifier name = new SqlIdentifier(qualified.get(0), SqlParserPos.ZERO);
+    SqlNode seed = visitInput(e, 0).asSelect();
+    SqlNode step = visitInput(e, 1).asSelect();
+    SqlNode union = (e.all ? SqlStdOperatorTable.UNION_ALL : SqlStdOperatorTable.UNION)
+        .createCall(SqlParserPos.ZERO, seed, step);
+    // The recursive term reads the columns by the names of the working table's row type; the
+    // plan above reads them by the recursion's own.
+    List<String> tableColumns = e.getTransientTable().getRowType().getFieldNames();
+    List<String> ownColumns = e.getRowType().getFieldNames();
+    if (tableColumns.size() != ownColumns.size()
+        || new HashSet<>(tableColumns).size() != tableColumns.size()) {
+      throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot render this recursive"
+          + " query (WITH RECURSIVE) for PostgreSQL: give its columns distinct names.");
+    }
+    List<SqlNode> columns = new ArrayList<>();
+    List<SqlNode> selected = new ArrayList<>();
+    for (int i = 0; i < tableColumns.size(); i++) {
+      SqlIdentifier column = new SqlIdentifier(tableColumns.get(i), SqlParserPos.ZERO);
+      columns.add(column);
+      selected.add(tableColumns.get(i).equals(ownColumns.get(i)) ? column
+          : SqlStdOperatorTable.AS.createCall(SqlParserPos.ZERO, column,
+              new SqlIdentifier(ownColumns.get(i), SqlParserPos.ZERO)));
+    }
+    SqlWithItem item = new SqlWithItem(SqlParserPos.ZERO, name,
+        new SqlNodeList(columns, SqlParserPos.ZERO), union,
+        SqlLiteral.createBoolean(true, SqlParserPos.ZERO));
+    SqlSelect body = new SqlSelect(SqlParserPos.ZERO, null,
+        new SqlNodeList(selected, SqlParserPos.ZERO), name, null, null, null, null, null, null,
+        null, null, null);
+    SqlWith with = new SqlWith(SqlParserPos.ZERO, SqlNodeList.of(item), body);
+    // A FROM item of its own, aliased (by the query's name; Calcite makes it unique).
+    return result(SqlStdOperatorTable.AS.createCall(SqlParserPos.ZERO, with, name),
+        List.of(Clause.FROM), e, null);
+  }
+
+  /** A recursive query's term writing into its working table: the term itself. */
+  public Result visit(Spool e) {
+    if (!(e instanceof org.apache.calcite.rel.core.TableSpool)
+        || e.readType != Spool.Type.LAZY || e.writeType != Spool.Type.LAZY) {
+      throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot render this recursive"
+          + " query (WITH RECURSIVE) for PostgreSQL.");
+    }
+    return visitInput(e, 0);
+  }
+
   @Override
   public Result visit(TableScan e) {
+    if (e.getTable().unwrap(TransientTable.class) != null) {
+      // A reference to a recursive query from its recursive term: the query's name.
+      List<String> qualified = e.getTable().getQualifiedName();
+      return result(new SqlIdentifier(qualified.get(qualified.size() - 1), SqlParserPos.ZERO),
+          List.of(Clause.FROM), e, null);
+    }
     Result result = super.visit(e);
     boolean only = e.getHints().stream()
         .anyMatch(hint -> hint.hintName.equalsIgnoreCase(PostgresSyntax.ONLY_HINT));

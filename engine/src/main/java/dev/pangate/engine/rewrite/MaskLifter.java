@@ -29,6 +29,13 @@ import org.apache.calcite.rel.core.Intersect;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.Minus;
 import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.RepeatUnion;
+import org.apache.calcite.rel.core.Spool;
+import org.apache.calcite.rel.logical.LogicalRepeatUnion;
+import org.apache.calcite.rel.logical.LogicalTableScan;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.schema.TransientTable;
+import org.apache.calcite.schema.impl.ListTransientTable;
 import org.apache.calcite.rel.core.SetOp;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableFunctionScan;
@@ -96,6 +103,8 @@ final class MaskLifter {
   private final DerivedParameters parameters;
   /** Correlation variables in scope: id → the columns of the row they stand for. */
   private final Map<CorrelationId, Scope> correlations = new HashMap<>();
+  /** Recursive queries whose recursive term is being lifted: name → what a reference reads. */
+  private final Map<String, Lifted> recursions = new HashMap<>();
   /** Whether something pushed compares, groups or partitions on the raw value behind a mask. */
   private boolean rawOrder;
   /**
@@ -136,6 +145,12 @@ final class MaskLifter {
         throw new IllegalStateException("a policy filter sits directly on a raw scan");
       }
       return Lifted.identity(filter.copy(filter.getTraitSet(), input.pushed(), filter.getCondition()));
+    }
+    if (rel instanceof RepeatUnion repeatUnion) {
+      return liftRepeatUnion(repeatUnion);
+    }
+    if (rel instanceof TableScan scan && scan.getTable().unwrap(TransientTable.class) != null) {
+      return liftRecursiveReference(scan);
     }
     if (rel instanceof TableScan || rel instanceof Values) {
       if (!rel.getInputs().isEmpty()) {
@@ -556,6 +571,95 @@ final class MaskLifter {
       throw new CannotPushDown(setOp.getRelTypeName());
     }
     return new Lifted(pushed, columns);
+  }
+
+  /**
+   * A recursive query ({@code WITH RECURSIVE r AS (seed UNION [ALL] step)}): PostgreSQL runs it
+   * whole when the step needs no masked value. The rows the step reads from {@code r} carry the
+   * seed's columns as PostgreSQL holds them, masked where the seed's are (the mask is applied
+   * above the recursion, once, to what it produced), so every expression of the step over a
+   * masked column goes through the same rules as over a table's; and each column the step
+   * produces must be masked as the seed's is, so the recursion's rows are all one kind.
+   */
+  private Lifted liftRepeatUnion(RepeatUnion repeatUnion) throws CannotPushDown {
+    if (repeatUnion.iterationLimit >= 0) {
+      throw new CannotPushDown("a recursive query with an iteration limit");
+    }
+    List<String> qualified = repeatUnion.getTransientTable() == null ? List.of()
+        : repeatUnion.getTransientTable().getQualifiedName();
+    if (qualified.size() != 1) {
+      // Calcite took a table of the same name for the recursive reference.
+      throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot run this recursive"
+          + " query (WITH RECURSIVE): it has the name of a table it reads. Give it another name.");
+    }
+    if (recursions.containsKey(qualified.get(0))) {
+      throw new CannotPushDown("a recursive query inside another of the same name");
+    }
+    String name = qualified.get(0);
+    List<String> names = repeatUnion.getRowType().getFieldNames();
+    if (new java.util.HashSet<>(names).size() != names.size()) {
+      throw new CannotPushDown("a recursive query with two columns of the same name");
+    }
+    boolean distinct = !repeatUnion.all;
+    Lifted seed = lift(unspooled(repeatUnion.getSeedRel()));
+    RelNode seedPushed = aligned(seed, names);
+    List<Column> columns = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      Column column = seed.columns().get(i);
+      if (column instanceof Masked masked) {
+        if (distinct && !masked.mask().masking().injective()) {
+          throw new CannotPushDown("a recursive UNION over a column masked with "
+              + masked.mask().masking().label());
+        }
+        rawOrder |= distinct;
+        columns.add(new Masked(i, masked.mask()));
+      } else {
+        columns.add(new Raw(i));
+      }
+    }
+    RelOptTable table = org.apache.calcite.prepare.RelOptTableImpl.create(
+        repeatUnion.getTransientTable().getRelOptSchema(), seedPushed.getRowType(),
+        new ListTransientTable(name, seedPushed.getRowType()), ImmutableList.of(name));
+    RelNode reference = LogicalTableScan.create(repeatUnion.getCluster(), table, ImmutableList.of());
+    recursions.put(name, new Lifted(reference, columns));
+    Lifted step;
+    try {
+      step = lift(unspooled(repeatUnion.getIterativeRel()));
+    } finally {
+      recursions.remove(name);
+    }
+    for (int i = 0; i < names.size(); i++) {
+      if (!sameMasking(columns.get(i), step.columns().get(i), distinct)) {
+        throw new CannotPushDown("a recursive query whose recursive term produces a column masked"
+            + " otherwise than its non-recursive term (" + names.get(i) + ")");
+      }
+    }
+    RelNode pushed = LogicalRepeatUnion.create(seedPushed, aligned(step, names), repeatUnion.all,
+        repeatUnion.iterationLimit, table);
+    return new Lifted(pushed, columns);
+  }
+
+  /** A reference to the recursive query from its recursive term. */
+  private Lifted liftRecursiveReference(TableScan scan) throws CannotPushDown {
+    List<String> qualified = scan.getTable().getQualifiedName();
+    Lifted recursion = qualified.size() == 1 ? recursions.get(qualified.get(0)) : null;
+    if (recursion == null) {
+      throw new CannotPushDown("a reference to a recursive query outside its recursive term");
+    }
+    return recursion;
+  }
+
+  private static RelNode unspooled(RelNode rel) {
+    return rel instanceof Spool spool ? spool.getInput() : rel;
+  }
+
+  /** A lifted input as a plan of its own columns in order, named as given. */
+  private RelNode aligned(Lifted input, List<String> names) {
+    List<RexNode> exprs = new ArrayList<>();
+    for (Column column : input.columns()) {
+      exprs.add(rexBuilder.makeInputRef(input.pushed(), column.index()));
+    }
+    return LogicalProject.create(input.pushed(), ImmutableList.of(), exprs, names, ImmutableSet.of());
   }
 
   private static boolean sameMasking(Column a, Column b, boolean distinct) {

@@ -170,10 +170,24 @@ public final class PolicyPlanRewriter implements PlanRewriter {
         return partial(split, lifter, leaves, displays, rexBuilder);
       }
       if (rel instanceof org.apache.calcite.rel.core.RepeatUnion) {
-        // Say what the user wrote, not the plan's node (docs/engine.md quotes this message).
-        throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot run this statement: it uses"
-            + " a recursive query (WITH RECURSIVE), which pangate does not support. Rewrite it without"
-            + " recursion.");
+        // PostgreSQL runs a recursion whole or not at all: the gateway does not iterate one over
+        // masked values. Say what the user wrote, not the plan's node (docs/engine.md quotes it).
+        throw new EngineException(ErrorCode.NEEDS_MASKED_VALUES, "pangate cannot evaluate this"
+            + " recursive query (WITH RECURSIVE): it needs " + e.getMessage() + " inside the"
+            + " recursion, and pangate evaluates a recursion only in PostgreSQL, over values it may"
+            + " compare there. Recurse over columns your role sees in clear (keys, counters, dates),"
+            + " carry masked columns through the recursion unchanged or compare tokens only by"
+            + " equality, and compute on the masked values in the query that reads the recursive"
+            + " CTE.");
+      }
+      if (rel instanceof org.apache.calcite.rel.core.Sort sort
+          && (sort.offset != null || sort.fetch != null) && recursive(sort.getInput())) {
+        // PostgreSQL evaluates a recursion on demand, so a LIMIT stops even an endless one; a
+        // LIMIT the gateway applies would wait for all of it.
+        throw new EngineException(ErrorCode.NEEDS_MASKED_VALUES, "pangate cannot evaluate this"
+            + " statement: it needs " + e.getMessage() + " over a recursive query (WITH RECURSIVE),"
+            + " which pangate would have to evaluate whole before the LIMIT. Order and limit the"
+            + " rows by columns your role sees in clear.");
       }
       if (!GATEWAY_EVALUABLE.contains(rel.getClass())) {
         throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot evaluate " + e.getMessage()
@@ -204,6 +218,11 @@ public final class PolicyPlanRewriter implements PlanRewriter {
       }
       return rel.copy(rel.getTraitSet(), inputs);
     }
+  }
+
+  private static boolean recursive(RelNode rel) {
+    return rel instanceof org.apache.calcite.rel.core.RepeatUnion
+        || rel.getInputs().stream().anyMatch(PolicyPlanRewriter::recursive);
   }
 
   /** What the gateway evaluates over masked rows; never a scan (it would fetch raw rows). */
