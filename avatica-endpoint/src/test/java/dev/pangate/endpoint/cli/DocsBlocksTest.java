@@ -43,7 +43,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * run against a real demo gateway and answer, and so does the SQL of the sqlline session; SQL
  * blocks run on PostgreSQL; JSON blocks are JSON; policy and configuration blocks load (fragments
  * are YAML); usage errors shown are what the command prints; the figures quoted for the
- * differential corpus and the refusals listed in the README are the code's. ({@code pangate}
+ * differential corpus and the refusals listed in the README are the code's, and the forms it says
+ * answer give PostgreSQL's rows. ({@code pangate}
  * command lines are parsed by DocsCommandsTest.)
  */
 @ExtendWith(PostgresExtension.class)
@@ -383,9 +384,7 @@ class DocsBlocksTest {
   @Test
   void theRefusalsTheReadmeListsAreTheGatewaysCodes() throws Exception {
     Map<String, String> statements = new LinkedHashMap<>();
-    statements.put("WITH RECURSIVE", "with recursive t(n) as (select 1 union all select n + 1 from t where n < 3)"
-        + " select n from t");
-    statements.put("DISTINCT ON", "select distinct on (merchant_id) merchant_id, txn_id from payments.transactions");
+    statements.put("CREATE TABLE", "create table payments.docs_probe (a int)");
     statements.put("SET", "set search_path = payments");
     statements.put("current_user", "select current_user");
     String readme = Files.readString(Path.of("..", "README.md"));
@@ -398,15 +397,44 @@ class DocsBlocksTest {
       JsonNode answer = JSON.readTree(fixture.query("fraud-analyst",
           JSON.writeValueAsString(Map.of("sql", each.getValue()))).body());
       assertEquals(documented.group(1), answer.path("error").path("code").asText(), each.getKey() + ": " + answer);
+      assertFalse(answer.path("error").path("message").asText().isEmpty(), answer.toString());
     }
-    // docs/engine.md quotes the message of WITH RECURSIVE's refusal
-    String engine = Files.readString(Path.of("..", "docs", "engine.md"));
-    Matcher quoted = Pattern.compile("\\| `WITH RECURSIVE` \\| `UNSUPPORTED_SQL` \\(\"([^\"]+)\"\\)").matcher(engine);
-    assertTrue(quoted.find(), "engine.md quotes the message");
-    JsonNode answer = JSON.readTree(fixture.query("fraud-analyst",
-        JSON.writeValueAsString(Map.of("sql", statements.get("WITH RECURSIVE")))).body());
-    assertTrue(answer.path("error").path("message").asText().contains(quoted.group(1)), answer.toString());
-    assertFalse(answer.path("error").path("message").asText().isEmpty());
+  }
+
+  @Test
+  void theFormsTheReadmeSaysAnswerAnswerAsPostgresDoes() throws Exception {
+    Map<String, String> statements = new LinkedHashMap<>();
+    statements.put("WITH RECURSIVE", "with recursive t(n) as (select 1 union all select n + 1 from t where n < 3)"
+        + " select n from t order by n");
+    statements.put("DISTINCT ON", "select distinct on (merchant_id) merchant_id, txn_id from payments.transactions"
+        + " order by merchant_id, txn_id desc");
+    String readme = Files.readString(Path.of("..", "README.md"));
+    String answered = readme.substring(0, readme.indexOf("Refused, each with a clear error code:")).strip();
+    answered = answered.substring(answered.lastIndexOf("\n\n"));
+    for (Map.Entry<String, String> each : statements.entrySet()) {
+      assertTrue(answered.contains(each.getKey()), "README.md says " + each.getKey() + " answers: " + answered);
+      JsonNode answer = JSON.readTree(fixture.query("fraud-analyst",
+          JSON.writeValueAsString(Map.of("sql", each.getValue()))).body());
+      List<String> postgres = new ArrayList<>();
+      try (Connection admin = fixture.database().connect(); Statement statement = admin.createStatement();
+          ResultSet rows = statement.executeQuery(each.getValue())) {
+        while (rows.next()) {
+          List<String> row = new ArrayList<>();
+          for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+            row.add(rows.getString(i));
+          }
+          postgres.add(String.join(",", row));
+        }
+      }
+      List<String> gateway = new ArrayList<>();
+      for (JsonNode row : answer.path("rows")) {
+        List<String> values = new ArrayList<>();
+        row.forEach(value -> values.add(value.asText()));
+        gateway.add(String.join(",", values));
+      }
+      assertFalse(postgres.isEmpty(), each.getKey());
+      assertEquals(postgres, gateway, each.getKey() + ": " + answer);
+    }
   }
 
   private static boolean onPath(String program) {
