@@ -13,6 +13,7 @@ import dev.pangate.engine.sql.GroupByDependency;
 import dev.pangate.engine.sql.JoinUsingChains;
 import dev.pangate.engine.sql.NamedWindows;
 import dev.pangate.engine.sql.OperatorPrecedence;
+import dev.pangate.engine.sql.PartialAliasLists;
 import dev.pangate.engine.sql.RowSelection;
 import dev.pangate.engine.sql.PostgresPassThrough;
 import dev.pangate.engine.sql.PostgresRexBuilder;
@@ -230,6 +231,7 @@ public final class QueryPlanner {
         if (fixes.size() < MAX_FIXES) {
           fix = DatetimeArithmetic.fixFor(e);
           fix = fix != null ? fix : GroupByDependency.fixFor(e, validator, statement);
+          fix = fix != null ? fix : PartialAliasLists.fixFor(e, statement, parsedText);
           fix = fix != null || functions == null ? fix : PostgresPassThrough.fixFor(e, functions);
         }
         SqlNode retry = fix == null ? null : reparse(sql, explain, fixes, fix);

@@ -66,6 +66,24 @@ class TableReferenceFormsTest {
     assertEquals(expected, rows(session, sql), sql);
   }
 
+  /** The labels PostgreSQL gives the statement's columns. */
+  private static List<String> postgresLabels(String sql) throws Exception {
+    List<String> labels = new java.util.ArrayList<>();
+    try (Connection admin = fixture.admin(); Statement statement = admin.createStatement()) {
+      statement.setMaxRows(1);
+      java.sql.ResultSetMetaData meta = statement.executeQuery(sql).getMetaData();
+      for (int i = 1; i <= meta.getColumnCount(); i++) {
+        labels.add(meta.getColumnLabel(i));
+      }
+    }
+    return labels;
+  }
+
+  private static List<String> labels(Session session, String sql) {
+    return session.prepare(sql).planned().columns().stream()
+        .map(dev.pangate.engine.plan.OutputColumn::name).toList();
+  }
+
   private static String pushed(Session session, String sql) {
     return session.prepare(sql).planned().pushedSql().toLowerCase(Locale.ROOT);
   }
@@ -109,5 +127,54 @@ class TableReferenceFormsTest {
         rows(support, "select card_id, pan from only payments.cards order by card_id"));
     String sent = pushed(support, "select card_id, pan from only payments.cards");
     assertTrue(sent.contains("only \"payments\".\"cards\""), sent);
+  }
+
+  @Test
+  void aliasListsNamingTheFirstColumnsKeepTheOtherNames() throws Exception {
+    for (String sql : List.of(
+        "select * from payments.merchants as m(id, title) order by id limit 5",
+        "select m.id, m.mcc, m.region from payments.merchants m(id) order by 1 limit 5",
+        "select * from (select card_id, brand, status from payments.cards) as x(a)"
+            + " order by a limit 5",
+        "select x.a, x.status from (select card_id, brand, status from payments.cards) x(a, b)"
+            + " where x.b = 'Visa' order by a limit 5",
+        "select * from (values (1, 'one', 1.5), (2, 'two', 2.5)) as v(n) order by n",
+        "select v.n, v.column2, v.column3 from (values (1, 'one', 1.5)) v(n)",
+        "select * from generate_series(1, 3) as g(a)",
+        "select m.*, t.txn, t.amount from payments.merchants m(id) join payments.transactions"
+            + " t(txn) on t.merchant_id = m.id where t.txn <= 20 order by txn")) {
+      samePostgres(fraud, sql);
+      assertEquals(postgresLabels(sql), labels(fraud, sql), sql);
+    }
+    // a masked table: the renamed and the kept columns carry the role's masks; denied columns
+    // stay absent (support-bot sees eight of the ten columns of cardholders)
+    assertEquals(rows(fraud, "select card_id, cardholder_id, pan, brand from payments.cards"
+        + " order by card_id limit 20"),
+        rows(fraud, "select a, b, pan, brand from payments.cards x(a, b) order by a limit 20"));
+    List<List<String>> tokens = rows(migration,
+        "select * from payments.cards x(id) order by id limit 20");
+    assertEquals(rows(migration, "select * from payments.cards order by card_id limit 20"), tokens);
+    assertTrue(fixture.allPans().stream().noneMatch(pan -> tokens.toString().contains(pan)));
+    List<String> supportLabels = labels(support, "select * from payments.cardholders h(id)");
+    assertEquals(List.of("id", "full_name", "email", "phone", "city", "postal_code", "country",
+        "created_at"), supportLabels);
+    assertEquals(rows(support, "select * from payments.cardholders order by cardholder_id"),
+        rows(support, "select * from payments.cardholders h(id) order by id"));
+    // still refused: columns without names of their own, and VALUES of ROW(...) (one composite
+    // column in PostgreSQL)
+    for (String sql : List.of("select * from (select 1, 2) x(a)",
+        "select * from (values (row(1, 2))) as x(a)",
+        "select * from payments.merchants m(id, id)")) {
+      assertEquals("SQL_VALIDATION_ERROR", refusal(fraud, sql), sql);
+    }
+  }
+
+  private static String refusal(Session session, String sql) {
+    try {
+      rows(session, sql);
+      return "answered";
+    } catch (dev.pangate.engine.EngineException e) {
+      return e.code();
+    }
   }
 }
