@@ -9,7 +9,6 @@ import dev.pangate.audit.tree.CompactRange;
 import dev.pangate.audit.tree.TreeHasher;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.TreeMap;
 
 /**
  * Builds the chain records of one node: computes each record's hash over its canonical form, adds
@@ -34,10 +33,14 @@ public final class RecordWriter {
    * {@code seq}.
    */
   public ChainRecord entry(long seq, String prev, Instant time, CanonicalJson.Raw event, CompactRange tree) {
-    TreeMap<String, Object> fields = common(RecordFormat.KIND_ENTRY, seq, prev, time, tree);
-    fields.put(RecordFormat.EVENT, requireNonNull(event, "event is null"));
-    fields.put(RecordFormat.TIME_SOURCE, timeSource);
-    return finish(fields, null, tree);
+    requireNonNull(event, "event is null");
+    Fields fields = new Fields(event.json().length() + 256);
+    check(seq, prev, tree);
+    fields.raw(RecordFormat.EVENT, event.json());
+    common(fields, RecordFormat.KIND_ENTRY, seq, prev);
+    fields.text(RecordFormat.TIME, RecordFormat.formatTime(time));
+    fields.text(RecordFormat.TIME_SOURCE, timeSource);
+    return finish(fields, RecordFormat.KIND_ENTRY, seq, null, tree);
   }
 
   /**
@@ -46,57 +49,168 @@ public final class RecordWriter {
    */
   public ChainRecord segment(long seq, String prev, Instant time, String name, String previous,
       CompactRange tree) {
-    TreeMap<String, Object> fields = common(RecordFormat.KIND_SEGMENT, seq, prev, time, tree);
-    fields.put(RecordFormat.SEGMENT, requireNonNull(name, "name is null"));
+    requireNonNull(name, "name is null");
+    Fields fields = new Fields(512);
+    check(seq, prev, tree);
+    common(fields, RecordFormat.KIND_SEGMENT, seq, prev); // kind, node, prev
     if (previous != null) {
-      fields.put(RecordFormat.PREVIOUS_SEGMENT, previous);
+      fields.text(RecordFormat.PREVIOUS_SEGMENT, previous);
     }
-    fields.put(RecordFormat.TREE_FRONTIER, tree.hexRoots());
-    return finish(fields, null, tree);
+    fields.text(RecordFormat.SEGMENT, name);
+    fields.number(RecordFormat.SEQ, seq);
+    fields.text(RecordFormat.TIME, RecordFormat.formatTime(time));
+    fields.texts(RecordFormat.TREE_FRONTIER, tree.hexRoots());
+    return finish(fields, RecordFormat.KIND_SEGMENT, seq, null, tree);
   }
 
   /** A signed checkpoint over {@code prev}, the chain head, and over the head of {@code tree}. */
   public ChainRecord seal(long seq, String prev, Instant time, String state, long checkpointMillis,
       AuditSigner signer, CompactRange tree) {
     requireNonNull(signer, "signer is null");
-    TreeMap<String, Object> fields = common(RecordFormat.KIND_SEAL, seq, prev, time, tree);
-    fields.put(RecordFormat.STATE, requireNonNull(state, "state is null"));
-    fields.put(RecordFormat.CHECKPOINT_MILLIS, checkpointMillis);
-    fields.put(RecordFormat.KEY_ID, signer.keyId());
-    fields.put(RecordFormat.TREE_SIZE, tree.size());
-    fields.put(RecordFormat.TREE_HEAD, RecordFormat.hex(tree.root(this.tree)));
-    fields.put(RecordFormat.TREE_FRONTIER, tree.hexRoots());
-    return finish(fields, signer, tree);
+    requireNonNull(state, "state is null");
+    Fields fields = new Fields(1024);
+    check(seq, prev, tree);
+    fields.number(RecordFormat.CHECKPOINT_MILLIS, checkpointMillis);
+    fields.number(RecordFormat.KEY_ID, signer.keyId());
+    common(fields, RecordFormat.KIND_SEAL, seq, prev);
+    fields.text(RecordFormat.STATE, state);
+    fields.text(RecordFormat.TIME, RecordFormat.formatTime(time));
+    fields.texts(RecordFormat.TREE_FRONTIER, tree.hexRoots());
+    fields.text(RecordFormat.TREE_HEAD, RecordFormat.hex(tree.root(this.tree)));
+    fields.number(RecordFormat.TREE_SIZE, tree.size());
+    return finish(fields, RecordFormat.KIND_SEAL, seq, signer, tree);
   }
 
-  private TreeMap<String, Object> common(String kind, long seq, String prev, Instant time,
-      CompactRange tree) {
+  private static void check(long seq, String prev, CompactRange tree) {
     if (!RecordFormat.isHash(prev)) {
       throw new IllegalArgumentException("prev is not a hex SHA-256: " + prev);
     }
     if (tree.size() != seq) {
       throw new IllegalStateException("record seq " + seq + " is not the tree's next leaf " + tree.size());
     }
-    TreeMap<String, Object> fields = new TreeMap<>();
-    fields.put(RecordFormat.KIND, kind);
-    fields.put(RecordFormat.NODE, node);
-    fields.put(RecordFormat.SEQ, seq);
-    fields.put(RecordFormat.PREV, prev);
-    fields.put(RecordFormat.TIME, RecordFormat.formatTime(time));
-    return fields;
   }
 
-  private ChainRecord finish(TreeMap<String, Object> fields, AuditSigner signer, CompactRange tree) {
-    byte[] body = CanonicalJson.encode(fields).getBytes(StandardCharsets.UTF_8);
+  /** kind, node, prev and (but for a segment record, whose name sorts between) seq. */
+  private void common(Fields fields, String kind, long seq, String prev) {
+    fields.text(RecordFormat.KIND, kind);
+    fields.text(RecordFormat.NODE, node);
+    fields.text(RecordFormat.PREV, prev);
+    if (!kind.equals(RecordFormat.KIND_SEGMENT)) {
+      fields.number(RecordFormat.SEQ, seq);
+    }
+  }
+
+  /**
+   * Hashes the record's canonical text (every field but hash and sig), adds it to the tree, signs
+   * it for a seal, and writes the line: the same text with hash and sig in their sorted places.
+   */
+  private ChainRecord finish(Fields fields, String kind, long seq, AuditSigner signer, CompactRange tree) {
+    String signed = fields.close();
+    byte[] body = signed.getBytes(StandardCharsets.UTF_8);
     String hash = RecordFormat.hex(sha256.digest(body));
     tree.append(this.tree.leaf(body), this.tree);
-    if (signer != null) {
-      fields.put(RecordFormat.SIG, Base64.getEncoder().encodeToString(signer.sign(body)));
+    String sig = signer == null ? null : Base64.getEncoder().encodeToString(signer.sign(body));
+    StringBuilder line = new StringBuilder(signed.length() + 200);
+    int hashAt = fields.hashAt;
+    int sigAt = fields.sigAt; // at or after hashAt: every name sorting after sig sorts after hash
+    line.append(signed, 0, hashAt);
+    insert(line, hashAt, RecordFormat.HASH, hash);
+    if (sig != null) {
+      line.append(signed, hashAt, sigAt);
+      insert(line, sigAt, RecordFormat.SIG, sig);
+      line.append(signed, sigAt, signed.length());
+    } else {
+      line.append(signed, hashAt, signed.length());
     }
-    fields.put(RecordFormat.HASH, hash);
-    return new ChainRecord(
-        (Long) fields.get(RecordFormat.SEQ), (String) fields.get(RecordFormat.KIND), hash,
-        CanonicalJson.encode(fields));
+    return new ChainRecord(seq, kind, hash, line.toString());
+  }
+
+  /** A string field placed at {@code at} of the signed text (1: first, before the next field's name). */
+  private static void insert(StringBuilder line, int at, String name, String value) {
+    if (at > 1) {
+      line.append(',');
+    }
+    CanonicalJson.string(name, line);
+    line.append(':');
+    CanonicalJson.string(value, line);
+    if (at == 1) {
+      line.append(',');
+    }
+  }
+
+  /**
+   * A record's fields written straight in canonical order (names must come sorted, which is
+   * checked), remembering where hash and sig would go, instead of a sorted map encoded twice.
+   */
+  static final class Fields {
+    private final StringBuilder out;
+    private String last;
+    /** Where a field named hash (sig) goes: before the first field sorting after it. */
+    int hashAt = -1;
+    int sigAt = -1;
+
+    Fields(int capacity) {
+      out = new StringBuilder(capacity).append('{');
+    }
+
+    private void name(String name) {
+      if (last != null && last.compareTo(name) >= 0) {
+        throw new IllegalStateException("field " + name + " written after " + last);
+      }
+      if (hashAt < 0 && name.compareTo(RecordFormat.HASH) > 0) {
+        hashAt = out.length();
+      }
+      if (sigAt < 0 && name.compareTo(RecordFormat.SIG) > 0) {
+        sigAt = out.length();
+      }
+      if (last != null) {
+        out.append(',');
+      }
+      last = name;
+      CanonicalJson.string(name, out);
+      out.append(':');
+    }
+
+    void text(String name, String value) {
+      name(name);
+      CanonicalJson.string(value, out);
+    }
+
+    void number(String name, long value) {
+      if (value > CanonicalJson.MAX_SAFE_INTEGER || value < -CanonicalJson.MAX_SAFE_INTEGER) {
+        throw new IllegalArgumentException("integer " + value + " is outside ±(2^53 - 1)");
+      }
+      name(name);
+      out.append(value);
+    }
+
+    void raw(String name, String json) {
+      name(name);
+      out.append(json);
+    }
+
+    void texts(String name, java.util.List<String> values) {
+      name(name);
+      out.append('[');
+      for (int i = 0; i < values.size(); i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        CanonicalJson.string(values.get(i), out);
+      }
+      out.append(']');
+    }
+
+    /** The canonical text of the fields written. */
+    String close() {
+      if (hashAt < 0) {
+        hashAt = out.length();
+      }
+      if (sigAt < 0) {
+        sigAt = out.length();
+      }
+      return out.append('}').toString();
+    }
   }
 
   static MessageDigest newSha256() {
