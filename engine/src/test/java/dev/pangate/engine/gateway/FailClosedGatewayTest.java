@@ -101,6 +101,53 @@ class FailClosedGatewayTest {
   }
 
   @Test
+  void everyCompletionEntryOfConcurrentReadsIsWrittenOnceAndBeforeFlushReturns(TestDatabase database)
+      throws Exception {
+    try (GatewayFixture fixture = GatewayFixture.demo(database)) {
+      int threads = 6;
+      int each = 40;
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      try {
+        List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          int thread = t;
+          runs.add(pool.submit(() -> {
+            try (Session session = fixture.session("fraud-analyst")) {
+              for (int i = 0; i < each; i++) {
+                try (ResultCursor cursor = session.query("select card_id as concurrent_end_" + thread
+                    + " from payments.cards where card_id = ?", List.of(i + 1))) {
+                  while (cursor.next()) {
+                    // read it all: the END entry is handed to the log as the cursor ends
+                  }
+                }
+              }
+            }
+            return null;
+          }));
+        }
+        for (java.util.concurrent.Future<?> run : runs) {
+          run.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      fixture.gateway().flushAudit();
+      String audit = fixture.auditText();
+      for (int t = 0; t < threads; t++) {
+        String name = "concurrent_end_" + t + " ";
+        long starts = audit.lines().filter(l -> l.contains("STATEMENT_START") && l.contains(name)).count();
+        List<String> ends = audit.lines().filter(l -> l.contains("STATEMENT_END") && l.contains(name))
+            .toList();
+        assertEquals(each, starts, "START entries of thread " + t);
+        assertEquals(each, ends.size(), "every END entry of thread " + t + ", durable when flushAudit returned");
+        assertEquals(each, ends.stream().map(l -> l.replaceAll(".*\"statementId\":\"([^\"]+)\".*", "$1"))
+            .distinct().count(), "one END per statement id");
+      }
+      assertEquals(0, fixture.gateway().owedCount());
+    }
+  }
+
+  @Test
   void completionEntriesTheSinkRefusedAreWrittenOnceItRecovers(TestDatabase database)
       throws Exception {
     try (GatewayFixture fixture = GatewayFixture.demo(database);
