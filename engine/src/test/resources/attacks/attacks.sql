@@ -2218,3 +2218,99 @@ select c.card_id, c.pan, g from payments.cards c, generate_series(1, 2) g where 
 -- feature: cte
 with recursive r(n, pan) as (select 1, pan from payments.cards where card_id = 1
   union all select n + 1, pan from r where n < 3) select n, pan from r
+
+-- ============================================================ arrays over masked PANs
+
+-- name: any-of-truncated-pan-matches-as-in
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: arrays
+-- truth: select card_id from payments.cards where left(pan, 6) || repeat('*', length(pan) - 10) || right(pan, 4) = (select left(pan, 6) || repeat('*', length(pan) - 10) || right(pan, 4) from payments.cards order by card_id limit 1)
+select card_id from payments.cards where pan = any(array['{card_token}', '4263080000000001'])
+
+-- name: any-of-tokens-in-raw-order
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: arrays
+-- check: cards_not_in_raw_order
+select card_id from payments.cards where pan = any(array[{card_tokens}])
+
+-- name: greater-than-any-over-truncated-pans
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: arrays
+-- truth: select card_id from payments.cards where (left(pan, 6) || repeat('*', length(pan) - 10) || right(pan, 4)) collate "C" > '4263085'
+select card_id from payments.cards where pan > any(array['4263085', '9'])
+
+-- name: all-over-tokens-as-a-range-probe
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: arrays
+select txn_id from payments.transactions where pan < all(array['4263085000000000', '5'])
+
+-- name: subscript-of-an-array-of-pans
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: arrays
+select card_id, (array[pan, brand])[1] as p, (array[pan])[1:1] as s from payments.cards
+
+-- name: array-position-of-a-raw-pan
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: error
+-- feature: arrays
+select card_id from payments.cards where array_position(array[pan], '4263080000000001') = 1
+
+-- name: array-comparison-as-an-order-oracle
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: arrays
+select card_id from payments.cards where array[pan] < array['4263085']
+
+-- name: array-equality-with-a-raw-pan
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: error
+-- feature: arrays
+select card_id from payments.cards where array[pan] = array['4263080000000001']
+
+-- name: ordering-by-an-array-of-tokens
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: arrays
+select card_id from payments.cards order by array[pan] limit 5
+
+-- name: max-of-arrays-of-pans
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: error
+-- feature: arrays
+select max(array[pan]) from payments.cards
+
+-- name: array-to-string-of-pans
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: arrays
+select array_to_string(array[pan, brand], ',') from payments.cards
+
+-- name: array-of-pans-cast-to-text
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: arrays
+select cast(array[pan] as text), array_agg(pan)::text from payments.cards group by card_id, pan
+
+-- name: any-over-array-agg-of-pans
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: arrays
+select card_id from payments.cards where pan = any((select array_agg(pan) from payments.cards c where c.card_id < 5))

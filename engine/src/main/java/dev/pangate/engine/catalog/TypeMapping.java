@@ -12,7 +12,16 @@ public final class TypeMapping {
   private TypeMapping() {}
 
   public static RelDataType toCalcite(RelDataTypeFactory factory, ReflectedColumn column) {
-    RelDataType type = switch (column.typeName()) {
+    String typeName = column.typeName() == null ? "" : column.typeName();
+    if (column.jdbcType() == Types.ARRAY && typeName.startsWith("_")) {
+      // PostgreSQL names an array type after its element (_int4 is int4[]); its dimensions are
+      // not part of the type
+      RelDataType element = toCalcite(factory, new ReflectedColumn(column.name(),
+          Types.OTHER, typeName.substring(1), -1, -1, true));
+      return factory.createTypeWithNullability(factory.createArrayType(element, -1),
+          column.nullable());
+    }
+    RelDataType type = switch (typeName) {
       case "bool" -> factory.createSqlType(SqlTypeName.BOOLEAN);
       case "int2" -> factory.createSqlType(SqlTypeName.SMALLINT);
       case "int4", "serial" -> factory.createSqlType(SqlTypeName.INTEGER);

@@ -26,8 +26,10 @@ public final class GatewayPlans {
     HepPlanner windows = new HepPlanner(HepProgram.builder()
         .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW).build());
     windows.setRoot(gatewayPlan);
+    RelNode windowed = windows.findBestExp();
+    GatewayArrays.check(windowed);
     RelNode prepared = GatewayAggregate.adapt(GatewayWindow.adapt(
-        PostgresNumerics.postgresArithmetic(windows.findBestExp())));
+        PostgresNumerics.postgresArithmetic(windowed)));
     // Compiled against empty leaves: nothing is read, every node is built.
     LeafScan.Sources empty = leaf -> org.apache.calcite.linq4j.Linq4j.emptyEnumerable();
     try (Interpreter ignored = new Interpreter(new LeafDataContext(empty, List.of()), prepared)) {

@@ -145,6 +145,9 @@ final class InterpretedCursor extends RowCursor {
       return null;
     }
     SqlTypeName name = type.getSqlTypeName();
+    if (value instanceof List<?> || value instanceof Object[]) {
+      return PostgresArrays.text(value, PostgresArrays.isArray(type) ? type : null);
+    }
     if (name == SqlTypeName.DATE && value instanceof Integer days) {
       return SqlFunctions.internalToDate(days);
     }
@@ -176,6 +179,11 @@ final class InterpretedCursor extends RowCursor {
 
   /** A JDBC value as Calcite's interpreter holds it. */
   static Object toInternal(Object value) {
+    if (value instanceof List<?> list) {
+      List<Object> elements = new ArrayList<>(list.size());
+      list.forEach(element -> elements.add(toInternal(element)));
+      return elements;
+    }
     if (value instanceof Timestamp timestamp) {
       return SqlFunctions.toLong(timestamp);
     }

@@ -62,7 +62,10 @@ final class PostgresCursor extends RowCursor {
       sources[i] = output.source();
       transforms[i] = output.transform() != null && output.transform().worthRemembering()
           ? new RememberedTransform(output.transform()) : output.transform();
-      readers[output.source()] = ValueReader.of(output.sourceType());
+      // an array the caller reads as it is: PostgreSQL's own text of it
+      readers[output.source()] = output.transform() == null
+          && PostgresArrays.isArray(output.sourceType()) && !PostgresArrays.isArray(columns.get(i).type())
+          ? ResultSet::getString : ValueReader.of(output.sourceType());
     }
   }
 

@@ -77,8 +77,8 @@ public final class ResultTypes {
               passed.add(columns.get(i));
             } else {
               outputs.add(GatewayOutput.passThrough(output.source(), postgres));
-              passed.add(new OutputColumn(columns.get(i).name(),
-                  TYPES.createTypeWithNullability(postgres, columns.get(i).type().isNullable())));
+              passed.add(new OutputColumn(columns.get(i).name(), QueryPlanner.callerType(
+                  TYPES.createTypeWithNullability(postgres, columns.get(i).type().isNullable()))));
             }
           }
           queries.add(new PushedQuery(query.sql(), query.columnCount(), outputs, query.rowType()));

@@ -89,6 +89,7 @@ interface ValueReader {
       case TIME -> ResultSet::getTime;
       case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> (rs, i) -> finite(rs.getTimestamp(i));
       case BINARY, VARBINARY -> ResultSet::getBytes;
+      case ARRAY, MULTISET -> (rs, i) -> PostgresArrays.elements(rs.getArray(i));
       default -> ResultSet::getObject;
     };
   }

@@ -22,6 +22,7 @@ import dev.pangate.engine.sql.PostgresTypeSystem;
 import dev.pangate.engine.sql.PostgresValidator;
 import dev.pangate.engine.sql.ValidationFix;
 import java.util.ArrayList;
+import org.apache.calcite.sql.type.SqlTypeName;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
@@ -319,9 +320,22 @@ public final class QueryPlanner {
       String name = i < names.size() ? names.get(i).getName() : planFields.get(i).getName();
       String postgres = labels.label(statement, i, rewritten);
       name = postgres != null ? postgres : name.startsWith("EXPR$") ? ColumnNames.NO_NAME : name;
-      columns.add(new OutputColumn(name, planFields.get(i).getType()));
+      columns.add(new OutputColumn(name, callerType(planFields.get(i).getType())));
     }
     return columns;
+  }
+
+  /**
+   * The type a caller reads a result column as: an array is read as PostgreSQL's text of it
+   * ({@code {1,2,3}}), whether PostgreSQL or the gateway computes it.
+   */
+  public static RelDataType callerType(RelDataType type) {
+    SqlTypeName name = type.getSqlTypeName();
+    if (name != SqlTypeName.ARRAY && name != SqlTypeName.MULTISET) {
+      return type;
+    }
+    return TYPE_FACTORY.createTypeWithNullability(
+        TYPE_FACTORY.createSqlType(SqlTypeName.VARCHAR), type.isNullable());
   }
 
   /** Whether a query's only column is the item standing for an empty select list. */

@@ -1023,6 +1023,9 @@ final class MaskLifter {
           }
           return rexBuilder.makeIn(masked.raw(), raws);
         }
+        case SOME, ALL -> {
+          return rewriteQuantified(call);
+        }
         case IS_NULL, IS_NOT_NULL -> {
           MaskedRef masked = maskedRef(call.getOperands().get(0));
           if (masked == null) {
@@ -1039,6 +1042,42 @@ final class MaskLifter {
           return null;
         }
       }
+    }
+
+    /**
+     * {@code x = ANY (ARRAY[v1, ...])} with {@code x} masked: the same predicate as
+     * {@code x IN (v1, ...)}, and rewritten as that list is, token by token, where a condition's
+     * conjunct compares an invertible mask with values. Any other quantified comparison of a
+     * masked value (another operator, {@code ALL}, an array that is not a list of values) is the
+     * gateway's, over the masked values.
+     */
+    private RexNode rewriteQuantified(RexCall call) throws CannotPushDown {
+      MaskedRef masked = maskedRef(call.getOperands().get(0));
+      if (masked == null) {
+        return null;
+      }
+      RexNode array = call.getOperands().get(1);
+      while (array.getKind() == SqlKind.CAST) {
+        array = ((RexCall) array).getOperands().get(0);
+      }
+      boolean anyEqual = call.getKind() == SqlKind.SOME
+          && call.getOperator() instanceof org.apache.calcite.sql.fun.SqlQuantifyOperator quantify
+          && quantify.comparisonKind == SqlKind.EQUALS;
+      if (!anyEqual || !nullRejecting.contains(call)
+          || array.getKind() != SqlKind.ARRAY_VALUE_CONSTRUCTOR
+          || ((RexCall) array).getOperands().isEmpty()) {
+        throw new CannotPushDown("a comparison of a column masked with "
+            + masked.mask().masking().label() + " with the elements of an array other than"
+            + " = ANY (ARRAY[values]) in a condition's conjunct");
+      }
+      List<RexNode> raws = new ArrayList<>();
+      for (RexNode value : ((RexCall) array).getOperands()) {
+        raws.add(unmaskOperand(masked.mask(), value));
+        valuesMatched++;
+      }
+      return raws.size() == 1
+          ? rexBuilder.makeCall(org.apache.calcite.sql.fun.SqlStdOperatorTable.EQUALS, masked.raw(), raws.get(0))
+          : rexBuilder.makeIn(masked.raw(), raws);
     }
 
     /** The raw counterpart of a literal or parameter compared with an invertible masked column. */

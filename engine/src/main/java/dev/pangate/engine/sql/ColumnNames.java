@@ -270,6 +270,9 @@ public final class ColumnNames {
     if (!(node instanceof SqlCall call)) {
       return Label.NONE;
     }
+    if (ArrayOperators.isSlice(call)) {
+      return label(call.operand(0)); // a slice is labelled by its array, as a subscript is
+    }
     switch (call.getKind()) {
       case AS:
         return new Label(((SqlIdentifier) call.operand(1)).getSimple(), 2);

@@ -90,6 +90,17 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
           new SqlAlienSystemTypeNameSpec("bytea", type.getSqlTypeName(), SqlParserPos.ZERO),
           SqlParserPos.ZERO);
     }
+    if (type.getSqlTypeName() == SqlTypeName.ARRAY && type.getComponentType() != null) {
+      // PostgreSQL's spelling, element[], which keeps the element's own spelling (numeric, bytea)
+      SqlNode element = getCastSpec(type.getComponentType());
+      if (element == null) {
+        return null;
+      }
+      String name = element.toSqlString(this).getSql();
+      return new SqlDataTypeSpec(
+          new SqlAlienSystemTypeNameSpec(name + "[]", SqlTypeName.ARRAY, SqlParserPos.ZERO),
+          SqlParserPos.ZERO);
+    }
     return super.getCastSpec(type);
   }
 
@@ -100,6 +111,25 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
       writer.print("(ARRAY_AGG(");
       call.operand(0).unparse(writer, 0, 0);
       writer.print("))[1]");
+      return;
+    }
+    if (call.getKind() == SqlKind.ITEM && call.operandCount() == 2) {
+      // a subscript: PostgreSQL subscripts only a column or a parenthesised expression; the
+      // subscripts of one array follow each other (a[2][1] of a two-dimensional array)
+      if (call.operand(0).getKind() == SqlKind.ITEM) {
+        call.operand(0).unparse(writer, 0, 0);
+      } else {
+        SqlWriter.Frame array = writer.startList("(", ")");
+        call.operand(0).unparse(writer, 0, 0);
+        writer.endList(array);
+      }
+      writer.print("[");
+      call.operand(1).unparse(writer, 0, 0);
+      writer.print("]");
+      return;
+    }
+    if (ArrayOperators.isSlice(call)) {
+      ArrayOperators.unparseSlice(writer, call);
       return;
     }
     if (call.getKind() == SqlKind.COLLECTION_TABLE) {

@@ -83,7 +83,9 @@ public final class PostgresFunctions {
 
   /** The table of these functions, consulted before Calcite's own. */
   public static final SqlOperatorTable TABLE = new CaseInsensitiveTable(
-      List.of(NOW, DATE_TRUNC, TO_CHAR, GroupsFrames.OFFSET, LEAD, LAG));
+      java.util.stream.Stream.concat(
+          java.util.stream.Stream.of(NOW, DATE_TRUNC, TO_CHAR, GroupsFrames.OFFSET, LEAD, LAG),
+          ArrayOperators.OPERATORS.stream()).toList());
 
   private PostgresFunctions() {}
 

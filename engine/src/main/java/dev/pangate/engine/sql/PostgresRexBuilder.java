@@ -22,6 +22,34 @@ public final class PostgresRexBuilder extends RexBuilder {
     super(typeFactory);
   }
 
+  /**
+   * An array of numbers of which one is a numeric is PostgreSQL's {@code numeric[]}: each element
+   * keeps its own scale ({@code array[1.5, 2]} is {@code {1.5,2}}), where Calcite's common
+   * {@code DECIMAL(p, s)} would rescale them all ({@code {1.5,2.0}}).
+   */
+  @Override
+  public RexNode makeCall(SqlParserPos pos, RelDataType returnType,
+      org.apache.calcite.sql.SqlOperator op, java.util.List<RexNode> exprs) {
+    RelDataType component = returnType.getComponentType();
+    if (op.getKind() == org.apache.calcite.sql.SqlKind.ARRAY_VALUE_CONSTRUCTOR
+        && component != null && component.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DECIMAL
+        && !PostgresTypeSystem.isUnboundedNumeric(component)) {
+      RelDataType numeric = PostgresTypeSystem.unboundedNumeric(typeFactory, component.isNullable());
+      java.util.List<RexNode> elements = new java.util.ArrayList<>();
+      for (RexNode expr : exprs) {
+        RexNode element = expr;
+        while (element.getKind() == org.apache.calcite.sql.SqlKind.CAST
+            && SqlTypeUtil.isExactNumeric(element.getType())) {
+          element = ((org.apache.calcite.rex.RexCall) element).getOperands().get(0);
+        }
+        elements.add(element.getType().equals(numeric) ? element : makeCast(numeric, element));
+      }
+      return super.makeCall(pos, typeFactory.createTypeWithNullability(
+          typeFactory.createArrayType(numeric, -1), returnType.isNullable()), op, elements);
+    }
+    return super.makeCall(pos, returnType, op, exprs);
+  }
+
   @Override
   public RexNode makeCast(SqlParserPos pos, RelDataType type, RexNode exp,
       boolean matchNullability, boolean safe, @Nullable RexLiteral format) {

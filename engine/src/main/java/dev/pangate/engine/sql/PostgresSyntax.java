@@ -100,6 +100,7 @@ public final class PostgresSyntax {
     GroupsFrames.rewrite(tokens, replacement, skipTo, prefixes, closes);
     rewriteSubstringSimilar(tokens, replacement);
     rewriteEmptySelectLists(tokens, replacement);
+    ArraySyntax.rewrite(tokens, replacement);
     JoinNesting.parenthesise(tokens, opens, closes);
     parenthesiseCasts(tokens, opens, closes, skipTo);
     StringBuilder out = new StringBuilder(sql.length() + 16);
@@ -505,6 +506,10 @@ public final class PostgresSyntax {
   }
 
   /** The first token of the primary expression whose last token is {@code last}, or -1. */
+  static int operandStart(List<Token> tokens, int last) {
+    return operandStart(tokens, last, Map.of());
+  }
+
   private static int operandStart(List<Token> tokens, int last, Map<Integer, Integer> castStarts) {
     Integer cast = castStarts.get(last);
     if (cast != null) {
@@ -575,6 +580,10 @@ public final class PostgresSyntax {
   }
 
   /** The opening bracket matching the closing one at {@code close}, or -1. */
+  static int matchingOpen(List<Token> tokens, int close) {
+    return matching(tokens, close);
+  }
+
   private static int matching(List<Token> tokens, int close) {
     String closing = tokens.get(close).value();
     String opening = closing.equals(")") ? "(" : "[";

@@ -47,6 +47,26 @@ public final class PostgresValidator extends SqlValidatorImpl {
   }
 
   /**
+   * An array of numbers of which one is a numeric is PostgreSQL's {@code numeric[]} (each
+   * element keeps its scale), not Calcite's common {@code DECIMAL(p, s)}; {@link
+   * PostgresRexBuilder} builds the array so.
+   */
+  @Override
+  public RelDataType deriveType(SqlValidatorScope scope, SqlNode expr) {
+    RelDataType type = super.deriveType(scope, expr);
+    if (expr.getKind() == SqlKind.ARRAY_VALUE_CONSTRUCTOR && type.getComponentType() != null
+        && type.getComponentType().getSqlTypeName() == SqlTypeName.DECIMAL
+        && !PostgresTypeSystem.isUnboundedNumeric(type.getComponentType())) {
+      RelDataType numeric = typeFactory.createTypeWithNullability(typeFactory.createArrayType(
+          PostgresTypeSystem.unboundedNumeric(typeFactory, type.getComponentType().isNullable()), -1),
+          type.isNullable());
+      setValidatedNodeType(expr, numeric);
+      return numeric;
+    }
+    return type;
+  }
+
+  /**
    * One field per parameter index, in index order: Calcite's list has one per parameter node, and
    * its rewrite of {@code COALESCE} copies nodes, which made {@code coalesce(?, x)} ask for two.
    */

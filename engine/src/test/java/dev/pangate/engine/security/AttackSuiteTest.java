@@ -60,7 +60,7 @@ class AttackSuiteTest {
   static final List<String> FEATURES = List.of("predicates", "casts", "arithmetic",
       "string-functions", "aggregates", "ordering", "window", "set-operations", "joins", "cte",
       "subqueries", "values", "metadata", "explain", "error-messages", "hidden-row-errors",
-      "lateral", "catalog", "identifiers", "comments-unicode", "postgres-functions", "set-returning");
+      "lateral", "catalog", "identifiers", "comments-unicode", "postgres-functions", "set-returning", "arrays");
 
   /** Column names each agent's role must never see (denied, or of an invisible table). */
   static final Map<String, List<String>> DENIED = Map.of(
@@ -664,7 +664,7 @@ class AttackSuiteTest {
       maskedCardPans(attack.agent()).forEach((card, token) -> cardOf.put(String.valueOf(token), card));
       Object cell = outcome.rows().get(0).get(0);
       List<Object> tokens = cell instanceof List<?> list ? new ArrayList<>(list)
-          : new ArrayList<>(Arrays.asList(String.valueOf(cell).split(",")));
+          : new ArrayList<>(Arrays.asList(String.valueOf(cell).replaceAll("^\\{|\\}$", "").split(",")));
       return visiblyOrdered(tokens) ? List.of() : notInRawOrder(
           tokens.stream().map(t -> cardOf.get(String.valueOf(t))).toList(),
           "the aggregate combined the tokens");

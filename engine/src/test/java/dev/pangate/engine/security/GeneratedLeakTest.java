@@ -127,11 +127,12 @@ class GeneratedLeakTest {
   }
 
   /**
-   * A whole-table read of columns alone, which docs/engine.md lists as not covered by the order
-   * guard: PostgreSQL may answer it with an index-only scan of the raw column, in raw order.
+   * A whole-table read of columns alone (its first rows, with a LIMIT and no ORDER BY), which
+   * docs/engine.md lists as not covered by the order guard: PostgreSQL may answer it with an
+   * index-only scan of the raw column, in raw order.
    */
   private static boolean notCovered(String sql) {
-    return sql.matches("select [a-z0-9_., ]+ from payments\\.[a-z_]+ t0");
+    return sql.matches("select [a-z0-9_., ]+ from payments\\.[a-z_]+ t0( limit \\d+)?");
   }
 
   private static boolean strictlyMonotonic(List<String> raw) {

@@ -301,7 +301,8 @@ final class QueryGenerator {
   /**
    * Masked values above the masks: windows reading, partitioned or ordered by a PAN, sub-queries
    * returning or comparing one, string_agg and array_agg of PANs, DISTINCT ON (a PAN, and over a
-   * PAN's order), WITH TIES over a PAN's order, arrays, unnest,
+   * PAN's order), WITH TIES over a PAN's order, arrays (built, subscripted, compared with
+   * ANY/ALL, compared and ordered as arrays), unnest,
    * generate_series and a recursive CTE over PANs.
    */
   private String maskedForms() {
@@ -316,7 +317,7 @@ final class QueryGenerator {
     Column other = anyColumn(table);
     String from = " from payments." + table.name() + " t0";
     String pans = visible.containsKey("cards") ? "cards" : table.name();
-    return switch (random.nextInt(12)) {
+    return switch (random.nextInt(13)) {
       case 0 -> "select t0." + id + ", " + pick("lag", "lead", "first_value", "last_value")
           + "(t0.pan) over (partition by t0." + other.name() + " order by t0." + id + ") as "
           + label() + from + where(scope) + orderAndLimit(scope);
@@ -356,6 +357,16 @@ final class QueryGenerator {
           anyColumn(table)) + "::text]) u" + where(scope);
       case 10 -> "select t0." + id + ", array[t0.pan] as " + label() + ", g" + from
           + ", generate_series(1, 2) g" + where(scope) + orderAndLimit(scope);
+      // arrays over PANs: quantified comparisons, subscripts, array comparisons and ordering
+      case 11 -> pick(
+          "select t0." + id + from + " where t0.pan " + pick("=", "<>", "<", ">=") + " "
+              + pick("any", "all") + "(array['" + fakePan() + "', '" + fakePan() + "'])" + orderAndLimit(scope),
+          "select t0." + id + ", (array[t0.pan, " + expression("t0", anyColumn(table))
+              + "::text])[" + (1 + random.nextInt(2)) + "] as " + label() + from + where(scope),
+          "select t0." + id + from + " where array[t0.pan] " + pick("=", "<", ">") + " array['"
+              + fakePan() + "']",
+          "select t0." + id + from + " order by array[t0.pan]" + pick("", " desc") + " limit 5",
+          "select " + pick("max", "min") + "(array[t0.pan]) as " + label() + from);
       default -> "with recursive r(n, p) as (select 1, t0.pan" + from + where(scope)
           + " union all select n + 1, p from r where n < 2) select n, p from r";
     };

@@ -1,0 +1,68 @@
+package dev.pangate.engine.sql;
+
+import java.util.List;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlWriter;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.ReturnTypes;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+
+/**
+ * PostgreSQL's array slices ({@code a[1:2]}, {@code a[2:]}, {@code a[:2]}, {@code a[:]}) as
+ * functions, which {@link ArraySyntax} writes them as and which are written back as slices for
+ * PostgreSQL: an array of the same type. Only PostgreSQL evaluates them (over a masked value the
+ * statement is refused, as any function the gateway does not implement).
+ */
+public final class ArrayOperators {
+
+  static final String SLICE_PREFIX = "pangate_array_slice";
+
+  /** {@code a[lower:upper]}. */
+  public static final SqlFunction SLICE = slice("", OperandTypes.family(SqlTypeFamily.ARRAY,
+      SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER));
+  /** {@code a[lower:]}. */
+  public static final SqlFunction SLICE_FROM = slice("_from",
+      OperandTypes.family(SqlTypeFamily.ARRAY, SqlTypeFamily.INTEGER));
+  /** {@code a[:upper]}. */
+  public static final SqlFunction SLICE_TO = slice("_to",
+      OperandTypes.family(SqlTypeFamily.ARRAY, SqlTypeFamily.INTEGER));
+  /** {@code a[:]}. */
+  public static final SqlFunction SLICE_ALL = slice("_all", OperandTypes.family(SqlTypeFamily.ARRAY));
+
+  static final List<SqlOperator> OPERATORS = List.of(SLICE, SLICE_FROM, SLICE_TO, SLICE_ALL);
+
+  private ArrayOperators() {}
+
+  private static SqlFunction slice(String suffix, org.apache.calcite.sql.type.SqlOperandTypeChecker operands) {
+    return new SqlFunction(SLICE_PREFIX + suffix, SqlKind.OTHER_FUNCTION,
+        ReturnTypes.ARG0_NULLABLE, null, operands, SqlFunctionCategory.SYSTEM);
+  }
+
+  /** Whether the call is one of the slices. */
+  public static boolean isSlice(SqlCall call) {
+    // by name too: before validation the call's operator is not yet resolved
+    return OPERATORS.contains(call.getOperator()) || call.getOperator().getName()
+        .toLowerCase(java.util.Locale.ROOT).startsWith(SLICE_PREFIX);
+  }
+
+  /** Writes a slice as PostgreSQL's {@code (a)[lower:upper]}. */
+  static void unparseSlice(SqlWriter writer, SqlCall call) {
+    SqlOperator operator = call.getOperator();
+    SqlWriter.Frame array = writer.startList("(", ")");
+    call.operand(0).unparse(writer, 0, 0);
+    writer.endList(array);
+    writer.print("[");
+    if (operator == SLICE || operator == SLICE_FROM) {
+      call.operand(1).unparse(writer, 0, 0);
+    }
+    writer.print(":");
+    if (operator == SLICE || operator == SLICE_TO) {
+      call.operand(operator == SLICE ? 2 : 1).unparse(writer, 0, 0);
+    }
+    writer.print("]");
+  }
+}

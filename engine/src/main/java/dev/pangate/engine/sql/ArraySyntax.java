@@ -1,0 +1,134 @@
+package dev.pangate.engine.sql;
+
+import dev.pangate.masking.sql.SqlLexer.Kind;
+import dev.pangate.masking.sql.SqlLexer.Token;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * PostgreSQL's array spellings that Calcite's parser does not read, mended on PostgreSQL's tokens
+ * before parsing (part of {@link PostgresSyntax#beforeParsing}):
+ *
+ * <ul>
+ *   <li>array types, {@code '{4,140}'::float8[]}, {@code cast(x as int[])}, {@code text[][]}:
+ *       the standard {@code float8 ARRAY} (PostgreSQL ignores the number of dimensions a type
+ *       names, so {@code [][]} is one {@code ARRAY});
+ *   <li>the inner brackets of a multi-dimensional constructor, {@code array[[1,2],[3,4]]}:
+ *       {@code ARRAY[ARRAY[1,2],ARRAY[3,4]]}, which is what PostgreSQL makes of them;
+ *   <li>slices, {@code a[1:2]}, {@code a[2:]}, {@code a[:2]}: calls of {@link ArrayOperators}'
+ *       slice functions, written back as PostgreSQL's slices for PostgreSQL.
+ * </ul>
+ */
+final class ArraySyntax {
+
+  private ArraySyntax() {}
+
+  static void rewrite(List<Token> tokens, String[] replacement) {
+    rewriteTypes(tokens, replacement);
+    rewriteNestedConstructors(tokens, replacement);
+    rewriteSlices(tokens, replacement);
+  }
+
+  /** {@code type[]} (after a type name or its modifiers) as {@code type ARRAY}. */
+  private static void rewriteTypes(List<Token> tokens, String[] replacement) {
+    for (int k = 1; k + 1 < tokens.size(); k++) {
+      if (!tokens.get(k).is("[") || !tokens.get(k + 1).is("]") || replacement[k] != null) {
+        continue;
+      }
+      Token before = tokens.get(k - 1);
+      boolean afterType = (before.kind() == Kind.WORD && !before.isWord("array"))
+          || before.kind() == Kind.QUOTED_IDENTIFIER || before.is(")");
+      if (!afterType) {
+        continue;
+      }
+      replacement[k] = " ARRAY";
+      replacement[k + 1] = "";
+      // further dimensions name the same type
+      int m = k + 2;
+      while (m + 1 < tokens.size() && tokens.get(m).is("[") && tokens.get(m + 1).is("]")) {
+        replacement[m] = "";
+        replacement[m + 1] = "";
+        m += 2;
+      }
+      k = m - 1;
+    }
+  }
+
+  /** {@code [} opening an element of an array constructor as {@code ARRAY[}. */
+  private static void rewriteNestedConstructors(List<Token> tokens, String[] replacement) {
+    Deque<Boolean> open = new ArrayDeque<>(); // for each open bracket: an array constructor's
+    for (int k = 0; k < tokens.size(); k++) {
+      Token token = tokens.get(k);
+      if (token.is("(")) {
+        open.push(false);
+      } else if (token.is("[")) {
+        boolean constructor = k > 0 && tokens.get(k - 1).isWord("array");
+        boolean element = !constructor && k > 0 && Boolean.TRUE.equals(open.peek())
+            && (tokens.get(k - 1).is("[") || tokens.get(k - 1).is(","));
+        if (element && replacement[k] == null) {
+          replacement[k] = "ARRAY[";
+        }
+        open.push(constructor || element);
+      } else if ((token.is(")") || token.is("]")) && !open.isEmpty()) {
+        open.pop();
+      }
+    }
+  }
+
+  /**
+   * {@code x[lower:upper]} as {@code pangate_array_slice(x, lower, upper)}, with
+   * {@code pangate_array_slice_from} and {@code _to} when a bound is left out and
+   * {@code pangate_array_slice_all} when both are.
+   */
+  private static void rewriteSlices(List<Token> tokens, String[] replacement) {
+    for (int close = 0; close < tokens.size(); close++) {
+      if (!tokens.get(close).is("]")) {
+        continue;
+      }
+      int open = PostgresSyntax.matchingOpen(tokens, close);
+      if (open < 1) {
+        continue;
+      }
+      int colon = -1;
+      int depth = 0;
+      for (int m = open + 1; m < close; m++) {
+        Token token = tokens.get(m);
+        if (token.is("(") || token.is("[")) {
+          depth++;
+        } else if (token.is(")") || token.is("]")) {
+          depth--;
+        } else if (depth == 0 && token.is(":")) {
+          colon = m;
+          break;
+        }
+      }
+      if (colon < 0) {
+        continue;
+      }
+      int start = PostgresSyntax.operandStart(tokens, open - 1);
+      if (start < 0 || replacement[start] != null && !replacement[start].isEmpty()
+          && start != open - 1) {
+        continue;
+      }
+      boolean lower = colon > open + 1;
+      boolean upper = close > colon + 1;
+      String function = ArrayOperators.SLICE_PREFIX
+          + (lower && upper ? "" : lower ? "_from" : upper ? "_to" : "_all");
+      Token first = tokens.get(start);
+      String firstText = replacement[start] != null ? replacement[start] : text(first);
+      replacement[start] = function + "(" + firstText;
+      replacement[open] = lower || upper ? "," : "";
+      replacement[colon] = lower && upper ? "," : "";
+      replacement[close] = ")";
+    }
+  }
+
+  private static String text(Token token) {
+    return switch (token.kind()) {
+      case QUOTED_IDENTIFIER -> '"' + token.value().replace("\"", "\"\"") + '"';
+      case STRING -> dev.pangate.masking.sql.SqlLexer.quote(token.value());
+      default -> token.value();
+    };
+  }
+}
