@@ -2314,3 +2314,54 @@ select cast(array[pan] as text), array_agg(pan)::text from payments.cards group 
 -- expect: either
 -- feature: arrays
 select card_id from payments.cards where pan = any((select array_agg(pan) from payments.cards c where c.card_id < 5))
+
+-- ============================================================ COLLATE over masked values
+-- A COLLATE clause on a masked column must order, compare and group the values the role sees,
+-- never the raw PAN behind them (a sort in PostgreSQL by the raw column would rank the cards by
+-- their hidden digits).
+
+-- name: order-by-pan-collate-c
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: collate
+-- check: ordered_by_masked_not_raw
+select txn_id, pan from payments.transactions order by pan collate "C"
+
+-- name: order-by-truncated-collate-posix-limit
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: collate
+select card_id, pan from payments.cards order by pan collate "POSIX" desc limit 10
+
+-- name: group-by-token-collate-order
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: collate
+-- check: tokens_not_in_raw_order
+select pan collate "C" from payments.transactions group by 1
+
+-- name: in-list-of-tokens-collate-order
+-- agent: migration-bot
+-- kind: pan
+-- expect: rows
+-- feature: collate
+-- check: cards_not_in_raw_order
+select card_id from payments.cards where pan collate "C" in ({card_tokens})
+
+-- name: in-subquery-collate-limit-keeps-raw-smallest
+-- agent: migration-bot
+-- kind: pan
+-- expect: either
+-- feature: collate
+-- check: card_limit_keeps_no_raw_smallest
+select card_id from payments.cards where card_id in (select card_id from payments.cards where pan in ({card_tokens}) order by pan collate "C" limit 4)
+
+-- name: order-by-pan-collate-other-collation
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: error
+-- feature: collate
+select card_id from payments.cards order by pan collate "en_US" limit 5

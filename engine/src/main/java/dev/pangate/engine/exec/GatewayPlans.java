@@ -25,7 +25,7 @@ public final class GatewayPlans {
   public static RelNode prepare(RelNode gatewayPlan) {
     HepPlanner windows = new HepPlanner(HepProgram.builder()
         .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW).build());
-    windows.setRoot(gatewayPlan);
+    windows.setRoot(dev.pangate.engine.sql.Collations.forGateway(gatewayPlan));
     RelNode windowed = windows.findBestExp();
     GatewayArrays.check(windowed);
     RelNode prepared = GatewayAggregate.adapt(GatewayWindow.adapt(

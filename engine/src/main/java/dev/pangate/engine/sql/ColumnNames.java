@@ -304,6 +304,10 @@ public final class ColumnNames {
       default:
         break;
     }
+    if (call.getOperator() instanceof SqlUnresolvedFunction collate && call.operandCount() == 2
+        && collate.getName().equalsIgnoreCase(Collations.NAME)) {
+      return label(call.operand(0)); // x COLLATE "C" is labelled as x
+    }
     if (call.getOperator() instanceof SqlUnresolvedFunction function) {
       // Written as a call: the name as written (the parser folded it as PostgreSQL does).
       SqlIdentifier name = function.getSqlIdentifier();

@@ -84,7 +84,8 @@ public final class PostgresFunctions {
   /** The table of these functions, consulted before Calcite's own. */
   public static final SqlOperatorTable TABLE = new CaseInsensitiveTable(
       java.util.stream.Stream.concat(
-          java.util.stream.Stream.of(NOW, DATE_TRUNC, TO_CHAR, GroupsFrames.OFFSET, LEAD, LAG),
+          java.util.stream.Stream.of(NOW, DATE_TRUNC, TO_CHAR, GroupsFrames.OFFSET, LEAD, LAG,
+              Collations.COLLATE),
           ArrayOperators.OPERATORS.stream()).toList());
 
   private PostgresFunctions() {}

@@ -102,7 +102,9 @@ public final class PostgresSyntax {
     rewriteEmptySelectLists(tokens, replacement);
     ArraySyntax.rewrite(tokens, replacement);
     JoinNesting.parenthesise(tokens, opens, closes);
-    parenthesiseCasts(tokens, opens, closes, skipTo);
+    Map<Integer, Integer> castStarts = parenthesiseCasts(tokens, opens, closes, skipTo);
+    Collations.rewrite(tokens, replacement, skipTo, prefixes, castStarts,
+        (last, starts) -> operandStart(tokens, last, starts));
     StringBuilder out = new StringBuilder(sql.length() + 16);
     int copied = 0;
     for (int k = 0; k < count; k++) {
@@ -480,8 +482,8 @@ public final class PostgresSyntax {
    * Parenthesises every {@code operand::type} so the cast binds to the operand alone, as in
    * PostgreSQL: {@code a AND b::int = c} becomes {@code a AND (b::int) = c}.
    */
-  private static void parenthesiseCasts(List<Token> tokens, int[] opens, int[] closes,
-      int[] skipTo) {
+  private static Map<Integer, Integer> parenthesiseCasts(List<Token> tokens, int[] opens,
+      int[] closes, int[] skipTo) {
     boolean[] skipped = new boolean[tokens.size()];
     for (int k = 0; k < tokens.size(); k++) {
       for (int m = k + 1; m <= skipTo[k]; m++) {
@@ -503,6 +505,7 @@ public final class PostgresSyntax {
       closes[end]++;
       castStarts.put(end, start);
     }
+    return castStarts;
   }
 
   /** The first token of the primary expression whose last token is {@code last}, or -1. */

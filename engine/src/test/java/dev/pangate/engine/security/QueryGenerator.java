@@ -302,7 +302,7 @@ final class QueryGenerator {
    * Masked values above the masks: windows reading, partitioned or ordered by a PAN, sub-queries
    * returning or comparing one, string_agg and array_agg of PANs, DISTINCT ON (a PAN, and over a
    * PAN's order), WITH TIES over a PAN's order, arrays (built, subscripted, compared with
-   * ANY/ALL, compared and ordered as arrays), unnest,
+   * ANY/ALL, compared and ordered as arrays), COLLATE over a PAN, unnest,
    * generate_series and a recursive CTE over PANs.
    */
   private String maskedForms() {
@@ -317,7 +317,7 @@ final class QueryGenerator {
     Column other = anyColumn(table);
     String from = " from payments." + table.name() + " t0";
     String pans = visible.containsKey("cards") ? "cards" : table.name();
-    return switch (random.nextInt(13)) {
+    return switch (random.nextInt(14)) {
       case 0 -> "select t0." + id + ", " + pick("lag", "lead", "first_value", "last_value")
           + "(t0.pan) over (partition by t0." + other.name() + " order by t0." + id + ") as "
           + label() + from + where(scope) + orderAndLimit(scope);
@@ -367,6 +367,15 @@ final class QueryGenerator {
               + fakePan() + "']",
           "select t0." + id + from + " order by array[t0.pan]" + pick("", " desc") + " limit 5",
           "select " + pick("max", "min") + "(array[t0.pan]) as " + label() + from);
+      // COLLATE over a masked value: ordering, comparing and grouping the values seen
+      case 12 -> pick(
+          "select t0." + id + ", t0.pan" + from + where(scope) + " order by t0.pan::text collate "
+              + pick("\"C\"", "\"POSIX\"", "\"default\"") + pick("", " desc")
+              + pick("", " limit 7", ", t0." + id + " limit 7"),
+          "select t0." + id + from + " where t0.pan::text collate \"C\" " + pick("<", ">", ">=")
+              + " '" + (3 + random.nextInt(4)) + "'" + orderAndLimit(scope),
+          "select t0.pan::text collate \"C\" as " + label() + ", count(*)" + from + where(scope)
+              + " group by 1" + pick("", " order by 1 limit 5"));
       default -> "with recursive r(n, p) as (select 1, t0.pan" + from + where(scope)
           + " union all select n + 1, p from r where n < 2) select n, p from r";
     };
