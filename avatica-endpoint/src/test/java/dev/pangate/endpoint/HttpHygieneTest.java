@@ -80,6 +80,43 @@ class HttpHygieneTest {
     return text.toString();
   }
 
+  /** Sends one request on a connection of its own and reads the whole answer (Connection: close). */
+  private String exchange(String headers, byte[]... parts) throws Exception {
+    try (Socket socket = open()) {
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/query HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n"
+          + "Connection: close\r\nAuthorization: "
+          + EndpointFixture.basic("fraud-analyst", fixture.secret("fraud-analyst")) + "\r\n" + headers
+          + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      for (byte[] part : parts) {
+        out.write(part);
+        out.flush();
+        Thread.sleep(50); // in pieces, as a client may send them
+      }
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void bodiesWithALengthInPiecesOrChunkedAreReadWhole() throws Exception {
+    byte[] body = "{\"sql\": \"select card_id from payments.cards where card_id = 3\"}"
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] head = java.util.Arrays.copyOfRange(body, 0, 10);
+    byte[] tail = java.util.Arrays.copyOfRange(body, 10, body.length);
+    String declared = exchange("Content-Length: " + body.length + "\r\n", head, tail);
+    assertTrue(declared.startsWith("HTTP/1.1 200"), declared);
+    assertTrue(declared.contains("[[3]]"), declared);
+    String chunked = exchange("Transfer-Encoding: chunked\r\n",
+        (Integer.toHexString(head.length) + "\r\n").getBytes(StandardCharsets.US_ASCII), head,
+        ("\r\n" + Integer.toHexString(tail.length) + "\r\n").getBytes(StandardCharsets.US_ASCII), tail,
+        "\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    assertTrue(chunked.startsWith("HTTP/1.1 200"), chunked);
+    assertTrue(chunked.contains("[[3]]"), chunked);
+    // A body declared shorter than sent: the declared bytes are the body, the rest is not read as it.
+    String cut = exchange("Content-Length: " + (body.length - 2) + "\r\n", body);
+    assertTrue(cut.startsWith("HTTP/1.1 400"), cut);
+  }
+
   @Test
   void aBodySentAByteAtATimeIsDropped() throws Exception {
     try (Socket socket = slowBody("support-bot")) {

@@ -26,6 +26,7 @@ import java.util.TimeZone;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import org.apache.calcite.avatica.ColumnMetaData;
 import org.apache.calcite.avatica.ConnectionPropertiesImpl;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.MetaImpl;
@@ -659,8 +660,21 @@ public final class GatewayMeta implements ProtobufMeta {
    * A parameter as the JDBC value the client meant: Avatica sends dates and times as wall-clock
    * numbers read as UTC, so they are turned back into local wall-clock values here.
    */
+  /**
+   * Whether Avatica's conversion of a value of this kind reads the calendar: only dates, times and
+   * arrays (which may hold them) do; a number or a string needs none made for it per parameter.
+   */
+  static boolean needsCalendar(ColumnMetaData.Rep rep) {
+    return switch (rep) {
+      case JAVA_UTIL_DATE, JAVA_SQL_DATE, JAVA_SQL_TIME, JAVA_SQL_TIMESTAMP, ARRAY -> true;
+      default -> false;
+    };
+  }
+
   private static Object localValue(TypedValue value) {
-    Object jdbc = value.toJdbc(Calendar.getInstance(TimeZone.getTimeZone("UTC"))); // not thread-safe: one per call
+    Object jdbc = value.toJdbc(needsCalendar(value.type)
+        ? Calendar.getInstance(TimeZone.getTimeZone("UTC")) // not thread-safe: one per call
+        : null);
     if (jdbc instanceof java.sql.Timestamp timestamp) {
       java.sql.Timestamp local = java.sql.Timestamp.valueOf(java.time.LocalDateTime.ofInstant(
           java.time.Instant.ofEpochMilli(timestamp.getTime()), java.time.ZoneOffset.UTC));

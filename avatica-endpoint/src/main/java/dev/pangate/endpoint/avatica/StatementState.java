@@ -143,7 +143,7 @@ final class StatementState {
   }
 
   private Rows read(OpenResult open, int max) {
-    List<Object> rows = new ArrayList<>(Math.min(max, 1024));
+    List<Object> rows = new ArrayList<>(Math.min(max, 64)); // grows for big frames; a point query reads one row
     List<UnaryOperator<Object>> converters = wire;
     boolean done = open.read(max, row -> {
       for (int i = 0; i < row.length; i++) {

@@ -75,23 +75,59 @@ public final class Exchange {
     if (declared > maxBodyBytes) {
       throw tooLarge();
     }
-    ByteArrayOutputStream body = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
-    byte[] buffer = new byte[8192];
     long started = System.nanoTime();
     try (InputStream in = request.getInputStream()) {
-      int n;
-      while ((n = in.read(buffer)) >= 0) {
-        if (body.size() + n > maxBodyBytes) {
-          throw tooLarge();
-        }
-        body.write(buffer, 0, n);
-        long elapsed = System.nanoTime() - started;
-        if (elapsed > bodyTimeoutNanos || belowMinimumRate(body.size(), elapsed)) {
-          throw tooSlow();
-        }
+      if (declared <= 0) {
+        return rest(in, new byte[0], 0, -1, false, started);
       }
+      // The declared length read straight into the array returned: no buffer, no copy.
+      byte[] exact = new byte[(int) declared];
+      int filled = 0;
+      int n;
+      while (filled < exact.length && (n = in.read(exact, filled, exact.length - filled)) >= 0) {
+        filled += n;
+        checkRate(filled, started);
+      }
+      int more = filled == exact.length ? in.read() : -1;
+      if (filled == exact.length && more < 0) {
+        return exact;
+      }
+      // Shorter than declared (the stream ended), or longer: read as a body without a length.
+      return rest(in, exact, filled, more, filled < exact.length, started);
+    }
+  }
+
+  /**
+   * A body read in pieces: {@code filled} bytes of {@code first}, then {@code more} (a byte, or
+   * -1), then the rest of the stream unless it {@code ended} already.
+   */
+  private byte[] rest(InputStream in, byte[] first, int filled, int more, boolean ended, long started)
+      throws IOException {
+    ByteArrayOutputStream body = new ByteArrayOutputStream(Math.max(1024, filled + 1024));
+    body.write(first, 0, filled);
+    if (more >= 0) {
+      body.write(more);
+    }
+    byte[] buffer = new byte[8192];
+    int n;
+    while (!ended && (n = in.read(buffer)) >= 0) {
+      if (body.size() + n > maxBodyBytes) {
+        throw tooLarge();
+      }
+      body.write(buffer, 0, n);
+      checkRate(body.size(), started);
+    }
+    if (body.size() > maxBodyBytes) {
+      throw tooLarge();
     }
     return body.toByteArray();
+  }
+
+  private void checkRate(long bytes, long started) {
+    long elapsed = System.nanoTime() - started;
+    if (elapsed > bodyTimeoutNanos || belowMinimumRate(bytes, elapsed)) {
+      throw tooSlow();
+    }
   }
 
   /**
