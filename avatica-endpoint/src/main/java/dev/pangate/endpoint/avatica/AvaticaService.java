@@ -97,7 +97,9 @@ public final class AvaticaService implements AutoCloseable {
   public Reply protobuf(byte[] body) {
     Service.Request request;
     try {
-      request = protobuf.parseRequest(body);
+      // A prepared statement's executions are read without the signature they carry back.
+      Service.ExecuteRequest execute = ExecuteRequestReader.read(body);
+      request = execute != null ? execute : protobuf.parseRequest(body);
     } catch (IOException | RuntimeException e) {
       return protobufError(400, new GatewayRequestException(ErrorCode.BAD_REQUEST, "The request body"
           + " is not an Avatica protocol-buffers request; use the Avatica JDBC driver with"
