@@ -49,6 +49,7 @@ final class AvaticaTypes {
   static final class EncodedSignature extends Meta.Signature {
 
     private volatile Common.Signature proto;
+    private volatile byte[] protoBytes;
 
     EncodedSignature(List<ColumnMetaData> columns, String sql, List<AvaticaParameter> parameters,
         Meta.CursorFactory cursorFactory, Meta.StatementType statementType) {
@@ -63,6 +64,16 @@ final class AvaticaTypes {
         proto = built;
       }
       return built;
+    }
+
+    /** The message's bytes, made once too (never changed: the response writers only read them). */
+    byte[] protoBytes() {
+      byte[] bytes = protoBytes;
+      if (bytes == null) {
+        bytes = toProto().toByteArray();
+        protoBytes = bytes;
+      }
+      return bytes;
     }
   }
 

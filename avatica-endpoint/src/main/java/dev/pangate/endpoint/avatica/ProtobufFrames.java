@@ -57,7 +57,125 @@ final class ProtobufFrames {
     return BUFFERS.get().encode(frame, serverAddress);
   }
 
+  /**
+   * The wire bytes of an ExecuteResponse with one result: a query's first frame under its
+   * statement's signature, whose bytes ({@code signature}, a {@code Common.Signature}) are made
+   * once per prepared statement. As Avatica writes it (fields in number order, defaults left out).
+   */
+  static byte[] executeResponse(String connectionId, int statementId, boolean ownStatement,
+      byte[] signature, Meta.Frame first, String serverAddress) throws IOException {
+    return BUFFERS.get().encodeExecute(connectionId, statementId, ownStatement, signature, first,
+        serverAddress);
+  }
+
+  // responses.proto: ExecuteResponse {results = 1; missing_statement = 2; metadata = 3},
+  // ResultSetResponse {connection_id = 1; statement_id = 2; own_statement = 3; signature = 4;
+  // first_frame = 5; update_count = 6; metadata = 7}
+  private static final String EXECUTE_WIRE_NAME = Responses.ExecuteResponse.class.getName();
+  private static final int EXECUTE_RESULTS = 1;
+  private static final int EXECUTE_METADATA = 3;
+  private static final int RESULT_CONNECTION_ID = 1;
+  private static final int RESULT_STATEMENT_ID = 2;
+  private static final int RESULT_OWN_STATEMENT = 3;
+  private static final int RESULT_SIGNATURE = 4;
+  private static final int RESULT_FIRST_FRAME = 5;
+  private static final int RESULT_UPDATE_COUNT = 6;
+  private static final int RESULT_METADATA = 7;
+
+  private byte[] encodeExecute(String connectionId, int statementId, boolean ownStatement,
+      byte[] signature, Meta.Frame first, String serverAddress) throws IOException {
+    encodeFrame(first);
+    byte[] address = serverAddress == null || serverAddress.isEmpty() ? null // proto3 leaves "" out
+        : serverAddress.getBytes(StandardCharsets.UTF_8);
+    int metadataSize = address == null ? 0 : CodedOutputStream.computeByteArraySize(1, address);
+    int metadataField = CodedOutputStream.computeTagSize(RESULT_METADATA)
+        + CodedOutputStream.computeUInt32SizeNoTag(metadataSize) + metadataSize;
+    int resultSize = (connectionId.isEmpty() ? 0
+            : CodedOutputStream.computeStringSize(RESULT_CONNECTION_ID, connectionId))
+        + (statementId == 0 ? 0 : CodedOutputStream.computeUInt32Size(RESULT_STATEMENT_ID, statementId))
+        + (ownStatement ? CodedOutputStream.computeBoolSize(RESULT_OWN_STATEMENT, true) : 0)
+        + CodedOutputStream.computeByteArraySize(RESULT_SIGNATURE, signature)
+        + CodedOutputStream.computeTagSize(RESULT_FIRST_FRAME)
+        + CodedOutputStream.computeUInt32SizeNoTag(frame.size) + frame.size
+        + CodedOutputStream.computeUInt64Size(RESULT_UPDATE_COUNT, -1)
+        + metadataField;
+    int responseSize = CodedOutputStream.computeTagSize(EXECUTE_RESULTS)
+        + CodedOutputStream.computeUInt32SizeNoTag(resultSize) + resultSize
+        + metadataField; // EXECUTE_METADATA's tag is as long as RESULT_METADATA's
+    byte[] out = wireMessage(EXECUTE_WIRE_NAME, responseSize);
+    CodedOutputStream wire = CodedOutputStream.newInstance(out, out.length - responseSize, responseSize);
+    wire.writeTag(EXECUTE_RESULTS, 2);
+    wire.writeUInt32NoTag(resultSize);
+    if (!connectionId.isEmpty()) {
+      wire.writeString(RESULT_CONNECTION_ID, connectionId);
+    }
+    if (statementId != 0) {
+      wire.writeUInt32(RESULT_STATEMENT_ID, statementId);
+    }
+    if (ownStatement) {
+      wire.writeBool(RESULT_OWN_STATEMENT, true);
+    }
+    wire.writeByteArray(RESULT_SIGNATURE, signature);
+    wire.writeTag(RESULT_FIRST_FRAME, 2);
+    wire.writeUInt32NoTag(frame.size);
+    wire.writeRawBytes(frame.data, 0, frame.size);
+    wire.writeUInt64(RESULT_UPDATE_COUNT, -1); // a query's: no update count
+    metadata(wire, RESULT_METADATA, metadataSize, address);
+    metadata(wire, EXECUTE_METADATA, metadataSize, address);
+    wire.checkNoSpaceLeft();
+    return out;
+  }
+
+  private static void metadata(CodedOutputStream wire, int field, int size, byte[] address)
+      throws IOException {
+    wire.writeTag(field, 2);
+    wire.writeUInt32NoTag(size);
+    if (address != null) {
+      wire.writeByteArray(1, address);
+    }
+  }
+
   private byte[] encode(Meta.Frame source, String serverAddress) throws IOException {
+    encodeFrame(source);
+    byte[] address = serverAddress.getBytes(StandardCharsets.UTF_8);
+    int metadataSize = CodedOutputStream.computeByteArraySize(1, address);
+    int responseSize = CodedOutputStream.computeTagSize(FETCH_FRAME)
+        + CodedOutputStream.computeUInt32SizeNoTag(frame.size) + frame.size
+        + CodedOutputStream.computeTagSize(FETCH_METADATA)
+        + CodedOutputStream.computeUInt32SizeNoTag(metadataSize) + metadataSize;
+    byte[] out = wireMessage(WIRE_NAME, responseSize);
+    CodedOutputStream wire = CodedOutputStream.newInstance(out, out.length - responseSize, responseSize);
+    wire.writeTag(FETCH_FRAME, 2);
+    wire.writeUInt32NoTag(frame.size);
+    wire.writeRawBytes(frame.data, 0, frame.size);
+    wire.writeTag(FETCH_METADATA, 2);
+    wire.writeUInt32NoTag(metadataSize);
+    wire.writeByteArray(1, address);
+    wire.checkNoSpaceLeft();
+    return out;
+  }
+
+  /**
+   * An array for a WireMessage named {@code name} around a response of {@code responseSize}
+   * bytes, its name and the response's tag and length written: the response goes in its last
+   * {@code responseSize} bytes.
+   */
+  private static byte[] wireMessage(String name, int responseSize) throws IOException {
+    byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+    int total = CodedOutputStream.computeByteArraySize(WIRE_NAME_FIELD, nameBytes)
+        + CodedOutputStream.computeTagSize(WIRE_MESSAGE)
+        + CodedOutputStream.computeUInt32SizeNoTag(responseSize) + responseSize;
+    byte[] out = new byte[total];
+    CodedOutputStream wire = CodedOutputStream.newInstance(out, 0, total - responseSize);
+    wire.writeByteArray(WIRE_NAME_FIELD, nameBytes);
+    wire.writeTag(WIRE_MESSAGE, 2);
+    wire.writeUInt32NoTag(responseSize);
+    wire.checkNoSpaceLeft();
+    return out;
+  }
+
+  /** Writes a frame's message (without tag or length) into {@link #frame}. */
+  private void encodeFrame(Meta.Frame source) {
     frame.reset();
     if (source.offset != 0) {
       frame.varintField(FRAME_OFFSET, source.offset);
@@ -83,29 +201,6 @@ final class ProtobufFrames {
       frame.varint(row.size);
       frame.append(row);
     }
-    byte[] address = serverAddress.getBytes(StandardCharsets.UTF_8);
-    int metadataSize = CodedOutputStream.computeByteArraySize(1, address);
-    int responseSize = CodedOutputStream.computeTagSize(FETCH_FRAME)
-        + CodedOutputStream.computeUInt32SizeNoTag(frame.size) + frame.size
-        + CodedOutputStream.computeTagSize(FETCH_METADATA)
-        + CodedOutputStream.computeUInt32SizeNoTag(metadataSize) + metadataSize;
-    byte[] name = WIRE_NAME.getBytes(StandardCharsets.UTF_8);
-    int total = CodedOutputStream.computeByteArraySize(WIRE_NAME_FIELD, name)
-        + CodedOutputStream.computeTagSize(WIRE_MESSAGE)
-        + CodedOutputStream.computeUInt32SizeNoTag(responseSize) + responseSize;
-    byte[] out = new byte[total];
-    CodedOutputStream wire = CodedOutputStream.newInstance(out);
-    wire.writeByteArray(WIRE_NAME_FIELD, name);
-    wire.writeTag(WIRE_MESSAGE, 2);
-    wire.writeUInt32NoTag(responseSize);
-    wire.writeTag(FETCH_FRAME, 2);
-    wire.writeUInt32NoTag(frame.size);
-    wire.writeRawBytes(frame.data, 0, frame.size);
-    wire.writeTag(FETCH_METADATA, 2);
-    wire.writeUInt32NoTag(metadataSize);
-    wire.writeByteArray(1, address);
-    wire.checkNoSpaceLeft();
-    return out;
   }
 
   /** A value as Avatica's TypedValue.toProto writes it (type, then the value's field). */
