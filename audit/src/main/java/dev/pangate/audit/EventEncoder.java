@@ -59,6 +59,8 @@ public final class EventEncoder {
     private final List<String> pushedSql;
     // The encoded value of each field present (absent ones are left out of entries).
     private final Map<String, CanonicalJson.Raw> encoded;
+    /** About the length of the encoded fields, to size an entry's text once. */
+    private final int encodedLength;
 
     private Prepared(List<String> tables, List<String> columns, Map<String, String> masks,
         Map<String, String> rowFilters, String sql, String logicalPlan, List<String> pushedSql,
@@ -71,6 +73,7 @@ public final class EventEncoder {
       this.logicalPlan = logicalPlan;
       this.pushedSql = pushedSql;
       this.encoded = encoded;
+      this.encodedLength = encoded.values().stream().mapToInt(raw -> raw.json().length() + 16).sum();
     }
 
     /** Copies and encodes the fields (null or empty: absent). */
@@ -141,75 +144,104 @@ public final class EventEncoder {
      * Puts the field's encoded value when the event holds this very value (the one given here, not
      * an equal copy); false when it holds another, which is then encoded as usual.
      */
-    private boolean reuse(Map<String, Object> fields, String name, Object own, Object value) {
+    private boolean reuse(CanonicalJson.ObjectWriter out, String name, Object own, Object value) {
       if (own != value) {
         return false;
       }
       CanonicalJson.Raw raw = encoded.get(name);
       if (raw != null) {
-        fields.put(name, raw);
+        out.raw(name, raw.json());
       }
       return true;
     }
   }
 
-  /** The scrubbed canonical JSON of the event. */
+  /**
+   * The scrubbed canonical JSON of the event. Its fields are written in their sorted order straight
+   * into the text (objects inside it through sorted maps: their keys are scrubbed first); {@code
+   * EventEncoderTest} holds it to the sorted map's encoding of the same fields.
+   */
   public static CanonicalJson.Raw encode(AuditEvent event) {
-    TreeMap<String, Object> fields = new TreeMap<>();
-    fields.put(TYPE, event.type().name());
-    text(fields, STATEMENT_ID, event.statementId());
-    text(fields, AGENT, event.agent());
-    text(fields, ROLE, event.role());
-    text(fields, CLIENT_ADDRESS, event.clientAddress());
-    text(fields, SESSION, event.session());
-    text(fields, DRIVER, event.driver());
     Prepared p = event.prepared();
-    if (p == null || !p.reuse(fields, TABLES, p.tables, event.tables())) {
-      list(fields, TABLES, event.tables());
-    }
-    if (p == null || !p.reuse(fields, COLUMNS, p.columns, event.columns())) {
-      list(fields, COLUMNS, event.columns());
-    }
-    if (p == null || !p.reuse(fields, MASKS, p.masks, event.masks())) {
-      map(fields, MASKS, event.masks());
-    }
-    if (p == null || !p.reuse(fields, ROW_FILTERS, p.rowFilters, event.rowFilters())) {
-      map(fields, ROW_FILTERS, event.rowFilters());
-    }
-    if (p == null || !p.reuse(fields, SQL, p.sql, event.sql())) {
-      text(fields, SQL, event.sql());
-    }
-    if (p == null || !p.reuse(fields, LOGICAL_PLAN, p.logicalPlan, event.logicalPlan())) {
-      text(fields, LOGICAL_PLAN, event.logicalPlan());
-    }
-    if (p == null || !p.reuse(fields, PUSHED_SQL, p.pushedSql, event.pushedSql())) {
-      list(fields, PUSHED_SQL, event.pushedSql());
-    }
-    text(fields, POLICY_DIGEST, event.policyDigest());
-    list(fields, PARAMETERS, event.parameters());
-    text(fields, APPROVAL_ID, event.approvalId());
-    if (event.outcome() != null) {
-      TreeMap<String, Object> outcome = new TreeMap<>();
-      outcome.put(OUTCOME_STATUS, event.outcome().succeeded() ? "success" : "failure");
-      text(outcome, OUTCOME_CODE, event.outcome().code());
-      text(outcome, OUTCOME_MESSAGE, event.outcome().message());
-      fields.put(OUTCOME, outcome);
-    }
-    if (event.rows() != null) {
-      fields.put(ROWS, event.rows());
-    }
-    if (event.duration() != null) {
-      fields.put(DURATION_MICROS, event.duration().toNanos() / 1_000);
-    }
-    map(fields, DETAILS, event.details());
+    CanonicalJson.ObjectWriter out = new CanonicalJson.ObjectWriter(
+        p == null ? 512 : 256 + p.encodedLength);
     if (event.actingFor() != null) {
       TreeMap<String, Object> actingFor = new TreeMap<>();
       text(actingFor, "subject", event.actingFor().subject());
       actingFor.put("assurance", event.actingFor().assurance().name().toLowerCase(java.util.Locale.ROOT));
       text(actingFor, "source", event.actingFor().source());
-      fields.put(ACTING_FOR, actingFor);
+      out.value(ACTING_FOR, actingFor);
     }
-    return new CanonicalJson.Raw(CanonicalJson.encode(fields));
+    text(out, AGENT, event.agent());
+    text(out, APPROVAL_ID, event.approvalId());
+    text(out, CLIENT_ADDRESS, event.clientAddress());
+    if (p == null || !p.reuse(out, COLUMNS, p.columns, event.columns())) {
+      list(out, COLUMNS, event.columns());
+    }
+    map(out, DETAILS, event.details());
+    text(out, DRIVER, event.driver());
+    if (event.duration() != null) {
+      out.number(DURATION_MICROS, event.duration().toNanos() / 1_000);
+    }
+    if (p == null || !p.reuse(out, LOGICAL_PLAN, p.logicalPlan, event.logicalPlan())) {
+      text(out, LOGICAL_PLAN, event.logicalPlan());
+    }
+    if (p == null || !p.reuse(out, MASKS, p.masks, event.masks())) {
+      map(out, MASKS, event.masks());
+    }
+    if (event.outcome() != null) {
+      TreeMap<String, Object> outcome = new TreeMap<>();
+      outcome.put(OUTCOME_STATUS, event.outcome().succeeded() ? "success" : "failure");
+      text(outcome, OUTCOME_CODE, event.outcome().code());
+      text(outcome, OUTCOME_MESSAGE, event.outcome().message());
+      out.value(OUTCOME, outcome);
+    }
+    list(out, PARAMETERS, event.parameters());
+    text(out, POLICY_DIGEST, event.policyDigest());
+    if (p == null || !p.reuse(out, PUSHED_SQL, p.pushedSql, event.pushedSql())) {
+      list(out, PUSHED_SQL, event.pushedSql());
+    }
+    text(out, ROLE, event.role());
+    if (p == null || !p.reuse(out, ROW_FILTERS, p.rowFilters, event.rowFilters())) {
+      map(out, ROW_FILTERS, event.rowFilters());
+    }
+    if (event.rows() != null) {
+      out.number(ROWS, event.rows());
+    }
+    text(out, SESSION, event.session());
+    if (p == null || !p.reuse(out, SQL, p.sql, event.sql())) {
+      text(out, SQL, event.sql());
+    }
+    text(out, STATEMENT_ID, event.statementId());
+    if (p == null || !p.reuse(out, TABLES, p.tables, event.tables())) {
+      list(out, TABLES, event.tables());
+    }
+    out.text(TYPE, event.type().name());
+    return new CanonicalJson.Raw(out.close());
+  }
+
+  private static void text(CanonicalJson.ObjectWriter out, String name, String value) {
+    if (value != null) {
+      out.text(name, PanScrubber.scrub(value));
+    }
+  }
+
+  private static void list(CanonicalJson.ObjectWriter out, String name, List<String> values) {
+    if (!values.isEmpty()) {
+      List<String> scrubbed = new ArrayList<>(values.size());
+      for (String value : values) {
+        scrubbed.add(PanScrubber.scrub(value));
+      }
+      out.texts(name, scrubbed);
+    }
+  }
+
+  private static void map(CanonicalJson.ObjectWriter out, String name, Map<String, String> values) {
+    if (!values.isEmpty()) {
+      TreeMap<String, Object> scrubbed = new TreeMap<>();
+      values.forEach((k, v) -> scrubbed.put(PanScrubber.scrub(k), PanScrubber.scrub(v)));
+      out.value(name, scrubbed);
+    }
   }
 
   private static void text(Map<String, Object> fields, String name, String value) {

@@ -84,4 +84,125 @@ class EventEncoderTest {
     assertEquals(fields.sql(), end.sql());
     assertEquals(List.of(), end.tables());
   }
+
+  /** An event's fields as a sorted map, encoded the generic way: what the encoder wrote before. */
+  private static String reference(AuditEvent event) {
+    java.util.TreeMap<String, Object> fields = new java.util.TreeMap<>();
+    fields.put(EventEncoder.TYPE, event.type().name());
+    java.util.function.BiConsumer<String, String> text = (name, value) -> {
+      if (value != null) {
+        fields.put(name, dev.pangate.masking.pan.PanScrubber.scrub(value));
+      }
+    };
+    java.util.function.BiConsumer<String, List<String>> list = (name, values) -> {
+      if (!values.isEmpty()) {
+        fields.put(name, values.stream().map(dev.pangate.masking.pan.PanScrubber::scrub).toList());
+      }
+    };
+    java.util.function.BiFunction<Map<String, String>, Object, Object> scrubbed = (values, unused) -> {
+      java.util.TreeMap<String, Object> out = new java.util.TreeMap<>();
+      values.forEach((k, v) -> out.put(dev.pangate.masking.pan.PanScrubber.scrub(k),
+          dev.pangate.masking.pan.PanScrubber.scrub(v)));
+      return out;
+    };
+    text.accept(EventEncoder.STATEMENT_ID, event.statementId());
+    text.accept(EventEncoder.AGENT, event.agent());
+    text.accept(EventEncoder.ROLE, event.role());
+    text.accept(EventEncoder.CLIENT_ADDRESS, event.clientAddress());
+    text.accept(EventEncoder.SESSION, event.session());
+    text.accept(EventEncoder.DRIVER, event.driver());
+    list.accept(EventEncoder.TABLES, event.tables());
+    list.accept(EventEncoder.COLUMNS, event.columns());
+    if (!event.masks().isEmpty()) {
+      fields.put(EventEncoder.MASKS, scrubbed.apply(event.masks(), null));
+    }
+    if (!event.rowFilters().isEmpty()) {
+      fields.put(EventEncoder.ROW_FILTERS, scrubbed.apply(event.rowFilters(), null));
+    }
+    text.accept(EventEncoder.SQL, event.sql());
+    text.accept(EventEncoder.LOGICAL_PLAN, event.logicalPlan());
+    list.accept(EventEncoder.PUSHED_SQL, event.pushedSql());
+    text.accept(EventEncoder.POLICY_DIGEST, event.policyDigest());
+    list.accept(EventEncoder.PARAMETERS, event.parameters());
+    text.accept(EventEncoder.APPROVAL_ID, event.approvalId());
+    if (event.outcome() != null) {
+      java.util.TreeMap<String, Object> outcome = new java.util.TreeMap<>();
+      outcome.put("status", event.outcome().succeeded() ? "success" : "failure");
+      if (event.outcome().code() != null) {
+        outcome.put("code", dev.pangate.masking.pan.PanScrubber.scrub(event.outcome().code()));
+      }
+      if (event.outcome().message() != null) {
+        outcome.put("message", dev.pangate.masking.pan.PanScrubber.scrub(event.outcome().message()));
+      }
+      fields.put(EventEncoder.OUTCOME, outcome);
+    }
+    if (event.rows() != null) {
+      fields.put(EventEncoder.ROWS, event.rows());
+    }
+    if (event.duration() != null) {
+      fields.put(EventEncoder.DURATION_MICROS, event.duration().toNanos() / 1_000);
+    }
+    if (!event.details().isEmpty()) {
+      fields.put(EventEncoder.DETAILS, scrubbed.apply(event.details(), null));
+    }
+    if (event.actingFor() != null) {
+      java.util.TreeMap<String, Object> actingFor = new java.util.TreeMap<>();
+      if (event.actingFor().subject() != null) {
+        actingFor.put("subject", dev.pangate.masking.pan.PanScrubber.scrub(event.actingFor().subject()));
+      }
+      actingFor.put("assurance", event.actingFor().assurance().name().toLowerCase(java.util.Locale.ROOT));
+      if (event.actingFor().source() != null) {
+        actingFor.put("source", dev.pangate.masking.pan.PanScrubber.scrub(event.actingFor().source()));
+      }
+      fields.put(EventEncoder.ACTING_FOR, actingFor);
+    }
+    return dev.pangate.audit.record.CanonicalJson.encode(fields);
+  }
+
+  @Test
+  void everyEventIsTheSortedMapsEncodingOfItsFields() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(15);
+    String[] texts = {"x", PAN, "4111 1111 1111 1111 and é \"quoted\" \\ \n\t\u0001", "日本 \uD83D\uDE00",
+        "d3f34804-155b-4dff-b358-151544614767", ""};
+    int compared = 0;
+    for (int i = 0; i < 2_000; i++) {
+      AuditEventType type = AuditEventType.values()[random.nextInt(AuditEventType.values().length)];
+      AuditEvent.Builder b = AuditEvent.builder(type).statementId("st-" + i);
+      java.util.function.Supplier<String> some = () -> random.nextInt(3) == 0 ? null
+          : texts[random.nextInt(texts.length)] + random.nextInt(100);
+      b.agent(some.get()).role(some.get()).clientAddress(some.get()).session(some.get())
+          .driver(some.get()).policyDigest(some.get()).approvalId(some.get());
+      if (random.nextBoolean()) {
+        b.parameters(java.util.Arrays.asList(some.get(), some.get()));
+      }
+      if (random.nextBoolean()) {
+        b.details(Map.of(texts[random.nextInt(texts.length)] + "k", String.valueOf(some.get())));
+      }
+      if (random.nextBoolean() || type == AuditEventType.STATEMENT_END) {
+        b.outcome(random.nextBoolean() ? Outcome.success() : Outcome.failure("CODE_" + i, "failed " + some.get()));
+      }
+      if (random.nextBoolean()) {
+        b.rows(random.nextInt(1_000_000)).duration(Duration.ofNanos(random.nextLong(1L << 40)));
+      }
+      if (random.nextInt(4) == 0) {
+        b.actingFor(new ActingFor("user-" + PAN, ActingFor.Assurance.values()[random.nextInt(
+            ActingFor.Assurance.values().length)], random.nextBoolean() ? "header" : "token " + PAN));
+      }
+      switch (random.nextInt(3)) {
+        case 0 -> b.prepared(prepared());
+        case 1 -> b.preparedSql(prepared());
+        default -> b.tables(TABLES).columns(COLUMNS).masks(masks()).sql(SQL).logicalPlan(PLAN)
+            .pushedSql(PUSHED).rowFilters(Map.of(PAN, "merchant_id = " + PAN));
+      }
+      AuditEvent event;
+      try {
+        event = b.build();
+      } catch (IllegalArgumentException notAnEvent) {
+        continue; // e.g. a type that needs other fields
+      }
+      assertEquals(reference(event), EventEncoder.encode(event).json(), "event " + i);
+      compared++;
+    }
+    assertTrue(compared > 1_000, compared + " events compared");
+  }
 }

@@ -44,6 +44,108 @@ public final class CanonicalJson {
     }
   }
 
+  /**
+   * An object written field by field in canonical order, without a sorted map: names must come
+   * sorted (checked as they come). It remembers where fields of the {@code watched} names would
+   * go, for a caller that places them into the text afterwards.
+   */
+  public static final class ObjectWriter {
+    private final StringBuilder out;
+    private final String[] watched;
+    private final int[] places;
+    private String last;
+
+    public ObjectWriter(int capacity, String... watched) {
+      this.out = new StringBuilder(capacity).append('{');
+      this.watched = watched;
+      this.places = new int[watched.length];
+      java.util.Arrays.fill(places, -1);
+    }
+
+    private void name(String name) {
+      if (last != null && last.compareTo(name) >= 0) {
+        throw new IllegalStateException("field " + name + " written after " + last);
+      }
+      for (int i = 0; i < watched.length; i++) {
+        if (places[i] < 0 && name.compareTo(watched[i]) > 0) {
+          places[i] = out.length();
+        }
+      }
+      if (last != null) {
+        out.append(',');
+      }
+      last = name;
+      string(name, out);
+      out.append(':');
+    }
+
+    /** A string field. */
+    public ObjectWriter text(String name, String value) {
+      name(name);
+      string(value, out);
+      return this;
+    }
+
+    /** An integer field (within ±(2^53 − 1)). */
+    public ObjectWriter number(String name, long value) {
+      if (value > MAX_SAFE_INTEGER || value < -MAX_SAFE_INTEGER) {
+        throw new IllegalArgumentException("integer " + value + " is outside ±(2^53 - 1)");
+      }
+      name(name);
+      out.append(value);
+      return this;
+    }
+
+    /** A field whose value is already canonical JSON. */
+    public ObjectWriter raw(String name, String json) {
+      name(name);
+      out.append(json);
+      return this;
+    }
+
+    /** A list of strings (a null element is JSON's null: a parameter's SQL NULL). */
+    public ObjectWriter texts(String name, List<String> values) {
+      name(name);
+      out.append('[');
+      for (int i = 0; i < values.size(); i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        String value = values.get(i);
+        if (value == null) {
+          out.append("null");
+        } else {
+          string(value, out);
+        }
+      }
+      out.append(']');
+      return this;
+    }
+
+    /** A field of any value of the domain. */
+    public ObjectWriter value(String name, Object value) {
+      name(name);
+      encode(value, out);
+      return this;
+    }
+
+    /**
+     * Where a field named {@code watched[i]} goes in the text {@link #close} returns: before the
+     * first field sorting after it (1: first), or before the closing brace.
+     */
+    public int placeOf(int i) {
+      return places[i] < 0 ? out.length() - (closed ? 1 : 0) : places[i];
+    }
+
+    private boolean closed;
+
+    /** The object's canonical text. */
+    public String close() {
+      closed = true;
+      return out.append('}').toString();
+    }
+  }
+
   /** The canonical text of a value. */
   public static String encode(Object value) {
     StringBuilder out = new StringBuilder(256);

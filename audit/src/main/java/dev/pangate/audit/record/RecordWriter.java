@@ -17,6 +17,9 @@ import java.util.Base64;
  */
 public final class RecordWriter {
 
+  /** The fields placed into the signed text for the line: hash, then sig. */
+  private static final String[] WATCHED = {RecordFormat.HASH, RecordFormat.SIG};
+
   private final String node;
   private final String timeSource;
   private final MessageDigest sha256;
@@ -34,7 +37,7 @@ public final class RecordWriter {
    */
   public ChainRecord entry(long seq, String prev, Instant time, CanonicalJson.Raw event, CompactRange tree) {
     requireNonNull(event, "event is null");
-    Fields fields = new Fields(event.json().length() + 256);
+    CanonicalJson.ObjectWriter fields = new CanonicalJson.ObjectWriter(event.json().length() + 256, WATCHED);
     check(seq, prev, tree);
     fields.raw(RecordFormat.EVENT, event.json());
     common(fields, RecordFormat.KIND_ENTRY, seq, prev);
@@ -50,7 +53,7 @@ public final class RecordWriter {
   public ChainRecord segment(long seq, String prev, Instant time, String name, String previous,
       CompactRange tree) {
     requireNonNull(name, "name is null");
-    Fields fields = new Fields(512);
+    CanonicalJson.ObjectWriter fields = new CanonicalJson.ObjectWriter(512, WATCHED);
     check(seq, prev, tree);
     common(fields, RecordFormat.KIND_SEGMENT, seq, prev); // kind, node, prev
     if (previous != null) {
@@ -68,7 +71,7 @@ public final class RecordWriter {
       AuditSigner signer, CompactRange tree) {
     requireNonNull(signer, "signer is null");
     requireNonNull(state, "state is null");
-    Fields fields = new Fields(1024);
+    CanonicalJson.ObjectWriter fields = new CanonicalJson.ObjectWriter(1024, WATCHED);
     check(seq, prev, tree);
     fields.number(RecordFormat.CHECKPOINT_MILLIS, checkpointMillis);
     fields.number(RecordFormat.KEY_ID, signer.keyId());
@@ -91,7 +94,7 @@ public final class RecordWriter {
   }
 
   /** kind, node, prev and (but for a segment record, whose name sorts between) seq. */
-  private void common(Fields fields, String kind, long seq, String prev) {
+  private void common(CanonicalJson.ObjectWriter fields, String kind, long seq, String prev) {
     fields.text(RecordFormat.KIND, kind);
     fields.text(RecordFormat.NODE, node);
     fields.text(RecordFormat.PREV, prev);
@@ -104,15 +107,15 @@ public final class RecordWriter {
    * Hashes the record's canonical text (every field but hash and sig), adds it to the tree, signs
    * it for a seal, and writes the line: the same text with hash and sig in their sorted places.
    */
-  private ChainRecord finish(Fields fields, String kind, long seq, AuditSigner signer, CompactRange tree) {
+  private ChainRecord finish(CanonicalJson.ObjectWriter fields, String kind, long seq, AuditSigner signer, CompactRange tree) {
     String signed = fields.close();
     byte[] body = signed.getBytes(StandardCharsets.UTF_8);
     String hash = RecordFormat.hex(sha256.digest(body));
     tree.append(this.tree.leaf(body), this.tree);
     String sig = signer == null ? null : Base64.getEncoder().encodeToString(signer.sign(body));
     StringBuilder line = new StringBuilder(signed.length() + 200);
-    int hashAt = fields.hashAt;
-    int sigAt = fields.sigAt; // at or after hashAt: every name sorting after sig sorts after hash
+    int hashAt = fields.placeOf(0);
+    int sigAt = fields.placeOf(1); // at or after hashAt: every name sorting after sig sorts after hash
     line.append(signed, 0, hashAt);
     insert(line, hashAt, RecordFormat.HASH, hash);
     if (sig != null) {
@@ -135,81 +138,6 @@ public final class RecordWriter {
     CanonicalJson.string(value, line);
     if (at == 1) {
       line.append(',');
-    }
-  }
-
-  /**
-   * A record's fields written straight in canonical order (names must come sorted, which is
-   * checked), remembering where hash and sig would go, instead of a sorted map encoded twice.
-   */
-  static final class Fields {
-    private final StringBuilder out;
-    private String last;
-    /** Where a field named hash (sig) goes: before the first field sorting after it. */
-    int hashAt = -1;
-    int sigAt = -1;
-
-    Fields(int capacity) {
-      out = new StringBuilder(capacity).append('{');
-    }
-
-    private void name(String name) {
-      if (last != null && last.compareTo(name) >= 0) {
-        throw new IllegalStateException("field " + name + " written after " + last);
-      }
-      if (hashAt < 0 && name.compareTo(RecordFormat.HASH) > 0) {
-        hashAt = out.length();
-      }
-      if (sigAt < 0 && name.compareTo(RecordFormat.SIG) > 0) {
-        sigAt = out.length();
-      }
-      if (last != null) {
-        out.append(',');
-      }
-      last = name;
-      CanonicalJson.string(name, out);
-      out.append(':');
-    }
-
-    void text(String name, String value) {
-      name(name);
-      CanonicalJson.string(value, out);
-    }
-
-    void number(String name, long value) {
-      if (value > CanonicalJson.MAX_SAFE_INTEGER || value < -CanonicalJson.MAX_SAFE_INTEGER) {
-        throw new IllegalArgumentException("integer " + value + " is outside ±(2^53 - 1)");
-      }
-      name(name);
-      out.append(value);
-    }
-
-    void raw(String name, String json) {
-      name(name);
-      out.append(json);
-    }
-
-    void texts(String name, java.util.List<String> values) {
-      name(name);
-      out.append('[');
-      for (int i = 0; i < values.size(); i++) {
-        if (i > 0) {
-          out.append(',');
-        }
-        CanonicalJson.string(values.get(i), out);
-      }
-      out.append(']');
-    }
-
-    /** The canonical text of the fields written. */
-    String close() {
-      if (hashAt < 0) {
-        hashAt = out.length();
-      }
-      if (sigAt < 0) {
-        sigAt = out.length();
-      }
-      return out.append('}').toString();
     }
   }
 

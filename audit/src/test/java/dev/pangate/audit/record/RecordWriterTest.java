@@ -156,7 +156,7 @@ class RecordWriterTest {
 
   @Test
   void fieldsOutOfOrderAreRefused() {
-    RecordWriter.Fields fields = new RecordWriter.Fields(16);
+    CanonicalJson.ObjectWriter fields = new CanonicalJson.ObjectWriter(16);
     fields.text(RecordFormat.KIND, "entry");
     assertThrows(IllegalStateException.class, () -> fields.text(RecordFormat.EVENT, "x"));
     assertThrows(IllegalStateException.class, () -> fields.text(RecordFormat.KIND, "x"));
