@@ -25,6 +25,8 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.validate.SqlValidatorCatalogReader;
 import org.apache.calcite.sql.validate.SqlValidatorImpl;
+import org.apache.calcite.sql.validate.SqlValidatorNamespace;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.apache.calcite.sql.validate.SqlValidatorScope;
 
 /**
@@ -179,6 +181,23 @@ public final class PostgresValidator extends SqlValidatorImpl {
       typeStringOffsets(window, scope);
     }
     super.validateWindow(windowOrId, scope, call);
+  }
+
+  /** Columns merged by {@code USING} or {@code NATURAL} read as PostgreSQL reads them ({@link JoinUsingColumns}). */
+  @Override
+  protected void validateSelect(SqlSelect select, RelDataType targetRowType) {
+    JoinUsingColumns.rewrite(select, this::fieldNamesOf, getCatalogReader().nameMatcher());
+    super.validateSelect(select, targetRowType);
+  }
+
+  /** The column names of a table, derived table or VALUES in FROM, or null for other items. */
+  private @Nullable List<String> fieldNamesOf(SqlNode item) {
+    SqlNode node = item.getKind() == SqlKind.AS ? ((SqlCall) item).operand(0) : item;
+    if (node.getKind() != SqlKind.IDENTIFIER && !node.getKind().belongsTo(SqlKind.QUERY)) {
+      return null;
+    }
+    SqlValidatorNamespace namespace = getNamespace(item);
+    return namespace == null ? null : namespace.getRowType().getFieldNames();
   }
 
   @Override

@@ -191,6 +191,16 @@ public final class GatewayFixture implements AutoCloseable {
     return rows;
   }
 
+  /**
+   * Asserts the statement answers through the session as PostgreSQL answers it directly, rows in
+   * order (the statement should sort), and that the answer is not empty.
+   */
+  public void assertSameAsPostgres(Session session, String sql) throws Exception {
+    List<List<String>> expected = direct(sql);
+    org.junit.jupiter.api.Assertions.assertFalse(expected.isEmpty(), sql);
+    org.junit.jupiter.api.Assertions.assertEquals(expected, rows(session, sql), sql);
+  }
+
   public String auditText() throws IOException {
     gateway.flushAudit();
     StringBuilder text = new StringBuilder();
