@@ -2365,3 +2365,54 @@ select card_id from payments.cards where card_id in (select card_id from payment
 -- expect: error
 -- feature: collate
 select card_id from payments.cards order by pan collate "en_US" limit 5
+
+-- ============================================================ ordered-set aggregates and USING columns
+
+-- name: hypothetical-rank-of-a-raw-pan-among-tokens
+-- agent: support-bot
+-- kind: pan
+-- expect: error
+-- feature: ordered-set aggregates
+select rank('4000000000000000') within group (order by pan) from payments.transactions
+
+-- name: hypothetical-rank-of-a-raw-pan-among-truncated
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: error
+-- feature: ordered-set aggregates
+select percent_rank('4000000000000000') within group (order by pan desc) from payments.cards
+
+-- name: mode-of-masked-pans
+-- agent: support-bot
+-- kind: pan
+-- expect: error
+-- feature: ordered-set aggregates
+select mode() within group (order by pan) from payments.transactions
+
+-- name: percentile-disc-of-masked-pans
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: error
+-- feature: ordered-set aggregates
+select percentile_disc(array[0.5]) within group (order by pan) from payments.cards
+
+-- name: hypothetical-rank-of-a-clear-column-by-a-pan-filter
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: ordered-set aggregates
+select rank(1) within group (order by card_id) filter (where pan like '4%') from payments.transactions
+
+-- name: using-merged-pan-compared-with-a-raw-prefix
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: USING columns
+select card_id, pan from payments.cards join payments.transactions using (card_id, pan) where pan like '4263%' and substring(pan, 7, 1) = '5'
+
+-- name: using-merged-pan-grouped
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: USING columns
+select pan, count(*) from payments.cards full join payments.transactions using (card_id, pan) group by pan having pan between '4000000000000000' and '4999999999999999'

@@ -50,8 +50,10 @@ public final class PostgresFunctionCatalog implements PostgresPassThrough.Resolv
 
   private static final String FUNCTIONS = "SELECT p.proname, bool_or(p.prokind = 'a'),"
       + " bool_and(p.proretset), bool_or(p.prokind = 'w'), string_agg(DISTINCT p.provolatile::text, ''),"
-      + " bool_and(p.prorettype <> 'record'::regtype AND t.typtype <> 'c' AND p.proallargtypes IS NULL)"
+      + " bool_and(p.prorettype <> 'record'::regtype AND t.typtype <> 'c' AND p.proallargtypes IS NULL),"
+      + " coalesce(bool_or(a.aggkind IN ('o', 'h')), false)"
       + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_type t ON t.oid = p.prorettype"
+      + " LEFT JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid"
       + " WHERE p.pronamespace = 'pg_catalog'::regnamespace"
       + " AND p.prokind IN ('f', 'a', 'w') AND p.proname !~ '(in|out|recv|send|sel|typanalyze)$'"
       + " AND NOT ('internal'::regtype = ANY (p.proargtypes::oid[]))"
@@ -60,16 +62,18 @@ public final class PostgresFunctionCatalog implements PostgresPassThrough.Resolv
   private final DataSource pool;
   private final RelDataTypeFactory types;
   private final Map<String, PostgresPassThrough.Kind> functions;
+  private final java.util.Set<String> orderedSets;
   private final Map<String, Described> described = new ConcurrentHashMap<>();
 
   /** A described call: its type, or PostgreSQL's reason for refusing it. */
   private record Described(RelDataType type, String refusal) {}
 
   private PostgresFunctionCatalog(DataSource pool, RelDataTypeFactory types,
-      Map<String, PostgresPassThrough.Kind> functions) {
+      Map<String, PostgresPassThrough.Kind> functions, java.util.Set<String> orderedSets) {
     this.pool = pool;
     this.types = types;
     this.functions = Map.copyOf(functions);
+    this.orderedSets = java.util.Set.copyOf(orderedSets);
   }
 
   /** Reads PostgreSQL's functions. */
@@ -77,6 +81,7 @@ public final class PostgresFunctionCatalog implements PostgresPassThrough.Resolv
     requireNonNull(pool, "pool is null");
     requireNonNull(types, "types is null");
     Map<String, PostgresPassThrough.Kind> functions = new HashMap<>();
+    java.util.Set<String> orderedSets = new java.util.HashSet<>();
     try (Connection connection = pool.getConnection();
         Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery(FUNCTIONS)) {
@@ -96,12 +101,15 @@ public final class PostgresFunctionCatalog implements PostgresPassThrough.Resolv
           continue; // a set of rows with columns of their own: not offered
         }
         functions.put(name, kind);
+        if (rows.getBoolean(7)) {
+          orderedSets.add(name);
+        }
       }
       connection.rollback();
     } catch (SQLException e) {
       throw new ErrorTranslator().translate(e);
     }
-    return new PostgresFunctionCatalog(pool, types, functions);
+    return new PostgresFunctionCatalog(pool, types, functions, orderedSets);
   }
 
   @Override
@@ -113,6 +121,23 @@ public final class PostgresFunctionCatalog implements PostgresPassThrough.Resolv
   public RelDataType returnType(String name, List<String> arguments, boolean aggregate) {
     String call = name + "(" + String.join(", ", arguments) + ")";
     Described answer = described.computeIfAbsent(call, c -> describe(c, aggregate));
+    if (answer.refusal() != null) {
+      throw new EngineException(ErrorCode.SQL_VALIDATION_ERROR, "PostgreSQL cannot call "
+          + name + " with these arguments: " + answer.refusal());
+    }
+    return answer.type();
+  }
+
+  @Override
+  public boolean orderedSet(String name) {
+    return orderedSets.contains(name);
+  }
+
+  @Override
+  public RelDataType orderedSetType(String name, List<String> direct, List<String> ordered) {
+    String call = name + "(" + String.join(", ", direct) + ") WITHIN GROUP (ORDER BY "
+        + String.join(", ", ordered) + ")";
+    Described answer = described.computeIfAbsent(call, c -> describe(c, true));
     if (answer.refusal() != null) {
       throw new EngineException(ErrorCode.SQL_VALIDATION_ERROR, "PostgreSQL cannot call "
           + name + " with these arguments: " + answer.refusal());

@@ -17,6 +17,7 @@ import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlJoin;
+import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlTableFunction;
 import org.apache.calcite.sql.SqlUnresolvedFunction;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
@@ -67,6 +68,25 @@ public final class PostgresPassThrough {
      * @throws EngineException {@code SQL_VALIDATION_ERROR} when PostgreSQL has no such call
      */
     RelDataType returnType(String name, List<String> arguments, boolean aggregate);
+
+    /**
+     * Whether {@code name} is one of PostgreSQL's ordered-set or hypothetical-set aggregates,
+     * called {@code f(direct arguments) WITHIN GROUP (ORDER BY ...)}: {@code mode},
+     * {@code percentile_cont}, {@code rank(3) WITHIN GROUP (ORDER BY x)}.
+     */
+    default boolean orderedSet(String name) {
+      return false;
+    }
+
+    /**
+     * The type a call of an ordered-set aggregate returns, {@code direct} and {@code ordered}
+     * written as in {@link #returnType}.
+     *
+     * @throws EngineException {@code SQL_VALIDATION_ERROR} when PostgreSQL has no such call
+     */
+    default RelDataType orderedSetType(String name, List<String> direct, List<String> ordered) {
+      throw new EngineException(ErrorCode.SQL_VALIDATION_ERROR, "pangate cannot call " + name + ".");
+    }
   }
 
   private PostgresPassThrough() {}
@@ -189,7 +209,56 @@ public final class PostgresPassThrough {
 
   /** Whether the operator is one of PostgreSQL's functions passed through as written. */
   public static boolean isPassThrough(SqlOperator operator) {
-    return operator instanceof Function || operator instanceof Aggregate;
+    return operator instanceof Function || operator instanceof Aggregate || operator instanceof OrderedSet;
+  }
+
+  /**
+   * {@code f(a) WITHIN GROUP (ORDER BY x DESC)} for one of PostgreSQL's ordered-set aggregates, as
+   * one call of {@link OrderedSet} over {@code a} and {@code x}, or null for any other call.
+   * Calcite's own {@code percentile_cont} and {@code percentile_disc} of a constant fraction stay
+   * Calcite's; an array of fractions ({@code percentile_disc(array[0.25, 0.5])}), {@code mode()}
+   * and the hypothetical {@code rank(3)}, {@code dense_rank}, {@code percent_rank},
+   * {@code cume_dist} become PostgreSQL's, typed by PostgreSQL.
+   */
+  private static @Nullable SqlNode orderedSetCall(SqlCall call, Resolver resolver, SqlShuttle shuttle) {
+    if (call.getKind() != SqlKind.WITHIN_GROUP || !(call.operand(0) instanceof SqlBasicCall inner)
+        || inner.getOperator().getSyntax() != SqlSyntax.FUNCTION || inner.getFunctionQuantifier() != null
+        || !(call.operand(1) instanceof SqlNodeList order) || order.isEmpty()) {
+      return null;
+    }
+    SqlIdentifier id = inner.getOperator().getNameAsId();
+    boolean qualified = id.names.size() == 2 && id.names.get(0).equalsIgnoreCase("pg_catalog");
+    if (!id.isSimple() && !qualified) {
+      return null;
+    }
+    String name = Util.last(id.names).toLowerCase(Locale.ROOT);
+    if (!resolver.orderedSet(name)) {
+      return null;
+    }
+    boolean percentile = name.equals("percentile_cont") || name.equals("percentile_disc");
+    if (percentile && !qualified && inner.operandCount() == 1
+        && inner.operand(0) instanceof org.apache.calcite.sql.SqlNumericLiteral) {
+      return null; // Calcite's own, of a constant fraction
+    }
+    List<SqlNode> operands = new ArrayList<>();
+    for (SqlNode operand : inner.getOperandList()) {
+      operands.add(operand.accept(shuttle));
+    }
+    List<String> sorts = new ArrayList<>();
+    for (SqlNode item : order) {
+      StringBuilder sort = new StringBuilder();
+      SqlNode node = item;
+      while (node instanceof SqlCall modifier && (modifier.getKind() == SqlKind.DESCENDING
+          || modifier.getKind() == SqlKind.NULLS_FIRST || modifier.getKind() == SqlKind.NULLS_LAST)) {
+        sort.insert(0, modifier.getKind() == SqlKind.DESCENDING ? " DESC"
+            : modifier.getKind() == SqlKind.NULLS_FIRST ? " NULLS FIRST" : " NULLS LAST");
+        node = modifier.operand(0);
+      }
+      operands.add(node.accept(shuttle));
+      sorts.add(sort.toString());
+    }
+    OrderedSet operator = new OrderedSet(name, resolver, inner.operandCount(), sorts);
+    return new SqlBasicCall(operator, operands, call.getParserPosition());
   }
 
   /**
@@ -202,6 +271,10 @@ public final class PostgresPassThrough {
     return statement.accept(new SqlShuttle() {
       @Override
       public SqlNode visit(SqlCall call) {
+        SqlNode orderedSet = orderedSetCall(call, resolver, this);
+        if (orderedSet != null) {
+          return orderedSet;
+        }
         if (patternSubstring(call)) {
           List<SqlNode> operands = new ArrayList<>();
           for (SqlNode operand : call.getOperandList()) {
@@ -320,6 +393,18 @@ public final class PostgresPassThrough {
     return binding -> resolver.returnType(name, arguments(binding, name), aggregate);
   }
 
+  /**
+   * Whether an operand is a constant; an aggregate's call typed again once planned (its operands
+   * are then input columns, and its binding cannot tell) counts it as a value of its type.
+   */
+  private static boolean isLiteral(SqlOperatorBinding binding, int operand) {
+    try {
+      return binding.isOperandLiteral(operand, false);
+    } catch (UnsupportedOperationException planned) {
+      return false;
+    }
+  }
+
   /** The arguments as PostgreSQL types them, for describing the call. */
   private static List<String> arguments(SqlOperatorBinding binding, String name) {
     List<String> arguments = new ArrayList<>(binding.getOperandCount());
@@ -327,9 +412,9 @@ public final class PostgresPassThrough {
       RelDataType type = binding.getOperandType(i);
       if (type.getSqlTypeName() == SqlTypeName.NULL) {
         arguments.add("NULL");
-      } else if (type.getSqlTypeName() == SqlTypeName.CHAR && binding.isOperandLiteral(i, false)) {
+      } else if (type.getSqlTypeName() == SqlTypeName.CHAR && isLiteral(binding, i)) {
         arguments.add("''"); // PostgreSQL's unknown-typed constant, resolved by the call
-      } else if (type.getSqlTypeName() == SqlTypeName.DOUBLE && binding.isOperandLiteral(i, false)) {
+      } else if (type.getSqlTypeName() == SqlTypeName.DOUBLE && isLiteral(binding, i)) {
         arguments.add("CAST(NULL AS numeric)"); // 1e100 is a numeric constant in PostgreSQL
       } else {
         String postgres = postgresType(type);
@@ -425,6 +510,85 @@ public final class PostgresPassThrough {
     @Override
     public boolean isDeterministic() {
       return false;
+    }
+  }
+
+  /**
+   * One of PostgreSQL's ordered-set aggregates: its operands are the direct arguments, then the
+   * {@code WITHIN GROUP} ordering's expressions, each sorted as {@link #sorts} says, and it is
+   * written back as PostgreSQL's {@code f(direct) WITHIN GROUP (ORDER BY ...)}. Two calls are the
+   * same aggregate only with the same split and sorts (the planner merges equal aggregates).
+   */
+  private static final class OrderedSet extends SqlAggFunction {
+    private final int direct;
+    private final List<String> sorts;
+
+    OrderedSet(String name, Resolver resolver, int direct, List<String> sorts) {
+      super(name, qualified(name), SqlKind.OTHER_FUNCTION, binding -> {
+        List<String> arguments = arguments(binding, name);
+        return resolver.orderedSetType(name, arguments.subList(0, direct),
+            arguments.subList(direct, arguments.size()));
+      }, null, OperandTypes.VARIADIC, SqlFunctionCategory.SYSTEM, false, false, Optionality.FORBIDDEN);
+      this.direct = direct;
+      this.sorts = List.copyOf(sorts);
+    }
+
+    @Override
+    public boolean isDeterministic() {
+      return false;
+    }
+
+    /** Typed as it is: a function's usual typing would look the name up again, finding the plain aggregate. */
+    @Override
+    public RelDataType deriveType(org.apache.calcite.sql.validate.SqlValidator validator,
+        org.apache.calcite.sql.validate.SqlValidatorScope scope, SqlCall call) {
+      org.apache.calcite.sql.validate.SqlValidatorScope operandScope = scope.getOperandScope(call);
+      for (SqlNode operand : call.getOperandList()) {
+        validator.deriveType(operandScope, operand);
+      }
+      return validateOperands(validator, operandScope, call);
+    }
+
+    @Override
+    public void unparse(org.apache.calcite.sql.SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+      getNameAsId().unparse(writer, 0, 0);
+      org.apache.calcite.sql.SqlWriter.Frame arguments = writer.startList(
+          org.apache.calcite.sql.SqlWriter.FrameTypeEnum.FUN_CALL, "(", ")");
+      for (int i = 0; i < direct; i++) {
+        writer.sep(",");
+        call.operand(i).unparse(writer, 0, 0);
+      }
+      writer.endList(arguments);
+      writer.keyword("WITHIN GROUP");
+      org.apache.calcite.sql.SqlWriter.Frame group = writer.startList(
+          org.apache.calcite.sql.SqlWriter.FrameTypeEnum.ORDER_BY_LIST, "(", ")");
+      writer.keyword("ORDER BY");
+      for (int i = direct; i < call.operandCount(); i++) {
+        writer.sep(",");
+        call.operand(i).unparse(writer, 0, 0);
+        for (String word : sorts.get(i - direct).strip().split(" ")) {
+          if (!word.isEmpty()) {
+            writer.keyword(word);
+          }
+        }
+      }
+      writer.endList(group);
+    }
+
+    @Override
+    public boolean equals(@Nullable Object other) {
+      return other instanceof OrderedSet that && that.getName().equals(getName())
+          && that.direct == direct && that.sorts.equals(sorts);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(getName(), direct, sorts);
+    }
+
+    @Override
+    public String toString() {
+      return getName() + "(" + direct + " direct) WITHIN GROUP" + sorts;
     }
   }
 

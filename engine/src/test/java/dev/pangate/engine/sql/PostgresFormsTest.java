@@ -46,9 +46,7 @@ class PostgresFormsTest {
 
   /** The statement answers as PostgreSQL does, rows in order (every statement here sorts). */
   private static void samePostgres(String sql) throws Exception {
-    List<List<String>> expected = fixture.direct(sql);
-    assertFalse(expected.isEmpty(), sql);
-    assertEquals(expected, rows(fraud, sql), sql);
+    fixture.assertSameAsPostgres(fraud, sql);
   }
 
   private static String pushed(String sql) {
@@ -275,5 +273,51 @@ class PostgresFormsTest {
             + " from payments.cards"));
     assertTrue(refused.code().equals(ErrorCode.SQL_VALIDATION_ERROR.name())
         || refused.code().equals(ErrorCode.NEEDS_MASKED_VALUES.name()), refused.getMessage());
+  }
+
+  @Test
+  void orderedSetAndHypotheticalAggregatesAreRunByPostgresql() throws Exception {
+    String[] statements = {
+        "select rank(3) within group (order by card_id) from payments.cards",
+        // two calls differing only in their ordering stay two aggregates
+        "select rank(3) within group (order by card_id desc) as a, rank(3) within group (order by card_id) as b,"
+            + " dense_rank(3) within group (order by card_id) as c from payments.cards",
+        "select brand, mode() within group (order by expiry_year) from payments.cards group by brand order by brand",
+        "select percentile_disc(array[0.25, 0.5]) within group (order by card_id) from payments.cards",
+        "select percentile_cont(array[0.25, 0.5]) within group (order by card_id) from payments.cards",
+        "select brand, percent_rank(2026) within group (order by expiry_year) filter (where status = 'active'),"
+            + " cume_dist(2026, 6) within group (order by expiry_year, expiry_month nulls first)"
+            + " from payments.cards group by brand order by 1",
+        "select percentile_disc(0.5) within group (order by card_id) from payments.cards",
+    };
+    for (String sql : statements) {
+      samePostgres(sql);
+    }
+    assertTrue(pushed(statements[1]).contains("within group (order by \"card_id\" desc)"), pushed(statements[1]));
+  }
+
+  @Test
+  void anOrderedSetAggregateOverAMaskedValueIsRefused() {
+    for (String sql : new String[] {
+        "select mode() within group (order by pan) from payments.cards",
+        "select rank('4000000000000000') within group (order by pan) from payments.cards",
+        "select percentile_disc(array[0.5]) within group (order by pan) from payments.cards"}) {
+      EngineException refused = assertThrows(EngineException.class, () -> rows(fraud, sql), sql);
+      assertEquals(ErrorCode.NEEDS_MASKED_VALUES.name(), refused.code(), sql);
+    }
+  }
+
+  @Test
+  void windowsNamedInTheWindowClauseResolveEverywhere() throws Exception {
+    samePostgres("select brand, card_id, rank() over w as r from payments.cards"
+        + " window w as (partition by brand order by card_id) order by rank() over w, card_id limit 5");
+    // two names for the same window, which Calcite refused as a duplicate specification
+    samePostgres("select sum(card_id) over w1 as a, count(*) over w2 as b, card_id from payments.cards"
+        + " window w1 as (order by card_id), w2 as (order by card_id) order by card_id limit 5");
+    samePostgres("select card_id, sum(card_id) over w from payments.cards"
+        + " window w as (order by card_id rows between 1 preceding and current row) order by card_id limit 5");
+    // an unused window PostgreSQL refuses is still refused
+    assertThrows(EngineException.class, () -> rows(fraud, "select card_id, sum(card_id) over w from payments.cards"
+        + " window w as (order by card_id rows between 1 preceding and current row), w2 as (w)"));
   }
 }
