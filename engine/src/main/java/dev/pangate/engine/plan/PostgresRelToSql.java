@@ -12,6 +12,8 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Correlate;
+import org.apache.calcite.rel.core.CorrelationId;
+import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.RepeatUnion;
 import org.apache.calcite.rel.core.Spool;
@@ -23,6 +25,16 @@ import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
 import dev.pangate.engine.sql.PostgresSyntax;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexCorrelVariable;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlDelete;
+import org.apache.calcite.sql.SqlDynamicParam;
+import org.apache.calcite.sql.SqlMerge;
+import org.apache.calcite.sql.SqlUpdate;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.apache.calcite.sql.validate.SqlValidatorUtil;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.calcite.rel.rel2sql.RelToSqlConverter;
 import org.apache.calcite.sql.JoinConditionType;
 import org.apache.calcite.sql.JoinType;
@@ -64,13 +76,190 @@ import org.apache.calcite.sql.parser.SqlParserPos;
  *       the hint, and PostgreSQL would read the inheriting tables' rows too;
  *   <li>the order of an aggregate's input ({@code array_agg(x ORDER BY y)}) is rendered by
  *       Calcite with select-list ordinals, which inside an aggregate PostgreSQL reads as
- *       constants: it is rendered with the expressions themselves.
+ *       constants: it is rendered with the expressions themselves;
+ *   <li>a correlated sub-query reads the outer row through an alias of the outer FROM item: Calcite
+ *       aliases a join ({@code (a JOIN b) AS t}, whose columns are ambiguous) or reuses an alias
+ *       that a FROM item inside the sub-query hides ({@code VALUES ... AS t} inside and outside),
+ *       so PostgreSQL refused the statement or, where the inner item had a column of the same
+ *       name, would have read the inner row instead. A projection or filter that defines a
+ *       correlation over anything but a table reads its input as {@code (SELECT ...) AS "$cor0"
+ *       (c1, ...)}, every correlated reference is qualified, and a statement where the qualifier
+ *       of a correlated reference does not name exactly one FROM item is refused.
  * </ul>
  */
 public final class PostgresRelToSql extends RelToSqlConverter {
 
+  /** The aliases correlated references were qualified with: each must name one FROM item. */
+  private final Set<String> correlationQualifiers = new HashSet<>();
+
   public PostgresRelToSql(SqlDialect dialect) {
     super(dialect);
+  }
+
+  /**
+   * The statement for a plan, refused ({@link ErrorCode#UNSUPPORTED_SQL}) where a correlated
+   * reference could resolve to another FROM item than the outer row's.
+   */
+  public SqlNode statement(RelNode rel) {
+    SqlNode statement = visitRoot(rel).asStatement();
+    Map<String, Integer> fromItems = fromItemNames(statement);
+    for (String qualifier : correlationQualifiers) {
+      int count = fromItems.getOrDefault(qualifier, 0);
+      if (count != 1) {
+        throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot render this"
+            + " correlated sub-query for PostgreSQL without ambiguity: the alias it reads the outer"
+            + " row by names " + count + " FROM items. Write the sub-query as a join.");
+      }
+    }
+    return statement;
+  }
+
+  /**
+   * A projection defining a correlation (a correlated sub-query in its select list) over anything
+   * but a table: its input as one FROM item with an alias of its own and distinct column names.
+   */
+  @Override
+  public Result visit(Project e) {
+    if (e.getVariablesSet().isEmpty() || e.getInput() instanceof TableScan) {
+      return super.visit(e);
+    }
+    OuterRow input = outerRow(e);
+    List<SqlNode> selectList = new ArrayList<>();
+    for (RexNode project : e.getProjects()) {
+      SqlNode node = input.context().toSql(null, project);
+      if (SqlUtil.isNullLiteral(node, false)) {
+        SqlNode spec = dialect.getCastSpec(e.getRowType().getFieldList().get(selectList.size())
+            .getType());
+        if (spec != null) {
+          node = SqlStdOperatorTable.CAST.createCall(SqlParserPos.ZERO, node, spec);
+        }
+      }
+      addSelect(selectList, node, e.getRowType());
+    }
+    SqlSelect select = new SqlSelect(SqlParserPos.ZERO, null,
+        new SqlNodeList(selectList, SqlParserPos.ZERO), input.from(), null, null, null, null, null,
+        null, null, null, null);
+    return result(select, List.of(Clause.FROM, Clause.SELECT), e, null);
+  }
+
+  /**
+   * A filter defining a correlation ({@code WHERE EXISTS (...)}, or a HAVING over an aggregate)
+   * over anything but a table: {@code SELECT * FROM (input) AS "$cor0" (c1, ...) WHERE ...}.
+   */
+  @Override
+  public Result visit(Filter e) {
+    if (e.getVariablesSet().isEmpty() || e.getInput() instanceof TableScan) {
+      return super.visit(e);
+    }
+    OuterRow input = outerRow(e);
+    if (!input.columns().equals(e.getRowType().getFieldNames())) {
+      // The rows above read the filter's columns by these names.
+      throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot render this"
+          + " correlated sub-query for PostgreSQL: the rows it filters have two columns of the"
+          + " same name. Give the columns distinct names.");
+    }
+    SqlSelect select = new SqlSelect(SqlParserPos.ZERO, null, SqlNodeList.SINGLETON_STAR,
+        input.from(), input.context().toSql(null, e.getCondition()), null, null, null, null, null,
+        null, null, null);
+    return result(select, List.of(Clause.FROM, Clause.WHERE), e, null);
+  }
+
+  /** The input of a correlating node as a FROM item, and the context its correlations read. */
+  private record OuterRow(SqlNode from, List<String> columns, Context context) {}
+
+  private OuterRow outerRow(RelNode e) {
+    SqlNode query = visitInput(e, 0).asSelect();
+    RelDataType rowType = e.getInput(0).getRowType();
+    List<String> columns = SqlValidatorUtil.uniquify(rowType.getFieldNames(), true);
+    CorrelationId first = e.getVariablesSet().iterator().next();
+    // Unique in the statement (every alias Calcite chooses for a FROM item is in aliasSet, and
+    // "$cor" is a prefix it gives none), so no FROM item of the sub-query hides it.
+    String alias = SqlValidatorUtil.uniquify(first.getName(), aliasSet,
+        SqlValidatorUtil.EXPR_SUGGESTER);
+    List<SqlNode> operands = new ArrayList<>();
+    operands.add(query);
+    operands.add(new SqlIdentifier(alias, SqlParserPos.ZERO));
+    columns.forEach(name -> operands.add(new SqlIdentifier(name, SqlParserPos.ZERO)));
+    RelDataType type = e.getCluster().getTypeFactory().createStructType(
+        rowType.getFieldList().stream().map(field -> field.getType()).toList(), columns);
+    Context context = aliasContext(Map.of(alias, type), true);
+    for (CorrelationId id : e.getVariablesSet()) {
+      correlTableMap.put(id, context);
+    }
+    return new OuterRow(SqlStdOperatorTable.AS.createCall(SqlParserPos.ZERO, operands),
+        columns, context);
+  }
+
+  /**
+   * The outer row as a correlated sub-query reads it, each reference checked to be qualified
+   * (an unqualified name would resolve to the sub-query's own columns first) and its qualifier
+   * remembered for {@link #statement}.
+   */
+  @Override
+  protected Context getAliasContext(RexCorrelVariable variable) {
+    Context outer = super.getAliasContext(variable);
+    return new Context(dialect, variable.getType().getFieldCount()) {
+      @Override
+      public SqlNode field(int ordinal) {
+        SqlNode node = outer.field(ordinal);
+        if (node instanceof SqlDynamicParam) {
+          return node;
+        }
+        if (!(node instanceof SqlIdentifier identifier) || identifier.names.size() != 2) {
+          throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot render this"
+              + " correlated sub-query for PostgreSQL without ambiguity. Write it as a join.");
+        }
+        correlationQualifiers.add(identifier.names.get(0));
+        return node;
+      }
+
+      @Override
+      public org.apache.calcite.rel.rel2sql.SqlImplementor implementor() {
+        return PostgresRelToSql.this;
+      }
+    };
+  }
+
+  /** How many FROM items (and DML targets) of the statement, at any depth, have each name. */
+  private static Map<String, Integer> fromItemNames(SqlNode statement) {
+    Map<String, Integer> names = new HashMap<>();
+    statement.accept(new SqlBasicVisitor<Void>() {
+      @Override
+      public Void visit(SqlCall call) {
+        if (call instanceof SqlSelect select) {
+          countFromItems(select.getFrom(), names);
+        } else if (call instanceof SqlUpdate update) {
+          countTarget(update.getTargetTable(), update.getAlias(), names);
+        } else if (call instanceof SqlDelete delete) {
+          countTarget(delete.getTargetTable(), delete.getAlias(), names);
+        } else if (call instanceof SqlMerge merge) {
+          countTarget(merge.getTargetTable(), merge.getAlias(), names);
+        }
+        return super.visit(call);
+      }
+    });
+    return names;
+  }
+
+  private static void countTarget(SqlNode table, SqlIdentifier alias, Map<String, Integer> names) {
+    if (alias != null) {
+      names.merge(alias.getSimple(), 1, Integer::sum);
+    } else {
+      countFromItems(table, names);
+    }
+  }
+
+  private static void countFromItems(SqlNode from, Map<String, Integer> names) {
+    if (from instanceof SqlJoin join) {
+      countFromItems(join.getLeft(), names);
+      countFromItems(join.getRight(), names);
+    } else if (from != null && from.getKind() == SqlKind.AS) {
+      names.merge(((SqlIdentifier) ((SqlCall) from).operand(1)).getSimple(), 1, Integer::sum);
+    } else if (from instanceof SqlIdentifier table) {
+      names.merge(table.names.get(table.names.size() - 1), 1, Integer::sum);
+    } else if (from instanceof SqlTableRef ref) {
+      countFromItems(ref.operand(0), names);
+    }
   }
 
   /**

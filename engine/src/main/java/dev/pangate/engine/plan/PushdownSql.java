@@ -7,7 +7,6 @@ import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.sql.PostgresDialect;
 import java.util.List;
 import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.rel2sql.RelToSqlConverter;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.util.SqlString;
 
@@ -28,10 +27,10 @@ public record PushdownSql(String sql, List<Integer> parameterOrder) {
   public static PushdownSql render(RelNode rel) {
     PostgresDialect dialect = groupsByLiteral(rel)
         ? PostgresDialect.GROUP_BY_LITERAL_REWRITE : PostgresDialect.INSTANCE;
-    RelToSqlConverter converter = new PostgresRelToSql(dialect);
+    PostgresRelToSql converter = new PostgresRelToSql(dialect);
     SqlNode node;
     try {
-      node = converter.visitRoot(rel).asStatement();
+      node = converter.statement(rel);
     } catch (AssertionError | UnsupportedOperationException e) {
       // Calcite cannot express this plan in SQL (e.g. WITH RECURSIVE): say so plainly.
       throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot run this statement: it uses "
