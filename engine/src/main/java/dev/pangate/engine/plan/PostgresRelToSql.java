@@ -84,7 +84,9 @@ import org.apache.calcite.sql.parser.SqlParserPos;
  *       name, would have read the inner row instead. A projection or filter that defines a
  *       correlation over anything but a table reads its input as {@code (SELECT ...) AS "$cor0"
  *       (c1, ...)}, every correlated reference is qualified, and a statement where the qualifier
- *       of a correlated reference does not name exactly one FROM item is refused.
+ *       of a correlated reference does not name exactly one FROM item is refused;
+ *   <li>an aggregate of a sub-query reading only the outer row is refused (see
+ *       {@link OuterLevelAggregates}): PostgreSQL would evaluate it in the outer query.
  * </ul>
  */
 public final class PostgresRelToSql extends RelToSqlConverter {
@@ -120,7 +122,7 @@ public final class PostgresRelToSql extends RelToSqlConverter {
    */
   @Override
   public Result visit(Project e) {
-    if (e.getVariablesSet().isEmpty() || e.getInput() instanceof TableScan) {
+    if (!definesCorrelationOverDerivedRows(e)) {
       return super.visit(e);
     }
     OuterRow input = outerRow(e);
@@ -148,7 +150,7 @@ public final class PostgresRelToSql extends RelToSqlConverter {
    */
   @Override
   public Result visit(Filter e) {
-    if (e.getVariablesSet().isEmpty() || e.getInput() instanceof TableScan) {
+    if (!definesCorrelationOverDerivedRows(e)) {
       return super.visit(e);
     }
     OuterRow input = outerRow(e);
@@ -162,6 +164,17 @@ public final class PostgresRelToSql extends RelToSqlConverter {
         input.from(), input.context().toSql(null, e.getCondition()), null, null, null, null, null,
         null, null, null);
     return result(select, List.of(Clause.FROM, Clause.WHERE), e, null);
+  }
+
+  /**
+   * Whether a node defines a correlation over rows other than a plain table's. Calcite aliases a
+   * table by its name ({@code FROM payments.cards AS cards}, unique in the statement), which
+   * PostgreSQL resolves as the outer row; anything else it aliases {@code t} or as a join.
+   */
+  private static boolean definesCorrelationOverDerivedRows(RelNode e) {
+    return !e.getVariablesSet().isEmpty()
+        && !(e.getInput(0) instanceof TableScan scan && scan.getHints().isEmpty()
+            && scan.getTable().unwrap(TransientTable.class) == null);
   }
 
   /** The input of a correlating node as a FROM item, and the context its correlations read. */
@@ -475,6 +488,13 @@ public final class PostgresRelToSql extends RelToSqlConverter {
       }
       default -> throw cannotRender(e);
     }
+  }
+
+  /** See {@link OuterLevelAggregates}: the rendered aggregate would be the outer query's. */
+  @Override
+  public Result visit(Aggregate e) {
+    OuterLevelAggregates.refuse(e);
+    return super.visit(e);
   }
 
   @Override

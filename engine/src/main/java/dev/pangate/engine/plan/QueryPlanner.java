@@ -258,6 +258,7 @@ public final class QueryPlanner {
         validator, catalogReader, cluster, StandardConvertletTable.INSTANCE, TO_REL);
     RelRoot root = converter.convertQuery(validated, false, true);
     RelNode logical = root.project();
+    OuterLevelAggregates.refuseIn(logical);
     if (!explain && noColumns(root.validatedRowType)) {
       // select with an empty select list: PostgreSQL's rows of no columns
       logical = org.apache.calcite.rel.logical.LogicalProject.create(logical, List.of(), List.of(),

@@ -2,8 +2,12 @@ package dev.pangate.engine.sql;
 
 import static dev.pangate.engine.gateway.GatewayFixture.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pangate.engine.EngineException;
+import dev.pangate.engine.ErrorCode;
 import dev.pangate.engine.gateway.GatewayFixture;
 import dev.pangate.engine.gateway.Session;
 import dev.pangate.testing.PostgresExtension;
@@ -127,7 +131,9 @@ class CorrelatedSubQueryTest {
           + " where t.card_id = s.card_id and t.amount > s.a) from (select card_id, count(*) as n,"
           + " avg(amount) as a from payments.transactions group by card_id) s order by 1 limit 20",
       // VALUES outside and inside, with the same column name on both sides.
-      "select (select count(*) filter (where outer_c <> 0) from (values (1)) t0(inner_c))"
+      "select (select count(inner_c) from (values (1)) t0(inner_c) where outer_c <> 0)"
+          + " from (values (2),(3)) t1(outer_c) order by 1",
+      "select (select count(*) from (values (1)) t0(inner_c) where inner_c < outer_c)"
           + " from (values (2),(3)) t1(outer_c) order by 1",
       "select x, (select count(*) from (values (1),(2),(3)) v(x) where v.x < w.x)"
           + " from (values (1),(2),(3)) w(x) order by 1",
@@ -135,6 +141,9 @@ class CorrelatedSubQueryTest {
           + " from (values (1),(2),(3)) w(x) order by 1",
       "select a.x, b.x, (select count(*) from (values (1),(2),(3)) b(x) where b.x <= a.x)"
           + " from (values (1),(2)) a(x) join (values (1),(2),(3)) b(x) on b.x >= a.x order by 1, 2",
+      // A table read without its inheriting tables (aliased as Calcite aliases derived rows).
+      "select c.card_id, (select count(*) from (values (1),(2)) v(card_id)"
+          + " where v.card_id < c.card_id) from only payments.cards c order by 1 limit 5",
       // In a join's ON and in a CASE.
       "select a.x, c.card_id from (values (1),(2)) a(x) join payments.cards c"
           + " on c.card_id = (select max(v.x) from (values (1),(2)) v(x) where v.x <= a.x)"
@@ -158,6 +167,59 @@ class CorrelatedSubQueryTest {
     assertTrue(pushed.get(0).contains("\"txn_id\" < \"$cor0\".\"txn_id\" AND \"card_id\" ="
         + " \"$cor0\".\"card_id\""), pushed.get(0));
     assertTrue(pushed.get(0).contains(") AS \"$cor0\" (\"card_id\", "), pushed.get(0));
+  }
+
+  /**
+   * A FROM item inside the sub-query named as the outer row's alias (a recursive CTE's name is the
+   * statement's own): PostgreSQL's answer or UNSUPPORTED_SQL, never the inner row read as the
+   * outer one.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"cards", "\"$cor0\""})
+  void anInnerItemNamedAsTheOuterRowIsNeverReadAsIt(String name) throws Exception {
+    String sql = "select c.card_id from payments.cards c join payments.transactions t"
+        + " on t.card_id = c.card_id where exists (with recursive " + name
+        + "(card_id) as (select 1 union all select card_id + 1 from " + name
+        + " where card_id < 3) select 1 from " + name + " where " + name + ".card_id = c.card_id"
+        + " + 1) order by 1";
+    String single = sql.replace(" join payments.transactions t on t.card_id = c.card_id", "");
+    for (String statement : List.of(sql, single)) {
+      List<List<String>> expected = fixture.direct(statement);
+      assertFalse(expected.isEmpty(), statement);
+      try {
+        assertEquals(expected, rows(fraud, statement), statement);
+      } catch (EngineException refused) {
+        assertEquals(ErrorCode.UNSUPPORTED_SQL, refused.errorCode(), statement + ": " + refused);
+      }
+    }
+  }
+
+  /**
+   * An aggregate of a sub-query whose arguments and FILTER read only the outer row is the outer
+   * query's in PostgreSQL (one row, {@code [2]}, for the first statement), the sub-query's in
+   * Calcite's plan; where Calcite dropped the argument of its own ({@code count(inner_c)} over a
+   * column never NULL), the rendered SQL would have been PostgreSQL's outer aggregate, another
+   * answer than PostgreSQL's {@code [1], [1]}. Both are refused.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "select (select count(*) filter (where outer_c <> 0) from (values (1)) t0(inner_c))"
+          + " from (values (2),(3)) t1(outer_c)",
+      "select (select count(inner_c) filter (where outer_c <> 0) from (values (1)) t0(inner_c))"
+          + " from (values (2),(3)) t1(outer_c)",
+      "select (select max(outer_c) from (values (1)) t0(inner_c)) from (values (2),(3)) t1(outer_c)",
+      "select (select max(0) filter (where c.card_id > 490)) from payments.cards c",
+      // A masked column: the gateway evaluates the plan, one value per outer row.
+      "select (select max(c.pan) from payments.merchants m where m.merchant_id = 1)"
+          + " from payments.cards c",
+      "select c.card_id, (select max(c.card_id) from payments.transactions t"
+          + " where t.card_id = c.card_id) from payments.cards c join payments.merchants m"
+          + " on m.merchant_id = c.card_id order by 1",
+  })
+  void anAggregateOfTheOuterRowOnlyIsRefused(String sql) {
+    EngineException refused = assertThrows(EngineException.class, () -> rows(fraud, sql));
+    assertEquals(ErrorCode.UNSUPPORTED_SQL, refused.errorCode(), sql + ": " + refused);
+    assertTrue(refused.getMessage().contains("outer query"), refused.getMessage());
   }
 
   /**
