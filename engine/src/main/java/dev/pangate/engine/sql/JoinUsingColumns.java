@@ -3,6 +3,8 @@ package dev.pangate.engine.sql;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.sql.JoinConditionType;
 import org.apache.calcite.sql.JoinType;
 import org.apache.calcite.sql.SqlCall;
@@ -25,7 +27,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * A column merged by {@code JOIN ... USING (k)} or {@code NATURAL JOIN}, named without a table
  * anywhere in the select, is the join's one output column {@code k}, as in PostgreSQL: the left
  * table's {@code k} after an inner or left join, the right's after a right join, {@code
- * coalesce(left.k, right.k)} after a full join. Calcite reads it so only as a bare select item;
+ * coalesce(left.k, right.k)} after a full join, or where the two are of different types (PostgreSQL
+ * casts the side's column to their common type). Calcite reads it so only as a bare select item;
  * in {@code WHERE}, {@code GROUP BY}, {@code HAVING}, {@code ORDER BY}, windows, a later join's
  * {@code ON} and inside expressions it refused it as ambiguous ({@code ... LEFT JOIN t2 USING (f1)
  * WHERE f1 = 0}) or grouped the wrong table's column. Each such reference is written here as that
@@ -34,15 +37,16 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 final class JoinUsingColumns {
 
   /** What a name resolves to in a FROM item: absent, one expression, or not to be decided here. */
-  private record Resolution(@Nullable SqlNode expression, boolean merged, boolean undecided) {
-    static final Resolution ABSENT = new Resolution(null, false, false);
-    static final Resolution UNDECIDED = new Resolution(null, false, true);
+  private record Resolution(@Nullable SqlNode expression, @Nullable RelDataType type, boolean merged,
+      boolean undecided) {
+    static final Resolution ABSENT = new Resolution(null, null, false, false);
+    static final Resolution UNDECIDED = new Resolution(null, null, false, true);
   }
 
-  private final Function<SqlNode, @Nullable List<String>> fieldsOf;
+  private final Function<SqlNode, @Nullable RelDataType> fieldsOf;
   private final SqlNameMatcher matcher;
 
-  private JoinUsingColumns(Function<SqlNode, @Nullable List<String>> fieldsOf, SqlNameMatcher matcher) {
+  private JoinUsingColumns(Function<SqlNode, @Nullable RelDataType> fieldsOf, SqlNameMatcher matcher) {
     this.fieldsOf = fieldsOf;
     this.matcher = matcher;
   }
@@ -50,9 +54,9 @@ final class JoinUsingColumns {
   /**
    * Rewrites the select's references to merged columns in place.
    *
-   * @param fieldsOf the column names of a FROM item that is not a join, or null when unknown
+   * @param fieldsOf the row type of a FROM item that is not a join, or null when unknown
    */
-  static void rewrite(SqlSelect select, Function<SqlNode, @Nullable List<String>> fieldsOf,
+  static void rewrite(SqlSelect select, Function<SqlNode, @Nullable RelDataType> fieldsOf,
       SqlNameMatcher matcher) {
     SqlNode from = select.getFrom();
     if (from == null || !mergesAnywhere(from)) {
@@ -176,13 +180,16 @@ final class JoinUsingColumns {
           return Resolution.UNDECIDED; // PostgreSQL's error, left to the validator
         }
         JoinType type = join.getJoinType();
-        SqlNode merged = switch (type) {
-          case RIGHT -> right.expression();
-          case FULL -> SqlStdOperatorTable.COALESCE.createCall(SqlParserPos.ZERO,
-              left.expression(), right.expression());
-          default -> left.expression();
-        };
-        return new Resolution(merged, true, false);
+        // of two types, PostgreSQL's merged column is the side's column cast to their common
+        // type: no longer that column for grouping, as coalesce is not
+        boolean sameType = left.type() != null && right.type() != null
+            && left.type().getFullTypeString().replace(" NOT NULL", "")
+                .equals(right.type().getFullTypeString().replace(" NOT NULL", ""));
+        SqlNode merged = type == JoinType.FULL || !sameType
+            ? SqlStdOperatorTable.COALESCE.createCall(SqlParserPos.ZERO, left.expression(), right.expression())
+            : type == JoinType.RIGHT ? right.expression() : left.expression();
+        RelDataType mergedType = !sameType ? null : type == JoinType.RIGHT ? right.type() : left.type();
+        return new Resolution(merged, mergedType, true, false);
       }
       if (left.expression() != null && right.expression() != null) {
         return Resolution.UNDECIDED; // ambiguous: the validator says so
@@ -192,19 +199,21 @@ final class JoinUsingColumns {
     if (node.getKind() == SqlKind.AS && ((SqlCall) node).operand(0) instanceof SqlJoin) {
       return Resolution.UNDECIDED; // a join with an alias of its own: not rewritten here
     }
-    List<String> fields = fieldsOf.apply(node);
+    RelDataType row = fieldsOf.apply(node);
     String alias = SqlValidatorUtil.alias(node);
-    if (fields == null) {
+    if (row == null) {
       return Resolution.UNDECIDED;
     }
-    long matches = fields.stream().filter(field -> matcher.matches(field, name)).count();
-    if (matches == 0) {
+    List<RelDataTypeField> fields = row.getFieldList().stream()
+        .filter(field -> matcher.matches(field.getName(), name)).toList();
+    if (fields.isEmpty()) {
       return Resolution.ABSENT;
     }
-    if (matches > 1 || alias == null) {
+    if (fields.size() > 1 || alias == null) {
       return Resolution.UNDECIDED;
     }
-    return new Resolution(new SqlIdentifier(List.of(alias, name), SqlParserPos.ZERO), false, false);
+    return new Resolution(new SqlIdentifier(List.of(alias, name), SqlParserPos.ZERO),
+        fields.get(0).getType(), false, false);
   }
 
   private boolean mergesOn(SqlJoin join, String name) {

@@ -62,8 +62,14 @@ public final class NamedWindows {
       }
       if (!windows.isEmpty() && !referred) {
         // each remaining window is still validated (PostgreSQL refuses a bad one even unused)
+        // (a name defined twice stays for the validator to refuse, as PostgreSQL does)
+        java.util.Set<String> names = new java.util.HashSet<>();
+        boolean unique = windows.stream().allMatch(window -> ((SqlWindow) window).getDeclName() == null
+            || names.add(((SqlWindow) window).getDeclName().getSimple()));
         java.util.Set<String> specifications = new java.util.HashSet<>();
-        windows.removeIf(window -> !specifications.add(specification((SqlWindow) window)));
+        if (unique) {
+          windows.removeIf(window -> !specifications.add(specification((SqlWindow) window)));
+        }
       }
       return;
     }

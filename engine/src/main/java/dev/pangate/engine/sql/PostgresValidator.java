@@ -186,18 +186,18 @@ public final class PostgresValidator extends SqlValidatorImpl {
   /** Columns merged by {@code USING} or {@code NATURAL} read as PostgreSQL reads them ({@link JoinUsingColumns}). */
   @Override
   protected void validateSelect(SqlSelect select, RelDataType targetRowType) {
-    JoinUsingColumns.rewrite(select, this::fieldNamesOf, getCatalogReader().nameMatcher());
+    JoinUsingColumns.rewrite(select, this::rowTypeOf, getCatalogReader().nameMatcher());
     super.validateSelect(select, targetRowType);
   }
 
-  /** The column names of a table, derived table or VALUES in FROM, or null for other items. */
-  private @Nullable List<String> fieldNamesOf(SqlNode item) {
+  /** The row type of a table, derived table or VALUES in FROM, or null for other items. */
+  private @Nullable RelDataType rowTypeOf(SqlNode item) {
     SqlNode node = item.getKind() == SqlKind.AS ? ((SqlCall) item).operand(0) : item;
     if (node.getKind() != SqlKind.IDENTIFIER && !node.getKind().belongsTo(SqlKind.QUERY)) {
       return null;
     }
     SqlValidatorNamespace namespace = getNamespace(item);
-    return namespace == null ? null : namespace.getRowType().getFieldNames();
+    return namespace == null ? null : namespace.getRowType();
   }
 
   @Override

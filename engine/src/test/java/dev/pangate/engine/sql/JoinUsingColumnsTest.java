@@ -96,6 +96,18 @@ class JoinUsingColumnsTest {
   }
 
   @Test
+  void columnsOfTwoTypesMergeIntoTheirCommonType() throws Exception {
+    fixture.assertSameAsPostgres(fraud, "select f1 from (values (1), (2)) t1(f1) left join (values (1::bigint)) t2(f1)"
+        + " using (f1) group by f1 order by 1");
+    fixture.assertSameAsPostgres(fraud, "select f1, count(*) from (values (1), (2)) t1(f1) join (values (1::bigint))"
+        + " t2(f1) using (f1) where f1 > 0 group by f1 order by 1");
+    // PostgreSQL: the merged column is t1.f1 cast to bigint, which does not group t1.f1 itself
+    String sql = "select t1.f1 from (values (1), (2)) t1(f1) left join (values (1::bigint)) t2(f1) using (f1) group by f1";
+    org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class, () -> fixture.direct(sql));
+    org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> rows(fraud, sql));
+  }
+
+  @Test
   void whereThePostgresqlNameIsAmbiguousItStaysAnError() {
     String sql = "select count(*) from payments.merchants m full join payments.settlements s using (merchant_id)"
         + " join payments.transactions t on t.merchant_id = m.merchant_id where merchant_id = 1";

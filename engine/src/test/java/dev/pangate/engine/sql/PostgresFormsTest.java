@@ -316,6 +316,9 @@ class PostgresFormsTest {
         + " window w1 as (order by card_id), w2 as (order by card_id) order by card_id limit 5");
     samePostgres("select card_id, sum(card_id) over w from payments.cards"
         + " window w as (order by card_id rows between 1 preceding and current row) order by card_id limit 5");
+    // a name defined twice is PostgreSQL's error, even for equal windows
+    assertThrows(EngineException.class, () -> rows(fraud, "select count(*) over w from payments.cards"
+        + " window w as (order by card_id), w as (order by card_id)"));
     // an unused window PostgreSQL refuses is still refused
     assertThrows(EngineException.class, () -> rows(fraud, "select card_id, sum(card_id) over w from payments.cards"
         + " window w as (order by card_id rows between 1 preceding and current row), w2 as (w)"));
