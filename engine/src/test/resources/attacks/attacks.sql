@@ -2416,3 +2416,17 @@ select card_id, pan from payments.cards join payments.transactions using (card_i
 -- expect: either
 -- feature: USING columns
 select pan, count(*) from payments.cards full join payments.transactions using (card_id, pan) group by pan having pan between '4000000000000000' and '4999999999999999'
+
+-- name: variadic-over-pans
+-- agent: support-bot
+-- kind: pan
+-- expect: either
+-- feature: arrays
+select concat_ws('', variadic array[pan, brand]), format('%s', variadic array[pan]) from payments.transactions
+
+-- name: unnest-of-pans-in-a-select-list
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: arrays
+select card_id, unnest(array[pan, brand]) from payments.cards

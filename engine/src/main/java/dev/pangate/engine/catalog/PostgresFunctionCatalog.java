@@ -97,6 +97,11 @@ public final class PostgresFunctionCatalog implements PostgresPassThrough.Resolv
             : rows.getBoolean(4) ? PostgresPassThrough.Kind.WINDOW
             : rows.getBoolean(3) ? rows.getBoolean(6) ? PostgresPassThrough.Kind.SET_RETURNING : null
             : PostgresPassThrough.Kind.SCALAR;
+        if (kind == null && name.equals("unnest")) {
+          // unnest(anyarray) is a set of single values; its other overload (of a tsvector) is
+          // one of rows, which a call's describe then types as PostgreSQL's text of a row
+          kind = PostgresPassThrough.Kind.SET_RETURNING;
+        }
         if (kind == null) {
           continue; // a set of rows with columns of their own: not offered
         }

@@ -33,7 +33,13 @@ public final class ArrayOperators {
   /** {@code a[:]}. */
   public static final SqlFunction SLICE_ALL = slice("_all", OperandTypes.family(SqlTypeFamily.ARRAY));
 
-  static final List<SqlOperator> OPERATORS = List.of(SLICE, SLICE_FROM, SLICE_TO, SLICE_ALL);
+  /** {@code VARIADIC a}, the last argument of a call of PostgreSQL's: the array's elements. */
+  public static final SqlFunction VARIADIC = new SqlFunction("pangate_variadic",
+      SqlKind.OTHER_FUNCTION, ReturnTypes.ARG0, null, OperandTypes.family(SqlTypeFamily.ARRAY),
+      SqlFunctionCategory.SYSTEM);
+
+  static final List<SqlOperator> OPERATORS = List.of(SLICE, SLICE_FROM, SLICE_TO, SLICE_ALL,
+      VARIADIC);
 
   private ArrayOperators() {}
 
@@ -45,8 +51,20 @@ public final class ArrayOperators {
   /** Whether the call is one of the slices. */
   public static boolean isSlice(SqlCall call) {
     // by name too: before validation the call's operator is not yet resolved
-    return OPERATORS.contains(call.getOperator()) || call.getOperator().getName()
-        .toLowerCase(java.util.Locale.ROOT).startsWith(SLICE_PREFIX);
+    return call.getOperator() != VARIADIC && (OPERATORS.contains(call.getOperator())
+        || call.getOperator().getName().toLowerCase(java.util.Locale.ROOT).startsWith(SLICE_PREFIX));
+  }
+
+  /** Whether the call is a {@code VARIADIC} argument. */
+  public static boolean isVariadic(SqlCall call) {
+    return call.getOperator() == VARIADIC
+        || call.getOperator().getName().equalsIgnoreCase(VARIADIC.getName());
+  }
+
+  /** Writes {@code VARIADIC a}. */
+  static void unparseVariadic(SqlWriter writer, SqlCall call) {
+    writer.keyword("VARIADIC");
+    call.operand(0).unparse(writer, 0, 0);
   }
 
   /** Writes a slice as PostgreSQL's {@code (a)[lower:upper]}. */

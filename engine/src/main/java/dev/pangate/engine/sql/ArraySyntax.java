@@ -28,6 +28,97 @@ final class ArraySyntax {
     rewriteTypes(tokens, replacement);
     rewriteNestedConstructors(tokens, replacement);
     rewriteSlices(tokens, replacement);
+    rewriteSelectListUnnest(tokens, replacement);
+    rewriteVariadic(tokens, replacement);
+  }
+
+  /**
+   * {@code f(a, VARIADIC arr)}: PostgreSQL's call of {@code f} with the elements of {@code arr}
+   * as its last arguments, as {@code pg_catalog."f"(a, pangate_variadic(arr))}: PostgreSQL's own
+   * {@code f} (the call is typed and run by PostgreSQL) with a marker that is written back as
+   * {@code VARIADIC arr}.
+   */
+  private static void rewriteVariadic(List<Token> tokens, String[] replacement) {
+    for (int k = 2; k + 1 < tokens.size(); k++) {
+      if (!tokens.get(k).isWord("variadic") || replacement[k] != null
+          || !(tokens.get(k - 1).is("(") || tokens.get(k - 1).is(","))) {
+        continue;
+      }
+      int open = k - 1;
+      int depth = 0;
+      while (open >= 0) {
+        Token token = tokens.get(open);
+        if (token.is(")") || token.is("]")) {
+          depth++;
+        } else if (token.is("(") || token.is("[")) {
+          if (depth == 0) {
+            break;
+          }
+          depth--;
+        }
+        open--;
+      }
+      if (open < 1 || !tokens.get(open).is("(") || tokens.get(open - 1).kind() != Kind.WORD) {
+        continue;
+      }
+      int close = k + 1;
+      depth = 0;
+      while (close < tokens.size()) {
+        Token token = tokens.get(close);
+        if (token.is("(") || token.is("[")) {
+          depth++;
+        } else if (token.is(")") || token.is("]")) {
+          if (depth == 0) {
+            break;
+          }
+          depth--;
+        }
+        close++;
+      }
+      int name = open - 1;
+      boolean qualified = name >= 2 && tokens.get(name - 1).is(".");
+      if (close >= tokens.size() || replacement[close] != null
+          || (replacement[name] != null && !qualified)) {
+        continue;
+      }
+      if (!qualified) {
+        replacement[name] = "pg_catalog.\"" + tokens.get(name).value() + "\"";
+      }
+      replacement[k] = ArrayOperators.VARIADIC.getName() + "(";
+      replacement[close] = "))";
+    }
+  }
+
+  /** Words that begin a clause of a query, after which a name is no longer in the select list. */
+  private static final java.util.Set<String> CLAUSES = java.util.Set.of("select", "from", "where",
+      "group", "having", "window", "order", "limit", "offset", "fetch", "union", "intersect",
+      "except", "values", "qualify", "returning", "set", "on", "using");
+
+  /**
+   * {@code unnest(...)} in a select list, PostgreSQL's set-returning function there, as
+   * {@code pg_catalog."unnest"(...)}: Calcite's parser reads {@code UNNEST} as its keyword, which
+   * it accepts in FROM only (where Calcite's own UNNEST runs as before).
+   */
+  private static void rewriteSelectListUnnest(List<Token> tokens, String[] replacement) {
+    Deque<String> clause = new ArrayDeque<>(); // the last clause word at each depth of parentheses
+    clause.push("");
+    for (int k = 0; k < tokens.size(); k++) {
+      Token token = tokens.get(k);
+      if (token.is("(")) {
+        clause.push("");
+      } else if (token.is(")")) {
+        if (clause.size() > 1) {
+          clause.pop();
+        }
+      } else if (token.kind() == Kind.WORD && CLAUSES.contains(token.value())) {
+        clause.pop();
+        clause.push(token.value());
+      } else if (token.isWord("unnest") && "select".equals(clause.peek())
+          && k + 1 < tokens.size() && tokens.get(k + 1).is("(") && replacement[k] == null
+          && (k == 0 || !tokens.get(k - 1).is("."))) {
+        replacement[k] = "pg_catalog.\"unnest\"";
+      }
+    }
   }
 
   /** {@code type[]} (after a type name or its modifiers) as {@code type ARRAY}. */

@@ -128,6 +128,10 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
       writer.print("]");
       return;
     }
+    if (ArrayOperators.isVariadic(call)) {
+      ArrayOperators.unparseVariadic(writer, call);
+      return;
+    }
     if (ArrayOperators.isSlice(call)) {
       ArrayOperators.unparseSlice(writer, call);
       return;

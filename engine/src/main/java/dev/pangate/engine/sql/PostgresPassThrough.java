@@ -418,6 +418,11 @@ public final class PostgresPassThrough {
         arguments.add("CAST(NULL AS numeric)"); // 1e100 is a numeric constant in PostgreSQL
       } else {
         String postgres = postgresType(type);
+        if (postgres != null && variadic(binding, i)) {
+          postgres = postgres + ")";
+          arguments.add("VARIADIC CAST(NULL AS " + postgres);
+          continue;
+        }
         if (postgres == null) {
           throw new EngineException(ErrorCode.SQL_VALIDATION_ERROR, "pangate cannot pass a value of"
               + " type " + type.getSqlTypeName().getName().toLowerCase(Locale.ROOT) + " to " + name
@@ -427,6 +432,18 @@ public final class PostgresPassThrough {
       }
     }
     return arguments;
+  }
+
+  /** Whether the operand is a {@code VARIADIC} argument ({@link ArrayOperators#VARIADIC}). */
+  private static boolean variadic(SqlOperatorBinding binding, int i) {
+    if (binding instanceof org.apache.calcite.sql.SqlCallBinding call) {
+      return call.operand(i) instanceof SqlCall operand && ArrayOperators.isVariadic(operand);
+    }
+    if (binding instanceof org.apache.calcite.rex.RexCallBinding call) {
+      return call.operands().get(i) instanceof org.apache.calcite.rex.RexCall operand
+          && operand.getOperator() == ArrayOperators.VARIADIC;
+    }
+    return false;
   }
 
   /** PostgreSQL's name for the type of values of a Calcite type, or null. */

@@ -118,6 +118,34 @@ class ArrayFormsTest {
   }
 
   @Test
+  void unnestInASelectListIsPostgresqlsSetReturningFunction() throws Exception {
+    samePostgres("select unnest(array[3,1,2])");
+    samePostgres("select unnest('{a,b}'::text[]), unnest(array[1,2,3])");
+    String perRow = "select card_id, unnest(array[card_id, 7]) as u from payments.cards"
+        + " where card_id < 4";
+    assertEquals(fixture.direct(perRow), rows(fraud, perRow));
+    assertTrue(pushed(fraud, perRow).contains("unnest"), pushed(fraud, perRow));
+    samePostgres("select u from payments.cards c, unnest(array[c.card_id, 0]) u where c.card_id < 4"
+        + " order by 1");
+    assertEquals(ErrorCode.NEEDS_MASKED_VALUES.name(),
+        refused(fraud, "select unnest(array[pan]) from payments.cards").code());
+  }
+
+  @Test
+  void variadicPassesAnArraysElementsToPostgresqlsFunction() throws Exception {
+    samePostgres("select concat_ws(',', variadic array['a','b']), format('%s-%s', variadic"
+        + " array['x','y']), num_nonnulls(variadic array[1,null,3])");
+    String columns = "select card_id, concat(variadic array[brand, status]) from payments.cards"
+        + " where card_id < 5 order by card_id";
+    samePostgres(columns);
+    assertTrue(pushed(fraud, columns).contains("variadic array["), pushed(fraud, columns));
+    // PostgreSQL refuses VARIADIC where the function takes none; so does pangate
+    refused(fraud, "select greatest(variadic array[1,2])");
+    assertEquals(ErrorCode.NEEDS_MASKED_VALUES.name(), refused(migration,
+        "select concat(variadic array[pan, brand]) from payments.cards").code());
+  }
+
+  @Test
   void arrayColumnsAreReadAsPostgresqlsTextWithPostgresqlsLabels() {
     try (ResultCursor cursor = fraud.query("select array[1,2] as a, '{1,2}'::int4[],"
         + " (array[1,2,3])[1:2], (array['x'])[1], array_cat(array[1], array[2])", List.of())) {
