@@ -2430,3 +2430,17 @@ select concat_ws('', variadic array[pan, brand]), format('%s', variadic array[pa
 -- expect: either
 -- feature: arrays
 select card_id, unnest(array[pan, brand]) from payments.cards
+
+-- name: array-of-a-sub-query-of-pans
+-- agent: migration-bot
+-- kind: pan
+-- expect: error
+-- feature: arrays
+select card_id, array(select t.pan from payments.transactions t where t.card_id = c.card_id order by t.pan) from payments.cards c
+
+-- name: array-of-a-sub-query-ordered-by-pan
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: either
+-- feature: arrays
+select array(select card_id from payments.cards order by pan limit 10)

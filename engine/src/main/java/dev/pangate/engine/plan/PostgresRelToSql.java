@@ -379,6 +379,26 @@ public final class PostgresRelToSql extends RelToSqlConverter {
         List.of(Clause.FROM), e, null);
   }
 
+  /**
+   * {@code ARRAY(SELECT ...)}: one row of one column, {@code SELECT ARRAY(<sub-query>) AS c}, so
+   * PostgreSQL collects the rows in the sub-query's own order (an empty array when it has none).
+   */
+  public Result visit(org.apache.calcite.rel.core.Collect e) {
+    if (e.getInput().getRowType().getFieldCount() != 1
+        || e.getCollectionType() != org.apache.calcite.sql.type.SqlTypeName.ARRAY) {
+      throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot render this ARRAY(SELECT"
+          + " ...) for PostgreSQL: select one column in the sub-query.");
+    }
+    SqlNode query = visitInput(e, 0).asStatement();
+    SqlNode array = SqlStdOperatorTable.ARRAY_QUERY.createCall(SqlParserPos.ZERO, query);
+    SqlNode item = SqlStdOperatorTable.AS.createCall(SqlParserPos.ZERO, array,
+        new SqlIdentifier(e.getRowType().getFieldNames().get(0), SqlParserPos.ZERO));
+    SqlSelect select = new SqlSelect(SqlParserPos.ZERO, null,
+        new SqlNodeList(List.of(item), SqlParserPos.ZERO), null, null, null, null, null, null, null,
+        null, null, null);
+    return result(select, List.of(Clause.SELECT), e, null);
+  }
+
   /** A recursive query's term writing into its working table: the term itself. */
   public Result visit(Spool e) {
     if (!(e instanceof org.apache.calcite.rel.core.TableSpool)

@@ -182,6 +182,9 @@ final class MaskLifter {
     if (rel instanceof TableFunctionScan scan && scan.getInputs().isEmpty()) {
       return liftTableFunction(scan);
     }
+    if (rel instanceof org.apache.calcite.rel.core.Collect collect) {
+      return liftCollect(collect);
+    }
     if (rel instanceof Uncollect uncollect) {
       return liftUncollect(uncollect);
     }
@@ -336,12 +339,31 @@ final class MaskLifter {
     return Lifted.identity(pushed);
   }
 
+  static final String ARRAY_OF_MASKED = "Aggregate them instead: (select array_agg(pan order by"
+      + " ...) from ...) or array_agg(pan) grouped in a join, which the gateway evaluates over the"
+      + " masked values (NULL where ARRAY(SELECT ...) gives {}).";
+
+  /**
+   * {@code ARRAY(SELECT ...)}: PostgreSQL collects the sub-query's rows, unless they are masked
+   * values (the gateway does not collect rows into arrays).
+   */
+  private Lifted liftCollect(org.apache.calcite.rel.core.Collect collect) throws CannotPushDown {
+    RelNode in = clearInput(collect, "the rows of a column masked with ", ARRAY_OF_MASKED);
+    return Lifted.identity(collect.copy(collect.getTraitSet(), in));
+  }
+
   /** {@code unnest(array)}: PostgreSQL unnests, unless the array is a masked value. */
   private Lifted liftUncollect(Uncollect uncollect) throws CannotPushDown {
-    Lifted input = lift(uncollect.getInput());
+    RelNode in = clearInput(uncollect, "unnest of a column masked with ", null);
+    return Lifted.identity(uncollect.copy(uncollect.getTraitSet(), in));
+  }
+
+  /** The single input of {@code rel} over raw columns, all of which must be clear. */
+  private RelNode clearInput(RelNode rel, String masked, String advice) throws CannotPushDown {
+    Lifted input = lift(rel.getInput(0));
     for (Column column : input.columns()) {
-      if (column instanceof Masked masked) {
-        throw new CannotPushDown("unnest of a column masked with " + masked.mask().masking().label());
+      if (column instanceof Masked m) {
+        throw new CannotPushDown(masked + m.mask().masking().label(), advice);
       }
     }
     Scope scope = new Scope(input.columns(), input.pushed().getRowType());
@@ -349,9 +371,8 @@ final class MaskLifter {
     for (int i = 0; i < input.columns().size(); i++) {
       refs.add(rewrite(rexBuilder.makeInputRef(input.pushed(), input.columns().get(i).index()), scope));
     }
-    RelNode in = LogicalProject.create(input.pushed(), List.of(), refs,
-        uncollect.getInput().getRowType().getFieldNames(), ImmutableSet.of());
-    return Lifted.identity(uncollect.copy(uncollect.getTraitSet(), in));
+    return LogicalProject.create(input.pushed(), List.of(), refs,
+        rel.getInput(0).getRowType().getFieldNames(), ImmutableSet.of());
   }
 
   private Lifted liftCorrelate(Correlate correlate) throws CannotPushDown {
@@ -1158,13 +1179,26 @@ final class MaskLifter {
         case EXISTS, UNIQUE -> {
           return subQuery.clone(lifted.pushed());
         }
-        case SCALAR_QUERY -> {
+        case SCALAR_QUERY, ARRAY_QUERY_CONSTRUCTOR -> {
           Column column = lifted.columns().get(0);
           if (column instanceof Masked masked) {
-            throw new CannotPushDown("a scalar sub-query returning a column masked with "
-                + masked.mask().masking().label());
+            throw subQuery.getKind() == SqlKind.SCALAR_QUERY
+                ? new CannotPushDown("a scalar sub-query returning a column masked with "
+                    + masked.mask().masking().label())
+                : new CannotPushDown("ARRAY(SELECT ...) of a column masked with "
+                    + masked.mask().masking().label(), ARRAY_OF_MASKED);
           }
-          return subQuery.clone(project(lifted, List.of(column.index())));
+          RelNode rows = project(lifted, List.of(column.index()));
+          if (subQuery.getKind() == SqlKind.SCALAR_QUERY) {
+            return subQuery.clone(rows);
+          }
+          // ARRAY(SELECT ...) correlated: a scalar sub-query of the one row that collects them,
+          // which the SQL sent to PostgreSQL writes as (SELECT ARRAY(SELECT ...))
+          RelNode collected = org.apache.calcite.rel.core.Collect.create(rows,
+              SqlTypeName.ARRAY, "array");
+          RexNode scalar = RexSubQuery.scalar(collected);
+          return scalar.getType().equals(subQuery.getType()) ? scalar
+              : rexBuilder.makeCast(subQuery.getType(), scalar, true, false);
         }
         case IN, SOME, ALL -> {
           boolean equality = subQuery.getKind() == SqlKind.IN

@@ -189,6 +189,14 @@ public final class PolicyPlanRewriter implements PlanRewriter {
             + " which pangate would have to evaluate whole before the LIMIT. Order and limit the"
             + " rows by columns your role sees in clear.");
       }
+      if (rel instanceof org.apache.calcite.rel.core.Collect) {
+        // only PostgreSQL collects a sub-query's rows into an array
+        throw new EngineException(ErrorCode.NEEDS_MASKED_VALUES, "pangate cannot evaluate this"
+            + " statement: it needs " + e.getMessage() + " inside ARRAY(SELECT ...). "
+            + (e.advice() != null ? e.advice() : "Write it as (select array_agg(x order by ...)"
+                + " from ...), which the gateway evaluates over the masked values (NULL where"
+                + " ARRAY(SELECT ...) gives {})."));
+      }
       if (!GATEWAY_EVALUABLE.contains(rel.getClass())) {
         throw new EngineException(ErrorCode.UNSUPPORTED_SQL, "pangate cannot evaluate " + e.getMessage()
             + " in a " + rel.getRelTypeName() + " (recursive queries, sampling, LATERAL over"

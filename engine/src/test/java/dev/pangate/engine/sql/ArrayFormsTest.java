@@ -132,6 +132,38 @@ class ArrayFormsTest {
   }
 
   @Test
+  void arrayOfASubQueryIsPostgresqlsArrayOfItsRowsInItsOrder() throws Exception {
+    String uncorrelated = "select array(select card_id from payments.cards where card_id < 6"
+        + " order by card_id desc)";
+    samePostgres(uncorrelated);
+    assertTrue(pushed(fraud, uncorrelated).contains("array ((select"), pushed(fraud, uncorrelated));
+    samePostgres("select array(select card_id from payments.cards where card_id < 0),"
+        + " cardinality(array(select card_id from payments.cards))");
+    String correlated = "select c.card_id, array(select t.txn_id from payments.transactions t"
+        + " where t.card_id = c.card_id order by t.txn_id desc) from payments.cards c"
+        + " where c.card_id < 8 order by 1";
+    samePostgres(correlated);
+    // beside a masked column, the array of clear values is still PostgreSQL's
+    Map<Long, String> masked = maskedPans(migration);
+    List<List<String>> withPan = rows(migration, "select c.card_id, c.pan, array(select t.txn_id"
+        + " from payments.transactions t where t.card_id = c.card_id order by t.txn_id desc)"
+        + " from payments.cards c where c.card_id < 8 order by 1");
+    List<List<String>> direct = fixture.direct(correlated);
+    assertEquals(direct.size(), withPan.size());
+    for (int i = 0; i < direct.size(); i++) {
+      assertEquals(List.of(direct.get(i).get(0), masked.get(Long.parseLong(direct.get(i).get(0))),
+          direct.get(i).get(1)), withPan.get(i));
+    }
+    for (String sql : List.of("select array(select pan from payments.cards where card_id < 3)",
+        "select card_id, array(select t.pan from payments.transactions t where t.card_id ="
+            + " c.card_id) from payments.cards c")) {
+      EngineException refusal = refused(fraud, sql);
+      assertEquals(ErrorCode.NEEDS_MASKED_VALUES.name(), refusal.code(), refusal.getMessage());
+      assertTrue(refusal.getMessage().contains("array_agg(pan"), refusal.getMessage());
+    }
+  }
+
+  @Test
   void variadicPassesAnArraysElementsToPostgresqlsFunction() throws Exception {
     samePostgres("select concat_ws(',', variadic array['a','b']), format('%s-%s', variadic"
         + " array['x','y']), num_nonnulls(variadic array[1,null,3])");
