@@ -101,11 +101,41 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
           new SqlAlienSystemTypeNameSpec(name + "[]", SqlTypeName.ARRAY, SqlParserPos.ZERO),
           SqlParserPos.ZERO);
     }
+    if (SqlTypeName.INTERVAL_TYPES.contains(type.getSqlTypeName()) && type.getIntervalQualifier() != null) {
+      // PostgreSQL's interval with the fields that read a string as Calcite does ('30' as 30 days);
+      // an interval of PostgreSQL's own functions is cast to plain interval (see unparseCall)
+      org.apache.calcite.avatica.util.TimeUnit start = type.getIntervalQualifier().getStartUnit();
+      org.apache.calcite.avatica.util.TimeUnit end = type.getIntervalQualifier().getEndUnit();
+      String fields = start.name().toLowerCase(java.util.Locale.ROOT)
+          + (end == null || end == start ? "" : " to " + end.name().toLowerCase(java.util.Locale.ROOT));
+      return new SqlDataTypeSpec(new SqlAlienSystemTypeNameSpec(INTERVAL + fields,
+          type.getSqlTypeName(), SqlParserPos.ZERO), SqlParserPos.ZERO);
+    }
     return super.getCastSpec(type);
   }
 
+  private static final String INTERVAL = "interval ";
+
   @Override
   public void unparseCall(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+    if (call.getKind() == SqlKind.CAST && call.operandCount() == 2
+        && call.operand(1) instanceof SqlDataTypeSpec spec
+        && spec.getTypeNameSpec() instanceof SqlAlienSystemTypeNameSpec alien
+        && SqlTypeName.get(alien.getTypeName().getSimple()) != null
+        && SqlTypeName.INTERVAL_TYPES.contains(SqlTypeName.get(alien.getTypeName().getSimple()))
+        && call.operand(0) instanceof SqlCall value
+        && (value.getOperator() == org.apache.calcite.sql.fun.SqlLibraryOperators.AGE
+            || PostgresPassThrough.isPassThrough(value.getOperator()))) {
+      // an interval PostgreSQL's own function returned (age(...), read as text by pangate) cast to
+      // interval as it is: interval day would drop its hours
+      writer.keyword("CAST");
+      SqlWriter.Frame frame = writer.startList("(", ")");
+      call.operand(0).unparse(writer, 0, 0);
+      writer.sep("AS");
+      writer.keyword("interval");
+      writer.endList(frame);
+      return;
+    }
     if (call.getKind() == SqlKind.ANY_VALUE && call.operandCount() == 1) {
       // any_value arrived in PostgreSQL 16; the first element of the group's array is any value.
       writer.print("(ARRAY_AGG(");

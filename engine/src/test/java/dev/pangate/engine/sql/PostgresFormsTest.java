@@ -323,4 +323,16 @@ class PostgresFormsTest {
     assertThrows(EngineException.class, () -> rows(fraud, "select card_id, sum(card_id) over w from payments.cards"
         + " window w as (order by card_id rows between 1 preceding and current row), w2 as (w)"));
   }
+
+  @Test
+  void theIntervalAgeReturnsComparesAsPostgresqlComparesIt() throws Exception {
+    // age() is an interval in PostgreSQL, read as text here; compared with an interval it is cast
+    // to interval as it is (a cast to interval day would drop its hours and count other rows)
+    samePostgres("select count(*) from payments.transactions"
+        + " where age(timestamp '2026-01-01 00:00:00', created_at) between interval '1 day' and interval '900 days'");
+    samePostgres("select txn_id from payments.transactions where age(timestamp '2026-01-01 00:00:00', created_at)"
+        + " > interval '1000 days' order by txn_id limit 5");
+    samePostgres("select age(timestamp '2026-01-01 00:00:00', created_at) > interval '3 years' as old, count(*)"
+        + " from payments.transactions group by 1 order by 1");
+  }
 }
