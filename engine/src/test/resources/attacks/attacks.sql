@@ -2444,3 +2444,75 @@ select card_id, array(select t.pan from payments.transactions t where t.card_id 
 -- expect: either
 -- feature: arrays
 select array(select card_id from payments.cards order by pan limit 10)
+
+-- ============================================================ whole-row references
+-- A whole row must carry only what the role sees: masked columns masked, denied columns absent,
+-- hidden rows not counted. Sent to PostgreSQL as a whole-row reference it would carry the raw
+-- table's every column as a record string.
+
+-- name: whole-row-truncated-cards
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: whole-row
+select c from payments.cards c
+
+-- name: whole-row-token-cards
+-- agent: support-bot
+-- kind: pan
+-- expect: rows
+-- feature: whole-row
+select t.txn_id, row(t.*) from payments.transactions t
+
+-- name: whole-row-outer-join-token-cards
+-- agent: migration-bot
+-- kind: pan
+-- expect: either
+-- feature: whole-row
+select c.card_id, d from payments.cards c left join payments.disputes d on d.pan = c.pan
+
+-- name: whole-row-as-text-like
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: error
+-- feature: whole-row
+select card_id from payments.cards c where c::text like '4%'
+
+-- name: whole-row-to-json
+-- agent: support-bot
+-- kind: pan
+-- expect: error
+-- feature: whole-row
+select row_to_json(c) from payments.cards c
+
+-- name: whole-row-count-hidden-cards
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: whole-row
+-- truth: select count(*) from payments.cards where card_id in (select card_id from payments.transactions where merchant_id in (1, 2, 3))
+select count(c.*) from payments.cards c
+
+-- name: whole-row-count-outer-join-hidden-transactions
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: whole-row
+-- truth: select count(*) from payments.transactions where merchant_id in (1, 2, 3)
+select count(t.*) from payments.cards c left join payments.transactions t on t.card_id = c.card_id
+
+-- name: whole-row-is-not-null-hidden-transactions
+-- agent: support-bot
+-- kind: filtered_row
+-- expect: rows
+-- feature: whole-row
+-- truth: select count(*) from payments.transactions where merchant_id in (1, 2, 3) and auth_code is not null
+select count(*) from payments.transactions t where t is not null
+
+-- name: whole-row-denied-cardholder-columns
+-- agent: fraud-analyst
+-- kind: pan
+-- expect: rows
+-- feature: whole-row
+-- truth: select row(cardholder_id, city, postal_code, country, created_at)::text from payments.cardholders
+select h from payments.cardholders h

@@ -21,6 +21,7 @@ import dev.pangate.engine.sql.PostgresSyntax;
 import dev.pangate.engine.sql.PostgresTypeSystem;
 import dev.pangate.engine.sql.PostgresValidator;
 import dev.pangate.engine.sql.ValidationFix;
+import dev.pangate.engine.sql.WholeRows;
 import java.util.ArrayList;
 import org.apache.calcite.sql.type.SqlTypeName;
 import java.util.HashSet;
@@ -233,6 +234,7 @@ public final class QueryPlanner {
           fix = DatetimeArithmetic.fixFor(e);
           fix = fix != null ? fix : GroupByDependency.fixFor(e, validator, statement);
           fix = fix != null ? fix : PartialAliasLists.fixFor(e, statement, parsedText);
+          fix = fix != null ? fix : WholeRows.fixFor(e, validator, statement);
           fix = fix != null || functions == null ? fix : PostgresPassThrough.fixFor(e, functions);
         }
         SqlNode retry = fix == null ? null : reparse(sql, explain, fixes, fix);

@@ -68,7 +68,8 @@ public final class ColumnNames {
     SqlNode top = topQuery(parsed);
     if (top instanceof SqlSelect select) {
       for (SqlNode item : select.getSelectList()) {
-        if (item instanceof SqlIdentifier identifier && identifier.isStar()) {
+        if ((item instanceof SqlIdentifier identifier && identifier.isStar())
+            || item instanceof org.apache.calcite.sql.SqlStarExclude) {
           continue;
         }
         String label = names.label(item).name;
@@ -195,7 +196,8 @@ public final class ColumnNames {
     }
     List<String> labels = new ArrayList<>();
     for (SqlNode item : select.getSelectList()) {
-      if (item instanceof SqlIdentifier identifier && identifier.isStar()) {
+      if ((item instanceof SqlIdentifier identifier && identifier.isStar())
+            || item instanceof org.apache.calcite.sql.SqlStarExclude) {
         return null;
       }
       labels.add(label(item).name);

@@ -12,12 +12,10 @@ import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
-import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.parser.SqlParserUtil;
-import org.apache.calcite.sql.util.SqlBasicVisitor;
 
 /**
  * A column alias list naming fewer columns than its table, sub-query, {@code VALUES} or function
@@ -46,10 +44,10 @@ public final class PartialAliasLists {
    */
   public static ValidationFix fixFor(CalciteContextException error, SqlNode statement,
       String text) {
-    String message = error.getCause() != null ? String.valueOf(error.getCause().getMessage())
-        : String.valueOf(error.getMessage());
+    String message = FixTargets.message(error);
     Matcher counts = COUNTS.matcher(message);
-    if (!message.contains(DEGREE) || !counts.find() || error.getPosLine() <= 0) {
+    SqlParserPos position = FixTargets.position(error);
+    if (!message.contains(DEGREE) || !counts.find() || position == null) {
       return null;
     }
     int columns = Integer.parseInt(counts.group(1));
@@ -58,8 +56,6 @@ public final class PartialAliasLists {
     if (named == 0 || named >= columns || names.size() != columns) {
       return null;
     }
-    SqlParserPos position = new SqlParserPos(error.getPosLine(), error.getPosColumn(),
-        error.getEndPosLine(), error.getEndPosColumn());
     SqlCall as = find(statement, position);
     if (as == null || as.operandCount() != named + 2) {
       return null;
@@ -119,7 +115,7 @@ public final class PartialAliasLists {
   /** The AS call whose alias list sits at the error's position. */
   private static SqlCall find(SqlNode statement, SqlParserPos position) {
     SqlCall[] found = new SqlCall[1];
-    statement.accept(new Visitor() {
+    statement.accept(new FixTargets.Visitor() {
       @Override
       public Void visit(SqlCall call) {
         if (found[0] == null && call.getKind() == SqlKind.AS && call.operandCount() > 2) {
@@ -152,7 +148,7 @@ public final class PartialAliasLists {
     @Override
     public SqlNode apply(SqlNode statement) {
       boolean[] done = new boolean[1];
-      statement.accept(new Visitor() {
+      statement.accept(new FixTargets.Visitor() {
         @Override
         public Void visit(SqlCall call) {
           List<SqlNode> operands = call.getOperandList();
@@ -177,19 +173,6 @@ public final class PartialAliasLists {
         }
       });
       return done[0] ? statement : null;
-    }
-  }
-
-  /** Visits every node, skipping the nulls a list may hold. */
-  private abstract static class Visitor extends SqlBasicVisitor<Void> {
-    @Override
-    public Void visit(SqlNodeList list) {
-      for (SqlNode node : list) {
-        if (node != null) {
-          node.accept(this);
-        }
-      }
-      return null;
     }
   }
 }

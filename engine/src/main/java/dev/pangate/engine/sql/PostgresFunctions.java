@@ -85,7 +85,7 @@ public final class PostgresFunctions {
   public static final SqlOperatorTable TABLE = new CaseInsensitiveTable(
       java.util.stream.Stream.concat(
           java.util.stream.Stream.of(NOW, DATE_TRUNC, TO_CHAR, GroupsFrames.OFFSET, LEAD, LAG,
-              Collations.COLLATE),
+              Collations.COLLATE, WholeRows.ROW_FIELDS_FUNCTION),
           ArrayOperators.OPERATORS.stream()).toList());
 
   private PostgresFunctions() {}

@@ -100,6 +100,7 @@ public final class PostgresSyntax {
     GroupsFrames.rewrite(tokens, replacement, skipTo, prefixes, closes);
     rewriteSubstringSimilar(tokens, replacement);
     rewriteEmptySelectLists(tokens, replacement);
+    rewriteRowOfStar(sql, tokens, replacement, skipTo);
     ArraySyntax.rewrite(tokens, replacement);
     JoinNesting.parenthesise(tokens, opens, closes);
     Map<Integer, Integer> castStarts = parenthesiseCasts(tokens, opens, closes, skipTo);
@@ -385,6 +386,24 @@ public final class PostgresSyntax {
    * Elsewhere (a sub-query compared with {@code IN}, a derived table) it stays as written and the
    * parser refuses it.
    */
+  /**
+   * {@code ROW(t.*)}, which Calcite's parser refuses in a select list, as the call
+   * {@link WholeRows} rewrites once the validator has found {@code t}'s columns.
+   */
+  private static void rewriteRowOfStar(String sql, List<Token> tokens, String[] replacement,
+      int[] skipTo) {
+    for (int k = 0; k + 5 < tokens.size(); k++) {
+      if (tokens.get(k).isWord("row") && tokens.get(k + 1).is("(") && isName(tokens.get(k + 2))
+          && tokens.get(k + 3).is(".") && tokens.get(k + 4).is("*") && tokens.get(k + 5).is(")")
+          && replacement[k] == null && skipTo[k] == k) {
+        Token name = tokens.get(k + 2);
+        replacement[k] = WholeRows.ROW_FIELDS + "(" + sql.substring(name.start(), name.end()) + ")";
+        skipTo[k] = k + 5;
+        k += 5;
+      }
+    }
+  }
+
   private static void rewriteEmptySelectLists(List<Token> tokens, String[] replacement) {
     List<Integer> top = new java.util.ArrayList<>();
     boolean allEmpty = true;

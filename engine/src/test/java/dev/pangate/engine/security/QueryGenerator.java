@@ -302,7 +302,7 @@ final class QueryGenerator {
    * Masked values above the masks: windows reading, partitioned or ordered by a PAN, sub-queries
    * returning or comparing one, string_agg and array_agg of PANs, DISTINCT ON (a PAN, and over a
    * PAN's order), WITH TIES over a PAN's order, arrays (built, subscripted, compared with
-   * ANY/ALL, compared and ordered as arrays), COLLATE over a PAN, unnest,
+   * ANY/ALL, compared and ordered as arrays), COLLATE over a PAN, whole rows, unnest,
    * generate_series and a recursive CTE over PANs.
    */
   private String maskedForms() {
@@ -317,7 +317,7 @@ final class QueryGenerator {
     Column other = anyColumn(table);
     String from = " from payments." + table.name() + " t0";
     String pans = visible.containsKey("cards") ? "cards" : table.name();
-    return switch (random.nextInt(14)) {
+    return switch (random.nextInt(15)) {
       case 0 -> "select t0." + id + ", " + pick("lag", "lead", "first_value", "last_value")
           + "(t0.pan) over (partition by t0." + other.name() + " order by t0." + id + ") as "
           + label() + from + where(scope) + orderAndLimit(scope);
@@ -376,6 +376,15 @@ final class QueryGenerator {
               + " '" + (3 + random.nextInt(4)) + "'" + orderAndLimit(scope),
           "select t0.pan::text collate \"C\" as " + label() + ", count(*)" + from + where(scope)
               + " group by 1" + pick("", " order by 1 limit 5"));
+      // whole rows of a table with a masked column: as text, counted, tested for NULL
+      case 13 -> pick(
+          "select t0" + from + where(scope) + orderAndLimit(scope),
+          "select t0." + id + ", row(t0.*)" + from + where(scope) + orderAndLimit(scope),
+          "select count(t0.*)" + from + where(scope),
+          "select count(*)" + from + " where t0 is " + pick("", "not ") + "null",
+          "select t1." + SCHEMA.get(pans).columns().get(0).name() + ", t0 from payments." + pans
+              + " t1 left join payments." + table.name() + " t0 on t0.pan = t1.pan"
+              + orderAndLimit(List.of(new Alias("t1", visible.get(pans)))));
       default -> "with recursive r(n, p) as (select 1, t0.pan" + from + where(scope)
           + " union all select n + 1, p from r where n < 2) select n, p from r";
     };
