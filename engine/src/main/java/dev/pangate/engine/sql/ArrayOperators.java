@@ -4,6 +4,7 @@ import java.util.List;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlWriter;
@@ -70,9 +71,14 @@ public final class ArrayOperators {
   /** Writes a slice as PostgreSQL's {@code (a)[lower:upper]}. */
   static void unparseSlice(SqlWriter writer, SqlCall call) {
     SqlOperator operator = call.getOperator();
-    SqlWriter.Frame array = writer.startList("(", ")");
-    call.operand(0).unparse(writer, 0, 0);
-    writer.endList(array);
+    SqlNode operand = call.operand(0);
+    if (operand.getKind() == SqlKind.ITEM || operand instanceof SqlCall inner && isSlice(inner)) {
+      operand.unparse(writer, 0, 0); // one chain of subscripts, as written: a[1][1:2]
+    } else {
+      SqlWriter.Frame array = writer.startList("(", ")");
+      operand.unparse(writer, 0, 0);
+      writer.endList(array);
+    }
     writer.print("[");
     if (operator == SLICE || operator == SLICE_FROM) {
       call.operand(1).unparse(writer, 0, 0);

@@ -25,6 +25,7 @@ final class ArraySyntax {
   private ArraySyntax() {}
 
   static void rewrite(List<Token> tokens, String[] replacement) {
+    refuseParenthesisedSubscripts(tokens);
     rewriteTypes(tokens, replacement);
     rewriteNestedConstructors(tokens, replacement);
     rewriteSlices(tokens, replacement);
@@ -121,6 +122,28 @@ final class ArraySyntax {
     }
   }
 
+  /**
+   * {@code (a[2])[1]} subscripts the element {@code a[2]} (NULL for a two-dimensional array),
+   * where {@code a[2][1]} subscripts both dimensions; Calcite's parser reads both alike, so a
+   * subscript or slice of a parenthesised subscript or slice is refused rather than answered as
+   * the other.
+   */
+  private static void refuseParenthesisedSubscripts(List<Token> tokens) {
+    for (int k = 2; k < tokens.size(); k++) {
+      if (!tokens.get(k).is("[") || !tokens.get(k - 1).is(")") || !tokens.get(k - 2).is("]")) {
+        continue;
+      }
+      int open = PostgresSyntax.matchingOpen(tokens, k - 2);
+      // not a constructor's brackets (array[1,2]) nor a type's ('{1}'::int[])
+      if (open > 0 && !tokens.get(open - 1).isWord("array") && open != k - 3) {
+        throw new dev.pangate.engine.EngineException(dev.pangate.engine.ErrorCode.UNSUPPORTED_SQL,
+            "pangate cannot keep the meaning of a subscript of a parenthesised subscript"
+                + " ((a[2])[1]): write the subscripts as one chain (a[2][1], a[1:2][1]) for"
+                + " PostgreSQL's reading of them, or select the element first in a sub-query.");
+      }
+    }
+  }
+
   /** {@code type[]} (after a type name or its modifiers) as {@code type ARRAY}. */
   private static void rewriteTypes(List<Token> tokens, String[] replacement) {
     for (int k = 1; k + 1 < tokens.size(); k++) {
@@ -199,8 +222,8 @@ final class ArraySyntax {
       }
       int start = PostgresSyntax.operandStart(tokens, open - 1);
       if (start < 0 || replacement[start] != null && !replacement[start].isEmpty()
-          && start != open - 1) {
-        continue;
+          && start != open - 1 && !replacement[start].startsWith(ArrayOperators.SLICE_PREFIX)) {
+        continue; // a slice of a slice (a[1:2][2:3]) wraps the first one's call
       }
       boolean lower = colon > open + 1;
       boolean upper = close > colon + 1;

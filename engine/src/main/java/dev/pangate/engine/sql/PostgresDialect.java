@@ -146,7 +146,8 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
     if (call.getKind() == SqlKind.ITEM && call.operandCount() == 2) {
       // a subscript: PostgreSQL subscripts only a column or a parenthesised expression; the
       // subscripts of one array follow each other (a[2][1] of a two-dimensional array)
-      if (call.operand(0).getKind() == SqlKind.ITEM) {
+      if (call.operand(0).getKind() == SqlKind.ITEM
+          || call.operand(0) instanceof SqlCall inner && ArrayOperators.isSlice(inner)) {
         call.operand(0).unparse(writer, 0, 0);
       } else {
         SqlWriter.Frame array = writer.startList("(", ")");

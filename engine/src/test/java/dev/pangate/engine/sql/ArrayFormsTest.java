@@ -286,6 +286,16 @@ class ArrayFormsTest {
   }
 
   @Test
+  void chainsOfSubscriptsAndSlicesArePostgresqlsReadingOfThem() throws Exception {
+    // in a chain, one slice makes every subscript a slice, as PostgreSQL reads it
+    samePostgres("select (array[[1,2],[3,4]])[1:2][1], (array[[1,2],[3,4]])[1][1:2],"
+        + " (array[[1,2],[3,4]])[2][1], (array[[1,2],[3,4]])[1:2][2:2], (array[1,2,3])[2:][:1]");
+    // a subscript of a parenthesised subscript means something else, which the parser loses
+    assertEquals(ErrorCode.UNSUPPORTED_SQL.name(),
+        refused(fraud, "select ((array[[1,2],[3,4]])[1:2])[1]").code());
+  }
+
+  @Test
   void arrayTypesPostgresqlRefusesAreRefused() {
     List<String> codes = new ArrayList<>();
     for (String sql : List.of("select '{1,x}'::int[]", "select array[1] < array['a']")) {
