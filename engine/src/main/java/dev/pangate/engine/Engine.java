@@ -42,7 +42,7 @@ public final class Engine implements AutoCloseable {
     this.catalog = catalog;
     this.unrestricted = unrestrictedView(catalog);
     this.functions = PostgresFunctionCatalog.load(catalog.dataSource(), QueryPlanner.TYPE_FACTORY);
-    this.planner = new QueryPlanner(PlanRewriter.NONE, functions);
+    this.planner = new QueryPlanner(PlanRewriter.NONE, functions, catalog::textOrder);
     this.executor = new QueryExecutor(catalog.dataSource(), catalog.config().fetchSize());
     this.resultTypes = new ResultTypes(catalog.dataSource());
   }

@@ -29,12 +29,24 @@ public final class PostgresCatalog implements AutoCloseable {
   private final EngineConfig config;
   private final HikariDataSource pool;
   private volatile Map<String, Map<String, ReflectedTable>> schemas;
+  private volatile String textOrder;
 
   private PostgresCatalog(EngineConfig config, HikariDataSource pool,
       Map<String, Map<String, ReflectedTable>> schemas) {
     this.config = config;
     this.pool = pool;
     this.schemas = schemas;
+    this.textOrder = TextOrder.read(pool, config.schemas());
+  }
+
+  /**
+   * Null where PostgreSQL orders the mirrored text by code point, as the gateway does (the
+   * database's collation and every mirrored column's is C, POSIX, C.UTF-8 or ucs_basic);
+   * otherwise which collation orders it differently, for the refusal of orderings the gateway
+   * would evaluate.
+   */
+  public String textOrder() {
+    return textOrder;
   }
 
   /**
@@ -255,6 +267,7 @@ public final class PostgresCatalog implements AutoCloseable {
    */
   public boolean refresh() {
     Map<String, Map<String, ReflectedTable>> current = reflect(pool, config.schemas());
+    textOrder = TextOrder.read(pool, config.schemas());
     if (current.equals(schemas)) {
       return false;
     }

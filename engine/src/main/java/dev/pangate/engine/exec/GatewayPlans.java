@@ -21,11 +21,15 @@ public final class GatewayPlans {
 
   private GatewayPlans() {}
 
-  /** The plan, ready for {@link InterpretedCursor}; throws {@code NEEDS_MASKED_VALUES} if it cannot run. */
-  public static RelNode prepare(RelNode gatewayPlan) {
+  /**
+   * The plan, ready for {@link InterpretedCursor}; throws {@code NEEDS_MASKED_VALUES} if it
+   * cannot run, or if it orders or compares text by a collation the gateway does not follow
+   * ({@code textOrder}: null where PostgreSQL's text order is code-point order, as the gateway's).
+   */
+  public static RelNode prepare(RelNode gatewayPlan, String textOrder) {
     HepPlanner windows = new HepPlanner(HepProgram.builder()
         .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW).build());
-    windows.setRoot(dev.pangate.engine.sql.Collations.forGateway(gatewayPlan));
+    windows.setRoot(dev.pangate.engine.sql.Collations.forGateway(gatewayPlan, textOrder));
     RelNode windowed = windows.findBestExp();
     GatewayArrays.check(windowed);
     RelNode prepared = GatewayAggregate.adapt(GatewayWindow.adapt(

@@ -86,7 +86,8 @@ public final class Gateway implements AutoCloseable {
     this.audit = audit;
     this.options = options;
     this.defaultTimeout = defaultTimeout;
-    this.planner = new QueryPlanner(new PolicyPlanRewriter(), engine.functions());
+    this.planner = new QueryPlanner(new PolicyPlanRewriter(), engine.functions(),
+        engine.catalog()::textOrder);
     EngineConfig config = engine.catalog().config();
     GatewayOptions.Resources resources = options.resources();
     this.gate = new ConnectionGate(new ConnectionGate.Settings(config.poolSize(),

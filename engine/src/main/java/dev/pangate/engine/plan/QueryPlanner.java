@@ -98,19 +98,33 @@ public final class QueryPlanner {
   private final PlanRewriter rewriter;
   private final SqlOperatorTable operators;
   private final PostgresPassThrough.Resolver functions;
+  private final java.util.function.Supplier<String> textOrder;
 
   /** A planner with Calcite's functions and pangate's only. */
   public QueryPlanner(PlanRewriter rewriter) {
     this.rewriter = requireNonNull(rewriter, "rewriter is null");
     this.operators = AgentSql.OPERATORS;
     this.functions = null;
+    this.textOrder = () -> null;
   }
 
   /** A planner that also offers PostgreSQL's own functions, passed through as written. */
   public QueryPlanner(PlanRewriter rewriter, PostgresPassThrough.Resolver functions) {
+    this(rewriter, functions, () -> null);
+  }
+
+  /**
+   * A planner that also offers PostgreSQL's own functions; {@code textOrder} gives null where
+   * PostgreSQL orders the mirrored text by code point, as the gateway does, or else the collation
+   * that orders it otherwise ({@code PostgresCatalog.textOrder()}): text orderings the gateway
+   * would evaluate are then refused.
+   */
+  public QueryPlanner(PlanRewriter rewriter, PostgresPassThrough.Resolver functions,
+      java.util.function.Supplier<String> textOrder) {
     this.rewriter = requireNonNull(rewriter, "rewriter is null");
     this.operators = PostgresPassThrough.after(AgentSql.OPERATORS, functions);
     this.functions = functions;
+    this.textOrder = requireNonNull(textOrder, "textOrder is null");
   }
 
   private static CalciteConnectionConfig connectionConfig() {
@@ -290,7 +304,8 @@ public final class QueryPlanner {
     }
     String target = logical instanceof TableModify modify
         ? String.join(".", modify.getTable().getQualifiedName()) : null;
-    RelNode gatewayPlan = split.gatewayPlan() == null ? null : GatewayPlans.prepare(split.gatewayPlan());
+    RelNode gatewayPlan = split.gatewayPlan() == null ? null : GatewayPlans.prepare(split.gatewayPlan(),
+        textOrder.get());
     return new PlannedStatement(kind, explain, sql, split.plan(), queries, gatewayPlan,
         columns, parameterTypes, split.derivedParameters(), target,
         split.countRows() == null ? null : PushdownSql.render(split.countRows()),

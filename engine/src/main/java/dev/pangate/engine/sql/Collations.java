@@ -37,9 +37,10 @@ import org.apache.calcite.sql.type.SqlTypeFamily;
  * <p>Where the gateway evaluates over masked values, it compares text by UTF-16 code unit, which
  * is the order of {@code "C"} and {@code "POSIX"} (byte order of UTF-8) for the characters masked
  * values hold, and what it already does for text without a {@code COLLATE} ({@code "default"},
- * the database's collation, which pangate requires to be a code-point one for such evaluation).
- * Any other collation ({@code "en_US"}, ICU ones) sorts differently and cannot be evaluated there:
- * {@link #forGateway} refuses it with {@code NEEDS_MASKED_VALUES}.
+ * the database's collation, where that is a code-point one). Any other collation ({@code "en_US"},
+ * ICU ones) sorts differently and cannot be evaluated there: {@link #forGateway} refuses it with
+ * {@code NEEDS_MASKED_VALUES}, and in a database whose own collation is such a one it refuses
+ * every text ordering without a code-point {@code COLLATE} ({@link TextOrderCheck}).
  */
 public final class Collations {
 
@@ -150,15 +151,24 @@ public final class Collations {
    * The gateway's part of a plan with every {@code COLLATE} whose order the gateway's own
    * comparisons follow removed (the value is unchanged; only its comparisons would differ).
    *
-   * @throws EngineException {@code NEEDS_MASKED_VALUES} for any other collation
+   * @param textOrder null where PostgreSQL orders text without a {@code COLLATE} by code point
+   *     (a C, POSIX or C.UTF-8 database), else the collation that orders it otherwise: then every
+   *     text ordering or comparison the gateway would evaluate ({@code ORDER BY}, a window's
+   *     order, min/max, an aggregate's {@code ORDER BY}, {@code <}, {@code >}, ranges,
+   *     greatest/least) must carry a code-point {@code COLLATE}, and {@code "default"} is not one
+   * @throws EngineException {@code NEEDS_MASKED_VALUES} for any other collation, and for a text
+   *     ordering the database's collation would order otherwise
    */
-  public static RelNode forGateway(RelNode plan) {
+  public static RelNode forGateway(RelNode plan, String textOrder) {
+    if (textOrder != null) {
+      new TextOrderCheck(textOrder).check(plan);
+    }
     RexShuttle strip = new RexShuttle() {
       @Override
       public RexNode visitCall(RexCall call) {
         if (call.getOperator() == COLLATE) {
           String name = ((RexLiteral) call.getOperands().get(1)).getValueAs(String.class);
-          if (!CODE_POINT.contains(name)) {
+          if (!codePoint(name, textOrder)) {
             throw new EngineException(ErrorCode.NEEDS_MASKED_VALUES, "pangate cannot compare or"
                 + " sort masked values by the collation " + name + " in the gateway (it orders"
                 + " text by code point, as COLLATE \"C\" does). Write COLLATE \"C\", or apply"
@@ -170,6 +180,17 @@ public final class Collations {
       }
     };
     return stripped(plan, strip);
+  }
+
+  /** Whether the gateway's code-point order is this collation's ("default" only in a C database). */
+  private static boolean codePoint(String name, String textOrder) {
+    return CODE_POINT.contains(name) && (textOrder == null || !name.endsWith("\"default\""));
+  }
+
+  /** A {@code pg_collate(x, name)} whose order is the gateway's. */
+  static boolean codePointCollate(RexNode node) {
+    return node instanceof RexCall call && call.getOperator() == COLLATE
+        && codePoint(((RexLiteral) call.getOperands().get(1)).getValueAs(String.class), "");
   }
 
   private static RelNode stripped(RelNode rel, RexShuttle strip) {
