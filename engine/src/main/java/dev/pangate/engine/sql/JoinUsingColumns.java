@@ -43,26 +43,26 @@ final class JoinUsingColumns {
     static final Resolution UNDECIDED = new Resolution(null, null, false, true);
   }
 
-  private final Function<SqlNode, @Nullable RelDataType> fieldsOf;
+  private final Function<SqlNode, @Nullable RelDataType> rowTypeOf;
   private final SqlNameMatcher matcher;
 
-  private JoinUsingColumns(Function<SqlNode, @Nullable RelDataType> fieldsOf, SqlNameMatcher matcher) {
-    this.fieldsOf = fieldsOf;
+  private JoinUsingColumns(Function<SqlNode, @Nullable RelDataType> rowTypeOf, SqlNameMatcher matcher) {
+    this.rowTypeOf = rowTypeOf;
     this.matcher = matcher;
   }
 
   /**
    * Rewrites the select's references to merged columns in place.
    *
-   * @param fieldsOf the row type of a FROM item that is not a join, or null when unknown
+   * @param rowTypeOf the row type of a FROM item that is not a join, or null when unknown
    */
-  static void rewrite(SqlSelect select, Function<SqlNode, @Nullable RelDataType> fieldsOf,
+  static void rewrite(SqlSelect select, Function<SqlNode, @Nullable RelDataType> rowTypeOf,
       SqlNameMatcher matcher) {
     SqlNode from = select.getFrom();
     if (from == null || !mergesAnywhere(from)) {
       return;
     }
-    new JoinUsingColumns(fieldsOf, matcher).rewriteSelect(select, null);
+    new JoinUsingColumns(rowTypeOf, matcher).rewriteSelect(select, null);
   }
 
   /** Rewrites a select's clauses; {@code outer} resolves what its own FROM lacks (a correlated reference). */
@@ -199,7 +199,7 @@ final class JoinUsingColumns {
     if (node.getKind() == SqlKind.AS && ((SqlCall) node).operand(0) instanceof SqlJoin) {
       return Resolution.UNDECIDED; // a join with an alias of its own: not rewritten here
     }
-    RelDataType row = fieldsOf.apply(node);
+    RelDataType row = rowTypeOf.apply(node);
     String alias = SqlValidatorUtil.alias(node);
     if (row == null) {
       return Resolution.UNDECIDED;

@@ -1,8 +1,10 @@
 package dev.pangate.engine.sql;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
@@ -12,6 +14,7 @@ import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlWindow;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.util.SqlShuttle;
 
 /**
@@ -63,10 +66,10 @@ public final class NamedWindows {
       if (!windows.isEmpty() && !referred) {
         // each remaining window is still validated (PostgreSQL refuses a bad one even unused)
         // (a name defined twice stays for the validator to refuse, as PostgreSQL does)
-        java.util.Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         boolean unique = windows.stream().allMatch(window -> ((SqlWindow) window).getDeclName() == null
             || names.add(((SqlWindow) window).getDeclName().getSimple()));
-        java.util.Set<String> specifications = new java.util.HashSet<>();
+        Set<String> specifications = new HashSet<>();
         if (unique) {
           windows.removeIf(window -> !specifications.add(specification((SqlWindow) window)));
         }
@@ -91,7 +94,7 @@ public final class NamedWindows {
   /** Whether the expression names a window (outside the sub-queries in it). */
   private static boolean refersToWindow(SqlNode node) {
     boolean[] found = {false};
-    node.accept(new org.apache.calcite.sql.util.SqlBasicVisitor<Void>() {
+    node.accept(new SqlBasicVisitor<Void>() {
       @Override
       public Void visit(SqlCall call) {
         if (call instanceof SqlSelect || call instanceof SqlOrderBy) {
